@@ -1,0 +1,2 @@
+DROP TABLE leaders;
+DROP TABLE units;

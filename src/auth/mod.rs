@@ -1,0 +1,129 @@
+//! Who is calling: JWT verification ([`jwt`]) and the extractors handlers state their rules with.
+//!
+//! A handler that takes [`Office`] can only be reached by the discipline commission's office;
+//! one that takes [`AuthUser`] by anyone signed in, and then applies a named scope rule from
+//! [`scope`]. Which teams an inspector is on comes from the database, never from the token.
+
+pub mod jwt;
+pub mod scope;
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+use crate::models::UnitId;
+pub use jwt::JwtVerifier;
+
+/// The three role scopes of the plan (see DOMAIN.md, "Who takes part").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 县纪委 / 县党廉办: runs the cycle and sees everything.
+    Office,
+    /// 考核组成员: scores the units assigned to their own team.
+    Inspector,
+    /// 被考核单位: reads and writes only its own unit's data.
+    Unit,
+}
+
+impl Role {
+    /// The role as written in tokens.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Office => "office",
+            Role::Inspector => "inspector",
+            Role::Unit => "unit",
+        }
+    }
+}
+
+/// A verified caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthUser {
+    /// The token's `sub`: the person's stable id at their issuer.
+    pub sub: String,
+    /// Display name from the token's `name` claim.
+    pub name: String,
+    /// Role scope.
+    pub role: Role,
+    /// For the unit role: the unit the caller belongs to.
+    pub unit_id: Option<UnitId>,
+}
+
+impl AuthUser {
+    /// Answers 403 unless the caller is the office.
+    pub fn require_office(&self) -> Result<(), ApiError> {
+        if self.role == Role::Office {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only the office may do this; the caller's role is {}",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
+    let missing = || ApiError::Unauthorized {
+        code: "token_missing",
+        detail: "this call needs an `Authorization: Bearer <JWT>` header".to_owned(),
+    };
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(missing)?;
+    let value = value.to_str().map_err(|_| missing())?;
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(missing());
+    }
+    Ok(token.trim())
+}
+
+fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+    if let Some(user) = req.extensions().get::<AuthUser>() {
+        return Ok(user.clone());
+    }
+    let verifier = req
+        .app_data::<web::Data<JwtVerifier>>()
+        .ok_or_else(|| ApiError::internal("JwtVerifier is not registered as app data"))?;
+    let token = bearer_token(req)?;
+    let user = verifier.verify(token).map_err(|e| {
+        tracing::info!(reason = %e, "token rejected");
+        e.into_api_error()
+    })?;
+    tracing::Span::current().record("sub", user.sub.as_str());
+    req.extensions_mut().insert(user.clone());
+    Ok(user)
+}
+
+impl FromRequest for AuthUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req))
+    }
+}
+
+/// A caller with the office role; any other role gets 403.
+#[derive(Debug, Clone)]
+pub struct Office(pub AuthUser);
+
+impl FromRequest for Office {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|user| {
+            user.require_office()?;
+            Ok(Office(user))
+        }))
+    }
+}

@@ -1,0 +1,244 @@
+//! Settings, read from environment variables (documented in the README's table).
+//!
+//! Secrets are wrapped in [`Secret`] so that `{:?}` of the settings never prints them.
+
+use std::fmt;
+use std::time::Duration;
+
+use jsonwebtoken::Algorithm;
+use serde::Deserialize;
+
+/// A value that must never be printed or logged.
+#[derive(Clone, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The development secret used when `JWT_SECRET` is not set. `serve` warns when it is in use.
+pub const DEV_JWT_SECRET: &str = "lianzheng-development-secret-do-not-use-in-production";
+
+/// One trusted token issuer: the OA portal (RS256/ES256 with a public key) or the CLI (HS256).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerSettings {
+    /// The `iss` claim this entry accepts.
+    pub issuer: String,
+    /// The one algorithm this issuer signs with; any other `alg` is rejected.
+    pub algorithm: Algorithm,
+    /// Optional key id; when set, a token's `kid` header must equal it.
+    #[serde(default)]
+    pub kid: Option<String>,
+    /// PEM public key (RS*, PS*, ES*, EdDSA), inline.
+    #[serde(default)]
+    pub public_key_pem: Option<String>,
+    /// Path of a PEM public key file.
+    #[serde(default)]
+    pub public_key_file: Option<String>,
+    /// Shared secret (HS*), never printed.
+    #[serde(default, skip_serializing)]
+    pub secret: Option<SecretString>,
+}
+
+/// A deserialisable secret string.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct SecretString(pub String);
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Everything the service reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: the service's runtime connection (the non-owner role).
+    pub database_url: Secret,
+    /// `MIGRATION_DATABASE_URL`: the owner role's connection, used to migrate.
+    pub migration_database_url: Secret,
+    /// `BIND_ADDR`.
+    pub bind_addr: String,
+    /// `DB_POOL_SIZE`.
+    pub pool_size: u32,
+    /// `DB_POOL_TIMEOUT`: how long a request waits for a connection before answering 503.
+    pub pool_timeout: Duration,
+    /// `DB_STATEMENT_TIMEOUT`: the longest one SQL statement may run.
+    pub statement_timeout: Duration,
+    /// `JWT_AUDIENCE`: the `aud` every token must carry.
+    pub jwt_audience: String,
+    /// `JWT_ISSUER`: the `iss` of tokens the CLI mints.
+    pub jwt_issuer: String,
+    /// `JWT_SECRET`: the HS256 secret of the CLI issuer.
+    pub jwt_secret: Secret,
+    /// `JWT_LEEWAY`: clock skew tolerated on `exp` and `nbf`.
+    pub jwt_leeway: Duration,
+    /// `JWT_ISSUERS`: further issuers (the OA portal), as a JSON array.
+    pub extra_issuers: Vec<IssuerSettings>,
+    /// `CORS_ALLOWED_ORIGINS`: comma-separated origins allowed to call from a browser.
+    pub cors_allowed_origins: Vec<String>,
+    /// `BODY_LIMIT`: the largest JSON body accepted, in bytes.
+    pub body_limit: usize,
+    /// `WORKERS`: HTTP worker threads.
+    pub workers: usize,
+    /// `SHUTDOWN_TIMEOUT`: how long graceful shutdown waits for in-flight requests.
+    pub shutdown_timeout: Duration,
+    /// `LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object a line, for log collectors.
+    Json,
+    /// Human-readable lines, for a terminal.
+    Pretty,
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {name}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    reason: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T>(
+    name: &'static str,
+    default: T,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => parse(raw.trim()).map_err(|reason| ConfigError { name, reason }),
+    }
+}
+
+fn duration(raw: &str) -> Result<Duration, String> {
+    humantime::parse_duration(raw).map_err(|e| format!("{e} (use for example 3s, 500ms, 8h)"))
+}
+
+/// Default database of a local set-up (see `scripts/pg-ensure.sh`).
+pub const DEFAULT_DATABASE_URL: &str = "postgres://lianzheng_app@127.0.0.1:5432/lianzheng";
+/// Default owner connection of a local set-up.
+pub const DEFAULT_MIGRATION_DATABASE_URL: &str =
+    "postgres://lianzheng_owner@127.0.0.1:5432/lianzheng";
+
+impl Settings {
+    /// Reads the settings from the environment, with defaults that work locally.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let migration_database_url = var("MIGRATION_DATABASE_URL").unwrap_or_else(|| {
+            if var("DATABASE_URL").is_some() {
+                database_url.clone()
+            } else {
+                DEFAULT_MIGRATION_DATABASE_URL.to_owned()
+            }
+        });
+        let cpus = std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(2);
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            migration_database_url: Secret::new(migration_database_url),
+            bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            pool_size: parse_var("DB_POOL_SIZE", 10, |v| match v.parse::<u32>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err("must be a positive integer".to_owned()),
+            })?,
+            pool_timeout: parse_var("DB_POOL_TIMEOUT", Duration::from_secs(3), duration)?,
+            statement_timeout: parse_var(
+                "DB_STATEMENT_TIMEOUT",
+                Duration::from_secs(10),
+                duration,
+            )?,
+            jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "lianzheng".to_owned()),
+            jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "lianzheng-cli".to_owned()),
+            jwt_secret: Secret::new(var("JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.to_owned())),
+            jwt_leeway: parse_var("JWT_LEEWAY", Duration::from_secs(30), duration)?,
+            extra_issuers: parse_var("JWT_ISSUERS", Vec::new(), |v| {
+                serde_json::from_str::<Vec<IssuerSettings>>(v)
+                    .map_err(|e| format!("not a JSON array of issuers: {e}"))
+            })?,
+            cors_allowed_origins: var("CORS_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            body_limit: parse_var("BODY_LIMIT", 1024 * 1024, |v| {
+                v.parse::<usize>()
+                    .map_err(|_| "must be a number of bytes".to_owned())
+            })?,
+            workers: parse_var("WORKERS", cpus, |v| match v.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(n),
+                _ => Err("must be a positive integer".to_owned()),
+            })?,
+            shutdown_timeout: parse_var("SHUTDOWN_TIMEOUT", Duration::from_secs(30), duration)?,
+            log_format: parse_var("LOG_FORMAT", LogFormat::Json, |v| match v {
+                "json" => Ok(LogFormat::Json),
+                "pretty" => Ok(LogFormat::Pretty),
+                _ => Err("must be json or pretty".to_owned()),
+            })?,
+        })
+    }
+
+    /// The CLI's own HS256 issuer, always trusted, plus every configured extra issuer.
+    pub fn issuers(&self) -> Vec<IssuerSettings> {
+        let mut issuers = vec![IssuerSettings {
+            issuer: self.jwt_issuer.clone(),
+            algorithm: Algorithm::HS256,
+            kid: None,
+            public_key_pem: None,
+            public_key_file: None,
+            secret: Some(SecretString(self.jwt_secret.expose().to_owned())),
+        }];
+        issuers.extend(self.extra_issuers.iter().cloned());
+        issuers
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+        let s = SecretString("hunter2".into());
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn issuer_entries_parse_from_json() {
+        let issuers: Vec<IssuerSettings> = serde_json::from_str(
+            r#"[{"issuer":"https://oa.example","algorithm":"RS256","kid":"k1","public_key_file":"/etc/oa.pem"}]"#,
+        )
+        .expect("valid issuer JSON");
+        assert_eq!(issuers[0].algorithm, Algorithm::RS256);
+        assert_eq!(issuers[0].kid.as_deref(), Some("k1"));
+    }
+}

@@ -1,0 +1,207 @@
+//! The PostgreSQL pool, embedded migrations, and the one way handlers reach the database.
+//!
+//! diesel is synchronous: every `pool.get()` and every query runs inside [`run`], on actix's
+//! blocking thread pool, never on an async worker (actix/examples `databases/diesel`).
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sql_query;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::ApiError;
+
+/// Every migration, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// The connection pool shared by all workers.
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+/// One connection taken from the pool.
+pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// Sets the per-statement timeout and the application name on every new connection.
+#[derive(Debug)]
+struct SessionSettings {
+    statement_timeout_ms: u128,
+}
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "SET statement_timeout = {}; SET application_name = 'lianzheng'; SET TIME ZONE 'UTC'",
+            self.statement_timeout_ms
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// A start-up failure to reach the database, reported as one line.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot connect to the database at {target}: {reason}")]
+pub struct ConnectError {
+    target: String,
+    reason: String,
+}
+
+/// Strips the password from a database URL so it can be printed.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{}@{}", &url[..scheme + 3], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Builds the pool and checks that the database answers, failing with a one-line error.
+pub fn connect(
+    url: &str,
+    size: u32,
+    wait: Duration,
+    statement_timeout: Duration,
+) -> Result<PgPool, ConnectError> {
+    let error = |reason: String| ConnectError {
+        target: redact_url(url),
+        reason,
+    };
+    let pool = Pool::builder()
+        .max_size(size)
+        .min_idle(Some(1))
+        .connection_timeout(wait)
+        .connection_customizer(Box::new(SessionSettings {
+            statement_timeout_ms: statement_timeout.as_millis(),
+        }))
+        .build(ConnectionManager::<PgConnection>::new(url))
+        .map_err(|e| error(first_line(&e.to_string())))?;
+    let mut conn = pool.get().map_err(|e| error(first_line(&e.to_string())))?;
+    sql_query("SELECT 1")
+        .execute(&mut conn)
+        .map_err(|e| error(first_line(&e.to_string())))?;
+    Ok(pool)
+}
+
+fn first_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("unknown error")
+        .to_owned()
+}
+
+/// Applies pending migrations as the owner role, then grants the runtime role what it needs.
+///
+/// Returns the versions applied. `app_role` is the role of `DATABASE_URL`; when it is the owner
+/// itself (a single-role set-up) no grant is needed.
+pub fn migrate(owner_url: &str, app_role: Option<&str>) -> Result<Vec<String>, String> {
+    let mut conn = PgConnection::establish(owner_url).map_err(|e| {
+        format!(
+            "cannot connect to {}: {}",
+            redact_url(owner_url),
+            first_line(&e.to_string())
+        )
+    })?;
+    let applied = conn
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| format!("migration failed: {e}"))?
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect();
+    if let Some(role) = app_role {
+        grant_runtime_privileges(&mut conn, role)
+            .map_err(|e| format!("granting privileges to {role} failed: {e}"))?;
+    }
+    Ok(applied)
+}
+
+/// Tables the runtime role may read and append to but never change or remove rows of.
+pub const APPEND_ONLY_TABLES: &[&str] = &[];
+
+/// Grants the runtime role the least it needs: data access, never DDL.
+pub fn grant_runtime_privileges(conn: &mut PgConnection, role: &str) -> QueryResult<()> {
+    let role = quote_ident(role);
+    let current: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "current_user::text",
+    ))
+    .get_result(conn)?;
+    if quote_ident(&current) == role {
+        return Ok(());
+    }
+    conn.batch_execute(&format!(
+        "GRANT USAGE ON SCHEMA public TO {role};
+         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};
+         GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role};
+         REVOKE ALL ON TABLE __diesel_schema_migrations FROM {role};
+         GRANT SELECT ON TABLE __diesel_schema_migrations TO {role};"
+    ))?;
+    for table in APPEND_ONLY_TABLES {
+        conn.batch_execute(&format!(
+            "REVOKE UPDATE, DELETE, TRUNCATE ON TABLE {table} FROM {role}; GRANT SELECT, INSERT ON TABLE {table} TO {role};"
+        ))?;
+    }
+    Ok(())
+}
+
+/// Quotes an SQL identifier.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The user name in a `postgres://user[:password]@host/db` URL.
+pub fn url_user(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let (credentials, _) = rest.rsplit_once('@')?;
+    let user = credentials.split(':').next()?;
+    (!user.is_empty()).then(|| user.to_owned())
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool, keeping the caller's span.
+pub async fn run<F, T>(pool: &PgPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    actix_web::web::block(move || {
+        let _entered = span.enter();
+        let mut conn = pool.get()?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Runs `f` inside one database transaction on the blocking thread pool.
+pub async fn transaction<F, T>(pool: &PgPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    run(pool, move |conn| conn.transaction(f)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_printed_without_passwords() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/x"),
+            "postgres://app@db:5432/x"
+        );
+        assert_eq!(redact_url("postgres://db/x"), "postgres://db/x");
+    }
+
+    #[test]
+    fn the_user_is_read_from_a_url() {
+        assert_eq!(url_user("postgres://app:pw@h/db").as_deref(), Some("app"));
+        assert_eq!(url_user("postgres://h/db"), None);
+    }
+}

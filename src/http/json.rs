@@ -1,0 +1,230 @@
+//! [`ValidJson`]: the body extractor every write uses.
+//!
+//! It checks the media type (415), the size (413), the syntax (400) and then deserialises with
+//! the path of the offending field (422), rejecting unknown fields (each request type carries
+//! `deny_unknown_fields`), and finally runs the type's own [`Validate`] rules, which list every
+//! offending field at once.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest JSON body accepted, registered as app data (`BODY_LIMIT`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Field-level rules of a request body, run after it deserialised.
+pub trait Validate {
+    /// Every rule the value breaks; empty when it is valid.
+    fn validate(&self) -> Vec<FieldError>;
+}
+
+/// A JSON body that has been read, deserialised and validated.
+#[derive(Debug)]
+pub struct ValidJson<T>(pub T);
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads a body of at most `limit` bytes, answering 413 past it.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "the body is larger than the limit of {limit} bytes"
+        ))
+    };
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && length > limit
+    {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            code: "body_unreadable",
+            detail: e.to_string(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Turns a serde error at a path into a field error.
+fn field_error(error: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    let path = error.path().to_string();
+    let inner = error.into_inner();
+    let message = inner.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned();
+    let join = |name: &str| {
+        if path == "." {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
+    if let Some(name) = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next())
+    {
+        let field = if path == "." { name.to_owned() } else { path };
+        return FieldError::new(field, "unknown_field", format!("unknown field `{name}`"));
+    }
+    if let Some(name) = message
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split('`').next())
+    {
+        return FieldError::new(
+            join(name),
+            "required",
+            format!("the field `{name}` is required"),
+        );
+    }
+    FieldError::new(
+        if path == "." { String::from("$") } else { path },
+        "invalid",
+        message,
+    )
+}
+
+impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json(&req) {
+                return Err(ApiError::UnsupportedMediaType(
+                    "the body must be sent as Content-Type: application/json".to_owned(),
+                ));
+            }
+            let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+            let body = read_body(&req, &mut payload, limit).await?;
+            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                return Err(ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: format!("the body is not valid JSON: {e}"),
+                });
+            }
+            let mut deserializer = serde_json::Deserializer::from_slice(&body);
+            let value: T = serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|e| ApiError::Validation(vec![field_error(e)]))?;
+            let errors = value.validate();
+            if errors.is_empty() {
+                Ok(ValidJson(value))
+            } else {
+                Err(ApiError::Validation(errors))
+            }
+        })
+    }
+}
+
+/// Deserialises a field that may be absent (`None`), `null` (`Some(None)`) or a value.
+/// Use with `#[serde(default, deserialize_with = "double_option")]`.
+pub fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Collects the rules of text fields: trims, checks required, blank and length.
+#[derive(Debug, Default)]
+pub struct Rules(pub Vec<FieldError>);
+
+impl Rules {
+    /// A text field that must be present and not blank, at most `max` characters.
+    pub fn required_text(&mut self, field: &str, value: &Option<String>, max: usize) {
+        match value {
+            None => self.0.push(FieldError::new(
+                field,
+                "required",
+                format!("the field `{field}` is required"),
+            )),
+            Some(v) => self.text(field, v, max),
+        }
+    }
+
+    /// A text field that, when present, must not be blank and at most `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.0.push(FieldError::new(
+                field,
+                "blank",
+                format!("`{field}` must not be blank"),
+            ));
+        } else if value.chars().count() > max {
+            self.0.push(FieldError::new(
+                field,
+                "too_long",
+                format!("`{field}` must be at most {max} characters"),
+            ));
+        }
+    }
+
+    /// An optional text field: blank is allowed only as `null`, and at most `max` characters.
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) {
+        if let Some(v) = value {
+            self.text(field, v, max);
+        }
+    }
+
+    /// A required non-text field.
+    pub fn required<T>(&mut self, field: &str, value: &Option<T>) {
+        if value.is_none() {
+            self.0.push(FieldError::new(
+                field,
+                "required",
+                format!("the field `{field}` is required"),
+            ));
+        }
+    }
+}
+
+/// Trims a text value for storage.
+pub fn clean(value: &str) -> String {
+    value.trim().to_owned()
+}
+
+/// Trims an optional text value for storage.
+pub fn clean_opt(value: Option<&str>) -> Option<String> {
+    value.map(clean)
+}

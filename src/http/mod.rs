@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every resource: JSON bodies, conditional requests, pagination,
+//! request ids.
+
+pub mod conditional;
+pub mod json;
+pub mod pagination;
+pub mod request_id;
+
+pub use conditional::{ETag, IfMatch};
+pub use json::{ValidJson, Validate, double_option};
+pub use pagination::{Page, PageQuery};

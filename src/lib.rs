@@ -1,0 +1,18 @@
+//! lianzheng (廉政考核): the county's yearly Party-conduct and clean-government responsibility
+//! assessment (党风廉政建设责任制考核检查) as a JSON REST service.
+//!
+//! Start reading at [`routes`], the table of contents of the API. See ARCHITECTURE.md.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod models;
+pub mod openapi;
+pub mod routes;
+pub mod schema;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,67 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, patch, web};
+
+use super::json::{LeaderResponse, UpdateLeader};
+use crate::auth::AuthUser;
+use crate::db::{self, PgPool};
+use crate::error::{ApiError, Problem};
+use crate::http::conditional::stale;
+use crate::http::json::clean;
+use crate::http::{ETag, IfMatch, ValidJson};
+use crate::models::{Leader, LeaderChangeset, LeaderId, UnitId};
+use crate::routes::units::{ensure_active, ensure_first_responsible_limit, lock_visible};
+
+/// Update a leader
+///
+/// Office only; needs `If-Match` with the leader's current `ETag` (412 when stale).
+#[utoipa::path(
+    tag = "leaders",
+    params(
+        ("unit_id" = i64, Path, description = "Unit id", example = 1),
+        ("leader_id" = i64, Path, description = "Leader id", example = 1),
+        ("If-Match" = String, Header, description = "The leader's current ETag", example = "\"1\""),
+    ),
+    request_body = UpdateLeader,
+    responses(
+        (status = 200, description = "Updated", body = LeaderResponse, headers(("ETag" = String))),
+        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such unit or leader in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The unit is archived, or has all its first responsible persons", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/units/{unit_id}/leaders/{leader_id}")]
+pub async fn update_leader(
+    user: AuthUser,
+    pool: web::Data<PgPool>,
+    path: web::Path<(UnitId, LeaderId)>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateLeader>,
+) -> Result<HttpResponse, ApiError> {
+    let (unit_id, leader_id) = path.into_inner();
+    let body = body.0;
+    let leader = db::transaction(&pool, move |conn| {
+        let unit = lock_visible(conn, &user, unit_id)?;
+        let current = super::find_leader(conn, unit_id, leader_id)?;
+        user.require_office()?;
+        if_match.check(&ETag::from_version(current.version))?;
+        ensure_active(&unit)?;
+        if body.is_first_responsible == Some(true) && !current.is_first_responsible {
+            let others = Leader::count_first_responsible(conn, unit_id, Some(leader_id))?;
+            ensure_first_responsible_limit(unit.kind, others + 1)?;
+        }
+        let changes = LeaderChangeset {
+            name: body.name.as_deref().map(clean),
+            position: body.position.as_deref().map(clean),
+            is_first_responsible: body.is_first_responsible,
+        };
+        Leader::update_if_version(conn, leader_id, current.version, &changes)?.ok_or_else(stale)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, ETag::from_version(leader.version).0))
+        .json(LeaderResponse::from(leader)))
+}

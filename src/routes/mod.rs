@@ -1,0 +1,24 @@
+//! Every route of the service, in one place: the table of contents of the API.
+//!
+//! Routes are registered through utoipa-actix-web, so the OpenAPI contract holds each of them
+//! by construction; a route added any other way is missing from the contract, and the contract
+//! tests fail.
+
+pub mod health;
+pub mod leaders;
+pub mod units;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Registers every route of the service.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                // Units registry and leadership teams (plan §1).
+                .configure(units::routes)
+                .configure(leaders::routes),
+        );
+}

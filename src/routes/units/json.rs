@@ -1,0 +1,212 @@
+//! Request and response bodies of the units resource.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate, double_option};
+use crate::models::unit::UnitSort;
+use crate::models::{Unit, UnitId, UnitKind};
+
+const NAME_MAX: usize = 100;
+const CONTACT_MAX: usize = 100;
+const ADDRESS_MAX: usize = 200;
+
+/// A registered unit.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "name": "阳城镇", "kind": "town", "contact_person": "黄志明", "contact_phone": "0763-7882101",
+    "address": "阳山县阳城镇韩愈路1号", "email": null, "archived": false, "archived_at": null, "version": 1,
+    "created_at": "2014-09-01T08:00:00Z", "updated_at": "2014-09-01T08:00:00Z"
+}))]
+pub struct UnitResponse {
+    /// Unit id.
+    pub id: UnitId,
+    /// Name, unique among units that are not archived.
+    pub name: String,
+    /// Kind of unit.
+    pub kind: UnitKind,
+    /// Contact person (联系人).
+    pub contact_person: Option<String>,
+    /// Contact telephone.
+    pub contact_phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Whether the unit is archived (read-only, kept for the record).
+    pub archived: bool,
+    /// When it was archived.
+    pub archived_at: Option<DateTime<Utc>>,
+    /// Version counter; the `ETag` is this number in quotes.
+    pub version: i32,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Unit> for UnitResponse {
+    fn from(u: Unit) -> Self {
+        Self {
+            id: u.id,
+            name: u.name,
+            kind: u.kind,
+            contact_person: u.contact_person,
+            contact_phone: u.contact_phone,
+            address: u.address,
+            email: u.email,
+            archived: u.archived_at.is_some(),
+            archived_at: u.archived_at,
+            version: u.version,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// A unit to register.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "秤架瑶族乡", "kind": "town", "contact_person": "邓丽华", "contact_phone": "0763-7861001",
+    "address": "阳山县秤架瑶族乡秤架街1号"
+}))]
+pub struct CreateUnit {
+    /// Name (1 to 100 characters), unique among units that are not archived.
+    #[schema(required = true, value_type = String, max_length = 100)]
+    pub name: Option<String>,
+    /// Kind of unit.
+    #[schema(required = true, value_type = UnitKind)]
+    pub kind: Option<UnitKind>,
+    /// Contact person.
+    pub contact_person: Option<String>,
+    /// Contact telephone.
+    pub contact_phone: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+}
+
+fn contact_rules(
+    rules: &mut Rules,
+    person: Option<&str>,
+    phone: Option<&str>,
+    address: Option<&str>,
+    email: Option<&str>,
+) {
+    rules.optional_text("contact_person", person, CONTACT_MAX);
+    rules.optional_text("contact_phone", phone, CONTACT_MAX);
+    rules.optional_text("address", address, ADDRESS_MAX);
+    rules.optional_text("email", email, CONTACT_MAX);
+    if let Some(email) = email
+        && !email.trim().is_empty()
+        && !email.contains('@')
+    {
+        rules.0.push(FieldError::new(
+            "email",
+            "invalid",
+            "`email` must be an e-mail address",
+        ));
+    }
+}
+
+impl Validate for CreateUnit {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required_text("name", &self.name, NAME_MAX);
+        rules.required("kind", &self.kind);
+        contact_rules(
+            &mut rules,
+            self.contact_person.as_deref(),
+            self.contact_phone.as_deref(),
+            self.address.as_deref(),
+            self.email.as_deref(),
+        );
+        rules.0
+    }
+}
+
+/// Changes to a unit: absent fields stay as they are, `null` clears an optional field.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"contact_person": "欧阳明", "contact_phone": "0763-7882102"}))]
+pub struct UpdateUnit {
+    /// New name.
+    pub name: Option<String>,
+    /// New kind.
+    pub kind: Option<UnitKind>,
+    /// Contact person; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub contact_person: Option<Option<String>>,
+    /// Contact telephone; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub contact_phone: Option<Option<String>>,
+    /// Postal address; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub address: Option<Option<String>>,
+    /// E-mail address; `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+}
+
+impl Validate for UpdateUnit {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.optional_text("name", self.name.as_deref(), NAME_MAX);
+        contact_rules(
+            &mut rules,
+            self.contact_person.as_ref().and_then(Option::as_deref),
+            self.contact_phone.as_ref().and_then(Option::as_deref),
+            self.address.as_ref().and_then(Option::as_deref),
+            self.email.as_ref().and_then(Option::as_deref),
+        );
+        rules.0
+    }
+}
+
+/// Which units are listed, and in which order.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnitFilter {
+    /// Only units of this kind.
+    pub kind: Option<UnitKind>,
+    /// Only units whose name contains this text (case-insensitive), for example `镇`.
+    #[param(example = "镇")]
+    pub q: Option<String>,
+    /// `active` (default), `archived` or `all`.
+    pub status: Option<UnitStatusFilter>,
+    /// Sort column (default `id`); ties are broken by id, so paging is stable.
+    pub sort: Option<UnitSort>,
+    /// `asc` (default) or `desc`.
+    pub order: Option<SortOrder>,
+}
+
+/// Archived or not.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitStatusFilter {
+    /// Units that are not archived.
+    Active,
+    /// Archived units only.
+    Archived,
+    /// Both.
+    All,
+}
+
+/// Sort direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Ascending.
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}

@@ -1,0 +1,187 @@
+//! Builds the real application: the same code path for `serve` and for the tests, which start
+//! it on port 0 against their own database.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::JwtVerifier;
+use crate::config::Settings;
+use crate::db::PgPool;
+use crate::error::ApiError;
+use crate::http::json::BodyLimit;
+use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
+use crate::openapi::{self, ApiDoc, RouteTable};
+
+/// A failure to start, reported as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    /// A JWT issuer's key could not be loaded.
+    #[error(transparent)]
+    Issuer(#[from] crate::auth::jwt::IssuerConfigError),
+    /// The server could not start.
+    #[error("cannot start the HTTP server: {0}")]
+    Server(std::io::Error),
+}
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.bind_addr` (port 0 picks a free port) and builds the server.
+    pub fn build(settings: &Settings, pool: PgPool) -> Result<Self, StartupError> {
+        let listener =
+            TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
+                addr: settings.bind_addr.clone(),
+                source,
+            })?;
+        let port = listener.local_addr().map_err(StartupError::Server)?.port();
+        let verifier = web::Data::new(JwtVerifier::new(
+            &settings.issuers(),
+            &settings.jwt_audience,
+            settings.jwt_leeway,
+        )?);
+        let spec = openapi::spec();
+        let routes = web::Data::new(RouteTable::from_spec(&spec));
+        let pool = web::Data::new(pool);
+        let body_limit = settings.body_limit;
+        let origins = settings.cors_allowed_origins.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .openapi(ApiDoc::openapi())
+                .configure(crate::routes::configure)
+                .into_app()
+                .app_data(pool.clone())
+                .app_data(verifier.clone())
+                .app_data(routes.clone())
+                .app_data(BodyLimit(body_limit))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(body_limit)
+                        .error_handler(|e, _| json_error(e).into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::BadRequest {
+                        code: "invalid_query",
+                        detail: format!("invalid query string: {e}"),
+                    }
+                    .into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|_, req| {
+                    ApiError::not_found(format!("nothing at {}", req.path())).into()
+                }))
+                .service(
+                    SwaggerUi::new("/swagger-ui/{_:.*}")
+                        .url("/api-docs/openapi.json", spec.clone()),
+                )
+                .service(web::resource("/swagger-ui").get(swagger_redirect))
+                .default_service(web::to(fallback))
+                .wrap(cors(&origins))
+                .wrap(from_fn(trace_requests))
+        })
+        .workers(settings.workers)
+        .worker_max_blocking_threads(settings.pool_size as usize + 2)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .listen(listener)
+        .map_err(StartupError::Server)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// The server, to run it in the background.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+/// CORS for the configured origins only, with the headers this API reads and writes.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::PUT,
+            Method::DELETE,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            REQUEST_ID_HEADER,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            REQUEST_ID_HEADER,
+        ])
+        .max_age(3600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+async fn swagger_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/swagger-ui/"))
+        .finish()
+}
+
+/// Unknown paths answer 404; known paths with another method answer 405 with `Allow`.
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound(format!("no route matches {}", req.path())),
+    })
+}
+
+fn json_error(error: actix_web::error::JsonPayloadError) -> ApiError {
+    use actix_web::error::JsonPayloadError as E;
+    match error {
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => ApiError::PayloadTooLarge(
+            format!("the body is larger than the limit of {limit} bytes"),
+        ),
+        E::ContentType => ApiError::UnsupportedMediaType(
+            "the body must be sent as Content-Type: application/json".to_owned(),
+        ),
+        other => ApiError::BadRequest {
+            code: "malformed_json",
+            detail: other.to_string(),
+        },
+    }
+}
