@@ -12,6 +12,7 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnectio
 use diesel::sql_query;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::audit::{self, Actor, Change};
 use crate::error::ApiError;
 
 /// Every migration, compiled into the binary.
@@ -120,7 +121,7 @@ pub fn migrate(owner_url: &str, app_role: Option<&str>) -> Result<Vec<String>, S
 }
 
 /// Tables the runtime role may read and append to but never change or remove rows of.
-pub const APPEND_ONLY_TABLES: &[&str] = &[];
+pub const APPEND_ONLY_TABLES: &[&str] = &["audit_log"];
 
 /// Grants the runtime role the least it needs: data access, never DDL.
 pub fn grant_runtime_privileges(conn: &mut PgConnection, role: &str) -> QueryResult<()> {
@@ -177,13 +178,21 @@ where
     .map_err(ApiError::internal)?
 }
 
-/// Runs `f` inside one database transaction on the blocking thread pool.
-pub async fn transaction<F, T>(pool: &PgPool, f: F) -> Result<T, ApiError>
+/// Runs a write: `f` makes the change and says what it changed; the audit record is appended
+/// last, in the same transaction. A write that fails leaves neither the change nor a record.
+pub async fn write<F, T>(pool: &PgPool, actor: Actor, f: F) -> Result<T, ApiError>
 where
-    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&mut PgConnection) -> Result<(T, Change), ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    run(pool, move |conn| conn.transaction(f)).await
+    run(pool, move |conn| {
+        conn.transaction(|conn| {
+            let (value, change) = f(conn)?;
+            audit::append(conn, &actor, change)?;
+            Ok(value)
+        })
+    })
+    .await
 }
 
 #[cfg(test)]

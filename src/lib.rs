@@ -3,6 +3,7 @@
 //!
 //! Start reading at [`routes`], the table of contents of the API. See ARCHITECTURE.md.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -25,6 +25,7 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
         (name = "leaders", description = "班子成员: a unit's leadership team"),
+        (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),
     )
 )]

@@ -1,6 +1,39 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        occurred_at -> Timestamptz,
+        actor_sub -> Text,
+        actor_name -> Text,
+        actor_role -> Text,
+        action -> Text,
+        resource -> Text,
+        resource_id -> Nullable<Text>,
+        changes -> Jsonb,
+        request_id -> Nullable<Text>,
+        canonical -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (caller_sub, route, key) {
+        caller_sub -> Text,
+        route -> Text,
+        key -> Text,
+        request_hash -> Text,
+        response_status -> Nullable<Int2>,
+        response_headers -> Nullable<Jsonb>,
+        response_body -> Nullable<Bytea>,
+        locked_at -> Timestamptz,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     leaders (id) {
         id -> Int8,
         unit_id -> Int8,
@@ -31,4 +64,4 @@ diesel::table! {
 
 diesel::joinable!(leaders -> units (unit_id));
 
-diesel::allow_tables_to_appear_in_same_query!(leaders, units,);
+diesel::allow_tables_to_appear_in_same_query!(audit_log, idempotency_keys, leaders, units,);

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::audit::{self, Actor, Change};
 use crate::error::ApiError;
 use crate::models::{Leader, NewLeader, NewUnit, UnitKind};
 use crate::schema::units;
@@ -83,6 +84,13 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
             }
             let first = Leader::count_first_responsible(conn, created.id, None)?;
             crate::routes::units::ensure_first_responsible_limit(created.kind, first)?;
+            let leaders = Leader::for_unit(conn, created.id)?;
+            let record = serde_json::json!({"unit": created, "leaders": leaders});
+            audit::append(
+                conn,
+                &Actor::system(),
+                Change::created("unit", created.id, &record),
+            )?;
         }
         Ok(report)
     })

@@ -16,6 +16,7 @@ use crate::auth::JwtVerifier;
 use crate::config::Settings;
 use crate::db::PgPool;
 use crate::error::ApiError;
+use crate::http::idempotency::idempotency;
 use crate::http::json::BodyLimit;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
@@ -93,6 +94,7 @@ impl Application {
                 )
                 .service(web::resource("/swagger-ui").get(swagger_redirect))
                 .default_service(web::to(fallback))
+                .wrap(from_fn(idempotency))
                 .wrap(cors(&origins))
                 .wrap(from_fn(trace_requests))
         })

@@ -228,6 +228,7 @@ impl JwtVerifier {
             sub: claims.sub,
             role: claims.role,
             unit_id,
+            request_id: None,
         })
     }
 }

@@ -15,7 +15,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::audit::Actor;
 use crate::error::ApiError;
+use crate::http::request_id::RequestId;
 use crate::models::UnitId;
 pub use jwt::JwtVerifier;
 
@@ -53,9 +55,21 @@ pub struct AuthUser {
     pub role: Role,
     /// For the unit role: the unit the caller belongs to.
     pub unit_id: Option<UnitId>,
+    /// The id of the request this caller made, for the audit trail.
+    pub request_id: Option<String>,
 }
 
 impl AuthUser {
+    /// The caller as the author of a change in the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            sub: self.sub.clone(),
+            name: self.name.clone(),
+            role: self.role.as_str().to_owned(),
+            request_id: self.request_id.clone(),
+        }
+    }
+
     /// Answers 403 unless the caller is the office.
     pub fn require_office(&self) -> Result<(), ApiError> {
         if self.role == Role::Office {
@@ -86,7 +100,8 @@ fn bearer_token(req: &HttpRequest) -> Result<&str, ApiError> {
     Ok(token.trim())
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
+/// Verifies the caller of `req` once per request (the result is cached in its extensions).
+pub fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
     if let Some(user) = req.extensions().get::<AuthUser>() {
         return Ok(user.clone());
     }
@@ -94,10 +109,11 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, ApiError> {
         .app_data::<web::Data<JwtVerifier>>()
         .ok_or_else(|| ApiError::internal("JwtVerifier is not registered as app data"))?;
     let token = bearer_token(req)?;
-    let user = verifier.verify(token).map_err(|e| {
+    let mut user = verifier.verify(token).map_err(|e| {
         tracing::info!(reason = %e, "token rejected");
         e.into_api_error()
     })?;
+    user.request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
     tracing::Span::current().record("sub", user.sub.as_str());
     req.extensions_mut().insert(user.clone());
     Ok(user)

@@ -37,6 +37,7 @@ mod tests {
             name: "n".into(),
             role,
             unit_id: unit.map(UnitId),
+            request_id: None,
         }
     }
 

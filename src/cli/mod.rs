@@ -46,6 +46,22 @@ enum Command {
     SeedDemo,
     /// Print the OpenAPI contract (the content of openapi/openapi.json).
     Openapi,
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain and name the first broken link (exit status 1 when broken).
+    Verify {
+        /// A head hash recorded earlier (GET /api/v1/audit/head): checks that it is still on
+        /// the chain, which catches the deletion of the newest records.
+        #[arg(long)]
+        head: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -116,6 +132,27 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 report.units_created, report.units_existing, report.leaders_created
             );
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { head },
+        } => {
+            let pool = connect(&settings)?;
+            let mut conn = pool.get().map_err(|e| e.to_string())?;
+            match crate::audit::verify(&mut conn, head.as_deref()).map_err(|e| e.to_string())? {
+                Ok(verified) => {
+                    println!(
+                        "audit chain intact: {} records, head {}",
+                        verified.records, verified.head
+                    );
+                    if let Some(after) = verified.after_recorded_head.filter(|_| head.is_some()) {
+                        println!(
+                            "the recorded head is on the chain, followed by {after} newer records"
+                        );
+                    }
+                    Ok(())
+                }
+                Err(broken) => Err(broken.to_string()),
+            }
         }
         Command::Openapi => {
             print!("{}", crate::openapi::spec_json());

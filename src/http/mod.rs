@@ -2,6 +2,7 @@
 //! request ids.
 
 pub mod conditional;
+pub mod idempotency;
 pub mod json;
 pub mod pagination;
 pub mod request_id;

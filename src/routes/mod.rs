@@ -4,6 +4,7 @@
 //! by construction; a route added any other way is missing from the contract, and the contract
 //! tests fail.
 
+pub mod audit;
 pub mod health;
 pub mod leaders;
 pub mod units;
@@ -19,6 +20,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             scope("/api/v1")
                 // Units registry and leadership teams (plan §1).
                 .configure(units::routes)
-                .configure(leaders::routes),
+                .configure(leaders::routes)
+                // The audit trail (plan §7).
+                .configure(audit::routes),
         );
 }

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::{CreateLeader, LeaderResponse};
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -39,7 +40,7 @@ pub async fn create_leader(
 ) -> Result<HttpResponse, ApiError> {
     let unit_id = path.into_inner();
     let body = body.0;
-    let leader = db::transaction(&pool, move |conn| {
+    let leader = db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;
         user.require_office()?;
         ensure_active(&unit)?;
@@ -52,7 +53,9 @@ pub async fn create_leader(
             position: body.position.as_deref().map(clean).unwrap_or_default(),
             is_first_responsible: body.is_first_responsible,
         };
-        Ok(new.insert(conn)?)
+        let leader = new.insert(conn)?;
+        let change = Change::created("leader", leader.id, &leader);
+        Ok((leader, change))
     })
     .await?;
     Ok(HttpResponse::Created()

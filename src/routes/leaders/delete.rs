@@ -1,5 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -35,7 +36,7 @@ pub async fn delete_leader(
 ) -> Result<HttpResponse, ApiError> {
     let (unit_id, leader_id) = path.into_inner();
     let if_match = IfMatch::optional(&req);
-    db::transaction(&pool, move |conn| {
+    db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;
         let current = super::find_leader(conn, unit_id, leader_id)?;
         user.require_office()?;
@@ -44,7 +45,7 @@ pub async fn delete_leader(
         }
         ensure_active(&unit)?;
         Leader::delete(conn, leader_id)?;
-        Ok(())
+        Ok(((), Change::deleted("leader", leader_id, &current)))
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

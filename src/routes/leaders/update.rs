@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
 
 use super::json::{LeaderResponse, UpdateLeader};
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -43,7 +44,7 @@ pub async fn update_leader(
 ) -> Result<HttpResponse, ApiError> {
     let (unit_id, leader_id) = path.into_inner();
     let body = body.0;
-    let leader = db::transaction(&pool, move |conn| {
+    let leader = db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;
         let current = super::find_leader(conn, unit_id, leader_id)?;
         user.require_office()?;
@@ -58,7 +59,10 @@ pub async fn update_leader(
             position: body.position.as_deref().map(clean),
             is_first_responsible: body.is_first_responsible,
         };
-        Leader::update_if_version(conn, leader_id, current.version, &changes)?.ok_or_else(stale)
+        let updated = Leader::update_if_version(conn, leader_id, current.version, &changes)?
+            .ok_or_else(stale)?;
+        let change = Change::updated("leader", leader_id, &current, &updated);
+        Ok((updated, change))
     })
     .await?;
     Ok(HttpResponse::Ok()

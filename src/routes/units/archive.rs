@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::UnitResponse;
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -30,11 +31,13 @@ pub async fn archive_unit(
     path: web::Path<UnitId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let unit = db::transaction(&pool, move |conn| {
+    let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;
         super::ensure_active(&current)?;
-        Ok(Unit::set_archived(conn, id, true)?)
+        let updated = Unit::set_archived(conn, id, true)?;
+        let change = Change::changed("archive", "unit", id, &current, &updated);
+        Ok((updated, change))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::{CreateUnit, UnitResponse};
+use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -27,7 +28,7 @@ use crate::models::NewUnit;
 )]
 #[post("/units")]
 pub async fn create_unit(
-    Office(_user): Office,
+    Office(user): Office,
     pool: web::Data<PgPool>,
     body: ValidJson<CreateUnit>,
 ) -> Result<HttpResponse, ApiError> {
@@ -42,7 +43,12 @@ pub async fn create_unit(
         address: clean_opt(body.address.as_deref()),
         email: clean_opt(body.email.as_deref()),
     };
-    let unit = db::transaction(&pool, move |conn| Ok(new.insert(conn)?)).await?;
+    let unit = db::write(&pool, user.actor(), move |conn| {
+        let unit = new.insert(conn)?;
+        let change = Change::created("unit", unit.id, &unit);
+        Ok((unit, change))
+    })
+    .await?;
     tracing::info!(unit_id = %unit.id, "unit registered");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/units/{}", unit.id)))

@@ -1,5 +1,6 @@
 use actix_web::{HttpRequest, HttpResponse, delete, web};
 
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -34,7 +35,7 @@ pub async fn delete_unit(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let if_match = IfMatch::optional(&req);
-    db::transaction(&pool, move |conn| {
+    db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;
         if let Some(if_match) = if_match {
@@ -49,7 +50,7 @@ pub async fn delete_unit(
             },
             other => other,
         })?;
-        Ok(())
+        Ok(((), Change::deleted("unit", id, &current)))
     })
     .await?;
     tracing::info!(unit_id = %id, "unit deleted");

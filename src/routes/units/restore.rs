@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::UnitResponse;
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -30,7 +31,7 @@ pub async fn restore_unit(
     path: web::Path<UnitId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let unit = db::transaction(&pool, move |conn| {
+    let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;
         if current.archived_at.is_none() {
@@ -39,7 +40,9 @@ pub async fn restore_unit(
                 detail: format!("unit {id} is not archived"),
             });
         }
-        Ok(Unit::set_archived(conn, id, false)?)
+        let updated = Unit::set_archived(conn, id, false)?;
+        let change = Change::changed("restore", "unit", id, &current, &updated);
+        Ok((updated, change))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -2,6 +2,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, patch, web};
 
 use super::json::{UnitResponse, UpdateUnit};
+use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
@@ -42,7 +43,7 @@ pub async fn update_unit(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.0;
-    let unit = db::transaction(&pool, move |conn| {
+    let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;
         if_match.check(&ETag::from_version(current.version))?;
@@ -60,7 +61,10 @@ pub async fn update_unit(
             address: body.address.map(|v| v.as_deref().map(clean)),
             email: body.email.map(|v| v.as_deref().map(clean)),
         };
-        Unit::update_if_version(conn, id, current.version, &changes)?.ok_or_else(stale)
+        let updated =
+            Unit::update_if_version(conn, id, current.version, &changes)?.ok_or_else(stale)?;
+        let change = Change::updated("unit", id, &current, &updated);
+        Ok((updated, change))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -1,0 +1,107 @@
+//! Response bodies and filters of the audit trail.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::audit::AuditRecord;
+
+/// Who made a change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditActor {
+    /// Token subject, or `system` for CLI commands.
+    #[schema(example = "admin")]
+    pub sub: String,
+    /// Display name.
+    #[schema(example = "管理员")]
+    pub name: String,
+    /// `office`, `inspector`, `unit` or `system`.
+    #[schema(example = "office")]
+    pub role: String,
+}
+
+/// One record of the audit trail.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 12, "occurred_at": "2014-09-20T08:30:00.123456Z",
+    "actor": {"sub": "admin", "name": "管理员", "role": "office"},
+    "action": "update", "resource": "unit", "resource_id": "3",
+    "changes": {"before": {"contact_person": "黄志明"}, "after": {"contact_person": "欧阳明"}},
+    "request_id": "0b6f3c1e-6a0e-4d2b-9a57-2f1f3c7d9e10",
+    "prev_hash": "9f2c…", "hash": "41ab…", "canonical": "{\"action\":\"update\",…}"
+}))]
+pub struct AuditEntry {
+    /// Position in the chain.
+    pub id: i64,
+    /// When the change was committed.
+    pub occurred_at: DateTime<Utc>,
+    /// Who made it.
+    pub actor: AuditActor,
+    /// `create`, `update`, `delete`, `archive`, `restore`, ...
+    pub action: String,
+    /// `unit`, `leader`, ...
+    pub resource: String,
+    /// Id of the resource.
+    pub resource_id: Option<String>,
+    /// The changed fields: `{"before": {...}, "after": {...}}`.
+    pub changes: Value,
+    /// The request that made the change (`X-Request-Id`).
+    pub request_id: Option<String>,
+    /// Hash of the record before this one.
+    pub prev_hash: String,
+    /// SHA-256 of `canonical`, in hex.
+    pub hash: String,
+    /// The exact bytes that were hashed (JSON with sorted keys).
+    pub canonical: String,
+}
+
+impl From<AuditRecord> for AuditEntry {
+    fn from(r: AuditRecord) -> Self {
+        Self {
+            id: r.id,
+            occurred_at: r.occurred_at,
+            actor: AuditActor {
+                sub: r.actor_sub,
+                name: r.actor_name,
+                role: r.actor_role,
+            },
+            action: r.action,
+            resource: r.resource,
+            resource_id: r.resource_id,
+            changes: r.changes,
+            request_id: r.request_id,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+            canonical: r.canonical,
+        }
+    }
+}
+
+/// Filters of the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Only records of this resource kind, for example `unit`.
+    #[param(example = "unit")]
+    pub resource: Option<String>,
+    /// Only records of this resource id (with `resource`).
+    pub resource_id: Option<String>,
+    /// Only records by this actor (`sub`).
+    pub actor: Option<String>,
+    /// Only records at or after this time (RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Only records before this time (RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// The newest record of the chain: publish its hash elsewhere so that deleting the newest
+/// records can be detected later (`lianzheng audit verify --head <hash>`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditHead {
+    /// Id of the newest record (`null` when the trail is empty).
+    pub id: Option<i64>,
+    /// Its hash (64 zeros when the trail is empty).
+    #[schema(example = "41ab0c5e9d…")]
+    pub hash: String,
+}

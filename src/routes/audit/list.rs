@@ -1,0 +1,70 @@
+use actix_web::{get, web};
+use diesel::prelude::*;
+
+use super::json::{AuditEntry, AuditFilter};
+use crate::audit::AuditRecord;
+use crate::auth::Office;
+use crate::db::{self, PgPool};
+use crate::error::{ApiError, Problem};
+use crate::http::{Page, PageQuery};
+use crate::schema::audit_log;
+
+/// Read the audit trail
+///
+/// Office only. Newest first; filter by resource, actor and time.
+#[utoipa::path(
+    tag = "audit",
+    params(AuditFilter, PageQuery),
+    responses(
+        (status = 200, description = "One page of audit records", body = Page<AuditEntry>),
+        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/audit")]
+pub async fn list_audit(
+    _office: Office,
+    pool: web::Data<PgPool>,
+    filter: web::Query<AuditFilter>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
+    let filter = filter.into_inner();
+    let (rows, total) = db::run(&pool, move |conn| {
+        let query = || {
+            let mut q = audit_log::table.into_boxed();
+            if let Some(resource) = &filter.resource {
+                q = q.filter(audit_log::resource.eq(resource.clone()));
+            }
+            if let Some(id) = &filter.resource_id {
+                q = q.filter(audit_log::resource_id.eq(id.clone()));
+            }
+            if let Some(actor) = &filter.actor {
+                q = q.filter(audit_log::actor_sub.eq(actor.clone()));
+            }
+            if let Some(from) = filter.from {
+                q = q.filter(audit_log::occurred_at.ge(from));
+            }
+            if let Some(to) = filter.to {
+                q = q.filter(audit_log::occurred_at.lt(to));
+            }
+            q
+        };
+        let total: i64 = query().count().get_result(conn)?;
+        let rows = query()
+            .order(audit_log::id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .select(AuditRecord::as_select())
+            .load(conn)?;
+        Ok((rows, total))
+    })
+    .await?;
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(AuditEntry::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
