@@ -157,6 +157,20 @@ impl TestDb {
         PgConnection::establish(&self.owner_url()).expect("connect as owner")
     }
 
+    /// A connection as the superuser, for tampering the way only a superuser can.
+    pub fn superuser(&self) -> PgConnection {
+        let admin = admin_url();
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
+        PgConnection::establish(&format!("{base}/{}", self.name)).expect("connect as superuser")
+    }
+
+    /// A connection as the service's own role.
+    pub fn app(&self) -> PgConnection {
+        PgConnection::establish(&self.app_url()).expect("connect as the app role")
+    }
+
     /// Drops the database now, closing the service's connections.
     pub fn drop_now(&self) {
         let _ = admin().batch_execute(&format!(
@@ -271,6 +285,29 @@ impl TestApp {
             db,
             office,
         }
+    }
+
+    /// Starts another instance of the service on its own port, against the same database.
+    pub fn spawn_another_instance(&self) -> String {
+        let pool = db::connect(
+            self.settings.database_url.expose(),
+            self.settings.pool_size,
+            self.settings.pool_timeout,
+            self.settings.statement_timeout,
+        )
+        .expect("connect the second pool");
+        let app = Application::build(&self.settings, pool).expect("build the second instance");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.into_server());
+        address
+    }
+
+    /// The audit trail verified from the database, as `lianzheng audit verify` does.
+    pub fn verify_audit(
+        &self,
+        head: Option<&str>,
+    ) -> Result<lianzheng::audit::Verified, lianzheng::audit::Broken> {
+        lianzheng::audit::verify(&mut self.db.app(), head).expect("walk the audit chain")
     }
 
     /// A token for the CLI issuer.

@@ -1,9 +1,11 @@
 //! API tests: the real server on port 0, against a real PostgreSQL, one fresh database a test.
 
+mod audit;
 mod auth;
 mod contract;
 mod errors;
 mod health;
 mod helpers;
 mod leaders;
+mod resilience;
 mod units;

@@ -1,0 +1,568 @@
+//! The audit trail: one record per successful write, none for a rejected one; a chain that
+//! never forks and that names the first tampered record.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+
+fn audit_count(app: &TestApp) -> i64 {
+    app.count("SELECT count(*) AS n FROM audit_log")
+}
+
+fn newest(app: &TestApp) -> (String, String) {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        action: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        resource: String,
+    }
+    let row: Row =
+        diesel::sql_query("SELECT action, resource FROM audit_log ORDER BY id DESC LIMIT 1")
+            .get_result(&mut app.db.owner())
+            .expect("newest audit record");
+    (row.action, row.resource)
+}
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().expect("id")
+}
+
+/// Sends a request and returns its response with how many audit records it added.
+async fn counted(
+    app: &TestApp,
+    request: impl std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+) -> (reqwest::Response, i64) {
+    let before = audit_count(app);
+    let response = request.await.expect("send");
+    (response, audit_count(app) - before)
+}
+
+type Outcome = (
+    (reqwest::Response, i64),
+    &'static str,
+    (reqwest::Response, i64),
+);
+
+/// Every write operation of the contract, with a successful and a rejected call, each counted.
+async fn exercise(app: &TestApp, operation: &str) -> Outcome {
+    let office = app.office.clone();
+    let send = |method: Method, path: String, if_match: Option<&str>, body: Option<Value>| {
+        let mut request = app.request(method, &path, Some(&office));
+        if let Some(tag) = if_match {
+            request = request.header("If-Match", tag);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send()
+    };
+    match operation {
+        "create_unit" => {
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    "/api/v1/units".into(),
+                    None,
+                    Some(json!({"name": "阳城镇", "kind": "town"})),
+                ),
+            )
+            .await;
+            let bad = send(
+                Method::POST,
+                "/api/v1/units".into(),
+                None,
+                Some(json!({"name": "", "kind": "town"})),
+            );
+            (ok, "create", counted(app, bad).await)
+        }
+        "update_unit" => {
+            let unit = id(&app.create_unit("阳城镇", "town").await);
+            let path = format!("/api/v1/units/{unit}");
+            let ok = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    path.clone(),
+                    Some("\"1\""),
+                    Some(json!({"contact_person": "黄志明"})),
+                ),
+            )
+            .await;
+            let bad = send(
+                Method::PATCH,
+                path,
+                Some("\"1\""),
+                Some(json!({"contact_person": "别人"})),
+            );
+            (ok, "update", counted(app, bad).await)
+        }
+        "delete_unit" => {
+            let unit = id(&app.create_unit("县粮食局", "county_department").await);
+            let bad = counted(
+                app,
+                send(
+                    Method::DELETE,
+                    format!("/api/v1/units/{unit}"),
+                    Some("\"7\""),
+                    None,
+                ),
+            )
+            .await;
+            let ok = counted(
+                app,
+                send(Method::DELETE, format!("/api/v1/units/{unit}"), None, None),
+            )
+            .await;
+            (ok, "delete", bad)
+        }
+        "archive_unit" => {
+            let unit = id(&app.create_unit("县粮食局", "county_department").await);
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("/api/v1/units/{unit}/archive"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("/api/v1/units/{unit}/archive"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            (ok, "archive", bad)
+        }
+        "restore_unit" => {
+            let unit = id(&app.create_unit("县粮食局", "county_department").await);
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("/api/v1/units/{unit}/restore"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            send(
+                Method::POST,
+                format!("/api/v1/units/{unit}/archive"),
+                None,
+                None,
+            )
+            .await
+            .expect("send");
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("/api/v1/units/{unit}/restore"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            (ok, "restore", bad)
+        }
+        "create_leader" => {
+            let unit = id(&app.create_unit("县审计局", "county_department").await);
+            let path = format!("/api/v1/units/{unit}/leaders");
+            let body = json!({"name": "罗志明", "position": "局长", "is_first_responsible": true});
+            let ok = counted(app, send(Method::POST, path.clone(), None, Some(body))).await;
+            let second =
+                json!({"name": "谢芳", "position": "党组书记", "is_first_responsible": true});
+            let bad = counted(app, send(Method::POST, path, None, Some(second))).await;
+            (ok, "create", bad)
+        }
+        "update_leader" => {
+            let unit = id(&app.create_unit("县审计局", "county_department").await);
+            let leader = id(&app.create_leader(unit, "罗志明", "局长", true).await);
+            let path = format!("/api/v1/units/{unit}/leaders/{leader}");
+            let ok = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    path.clone(),
+                    Some("\"1\""),
+                    Some(json!({"position": "局长、党组书记"})),
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    path,
+                    Some("\"2\""),
+                    Some(json!({"position": ""})),
+                ),
+            )
+            .await;
+            (ok, "update", bad)
+        }
+        "delete_leader" => {
+            let unit = id(&app.create_unit("县审计局", "county_department").await);
+            let leader = id(&app.create_leader(unit, "罗志明", "局长", true).await);
+            let bad = counted(
+                app,
+                send(
+                    Method::DELETE,
+                    format!("/api/v1/units/{unit}/leaders/{}", leader + 1000),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            let ok = send(
+                Method::DELETE,
+                format!("/api/v1/units/{unit}/leaders/{leader}"),
+                None,
+                None,
+            );
+            (counted(app, ok).await, "delete", bad)
+        }
+        other => panic!("write operation {other} has no audit scenario: add one here"),
+    }
+}
+
+#[tokio::test]
+async fn every_write_in_the_contract_appends_exactly_one_record_and_a_rejected_one_none() {
+    let spec: Value = serde_json::from_str(&lianzheng::openapi::spec_json()).expect("spec");
+    let mut writes = Vec::new();
+    for item in spec["paths"].as_object().expect("paths").values() {
+        for (method, op) in item.as_object().expect("item") {
+            if ["post", "put", "patch", "delete"].contains(&method.as_str()) {
+                writes.push(op["operationId"].as_str().expect("operationId").to_owned());
+            }
+        }
+    }
+    assert!(writes.len() >= 8, "found {writes:?}");
+    for operation in writes {
+        let app = TestApp::spawn().await;
+        let ((ok, ok_records), action, (bad, bad_records)) = exercise(&app, &operation).await;
+        assert!(
+            ok.status().is_success(),
+            "{operation} succeeded: {}",
+            ok.status()
+        );
+        assert!(
+            bad.status().is_client_error(),
+            "{operation} was rejected: {}",
+            bad.status()
+        );
+        assert_eq!(
+            ok_records, 1,
+            "{operation}: one record for the successful call"
+        );
+        assert_eq!(
+            bad_records, 0,
+            "{operation}: no record for the rejected call"
+        );
+        let (newest_action, _) = newest(&app);
+        assert_eq!(newest_action, action, "{operation}'s record");
+        assert!(
+            app.verify_audit(None).is_ok(),
+            "{operation}: the chain verifies"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_successful_write_adds_one_record_with_actor_request_and_changed_fields() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("阳城镇", "town").await;
+    assert_eq!(audit_count(&app), 1);
+    let response = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/units/{}", id(&unit)),
+            Some(&app.office),
+        )
+        .header("If-Match", "\"1\"")
+        .header("X-Request-Id", "req-audit-1")
+        .json(&json!({"contact_person": "黄志明"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    assert_eq!(audit_count(&app), 2);
+
+    let page: Value = app
+        .get("/api/v1/audit?resource=unit&per_page=1", &app.office)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let record = &page["items"][0];
+    assert_eq!(record["action"], "update");
+    assert_eq!(record["actor"]["sub"], "office-admin");
+    assert_eq!(record["actor"]["role"], "office");
+    assert_eq!(record["request_id"], "req-audit-1");
+    assert_eq!(record["resource_id"], id(&unit).to_string());
+    assert_eq!(record["changes"]["before"]["contact_person"], Value::Null);
+    assert_eq!(record["changes"]["after"]["contact_person"], "黄志明");
+    assert!(
+        record["changes"]["after"].get("name").is_none(),
+        "unchanged fields are not recorded"
+    );
+
+    let stale = app
+        .patch(
+            &format!("/api/v1/units/{}", id(&unit)),
+            &app.office,
+            "\"1\"",
+            &json!({"name": "x"}),
+        )
+        .await;
+    assert_problem(stale, 412, "precondition_failed").await;
+    assert_eq!(audit_count(&app), 2, "a rejected write leaves no record");
+
+    let head: Value = app
+        .get("/api/v1/audit/head", &app.office)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(head["hash"], record["hash"]);
+    let unit_token = app.unit_token(id(&unit));
+    assert_problem(
+        app.get("/api/v1/audit", &unit_token).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_chain_verifies_after_eight_writers_append_at_once() {
+    let app = TestApp::spawn_with(|s| s.pool_size = 8).await;
+    let mut writers = Vec::new();
+    for writer in 0..8 {
+        let client = app.client.clone();
+        let address = app.address.clone();
+        let token = app.office.clone();
+        writers.push(tokio::spawn(async move {
+            for n in 0..5 {
+                let response = client
+                    .post(format!("{address}/api/v1/units"))
+                    .bearer_auth(&token)
+                    .json(
+                        &json!({"name": format!("单位-{writer}-{n}"), "kind": "county_department"}),
+                    )
+                    .send()
+                    .await
+                    .expect("send");
+                assert_eq!(response.status(), 201);
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    assert_eq!(audit_count(&app), 40);
+    let verified = app.verify_audit(None).expect("the chain verifies");
+    assert_eq!(verified.records, 40);
+    assert_eq!(
+        app.count("SELECT count(DISTINCT prev_hash) AS n FROM audit_log"),
+        40,
+        "no fork"
+    );
+}
+
+/// Arranges five audit records and returns their hashes in order.
+async fn five_records(app: &TestApp) -> Vec<String> {
+    for n in 0..5 {
+        app.create_unit(&format!("单位{n}"), "town").await;
+    }
+    #[derive(QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        hash: String,
+    }
+    let rows: Vec<Hash> = diesel::sql_query("SELECT hash FROM audit_log ORDER BY id")
+        .load(&mut app.db.owner())
+        .expect("hashes");
+    rows.into_iter().map(|r| r.hash).collect()
+}
+
+fn tamper(app: &TestApp, sql: &str) {
+    app.db
+        .superuser()
+        .batch_execute(&format!("ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_log ENABLE TRIGGER USER;"))
+        .expect("tamper as superuser");
+}
+
+fn first_id(app: &TestApp) -> i64 {
+    app.count("SELECT min(id) AS n FROM audit_log")
+}
+
+#[tokio::test]
+async fn an_edited_record_is_caught_at_that_record() {
+    let app = TestApp::spawn().await;
+    five_records(&app).await;
+    let third = first_id(&app) + 2;
+    tamper(
+        &app,
+        &format!("UPDATE audit_log SET actor_sub = 'someone-else' WHERE id = {third}"),
+    );
+    let broken = app.verify_audit(None).expect_err("tampering is caught");
+    assert_eq!(broken.id, third);
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn a_record_rewritten_with_a_fresh_hash_is_caught_at_the_next_record() {
+    let app = TestApp::spawn().await;
+    five_records(&app).await;
+    let third = first_id(&app) + 2;
+    tamper(
+        &app,
+        &format!(
+            "UPDATE audit_log SET canonical = replace(canonical, '单位2', '伪造'), changes = changes WHERE id = {third};
+             UPDATE audit_log SET hash = encode(sha256(convert_to(canonical, 'UTF8')), 'hex') WHERE id = {third}"
+        ),
+    );
+    let broken = app.verify_audit(None).expect_err("tampering is caught");
+    assert!(
+        broken.id == third || broken.id == third + 1,
+        "caught at {} ({})",
+        broken.id,
+        broken.reason
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_record_is_caught_at_its_successor() {
+    let app = TestApp::spawn().await;
+    five_records(&app).await;
+    let third = first_id(&app) + 2;
+    tamper(&app, &format!("DELETE FROM audit_log WHERE id = {third}"));
+    let broken = app.verify_audit(None).expect_err("deletion is caught");
+    assert_eq!(broken.id, third + 1);
+    assert!(broken.reason.contains("deleted"), "{}", broken.reason);
+}
+
+#[tokio::test]
+async fn reordered_records_are_caught() {
+    let app = TestApp::spawn().await;
+    five_records(&app).await;
+    let second = first_id(&app) + 1;
+    let third = second + 1;
+    tamper(
+        &app,
+        &format!(
+            "UPDATE audit_log SET id = -1 WHERE id = {second};
+             UPDATE audit_log SET id = {second} WHERE id = {third};
+             UPDATE audit_log SET id = {third} WHERE id = -1"
+        ),
+    );
+    let broken = app.verify_audit(None).expect_err("reordering is caught");
+    assert_eq!(broken.id, second);
+}
+
+#[tokio::test]
+async fn deleting_the_newest_records_is_caught_only_against_a_recorded_head() {
+    let app = TestApp::spawn().await;
+    let hashes = five_records(&app).await;
+    let recorded_head = hashes.last().expect("head").clone();
+    let last = first_id(&app) + 4;
+    tamper(
+        &app,
+        &format!("DELETE FROM audit_log WHERE id >= {}", last - 1),
+    );
+    assert!(
+        app.verify_audit(None).is_ok(),
+        "without a recorded head the shortened chain still verifies"
+    );
+    let broken = app
+        .verify_audit(Some(&recorded_head))
+        .expect_err("caught against the head");
+    assert_eq!(broken.id, last - 2, "names the last record still there");
+    assert!(
+        broken.reason.contains("not in the chain"),
+        "{}",
+        broken.reason
+    );
+
+    let earlier = app
+        .verify_audit(Some(&hashes[1]))
+        .expect("an earlier head is still on the chain");
+    assert_eq!(earlier.after_recorded_head, Some(1));
+}
+
+#[tokio::test]
+async fn audit_verify_on_the_command_line_names_the_broken_record() {
+    let app = TestApp::spawn().await;
+    five_records(&app).await;
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lianzheng"))
+            .args(["audit", "verify"])
+            .env("DATABASE_URL", app.db.app_url())
+            .output()
+            .expect("run audit verify")
+    };
+    let ok = run();
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 5 records"));
+    let third = first_id(&app) + 2;
+    tamper(
+        &app,
+        &format!("UPDATE audit_log SET action = 'nothing' WHERE id = {third}"),
+    );
+    let broken = run();
+    assert!(!broken.status.success());
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains(&format!("broken at record {third}")),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[test]
+fn the_service_role_cannot_change_or_remove_audit_records() {
+    let db = crate::helpers::TestDb::create();
+    let mut app_role = db.app();
+    let attempts = [
+        ("UPDATE audit_log SET action = 'x'", "permission denied"),
+        ("DELETE FROM audit_log", "permission denied"),
+        ("TRUNCATE audit_log", "permission denied"),
+        (
+            "ALTER TABLE audit_log DISABLE TRIGGER USER",
+            "must be owner",
+        ),
+        ("DROP TABLE audit_log", "must be owner"),
+    ];
+    for (sql, expected) in attempts {
+        let error = app_role.batch_execute(sql).expect_err(sql);
+        assert!(error.to_string().contains(expected), "{sql}: {error}");
+    }
+    app_role
+        .batch_execute("SELECT count(*) FROM audit_log")
+        .expect("but it may read");
+    let mut owner = db.owner();
+    let change =
+        lianzheng::audit::Change::new("create", "unit", 1, Value::Null, json!({"name": "阳城镇"}));
+    lianzheng::audit::append(&mut owner, &lianzheng::audit::Actor::system(), change)
+        .expect("append as owner");
+    let error = owner
+        .batch_execute("UPDATE audit_log SET action = 'x'")
+        .expect_err("even the owner cannot edit");
+    assert!(error.to_string().contains("append-only"), "{error}");
+    let error = owner
+        .batch_execute("DELETE FROM audit_log")
+        .expect_err("even the owner cannot delete");
+    assert!(error.to_string().contains("append-only"), "{error}");
+}
