@@ -39,6 +39,17 @@ impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings 
     }
 }
 
+/// Logs a failure to open a pooled connection as a warning (the request that needed it
+/// answers 503).
+#[derive(Debug)]
+struct LogPoolErrors;
+
+impl diesel::r2d2::HandleError<diesel::r2d2::Error> for LogPoolErrors {
+    fn handle_error(&self, error: diesel::r2d2::Error) {
+        tracing::warn!(error = %first_line(&error.to_string()), "cannot open a database connection");
+    }
+}
+
 /// A start-up failure to reach the database, reported as one line.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot connect to the database at {target}: {reason}")]
@@ -70,7 +81,10 @@ pub fn connect(
         target: redact_url(url),
         reason,
     };
+    // One direct attempt first: an unreachable database fails at once, in one line.
+    PgConnection::establish(url).map_err(|e| error(first_line(&e.to_string())))?;
     let pool = Pool::builder()
+        .error_handler(Box::new(LogPoolErrors))
         .max_size(size)
         .min_idle(Some(1))
         .connection_timeout(wait)

@@ -96,7 +96,9 @@ fn ensure_problem<B: MessageBody + 'static>(
     if !status.is_client_error() && !status.is_server_error() || is_problem {
         return response.map_into_boxed_body();
     }
+    let preflight = response.request().method() == actix_web::http::Method::OPTIONS;
     let code = match status.as_u16() {
+        400 if preflight => "cors_refused",
         400 => "bad_request",
         401 => "unauthorized",
         403 => "forbidden",

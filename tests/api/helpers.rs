@@ -253,6 +253,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// An office token.
     pub office: String,
+    /// Stops the server.
+    pub handle: actix_web::dev::ServerHandle,
 }
 
 impl TestApp {
@@ -276,7 +278,9 @@ impl TestApp {
         .expect("connect the test pool");
         let app = Application::build(&settings, pool).expect("build the application");
         let address = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.into_server());
+        let server = app.into_server();
+        let handle = server.handle();
+        tokio::spawn(server);
         let office = token(&settings, Role::Office, "office-admin", None);
         Self {
             address,
@@ -284,6 +288,7 @@ impl TestApp {
             settings,
             db,
             office,
+            handle,
         }
     }
 

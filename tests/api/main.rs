@@ -2,6 +2,7 @@
 
 mod audit;
 mod auth;
+mod cli;
 mod contract;
 mod errors;
 mod health;

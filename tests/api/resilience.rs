@@ -187,6 +187,7 @@ async fn a_preflight_from_an_allowed_origin_is_answered_and_a_foreign_one_refuse
     assert!(foreign.status().is_client_error(), "{status}");
     let problem: Value = foreign.json().await.expect("problem JSON");
     assert_eq!(problem["status"], status);
+    assert_eq!(problem["code"], "cors_refused");
 
     let actual = app
         .request(Method::GET, "/api/v1/units", Some(&app.office))
@@ -332,4 +333,38 @@ async fn two_instances_on_one_database_lose_and_duplicate_nothing() {
         .expect("send");
     let page: Value = other.json().await.expect("json");
     assert_eq!(page["total"], 20, "the second instance sees every row");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_the_requests_in_flight() {
+    let app = TestApp::spawn_with(|s| s.shutdown_timeout = Duration::from_secs(10)).await;
+    let unit = app.create_unit("阳城镇", "town").await;
+    let unit_id = unit["id"].as_i64().expect("id");
+    let lock = lock_unit(&app, unit_id);
+    let path = format!("/api/v1/units/{unit_id}");
+    let body = json!({"name": "改名"});
+    let in_flight = app.patch(&path, &app.office, "\"1\"", &body);
+    let stop = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let stopping = app.handle.stop(true);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        drop(lock);
+        stopping.await;
+    };
+    let (response, ()) = tokio::join!(in_flight, stop);
+    assert_eq!(
+        response.status(),
+        200,
+        "the request in flight was finished, not cut"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM units WHERE name = '改名'"),
+        1
+    );
+    let after = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await;
+    assert!(after.is_err(), "the server no longer accepts connections");
 }

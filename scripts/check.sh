@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole check, as CI runs it: formatting, lints, and every test against a real PostgreSQL
+# (provisioned locally when none is running). Each test gets its own database, cloned from a
+# migrated template.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh
+scripts/pg-ensure.sh
+# Databases left behind by an interrupted run.
+for db in $(psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'lianzheng\_test\_%'"); do
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
+done
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --locked --no-fail-fast
+else
+  cargo test --locked --no-fail-fast
+fi
