@@ -25,6 +25,8 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
         (name = "leaders", description = "班子成员: a unit's leadership team"),
+        (name = "cycles", description = "年度考核: assessment cycles, their settings, calendar and lifecycle"),
+        (name = "forms", description = "考评表: the scoring forms of a cycle"),
         (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),
     )

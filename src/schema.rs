@@ -1,6 +1,27 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    assessment_cycles (id) {
+        id -> Int8,
+        year -> Int4,
+        title -> Text,
+        state -> Text,
+        special_weight -> Numeric,
+        routine_weight -> Numeric,
+        rectification_line -> Numeric,
+        routine_sample_towns -> Int4,
+        routine_sample_departments -> Int4,
+        flag_margin -> Numeric,
+        self_inspection_due -> Date,
+        special_inspection_ends -> Date,
+        team_reports_due -> Date,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         occurred_at -> Timestamptz,
@@ -15,6 +36,60 @@ diesel::table! {
         canonical -> Text,
         prev_hash -> Text,
         hash -> Text,
+    }
+}
+
+diesel::table! {
+    cycle_deadline_extensions (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        deadline -> Text,
+        old_date -> Date,
+        new_date -> Date,
+        reason -> Text,
+        actor_sub -> Text,
+        actor_name -> Text,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    cycle_transitions (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        from_state -> Text,
+        to_state -> Text,
+        actor_sub -> Text,
+        actor_name -> Text,
+        note -> Nullable<Text>,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    cycle_units (cycle_id, unit_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        form_kind -> Nullable<Text>,
+        fallback_source -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        updated_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    form_items (id) {
+        id -> Int8,
+        form_id -> Int8,
+        position -> Int4,
+        code -> Text,
+        title -> Text,
+        content_area -> Int2,
+        max_points -> Numeric,
+        rules -> Jsonb,
     }
 }
 
@@ -47,6 +122,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    scoring_forms (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        form_kind -> Text,
+        title -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     units (id) {
         id -> Int8,
         name -> Text,
@@ -62,6 +149,23 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(cycle_deadline_extensions -> assessment_cycles (cycle_id));
+diesel::joinable!(cycle_transitions -> assessment_cycles (cycle_id));
+diesel::joinable!(cycle_units -> assessment_cycles (cycle_id));
+diesel::joinable!(cycle_units -> units (unit_id));
+diesel::joinable!(form_items -> scoring_forms (form_id));
 diesel::joinable!(leaders -> units (unit_id));
+diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
 
-diesel::allow_tables_to_appear_in_same_query!(audit_log, idempotency_keys, leaders, units,);
+diesel::allow_tables_to_appear_in_same_query!(
+    assessment_cycles,
+    audit_log,
+    cycle_deadline_extensions,
+    cycle_transitions,
+    cycle_units,
+    form_items,
+    idempotency_keys,
+    leaders,
+    scoring_forms,
+    units,
+);

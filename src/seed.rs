@@ -5,9 +5,14 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::{self, Actor, Change};
+use crate::domain::default_forms;
+use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::models::{Leader, NewLeader, NewUnit, UnitKind};
-use crate::schema::units;
+use crate::routes::cycles::create::{open_cycle, plan_cycle};
+use crate::routes::cycles::json::CycleSettings;
+use crate::routes::cycles::transition::advance;
+use crate::schema::{assessment_cycles, units};
 
 /// The demo county, bundled into the binary.
 const DEMO: &str = include_str!("../data/demo/yangshan.json");
@@ -44,7 +49,12 @@ pub struct SeedReport {
     pub units_existing: usize,
     /// Leaders inserted by this run.
     pub leaders_created: usize,
+    /// Whether this run opened the 2014 cycle.
+    pub cycle_created: bool,
 }
+
+/// The demo year (the plan's).
+pub const DEMO_YEAR: i32 = 2014;
 
 /// Loads the demo county; units already present (by name, not archived) are left as they are.
 pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
@@ -92,8 +102,44 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
                 Change::created("unit", created.id, &record),
             )?;
         }
+        report.cycle_created = seed_cycle(conn)?;
         Ok(report)
     })
+}
+
+/// Opens the 2014 cycle with the default forms and moves it into self-inspection, as the
+/// office would on 1 September; does nothing when a 2014 cycle exists.
+fn seed_cycle(conn: &mut PgConnection) -> Result<bool, ApiError> {
+    let exists: i64 = assessment_cycles::table
+        .filter(assessment_cycles::year.eq(DEMO_YEAR))
+        .count()
+        .get_result(conn)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    let system = Actor::system();
+    let settings = CycleSettings {
+        year: Some(DEMO_YEAR),
+        title: Some("阳山县2014年党风廉政建设责任制考核检查".to_owned()),
+        ..Default::default()
+    };
+    let templates = default_forms::templates().map_err(ApiError::internal)?;
+    let (cycle, change) = open_cycle(conn, &plan_cycle(settings)?, &templates)?;
+    audit::append(conn, &system, change)?;
+    let note = Some(
+        "县纪委常委会研究决定，启动2014年度考核检查，各单位9月20日前报送自查报告和述责报告"
+            .to_owned(),
+    );
+    let (_, change) = advance(
+        conn,
+        cycle.id,
+        CycleState::SelfInspection,
+        &system.sub,
+        &system.name,
+        note,
+    )?;
+    audit::append(conn, &system, change)?;
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -128,8 +128,15 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let report = crate::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
             eprintln!(
-                "demo data: {} units created, {} already present, {} leaders created",
-                report.units_created, report.units_existing, report.leaders_created
+                "demo data: {} units created, {} already present, {} leaders created, {}",
+                report.units_created,
+                report.units_existing,
+                report.leaders_created,
+                if report.cycle_created {
+                    "the 2014 cycle opened"
+                } else {
+                    "the 2014 cycle already there"
+                }
             );
             Ok(())
         }

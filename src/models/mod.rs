@@ -1,5 +1,8 @@
 //! Tables as Rust types, each with its queries (STYLE.md: "queries live with their table").
 
+pub mod cycle;
+pub mod cycle_unit;
+pub mod form;
 pub mod leader;
 pub mod unit;
 
@@ -9,6 +12,61 @@ use utoipa::ToSchema;
 
 pub use leader::{Leader, LeaderChangeset, NewLeader};
 pub use unit::{NewUnit, Unit, UnitChangeset, UnitKind, UnitListQuery};
+
+/// Declares an enum stored as TEXT (with a CHECK constraint in its migration) and sent as a
+/// snake_case JSON string: serde, OpenAPI schema, `as_str`, `FromStr`, and diesel conversions.
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$doc:meta])* pub enum $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value stored in the database and sent in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!("unknown {} {other}", stringify!($name))),
+                }
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let raw = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg>>::from_sql(bytes)?;
+                raw.parse().map_err(Into::into)
+            }
+        }
+    };
+}
 
 macro_rules! id_newtype {
     ($(#[$doc:meta])* $name:ident, $example:expr) => {
@@ -35,4 +93,8 @@ id_newtype!(
 id_newtype!(
     /// Id of a leader.
     LeaderId, 1
+);
+id_newtype!(
+    /// Id of an assessment cycle.
+    CycleId, 1
 );

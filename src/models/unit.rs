@@ -1,56 +1,29 @@
 //! The `units` table: every body the county registers, assessed or not (plan §1).
 
 use chrono::{DateTime, Utc};
-use diesel::deserialize::{self, FromSql, FromSqlRow};
-use diesel::expression::AsExpression;
-use diesel::pg::{Pg, PgValue};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::Text;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::UnitId;
 use crate::schema::units;
 
-/// What kind of body a unit is; decides its scoring form and whether it is assessed at all.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// 乡镇: a town or township (form 2).
-    Town,
-    /// 县直单位: a county department (form 1).
-    CountyDepartment,
-    /// 县属公司企业: a county-owned enterprise (form 1 unless the office assigns another).
-    CountyEnterprise,
-    /// 省、市驻阳垂直管理单位: a vertically managed unit, not assessed (plan §1).
-    Vertical,
+crate::text_enum! {
+    /// What kind of body a unit is; decides its scoring form and whether it is assessed at all.
+    pub enum UnitKind {
+        /// 乡镇: a town or township (form 2).
+        Town => "town",
+        /// 县直单位: a county department (form 1).
+        CountyDepartment => "county_department",
+        /// 县属公司企业: a county-owned enterprise (form 1 unless the office assigns another).
+        CountyEnterprise => "county_enterprise",
+        /// 省、市驻阳垂直管理单位: a vertically managed unit, not assessed (plan §1).
+        Vertical => "vertical",
+    }
 }
 
 impl UnitKind {
-    /// The value stored in the database and sent in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Town => "town",
-            UnitKind::CountyDepartment => "county_department",
-            UnitKind::CountyEnterprise => "county_enterprise",
-            UnitKind::Vertical => "vertical",
-        }
-    }
-
     /// How many first responsible persons a unit of this kind has: a town its Party secretary
     /// and its head, every other kind one (plan §6(二)).
     pub fn first_responsible_limit(self) -> i64 {
@@ -58,32 +31,6 @@ impl UnitKind {
             UnitKind::Town => 2,
             _ => 1,
         }
-    }
-}
-
-impl std::str::FromStr for UnitKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "town" => UnitKind::Town,
-            "county_department" => UnitKind::CountyDepartment,
-            "county_enterprise" => UnitKind::CountyEnterprise,
-            "vertical" => UnitKind::Vertical,
-            other => return Err(format!("unknown unit kind {other}")),
-        })
-    }
-}
-
-impl ToSql<Text, Pg> for UnitKind {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-        <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
-    }
-}
-
-impl FromSql<Text, Pg> for UnitKind {
-    fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-        let raw = <String as FromSql<Text, Pg>>::from_sql(bytes)?;
-        raw.parse().map_err(Into::into)
     }
 }
 

@@ -5,6 +5,8 @@
 //! tests fail.
 
 pub mod audit;
+pub mod cycles;
+pub mod forms;
 pub mod health;
 pub mod leaders;
 pub mod units;
@@ -21,6 +23,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // Units registry and leadership teams (plan §1).
                 .configure(units::routes)
                 .configure(leaders::routes)
+                // Assessment cycles, their lifecycle and units in scope (plan §2, §4).
+                .configure(cycles::routes)
+                // Scoring forms (plan §3, §4 and attachments 1 and 2).
+                .configure(forms::routes)
                 // The audit trail (plan §7).
                 .configure(audit::routes),
         );

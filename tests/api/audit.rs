@@ -31,6 +31,18 @@ fn id(v: &Value) -> i64 {
     v["id"].as_i64().expect("id")
 }
 
+async fn open_cycle(app: &TestApp) -> i64 {
+    let response = app
+        .post(
+            "/api/v1/assessment-cycles",
+            &app.office,
+            &json!({"year": 2014}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+    id(&response.json::<Value>().await.expect("json"))
+}
+
 /// Sends a request and returns its response with how many audit records it added.
 async fn counted(
     app: &TestApp,
@@ -232,6 +244,168 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
                 None,
             );
             (counted(app, ok).await, "delete", bad)
+        }
+        "create_cycle" => {
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    "/api/v1/assessment-cycles".into(),
+                    None,
+                    Some(json!({"year": 2014})),
+                ),
+            )
+            .await;
+            let bad = send(
+                Method::POST,
+                "/api/v1/assessment-cycles".into(),
+                None,
+                Some(json!({"year": 2014})),
+            );
+            (ok, "create", counted(app, bad).await)
+        }
+        "update_cycle" => {
+            let cycle = open_cycle(app).await;
+            let path = format!("/api/v1/assessment-cycles/{cycle}");
+            let ok = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    path.clone(),
+                    Some("\"1\""),
+                    Some(json!({"title": "新标题"})),
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    path,
+                    Some("\"1\""),
+                    Some(json!({"title": "x"})),
+                ),
+            )
+            .await;
+            (ok, "update", bad)
+        }
+        "create_transition" => {
+            let cycle = open_cycle(app).await;
+            let path = format!("/api/v1/assessment-cycles/{cycle}/transitions");
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    path.clone(),
+                    None,
+                    Some(json!({"to": "review"})),
+                ),
+            )
+            .await;
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    path,
+                    None,
+                    Some(json!({"to": "self_inspection"})),
+                ),
+            )
+            .await;
+            (ok, "transition", bad)
+        }
+        "create_deadline_extension" => {
+            let cycle = open_cycle(app).await;
+            let path = format!("/api/v1/assessment-cycles/{cycle}/deadline-extensions");
+            let body =
+                json!({"deadline": "team_reports_due", "new_date": "2014-10-20", "reason": "延期"});
+            let ok = counted(
+                app,
+                send(Method::POST, path.clone(), None, Some(body.clone())),
+            )
+            .await;
+            let bad = counted(app, send(Method::POST, path, None, Some(body))).await;
+            (ok, "extend_deadline", bad)
+        }
+        "put_cycle_unit" => {
+            let unit = id(&app.create_unit("县审计局", "county_department").await);
+            let cycle = open_cycle(app).await;
+            let path = format!("/api/v1/assessment-cycles/{cycle}/units/{unit}");
+            let body = json!({"status": "excluded", "reason": "机构改革"});
+            let bad = counted(
+                app,
+                send(Method::PUT, path.clone(), None, Some(body.clone())),
+            )
+            .await;
+            let moved = send(
+                Method::POST,
+                format!("/api/v1/assessment-cycles/{cycle}/transitions"),
+                None,
+                Some(json!({"to": "self_inspection"})),
+            );
+            moved.await.expect("send");
+            let ok = counted(app, send(Method::PUT, path, None, Some(body))).await;
+            (ok, "update", bad)
+        }
+        "put_form" => {
+            let cycle = open_cycle(app).await;
+            let path = format!("/api/v1/assessment-cycles/{cycle}/forms/county_enterprise");
+            let item = json!({"code": "1.1", "content_area": 1, "title": "部署", "max_points": "100.00",
+                "rules": [{"grounds": "未部署", "points": {"min": "5.00", "max": "5.00"}, "evidence": "会议记录"}]});
+            let ok = counted(
+                app,
+                send(
+                    Method::PUT,
+                    path.clone(),
+                    None,
+                    Some(json!({"title": "企业考评表", "items": [item.clone()]})),
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::PUT,
+                    path,
+                    Some("\"1\""),
+                    Some(json!({"title": "企业考评表", "items": []})),
+                ),
+            )
+            .await;
+            (ok, "create", bad)
+        }
+        "copy_forms" => {
+            let last = open_cycle(app).await;
+            let response = send(
+                Method::POST,
+                "/api/v1/assessment-cycles".into(),
+                None,
+                Some(json!({"year": 2015})),
+            )
+            .await;
+            let this = id(&response.expect("send").json::<Value>().await.expect("json"));
+            let path = format!("/api/v1/assessment-cycles/{this}/forms/copy");
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    path.clone(),
+                    None,
+                    Some(json!({"from_cycle_id": last})),
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    path,
+                    None,
+                    Some(json!({"from_cycle_id": 999_999})),
+                ),
+            )
+            .await;
+            (ok, "copy_forms", bad)
         }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
@@ -514,7 +688,8 @@ async fn audit_verify_on_the_command_line_names_the_broken_record() {
             .expect("run audit verify")
     };
     let ok = run();
-    assert!(ok.status.success());
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    assert!(stdout.contains("intact: 5 records"), "{stdout}");
     assert!(String::from_utf8_lossy(&ok.stdout).contains("intact: 5 records"));
     let third = first_id(&app) + 2;
     tamper(

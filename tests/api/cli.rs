@@ -106,7 +106,24 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
-        units
+        units + 2,
+        "one record per unit, one for opening the 2014 cycle, one for moving it"
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) AS n FROM assessment_cycles WHERE year = 2014 AND state = 'self_inspection'"
+        ),
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'"),
+        count("SELECT count(*) AS n FROM units WHERE kind <> 'vertical'"),
+        "the snapshot assesses every town, department and enterprise"
+    );
+    assert!(
+        count(
+            "SELECT count(*) AS n FROM cycle_units WHERE status = 'excluded' AND fallback_source IS NOT NULL"
+        ) >= 1
     );
     let leaders = count("SELECT count(*) AS n FROM leaders");
 
@@ -117,7 +134,12 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(count("SELECT count(*) AS n FROM leaders"), leaders);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log"),
-        units,
+        units + 2,
         "an idempotent run writes nothing"
+    );
+    assert!(
+        lianzheng::audit::verify(&mut db.owner(), None)
+            .expect("walk")
+            .is_ok()
     );
 }

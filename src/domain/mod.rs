@@ -1,0 +1,8 @@
+//! The rules of the plan as plain types and functions that know nothing of HTTP: exact points,
+//! the calendar, the cycle's lifecycle, and what makes a scoring form valid.
+
+pub mod calendar;
+pub mod default_forms;
+pub mod forms;
+pub mod lifecycle;
+pub mod points;

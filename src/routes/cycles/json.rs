@@ -1,0 +1,432 @@
+//! Request and response bodies of assessment cycles.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::lifecycle::CycleState;
+use crate::domain::points::Points;
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate};
+use crate::models::cycle::{Cycle, Deadline, DeadlineExtension, Transition};
+use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus, FallbackSource};
+use crate::models::form::FormKind;
+use crate::models::{CycleId, UnitId, UnitKind};
+
+/// An assessment cycle: one year's assessment with its settings and calendar.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "year": 2014, "title": "阳山县2014年党风廉政建设责任制考核检查", "state": "self_inspection",
+    "special_weight": "90.00", "routine_weight": "10.00", "rectification_line": "75.00",
+    "routine_sample_towns": 2, "routine_sample_departments": 2, "flag_margin": "2.00",
+    "self_inspection_due": "2014-09-20", "special_inspection_ends": "2014-09-30", "team_reports_due": "2014-10-15",
+    "version": 3, "created_at": "2014-08-20T02:00:00Z", "updated_at": "2014-09-01T02:00:00Z"
+}))]
+pub struct CycleResponse {
+    /// Cycle id.
+    pub id: CycleId,
+    /// The year assessed; one cycle per year.
+    pub year: i32,
+    /// Title.
+    pub title: String,
+    /// Lifecycle state.
+    pub state: CycleState,
+    /// Points of the special inspection in the total (default 90).
+    pub special_weight: Points,
+    /// Points of the routine inspection in the total (default 10); the two add up to 100.
+    pub routine_weight: Points,
+    /// A total at or below this owes a written explanation and rectification (default 75, inclusive).
+    pub rectification_line: Points,
+    /// Towns drawn for the routine inspection (default 2).
+    pub routine_sample_towns: i32,
+    /// County departments drawn for the routine inspection (default 2).
+    pub routine_sample_departments: i32,
+    /// A team score differing from the self-score by more than this is flagged (default 2.00).
+    pub flag_margin: Points,
+    /// Self-inspection reports due (end of that day, Asia/Shanghai).
+    pub self_inspection_due: NaiveDate,
+    /// Special inspection ends.
+    pub special_inspection_ends: NaiveDate,
+    /// Team assessment reports due.
+    pub team_reports_due: NaiveDate,
+    /// Version counter; the `ETag` is this number in quotes.
+    pub version: i32,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Cycle> for CycleResponse {
+    fn from(c: Cycle) -> Self {
+        Self {
+            id: c.id,
+            year: c.year,
+            title: c.title,
+            state: c.state,
+            special_weight: c.special_weight.into(),
+            routine_weight: c.routine_weight.into(),
+            rectification_line: c.rectification_line.into(),
+            routine_sample_towns: c.routine_sample_towns,
+            routine_sample_departments: c.routine_sample_departments,
+            flag_margin: c.flag_margin.into(),
+            self_inspection_due: c.self_inspection_due,
+            special_inspection_ends: c.special_inspection_ends,
+            team_reports_due: c.team_reports_due,
+            version: c.version,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A cycle's settings: all of them at creation (each not given takes the plan's default), or
+/// those to change while the cycle is a draft (`year` cannot change).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"year": 2015, "title": "阳山县2015年党风廉政建设责任制考核检查", "rectification_line": "75.00"}))]
+pub struct CycleSettings {
+    /// The year to assess (2000 to 2100), one cycle per year; required at creation.
+    pub year: Option<i32>,
+    /// Title (default: 「<year>年党风廉政建设责任制考核检查」).
+    pub title: Option<String>,
+    /// Special-inspection weight (default 90.00).
+    pub special_weight: Option<Points>,
+    /// Routine weight (default 10.00); the two weights add up to 100.
+    pub routine_weight: Option<Points>,
+    /// Rectification line, inclusive (default 75.00).
+    pub rectification_line: Option<Points>,
+    /// Towns drawn for the routine inspection (default 2).
+    pub routine_sample_towns: Option<i32>,
+    /// County departments drawn for the routine inspection (default 2).
+    pub routine_sample_departments: Option<i32>,
+    /// Flag margin between team score and self-score (default 2.00).
+    pub flag_margin: Option<Points>,
+    /// Self-inspection due date (default 20 September).
+    pub self_inspection_due: Option<NaiveDate>,
+    /// Special inspection end date (default 30 September).
+    pub special_inspection_ends: Option<NaiveDate>,
+    /// Team reports due date (default 15 October).
+    pub team_reports_due: Option<NaiveDate>,
+}
+
+fn points_in_range(rules: &mut Rules, field: &str, value: &Option<Points>) {
+    if let Some(value) = value {
+        if value.is_negative() || *value > Points::whole(100) {
+            rules.0.push(FieldError::new(
+                field,
+                "out_of_range",
+                format!("`{field}` must be 0 to 100"),
+            ));
+        }
+        if !value.has_two_decimals_at_most() {
+            rules.0.push(FieldError::new(
+                field,
+                "too_precise",
+                format!("`{field}` has more than two decimal places"),
+            ));
+        }
+    }
+}
+
+impl Validate for CycleSettings {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        if let Some(title) = &self.title {
+            rules.text("title", title, 200);
+        }
+        if self.year.is_some_and(|year| !(2000..=2100).contains(&year)) {
+            rules.0.push(FieldError::new(
+                "year",
+                "out_of_range",
+                "`year` must be 2000 to 2100",
+            ));
+        }
+        for (field, value) in [
+            ("special_weight", &self.special_weight),
+            ("routine_weight", &self.routine_weight),
+            ("rectification_line", &self.rectification_line),
+            ("flag_margin", &self.flag_margin),
+        ] {
+            points_in_range(&mut rules, field, value);
+        }
+        for (field, value) in [
+            ("routine_sample_towns", self.routine_sample_towns),
+            (
+                "routine_sample_departments",
+                self.routine_sample_departments,
+            ),
+        ] {
+            if value.is_some_and(|n| !(0..=100).contains(&n)) {
+                rules.0.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("`{field}` must be 0 to 100"),
+                ));
+            }
+        }
+        rules.0
+    }
+}
+
+/// Checks the rules that involve several settings at once, on the values the cycle would have.
+pub fn check_combined(
+    special: &Points,
+    routine: &Points,
+    dates: (NaiveDate, NaiveDate, NaiveDate),
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if Points::sum([special, routine]) != Points::whole(100) {
+        errors.push(FieldError::new(
+            "routine_weight",
+            "weights_not_100",
+            format!(
+                "special_weight ({special}) and routine_weight ({routine}) must add up to 100.00"
+            ),
+        ));
+    }
+    let (self_due, special_ends, reports_due) = dates;
+    if self_due > special_ends {
+        errors.push(FieldError::new(
+            "special_inspection_ends",
+            "before_self_inspection_due",
+            "the special inspection cannot end before self-inspection is due",
+        ));
+    }
+    if special_ends > reports_due {
+        errors.push(FieldError::new(
+            "team_reports_due",
+            "before_special_inspection_ends",
+            "team reports cannot be due before the special inspection ends",
+        ));
+    }
+    errors
+}
+
+/// Filters of the cycle list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CycleFilter {
+    /// Only cycles in this state.
+    pub state: Option<CycleState>,
+}
+
+/// A lifecycle step to take.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"to": "self_inspection", "note": "经县纪委常委会研究，启动2014年度考核"}))]
+pub struct CreateTransition {
+    /// The target state: the cycle's next state.
+    #[schema(required = true, value_type = CycleState)]
+    pub to: Option<CycleState>,
+    /// An optional note for the record.
+    pub note: Option<String>,
+}
+
+impl Validate for CreateTransition {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required("to", &self.to);
+        if let Some(note) = &self.note {
+            rules.text("note", note, 1000);
+        }
+        rules.0
+    }
+}
+
+/// A lifecycle step on record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionResponse {
+    /// Record id.
+    pub id: i64,
+    /// State before.
+    pub from_state: CycleState,
+    /// State after.
+    pub to_state: CycleState,
+    /// Who moved it (`sub`).
+    pub actor_sub: String,
+    /// Their name.
+    pub actor_name: String,
+    /// The note given.
+    pub note: Option<String>,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<Transition> for TransitionResponse {
+    fn from(t: Transition) -> Self {
+        Self {
+            id: t.id,
+            from_state: t.from_state,
+            to_state: t.to_state,
+            actor_sub: t.actor_sub,
+            actor_name: t.actor_name,
+            note: t.note,
+            occurred_at: t.occurred_at,
+        }
+    }
+}
+
+/// The result of a transition: the record and the cycle as it now is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionResult {
+    /// The step taken.
+    pub transition: TransitionResponse,
+    /// The cycle after it.
+    pub cycle: CycleResponse,
+}
+
+/// A due date extended after the fact.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"deadline": "self_inspection_due", "new_date": "2014-09-25", "reason": "受台风“海鸥”影响，各乡镇自查顺延5天"}))]
+pub struct CreateExtension {
+    /// Which due date.
+    #[schema(required = true, value_type = Deadline)]
+    pub deadline: Option<Deadline>,
+    /// The new date; later than the current one.
+    #[schema(required = true, value_type = NaiveDate)]
+    pub new_date: Option<NaiveDate>,
+    /// Why, for the record.
+    #[schema(required = true, value_type = String)]
+    pub reason: Option<String>,
+}
+
+impl Validate for CreateExtension {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required("deadline", &self.deadline);
+        rules.required("new_date", &self.new_date);
+        rules.required_text("reason", &self.reason, 1000);
+        rules.0
+    }
+}
+
+/// An extension on record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExtensionResponse {
+    /// Record id.
+    pub id: i64,
+    /// Which due date.
+    pub deadline: Deadline,
+    /// The date before.
+    pub old_date: NaiveDate,
+    /// The date after.
+    pub new_date: NaiveDate,
+    /// Why.
+    pub reason: String,
+    /// Who extended it.
+    pub actor_sub: String,
+    /// Their name.
+    pub actor_name: String,
+    /// When.
+    pub occurred_at: DateTime<Utc>,
+}
+
+impl From<DeadlineExtension> for ExtensionResponse {
+    fn from(e: DeadlineExtension) -> Self {
+        Self {
+            id: e.id,
+            deadline: e.deadline,
+            old_date: e.old_date,
+            new_date: e.new_date,
+            reason: e.reason,
+            actor_sub: e.actor_sub,
+            actor_name: e.actor_name,
+            occurred_at: e.occurred_at,
+        }
+    }
+}
+
+/// A unit's place in a cycle.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "unit_id": 70, "unit_name": "国家税务总局阳山县税务局", "unit_kind": "vertical", "status": "excluded",
+    "form_kind": null, "fallback_source": "self_score", "reason": "省、市驻阳垂直管理单位，不纳入考核检查范围（方案第一条）",
+    "updated_by": "system", "updated_at": "2014-09-01T02:00:00Z"
+}))]
+pub struct CycleUnitResponse {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// Its name.
+    pub unit_name: String,
+    /// Its kind.
+    pub unit_kind: UnitKind,
+    /// Assessed or excluded.
+    pub status: CycleUnitStatus,
+    /// The form it is scored on (assessed units).
+    pub form_kind: Option<FormKind>,
+    /// Where an excluded vertical unit's result would come from.
+    pub fallback_source: Option<FallbackSource>,
+    /// Why it was added or excluded by hand.
+    pub reason: Option<String>,
+    /// Who set this (`system` for the snapshot).
+    pub updated_by: String,
+    /// When.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CycleUnitResponse {
+    /// From a row with its unit's name and kind.
+    pub fn new(row: CycleUnit, unit_name: String, unit_kind: UnitKind) -> Self {
+        Self {
+            unit_id: row.unit_id,
+            unit_name,
+            unit_kind,
+            status: row.status,
+            form_kind: row.form_kind,
+            fallback_source: row.fallback_source,
+            reason: row.reason,
+            updated_by: row.updated_by,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+/// Filters of a cycle's units.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CycleUnitFilter {
+    /// Only assessed or only excluded units.
+    pub status: Option<CycleUnitStatus>,
+}
+
+/// The office adds a unit to the cycle or excludes it, with a reason.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "assessed", "reason": "2014年8月新组建，经县纪委研究纳入本年度考核"}))]
+pub struct PutCycleUnit {
+    /// Assessed or excluded.
+    #[schema(required = true, value_type = CycleUnitStatus)]
+    pub status: Option<CycleUnitStatus>,
+    /// Why, for the record.
+    #[schema(required = true, value_type = String)]
+    pub reason: Option<String>,
+    /// For an assessed unit: the form to score it on (default: by its kind).
+    pub form_kind: Option<FormKind>,
+    /// For an excluded vertical unit: where its result would come from.
+    pub fallback_source: Option<FallbackSource>,
+}
+
+impl Validate for PutCycleUnit {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required("status", &self.status);
+        rules.required_text("reason", &self.reason, 1000);
+        if self.status == Some(CycleUnitStatus::Excluded) && self.form_kind.is_some() {
+            rules.0.push(FieldError::new(
+                "form_kind",
+                "not_assessed",
+                "an excluded unit has no form",
+            ));
+        }
+        if self.status == Some(CycleUnitStatus::Assessed) && self.fallback_source.is_some() {
+            rules.0.push(FieldError::new(
+                "fallback_source",
+                "assessed",
+                "an assessed unit has no fallback source",
+            ));
+        }
+        rules.0
+    }
+}

@@ -1,0 +1,57 @@
+use actix_web::{get, web};
+use diesel::prelude::*;
+
+use super::json::{CycleFilter, CycleResponse};
+use crate::auth::AuthUser;
+use crate::db::{self, PgPool};
+use crate::error::{ApiError, Problem};
+use crate::http::{Page, PageQuery};
+use crate::models::cycle::Cycle;
+use crate::schema::assessment_cycles;
+
+/// List assessment cycles
+///
+/// Newest year first. Every role may read cycles.
+#[utoipa::path(
+    tag = "cycles",
+    params(CycleFilter, PageQuery),
+    responses(
+        (status = 200, description = "One page of cycles", body = Page<CycleResponse>),
+        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assessment-cycles")]
+pub async fn list_cycles(
+    _user: AuthUser,
+    pool: web::Data<PgPool>,
+    filter: web::Query<CycleFilter>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<CycleResponse>>, ApiError> {
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
+    let state = filter.state;
+    let (rows, total) = db::run(&pool, move |conn| {
+        let query = || {
+            let mut q = assessment_cycles::table.into_boxed();
+            if let Some(state) = state {
+                q = q.filter(assessment_cycles::state.eq(state));
+            }
+            q
+        };
+        let total: i64 = query().count().get_result(conn)?;
+        let rows = query()
+            .order(assessment_cycles::year.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .select(Cycle::as_select())
+            .load(conn)?;
+        Ok((rows, total))
+    })
+    .await?;
+    Ok(web::Json(Page {
+        items: rows.into_iter().map(CycleResponse::from).collect(),
+        page,
+        per_page,
+        total,
+    }))
+}
