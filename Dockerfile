@@ -1,6 +1,6 @@
 # Builds the service and runs it as a non-root user. `docker compose up` starts it with
 # PostgreSQL and the demo data.
-FROM rust:1.88-bookworm AS build
+FROM rust:1-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libssl-dev pkg-config && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY . .
