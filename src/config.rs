@@ -94,6 +94,8 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     /// `BODY_LIMIT`: the largest JSON body accepted, in bytes.
     pub body_limit: usize,
+    /// `UPLOAD_LIMIT`: the largest attachment, in bytes.
+    pub upload_limit: usize,
     /// `WORKERS`: HTTP worker threads.
     pub workers: usize,
     /// `SHUTDOWN_TIMEOUT`: how long graceful shutdown waits for in-flight requests.
@@ -189,6 +191,10 @@ impl Settings {
                 })
                 .unwrap_or_default(),
             body_limit: parse_var("BODY_LIMIT", 1024 * 1024, |v| {
+                v.parse::<usize>()
+                    .map_err(|_| "must be a number of bytes".to_owned())
+            })?,
+            upload_limit: parse_var("UPLOAD_LIMIT", 20 * 1024 * 1024, |v| {
                 v.parse::<usize>()
                     .map_err(|_| "must be a number of bytes".to_owned())
             })?,

@@ -27,6 +27,8 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
         (name = "leaders", description = "班子成员: a unit's leadership team"),
         (name = "cycles", description = "年度考核: assessment cycles, their settings, calendar and lifecycle"),
         (name = "forms", description = "考评表: the scoring forms of a cycle"),
+        (name = "self-inspections", description = "自查: units' self-inspection reports and self-scores"),
+        (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),
     )

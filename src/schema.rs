@@ -1,6 +1,24 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    accountability_reports (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        leader_id -> Int8,
+        status -> Text,
+        body -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        submission_count -> Int4,
+        return_reason -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     assessment_cycles (id) {
         id -> Int8,
         year -> Int4,
@@ -18,6 +36,23 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Int8,
+        uploader_sub -> Text,
+        uploader_role -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        content -> Bytea,
+        owner_kind -> Nullable<Text>,
+        owner_id -> Nullable<Int8>,
+        attached_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -81,6 +116,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    document_versions (id) {
+        id -> Int8,
+        document_kind -> Text,
+        document_id -> Int8,
+        number -> Int4,
+        content -> Jsonb,
+        submitted_by -> Text,
+        submitted_at -> Timestamptz,
+        late -> Bool,
+        returned_by -> Nullable<Text>,
+        returned_at -> Nullable<Timestamptz>,
+        return_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     form_items (id) {
         id -> Int8,
         form_id -> Int8,
@@ -134,6 +185,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    self_inspections (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        report -> Nullable<Text>,
+        problems -> Jsonb,
+        total -> Nullable<Numeric>,
+        submitted_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        submission_count -> Int4,
+        paper_received_at -> Nullable<Timestamptz>,
+        return_reason -> Nullable<Text>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    self_scores (self_inspection_id, item_code) {
+        self_inspection_id -> Int8,
+        item_code -> Text,
+        points -> Numeric,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     units (id) {
         id -> Int8,
         name -> Text,
@@ -149,6 +229,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(accountability_reports -> assessment_cycles (cycle_id));
+diesel::joinable!(accountability_reports -> leaders (leader_id));
+diesel::joinable!(accountability_reports -> units (unit_id));
 diesel::joinable!(cycle_deadline_extensions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_transitions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> assessment_cycles (cycle_id));
@@ -156,16 +239,24 @@ diesel::joinable!(cycle_units -> units (unit_id));
 diesel::joinable!(form_items -> scoring_forms (form_id));
 diesel::joinable!(leaders -> units (unit_id));
 diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
+diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
+diesel::joinable!(self_inspections -> units (unit_id));
+diesel::joinable!(self_scores -> self_inspections (self_inspection_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    accountability_reports,
     assessment_cycles,
+    attachments,
     audit_log,
     cycle_deadline_extensions,
     cycle_transitions,
     cycle_units,
+    document_versions,
     form_items,
     idempotency_keys,
     leaders,
     scoring_forms,
+    self_inspections,
+    self_scores,
     units,
 );

@@ -20,6 +20,7 @@ use crate::http::idempotency::idempotency;
 use crate::http::json::BodyLimit;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
+use crate::routes::attachments::UploadLimit;
 
 /// A failure to start, reported as one line.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,7 @@ impl Application {
         let routes = web::Data::new(RouteTable::from_spec(&spec));
         let pool = web::Data::new(pool);
         let body_limit = settings.body_limit;
+        let upload_limit = settings.upload_limit;
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -73,6 +75,7 @@ impl Application {
                 .app_data(verifier.clone())
                 .app_data(routes.clone())
                 .app_data(BodyLimit(body_limit))
+                .app_data(UploadLimit(upload_limit))
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)

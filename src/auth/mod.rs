@@ -128,6 +128,30 @@ impl FromRequest for AuthUser {
     }
 }
 
+/// A caller with the unit role; any other role gets 403. Used by the writes only a unit makes
+/// (its self-inspection, its accountability reports): the answer does not depend on the object,
+/// so it leaks nothing.
+#[derive(Debug, Clone)]
+pub struct UnitUser(pub AuthUser);
+
+impl FromRequest for UnitUser {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|user| {
+            if user.role == Role::Unit {
+                Ok(UnitUser(user))
+            } else {
+                Err(ApiError::Forbidden(format!(
+                    "only the unit itself writes this; the caller's role is {}",
+                    user.role.as_str()
+                )))
+            }
+        }))
+    }
+}
+
 /// A caller with the office role; any other role gets 403.
 #[derive(Debug, Clone)]
 pub struct Office(pub AuthUser);

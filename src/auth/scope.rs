@@ -18,6 +18,11 @@ pub fn can_read_unit(user: &AuthUser, unit_id: UnitId) -> bool {
     }
 }
 
+/// Whether the caller may write as unit `unit_id` (its own self-inspection and reports).
+pub fn is_own_unit(user: &AuthUser, unit_id: UnitId) -> bool {
+    user.role == Role::Unit && user.unit_id == Some(unit_id)
+}
+
 /// The units a caller may list: `None` means all, `Some(ids)` exactly those.
 pub fn visible_units(user: &AuthUser) -> Option<Vec<UnitId>> {
     match user.role {

@@ -197,8 +197,27 @@ fn serve(settings: Settings) -> Result<(), String> {
     }
     let pool = connect(&settings)?;
     actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(&settings, pool).map_err(|e| e.to_string())?;
+        let app = Application::build(&settings, pool.clone()).map_err(|e| e.to_string())?;
+        actix_web::rt::spawn(purge_every_hour(pool));
         tracing::info!(port = app.port(), bind = %settings.bind_addr, "serving; Swagger UI at /swagger-ui/");
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
+}
+
+/// Removes unattached uploads older than a day, every hour. Safe with several instances: each
+/// purge is one transaction.
+async fn purge_every_hour(pool: db::PgPool) {
+    let mut interval = actix_web::rt::time::interval(Duration::from_secs(3600));
+    loop {
+        interval.tick().await;
+        match db::run(&pool, |conn| {
+            crate::routes::attachments::purge_unattached(conn)
+        })
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "unattached uploads removed"),
+            Err(e) => tracing::warn!(error = %e, "purging unattached uploads failed"),
+        }
+    }
 }

@@ -3,6 +3,8 @@
 
 pub mod calendar;
 pub mod default_forms;
+pub mod documents;
+pub mod file_types;
 pub mod forms;
 pub mod lifecycle;
 pub mod points;

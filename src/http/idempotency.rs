@@ -18,6 +18,7 @@ use crate::auth::authenticate;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::json::{BodyLimit, read_body};
+use crate::routes::attachments::UploadLimit;
 use crate::schema::idempotency_keys as keys;
 
 /// The request header carrying the key.
@@ -187,7 +188,18 @@ pub async fn idempotency(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"));
+    let limit = if multipart {
+        req.app_data::<UploadLimit>()
+            .map_or(20 * 1024 * 1024, |l| l.0)
+            + 64 * 1024
+    } else {
+        req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0)
+    };
     let mut payload = req.take_payload();
     let body = match read_body(req.request(), &mut payload, limit).await {
         Ok(body) => body.freeze(),

@@ -1,9 +1,11 @@
 //! Tables as Rust types, each with its queries (STYLE.md: "queries live with their table").
 
+pub mod attachment;
 pub mod cycle;
 pub mod cycle_unit;
 pub mod form;
 pub mod leader;
+pub mod self_inspection;
 pub mod unit;
 
 use diesel_derive_newtype::DieselNewType;

@@ -4,11 +4,14 @@
 //! by construction; a route added any other way is missing from the contract, and the contract
 //! tests fail.
 
+pub mod accountability_reports;
+pub mod attachments;
 pub mod audit;
 pub mod cycles;
 pub mod forms;
 pub mod health;
 pub mod leaders;
+pub mod self_inspections;
 pub mod units;
 
 use utoipa_actix_web::scope;
@@ -27,6 +30,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(cycles::routes)
                 // Scoring forms (plan §3, §4 and attachments 1 and 2).
                 .configure(forms::routes)
+                // Units' self-inspections and accountability reports (plan §4(一)1, §6).
+                .configure(self_inspections::routes)
+                .configure(accountability_reports::routes)
+                // Attachments of what units submit.
+                .configure(attachments::routes)
                 // The audit trail (plan §7).
                 .configure(audit::routes),
         );

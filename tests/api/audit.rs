@@ -407,6 +407,179 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             .await;
             (ok, "copy_forms", bad)
         }
+        "upload_attachment" => {
+            let form = || {
+                reqwest::multipart::Form::new().part(
+                    "file",
+                    reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec())
+                        .file_name("a.pdf"),
+                )
+            };
+            let ok = counted(
+                app,
+                app.request(Method::POST, "/api/v1/attachments", Some(&office))
+                    .multipart(form())
+                    .send(),
+            )
+            .await;
+            let bad_form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"<html></html>".to_vec()).file_name("a.txt"),
+            );
+            let bad = counted(
+                app,
+                app.request(Method::POST, "/api/v1/attachments", Some(&office))
+                    .multipart(bad_form)
+                    .send(),
+            )
+            .await;
+            (ok, "create", bad)
+        }
+        "put_self_inspection"
+        | "submit_self_inspection"
+        | "return_self_inspection"
+        | "record_paper_copy" => {
+            let f = crate::self_inspections::fixture(app).await;
+            let unit = app.unit_token(f.town);
+            let path = format!(
+                "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+                f.cycle, f.town
+            );
+            let scores: Vec<Value> = f
+                .items
+                .iter()
+                .map(|(code, max)| json!({"item_code": code, "points": max}))
+                .collect();
+            let draft = json!({"report": "自查报告", "scores": scores});
+            let as_unit = |method: Method, path: String, body: Value| {
+                app.request(method, &path, Some(&unit)).json(&body).send()
+            };
+            if operation == "put_self_inspection" {
+                let ok = counted(app, as_unit(Method::PUT, path.clone(), draft)).await;
+                let bad = counted(app, as_unit(Method::PUT, path, json!({"report": "x"}))).await;
+                return (ok, "create", bad);
+            }
+            as_unit(Method::PUT, path.clone(), draft)
+                .await
+                .expect("send");
+            if operation == "record_paper_copy" {
+                let ok = counted(
+                    app,
+                    send(
+                        Method::POST,
+                        format!("{path}/paper-received"),
+                        None,
+                        Some(json!({})),
+                    ),
+                )
+                .await;
+                let bad = counted(
+                    app,
+                    as_unit(Method::POST, format!("{path}/paper-received"), json!({})),
+                )
+                .await;
+                return (ok, "paper_received", bad);
+            }
+            if operation == "submit_self_inspection" {
+                let ok = counted(
+                    app,
+                    as_unit(Method::POST, format!("{path}/submit"), json!({})),
+                )
+                .await;
+                let bad = counted(
+                    app,
+                    as_unit(Method::POST, format!("{path}/submit"), json!({})),
+                )
+                .await;
+                return (ok, "submit", bad);
+            }
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/return"),
+                    None,
+                    Some(json!({"reason": "未提交"})),
+                ),
+            )
+            .await;
+            as_unit(Method::POST, format!("{path}/submit"), json!({}))
+                .await
+                .expect("send");
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/return"),
+                    None,
+                    Some(json!({"reason": "补充材料"})),
+                ),
+            )
+            .await;
+            (ok, "return", bad)
+        }
+        "put_accountability_report"
+        | "submit_accountability_report"
+        | "return_accountability_report" => {
+            let f = crate::self_inspections::fixture(app).await;
+            let unit = app.unit_token(f.town);
+            let path = format!(
+                "/api/v1/assessment-cycles/{}/units/{}/accountability-reports/{}",
+                f.cycle, f.town, f.town_leaders[0]
+            );
+            let as_unit = |method: Method, path: String, body: Value| {
+                app.request(method, &path, Some(&unit)).json(&body).send()
+            };
+            if operation == "put_accountability_report" {
+                let ok = counted(
+                    app,
+                    as_unit(Method::PUT, path.clone(), json!({"body": "述责报告"})),
+                )
+                .await;
+                let bad = counted(app, as_unit(Method::PUT, path, json!({"body": "x"}))).await;
+                return (ok, "create", bad);
+            }
+            as_unit(Method::PUT, path.clone(), json!({"body": "述责报告"}))
+                .await
+                .expect("send");
+            if operation == "submit_accountability_report" {
+                let ok = counted(
+                    app,
+                    as_unit(Method::POST, format!("{path}/submit"), json!({})),
+                )
+                .await;
+                let bad = counted(
+                    app,
+                    as_unit(Method::POST, format!("{path}/submit"), json!({})),
+                )
+                .await;
+                return (ok, "submit", bad);
+            }
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/return"),
+                    None,
+                    Some(json!({"reason": "未提交"})),
+                ),
+            )
+            .await;
+            as_unit(Method::POST, format!("{path}/submit"), json!({}))
+                .await
+                .expect("send");
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/return"),
+                    None,
+                    Some(json!({"reason": "补充"})),
+                ),
+            )
+            .await;
+            (ok, "return", bad)
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

@@ -1,5 +1,6 @@
 //! API tests: the real server on port 0, against a real PostgreSQL, one fresh database a test.
 
+mod attachments;
 mod audit;
 mod auth;
 mod cli;
@@ -11,4 +12,5 @@ mod health;
 mod helpers;
 mod leaders;
 mod resilience;
+mod self_inspections;
 mod units;

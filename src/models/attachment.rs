@@ -1,0 +1,117 @@
+//! The `attachments` table: uploaded files, stored in PostgreSQL with their SHA-256.
+
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::schema::attachments;
+
+crate::text_enum! {
+    /// What an attachment can belong to.
+    pub enum OwnerKind {
+        /// A unit's self-inspection.
+        SelfInspection => "self_inspection",
+        /// A first responsible person's accountability report.
+        AccountabilityReport => "accountability_report",
+    }
+}
+
+/// An attachment without its content.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = attachments, check_for_backend(Pg))]
+pub struct AttachmentMeta {
+    pub id: i64,
+    pub uploader_sub: String,
+    pub uploader_role: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub owner_kind: Option<OwnerKind>,
+    pub owner_id: Option<i64>,
+    pub attached_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new upload.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = attachments)]
+pub struct NewAttachment {
+    pub uploader_sub: String,
+    pub uploader_role: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub content: Vec<u8>,
+}
+
+impl NewAttachment {
+    /// Stores the upload.
+    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<AttachmentMeta> {
+        diesel::insert_into(attachments::table)
+            .values(self)
+            .returning(AttachmentMeta::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl AttachmentMeta {
+    /// The attachment's metadata.
+    pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<AttachmentMeta> {
+        attachments::table
+            .find(id)
+            .select(AttachmentMeta::as_select())
+            .first(conn)
+    }
+
+    /// Several attachments' metadata, in id order.
+    pub fn find_many(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<AttachmentMeta>> {
+        attachments::table
+            .filter(attachments::id.eq_any(ids))
+            .order(attachments::id.asc())
+            .select(AttachmentMeta::as_select())
+            .load(conn)
+    }
+
+    /// The stored bytes.
+    pub fn content(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<u8>> {
+        attachments::table
+            .find(id)
+            .select(attachments::content)
+            .first(conn)
+    }
+
+    /// Attaches the given uploads to a document.
+    pub fn attach(
+        conn: &mut PgConnection,
+        ids: &[i64],
+        kind: OwnerKind,
+        owner: i64,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            attachments::table
+                .filter(attachments::id.eq_any(ids))
+                .filter(attachments::owner_kind.is_null()),
+        )
+        .set((
+            attachments::owner_kind.eq(kind),
+            attachments::owner_id.eq(owner),
+            attachments::attached_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+    }
+
+    /// Removes uploads never attached to anything and older than a day; returns how many.
+    pub fn purge_unattached(conn: &mut PgConnection) -> QueryResult<Vec<i64>> {
+        let cutoff = Utc::now() - chrono::Duration::days(1);
+        diesel::delete(
+            attachments::table
+                .filter(attachments::owner_kind.is_null())
+                .filter(attachments::created_at.lt(cutoff)),
+        )
+        .returning(attachments::id)
+        .get_results(conn)
+    }
+}

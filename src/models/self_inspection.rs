@@ -1,0 +1,230 @@
+//! The `self_inspections`, `self_scores`, `accountability_reports` and `document_versions`
+//! tables: what units submit, and every version they submitted.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::attachment::OwnerKind;
+use super::{CycleId, LeaderId, UnitId};
+use crate::schema::{accountability_reports, document_versions, self_inspections, self_scores};
+
+crate::text_enum! {
+    /// Where a submitted document is in its life.
+    pub enum DocumentStatus {
+        /// Being written by the unit.
+        Draft => "draft",
+        /// Submitted to the office.
+        Submitted => "submitted",
+        /// Returned by the office for revision, with a reason.
+        Returned => "returned",
+    }
+}
+
+/// A row of `self_inspections`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = self_inspections, check_for_backend(Pg))]
+pub struct SelfInspection {
+    pub id: i64,
+    pub cycle_id: CycleId,
+    pub unit_id: UnitId,
+    pub status: DocumentStatus,
+    pub report: Option<String>,
+    pub problems: serde_json::Value,
+    pub total: Option<BigDecimal>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub submission_count: i32,
+    pub paper_received_at: Option<DateTime<Utc>>,
+    pub return_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of `self_scores`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = self_scores, check_for_backend(Pg))]
+pub struct SelfScore {
+    pub self_inspection_id: i64,
+    pub item_code: String,
+    pub points: BigDecimal,
+    pub note: Option<String>,
+}
+
+impl SelfInspection {
+    /// The unit's self-inspection in the cycle, if it has one.
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+        lock: bool,
+    ) -> QueryResult<Option<SelfInspection>> {
+        let query = self_inspections::table
+            .filter(self_inspections::cycle_id.eq(cycle_id))
+            .filter(self_inspections::unit_id.eq(unit_id))
+            .select(SelfInspection::as_select());
+        if lock {
+            query.for_update().first(conn).optional()
+        } else {
+            query.first(conn).optional()
+        }
+    }
+
+    /// Its self-scores, by item code.
+    pub fn scores(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<SelfScore>> {
+        self_scores::table
+            .filter(self_scores::self_inspection_id.eq(id))
+            .order(self_scores::item_code.asc())
+            .select(SelfScore::as_select())
+            .load(conn)
+    }
+
+    /// Replaces its self-scores.
+    pub fn replace_scores(
+        conn: &mut PgConnection,
+        id: i64,
+        scores: &[SelfScore],
+    ) -> QueryResult<()> {
+        diesel::delete(self_scores::table.filter(self_scores::self_inspection_id.eq(id)))
+            .execute(conn)?;
+        diesel::insert_into(self_scores::table)
+            .values(scores)
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
+/// A row of `accountability_reports`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = accountability_reports, check_for_backend(Pg))]
+pub struct AccountabilityReport {
+    pub id: i64,
+    pub cycle_id: CycleId,
+    pub unit_id: UnitId,
+    pub leader_id: LeaderId,
+    pub status: DocumentStatus,
+    pub body: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub submission_count: i32,
+    pub return_reason: Option<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl AccountabilityReport {
+    /// The reports of a unit in a cycle.
+    pub fn for_unit(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+    ) -> QueryResult<Vec<AccountabilityReport>> {
+        accountability_reports::table
+            .filter(accountability_reports::cycle_id.eq(cycle_id))
+            .filter(accountability_reports::unit_id.eq(unit_id))
+            .order(accountability_reports::leader_id.asc())
+            .select(AccountabilityReport::as_select())
+            .load(conn)
+    }
+
+    /// The report of one leader in a cycle, locked when `lock`.
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        leader_id: LeaderId,
+        lock: bool,
+    ) -> QueryResult<Option<AccountabilityReport>> {
+        let query = accountability_reports::table
+            .filter(accountability_reports::cycle_id.eq(cycle_id))
+            .filter(accountability_reports::leader_id.eq(leader_id))
+            .select(AccountabilityReport::as_select());
+        if lock {
+            query.for_update().first(conn).optional()
+        } else {
+            query.first(conn).optional()
+        }
+    }
+}
+
+/// A row of `document_versions`.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = document_versions, check_for_backend(Pg))]
+pub struct DocumentVersion {
+    pub id: i64,
+    pub document_kind: OwnerKind,
+    pub document_id: i64,
+    pub number: i32,
+    pub content: serde_json::Value,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub late: bool,
+    pub returned_by: Option<String>,
+    pub returned_at: Option<DateTime<Utc>>,
+    pub return_reason: Option<String>,
+}
+
+/// Values for a new version.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = document_versions)]
+pub struct NewDocumentVersion {
+    pub document_kind: OwnerKind,
+    pub document_id: i64,
+    pub number: i32,
+    pub content: serde_json::Value,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub late: bool,
+}
+
+impl NewDocumentVersion {
+    /// Records the version.
+    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<DocumentVersion> {
+        diesel::insert_into(document_versions::table)
+            .values(self)
+            .returning(DocumentVersion::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl DocumentVersion {
+    /// Every version of a document, oldest first.
+    pub fn for_document(
+        conn: &mut PgConnection,
+        kind: OwnerKind,
+        id: i64,
+    ) -> QueryResult<Vec<DocumentVersion>> {
+        document_versions::table
+            .filter(document_versions::document_kind.eq(kind))
+            .filter(document_versions::document_id.eq(id))
+            .order(document_versions::number.asc())
+            .select(DocumentVersion::as_select())
+            .load(conn)
+    }
+
+    /// Puts the return on record on the latest version.
+    pub fn mark_returned(
+        conn: &mut PgConnection,
+        kind: OwnerKind,
+        id: i64,
+        number: i32,
+        by: &str,
+        reason: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            document_versions::table
+                .filter(document_versions::document_kind.eq(kind))
+                .filter(document_versions::document_id.eq(id))
+                .filter(document_versions::number.eq(number)),
+        )
+        .set((
+            document_versions::returned_by.eq(by),
+            document_versions::returned_at.eq(diesel::dsl::now),
+            document_versions::return_reason.eq(reason),
+        ))
+        .execute(conn)
+    }
+}

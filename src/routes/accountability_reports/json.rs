@@ -1,0 +1,76 @@
+//! Request and response bodies of accountability reports.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate};
+use crate::models::LeaderId;
+use crate::models::self_inspection::DocumentStatus;
+use crate::routes::attachments::json::AttachmentResponse;
+use crate::routes::self_inspections::json::VersionResponse;
+
+/// A first responsible person's accountability report (述责报告) in a cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportResponse {
+    /// Record id.
+    pub id: i64,
+    /// `draft`, `submitted` or `returned`.
+    pub status: DocumentStatus,
+    /// The report's text.
+    pub body: Option<String>,
+    /// When it was last submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Whether the last submission was after the due date.
+    pub late: bool,
+    /// How many times it has been submitted.
+    pub submission_count: i32,
+    /// Why the office returned it.
+    pub return_reason: Option<String>,
+    /// Attached files.
+    pub attachments: Vec<AttachmentResponse>,
+    /// Every submitted version.
+    pub versions: Vec<VersionResponse>,
+    /// Version counter; the `ETag` is this number in quotes.
+    pub version: i32,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A first responsible person and their report, if started.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"leader_id": 1, "leader_name": "李建国", "position": "党委书记", "report": null}))]
+pub struct LeaderReport {
+    /// The leader.
+    pub leader_id: LeaderId,
+    /// Their name.
+    pub leader_name: String,
+    /// Their position.
+    pub position: String,
+    /// Their report, once started.
+    pub report: Option<ReportResponse>,
+}
+
+/// A report draft.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"body": "本人作为镇党委书记、党风廉政建设第一责任人，2014年……", "attachment_ids": []}))]
+pub struct PutReport {
+    /// The report's text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Uploaded attachments to attach.
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
+}
+
+impl Validate for PutReport {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        if let Some(body) = &self.body {
+            rules.optional_text("body", Some(body), 50_000);
+        }
+        rules.0
+    }
+}

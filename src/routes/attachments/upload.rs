@@ -1,0 +1,170 @@
+use actix_multipart::Multipart;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use futures_util::StreamExt;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::UploadLimit;
+use super::json::AttachmentResponse;
+use crate::audit::{Change, sha256_hex};
+use crate::auth::AuthUser;
+use crate::db::{self, PgPool};
+use crate::domain::file_types;
+use crate::error::{ApiError, Problem};
+use crate::models::attachment::NewAttachment;
+
+/// The multipart form of an upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file (PDF, Word, Excel, an image or UTF-8 plain text; at most `UPLOAD_LIMIT` bytes).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "the file is larger than the upload limit of {limit} bytes"
+    ))
+}
+
+/// Keeps the last path segment of a client's file name, trimmed, at most 200 characters.
+fn clean_file_name(raw: Option<&str>) -> String {
+    let base = raw
+        .unwrap_or_default()
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    let name: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    if name.is_empty() {
+        "attachment".to_owned()
+    } else {
+        name
+    }
+}
+
+/// Upload an attachment
+///
+/// Multipart form with one field `file`. The type is checked from the content, not the name:
+/// PDF, Word, Excel, images and UTF-8 plain text are accepted (415 otherwise, nothing stored);
+/// larger than the upload limit (default 20 MiB) is 413, nothing stored. The file is stored in
+/// PostgreSQL with its SHA-256. Until it is attached to a document (by listing its id in the
+/// document's `attachment_ids`), only its uploader and the office can read it, and it is
+/// removed after a day.
+#[utoipa::path(
+    tag = "attachments",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = AttachmentResponse,
+            headers(("Location" = String, description = "Download URL"))),
+        (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/attachments")]
+pub async fn upload_attachment(
+    req: HttpRequest,
+    user: AuthUser,
+    pool: web::Data<PgPool>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let limit = req
+        .app_data::<UploadLimit>()
+        .map_or(20 * 1024 * 1024, |l| l.0);
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::UnsupportedMediaType(
+            "upload the file as multipart/form-data with a field `file`".to_owned(),
+        ));
+    }
+    // The whole request may carry a little more than the file: the form's own framing.
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && length > limit + 64 * 1024
+    {
+        return Err(too_large(limit));
+    }
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut upload: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(|e| ApiError::BadRequest {
+            code: "malformed_multipart",
+            detail: e.to_string(),
+        })?;
+        if field.name() != Some("file") {
+            while let Some(chunk) = field.next().await {
+                chunk.map_err(|e| ApiError::BadRequest {
+                    code: "malformed_multipart",
+                    detail: e.to_string(),
+                })?;
+            }
+            continue;
+        }
+        let name = clean_file_name(field.content_disposition().and_then(|d| d.get_filename()));
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                code: "malformed_multipart",
+                detail: e.to_string(),
+            })?;
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_large(limit));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        upload = Some((name, bytes));
+    }
+    let (file_name, content) = upload.ok_or_else(|| ApiError::BadRequest {
+        code: "file_missing",
+        detail: "the form has no field named `file`".to_owned(),
+    })?;
+    let content_type = file_types::detect(&content).map_err(ApiError::UnsupportedMediaType)?;
+    let new = NewAttachment {
+        uploader_sub: user.sub.clone(),
+        uploader_role: user.role.as_str().to_owned(),
+        file_name,
+        content_type: content_type.to_owned(),
+        size_bytes: content.len() as i64,
+        sha256: sha256_hex(&content),
+        content,
+    };
+    let meta = db::write(&pool, user.actor(), move |conn| {
+        let meta = new.insert(conn)?;
+        let change = Change::created(
+            "attachment",
+            meta.id,
+            &json!({"file_name": meta.file_name, "content_type": meta.content_type, "size_bytes": meta.size_bytes, "sha256": meta.sha256}),
+        );
+        Ok((meta, change))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", meta.id)))
+        .json(AttachmentResponse::from(meta)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_lose_their_paths_but_keep_chinese() {
+        assert_eq!(
+            clean_file_name(Some("C:\\文件\\自查报告.pdf")),
+            "自查报告.pdf"
+        );
+        assert_eq!(clean_file_name(Some("../../etc/passwd")), "passwd");
+        assert_eq!(clean_file_name(None), "attachment");
+    }
+}

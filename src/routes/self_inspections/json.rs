@@ -1,0 +1,272 @@
+//! Request and response bodies of self-inspections.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::points::Points;
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate};
+use crate::models::self_inspection::{DocumentStatus, DocumentVersion};
+use crate::models::{CycleId, UnitId, UnitKind};
+use crate::routes::attachments::json::AttachmentResponse;
+
+/// A self-score for one item of the unit's form.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"item_code": "1.3", "points": "4.00", "note": "全年专题研究3次，少1次"}))]
+pub struct SelfScore {
+    /// The item's code on the unit's form.
+    pub item_code: String,
+    /// Points, 0 to the item's maximum, at most two decimals.
+    pub points: Points,
+    /// Why points were taken off, if any.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A problem the unit found in itself, with its fix (plan §6(一): 查漏补缺, 及时整改).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}))]
+pub struct FoundProblem {
+    /// What was found.
+    pub problem: String,
+    /// How it is being fixed.
+    pub fix: String,
+    /// Whether the fix is done.
+    #[serde(default)]
+    pub done: bool,
+}
+
+/// The unit's self-inspection draft: report, self-scores, problems and attachments.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "report": "2014年，我镇党委认真履行党风廉政建设主体责任……",
+    "scores": [{"item_code": "1.1", "points": "3.00"}, {"item_code": "1.3", "points": "4.00", "note": "全年专题研究3次"}],
+    "problems": [{"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}],
+    "attachment_ids": [12]
+}))]
+pub struct PutSelfInspection {
+    /// The written self-inspection report.
+    #[serde(default)]
+    pub report: Option<String>,
+    /// Self-scores, one per item (all items are needed to submit).
+    #[serde(default)]
+    pub scores: Vec<SelfScore>,
+    /// Problems found, with their fixes.
+    #[serde(default)]
+    pub problems: Vec<FoundProblem>,
+    /// Uploaded attachments to attach (they stay attached).
+    #[serde(default)]
+    pub attachment_ids: Vec<i64>,
+}
+
+impl Validate for PutSelfInspection {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        if let Some(report) = &self.report {
+            rules.optional_text("report", Some(report), 50_000);
+        }
+        let mut seen = HashSet::new();
+        for (i, score) in self.scores.iter().enumerate() {
+            let field = format!("scores[{i}].points");
+            if score.points.is_negative() {
+                rules.0.push(FieldError::new(
+                    &field,
+                    "negative",
+                    "a self-score cannot be negative",
+                ));
+            }
+            if !score.points.has_two_decimals_at_most() {
+                rules.0.push(FieldError::new(
+                    &field,
+                    "too_precise",
+                    "a self-score has at most two decimal places",
+                ));
+            }
+            if !seen.insert(score.item_code.trim()) {
+                rules.0.push(FieldError::new(
+                    format!("scores[{i}].item_code"),
+                    "duplicate",
+                    "each item is scored once",
+                ));
+            }
+        }
+        for (i, problem) in self.problems.iter().enumerate() {
+            rules.text(&format!("problems[{i}].problem"), &problem.problem, 2000);
+            rules.text(&format!("problems[{i}].fix"), &problem.fix, 2000);
+        }
+        rules.0
+    }
+}
+
+/// A unit's self-inspection in a cycle.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelfInspectionResponse {
+    /// Record id.
+    pub id: i64,
+    /// The cycle.
+    pub cycle_id: CycleId,
+    /// The unit.
+    pub unit_id: UnitId,
+    /// `draft`, `submitted` or `returned`.
+    pub status: DocumentStatus,
+    /// The written report.
+    pub report: Option<String>,
+    /// Self-scores by item.
+    pub scores: Vec<SelfScore>,
+    /// Problems found and their fixes.
+    pub problems: Vec<FoundProblem>,
+    /// The total self-score, computed by the service from the item scores.
+    pub total: Points,
+    /// Items scored so far.
+    pub items_scored: usize,
+    /// Items on the unit's form.
+    pub items_on_form: usize,
+    /// When it was last submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Whether the last submission came after the due date (end of day, Asia/Shanghai).
+    pub late: bool,
+    /// How many times it has been submitted.
+    pub submission_count: i32,
+    /// When the office received the stamped paper copy.
+    pub paper_received_at: Option<DateTime<Utc>>,
+    /// Why the office returned it, when it is returned.
+    pub return_reason: Option<String>,
+    /// Attached files.
+    pub attachments: Vec<AttachmentResponse>,
+    /// Version counter; the `ETag` is this number in quotes.
+    pub version: i32,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The office returns a submitted document for revision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "自评分与实际不符，第2.1项请补充说明并附佐证材料"}))]
+pub struct ReturnDocument {
+    /// Why, for the unit and the record.
+    #[schema(required = true, value_type = String)]
+    pub reason: Option<String>,
+}
+
+impl Validate for ReturnDocument {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required_text("reason", &self.reason, 2000);
+        rules.0
+    }
+}
+
+/// The office records the stamped paper copy's arrival.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"received_at": "2014-09-19T09:30:00+08:00"}))]
+pub struct PaperReceived {
+    /// When it arrived (default: now).
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+impl Validate for PaperReceived {
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
+/// One submitted version, as it was submitted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionResponse {
+    /// 1 for the first submission, then 2, 3 ...
+    pub number: i32,
+    /// The content as submitted.
+    pub content: serde_json::Value,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// When.
+    pub submitted_at: DateTime<Utc>,
+    /// Whether it was late.
+    pub late: bool,
+    /// Who returned it, if it was returned.
+    pub returned_by: Option<String>,
+    /// When it was returned.
+    pub returned_at: Option<DateTime<Utc>>,
+    /// Why.
+    pub return_reason: Option<String>,
+}
+
+impl From<DocumentVersion> for VersionResponse {
+    fn from(v: DocumentVersion) -> Self {
+        Self {
+            number: v.number,
+            content: v.content,
+            submitted_by: v.submitted_by,
+            submitted_at: v.submitted_at,
+            late: v.late,
+            returned_by: v.returned_by,
+            returned_at: v.returned_at,
+            return_reason: v.return_reason,
+        }
+    }
+}
+
+crate::text_enum! {
+    /// Where a unit stands in the self-inspection of a cycle.
+    pub enum ProgressStatus {
+        /// Nothing saved yet.
+        Missing => "missing",
+        /// Saved, not submitted.
+        Draft => "draft",
+        /// Submitted.
+        Submitted => "submitted",
+        /// Returned for revision.
+        Returned => "returned",
+    }
+}
+
+/// Filters of the office's progress view.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressFilter {
+    /// Only units in this state.
+    pub status: Option<ProgressStatus>,
+    /// Only units whose last submission was late (`true`) or on time (`false`).
+    pub late: Option<bool>,
+}
+
+/// One unit's self-inspection progress.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "unit_id": 3, "unit_name": "太平镇", "unit_kind": "town", "status": "submitted", "late": true,
+    "submitted_at": "2014-09-21T02:15:00Z", "submission_count": 1, "paper_received_at": null, "total": "91.50",
+    "reports_expected": 2, "reports_submitted": 2
+}))]
+pub struct ProgressRow {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// Its name.
+    pub unit_name: String,
+    /// Its kind.
+    pub unit_kind: UnitKind,
+    /// Missing, draft, submitted or returned.
+    pub status: ProgressStatus,
+    /// Whether the last submission was late.
+    pub late: bool,
+    /// When it was last submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Submissions so far.
+    pub submission_count: i32,
+    /// When the paper copy arrived.
+    pub paper_received_at: Option<DateTime<Utc>>,
+    /// The submitted total self-score.
+    pub total: Option<Points>,
+    /// Accountability reports expected (one per first responsible person).
+    pub reports_expected: i64,
+    /// Accountability reports submitted.
+    pub reports_submitted: i64,
+}

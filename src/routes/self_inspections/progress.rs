@@ -1,0 +1,130 @@
+use actix_web::{get, web};
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Numeric, Text, Timestamptz};
+
+use super::json::{ProgressFilter, ProgressRow, ProgressStatus};
+use crate::auth::Office;
+use crate::db::{self, PgPool};
+use crate::domain::points::Points;
+use crate::error::{ApiError, Problem};
+use crate::http::{Page, PageQuery};
+use crate::models::{CycleId, UnitId, UnitKind};
+use crate::routes::cycles::find_cycle;
+
+#[derive(QueryableByName)]
+struct Row {
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_name: String,
+    #[diesel(sql_type = Text)]
+    unit_kind: String,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Bool)]
+    late: bool,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    submitted_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Integer)]
+    submission_count: i32,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    paper_received_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Numeric>)]
+    total: Option<BigDecimal>,
+    #[diesel(sql_type = BigInt)]
+    reports_expected: i64,
+    #[diesel(sql_type = BigInt)]
+    reports_submitted: i64,
+    #[diesel(sql_type = BigInt)]
+    total_rows: i64,
+}
+
+/// One query for the whole page, whatever the number of units.
+const PROGRESS: &str = "
+SELECT cu.unit_id, u.name AS unit_name, u.kind AS unit_kind,
+       CASE WHEN si.id IS NULL THEN 'missing' ELSE si.status END AS status,
+       coalesce(si.late, false) AS late, si.submitted_at,
+       coalesce(si.submission_count, 0) AS submission_count, si.paper_received_at, si.total,
+       (SELECT count(*) FROM leaders l WHERE l.unit_id = cu.unit_id AND l.is_first_responsible) AS reports_expected,
+       (SELECT count(*) FROM accountability_reports ar
+         WHERE ar.cycle_id = cu.cycle_id AND ar.unit_id = cu.unit_id AND ar.status = 'submitted') AS reports_submitted,
+       count(*) OVER () AS total_rows
+  FROM cycle_units cu
+  JOIN units u ON u.id = cu.unit_id
+  LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id
+ WHERE cu.cycle_id = $1 AND cu.status = 'assessed'
+   AND ($2::text IS NULL OR (CASE WHEN si.id IS NULL THEN 'missing' ELSE si.status END) = $2)
+   AND ($3::bool IS NULL OR coalesce(si.late, false) = $3)
+ ORDER BY cu.unit_id
+ LIMIT $4 OFFSET $5";
+
+/// Self-inspection progress of a cycle
+///
+/// Office only. For every assessed unit: whether it has submitted, when, whether late, whether
+/// it was returned, whether the paper copy arrived, its total self-score, and how many of its
+/// accountability reports are in. Filter by `status` (`missing`, `draft`, `submitted`,
+/// `returned`) and `late`.
+#[utoipa::path(
+    tag = "self-inspections",
+    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1), ProgressFilter, PageQuery),
+    responses(
+        (status = 200, description = "One page of units and their progress", body = Page<ProgressRow>),
+        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/assessment-cycles/{cycle_id}/self-inspections")]
+pub async fn list_self_inspection_progress(
+    _office: Office,
+    pool: web::Data<PgPool>,
+    path: web::Path<CycleId>,
+    filter: web::Query<ProgressFilter>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ProgressRow>>, ApiError> {
+    let cycle_id = path.into_inner();
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
+    let filter = filter.into_inner();
+    let rows: Vec<Row> = db::run(&pool, move |conn| {
+        find_cycle(conn, cycle_id)?;
+        Ok(diesel::sql_query(PROGRESS)
+            .bind::<BigInt, _>(cycle_id.0)
+            .bind::<Nullable<Text>, _>(filter.status.map(|s| s.as_str()))
+            .bind::<Nullable<Bool>, _>(filter.late)
+            .bind::<BigInt, _>(per_page)
+            .bind::<BigInt, _>((page - 1) * per_page)
+            .load(conn)?)
+    })
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total_rows);
+    let items = rows
+        .into_iter()
+        .map(|r| ProgressRow {
+            unit_id: UnitId(r.unit_id),
+            unit_name: r.unit_name,
+            unit_kind: r
+                .unit_kind
+                .parse::<UnitKind>()
+                .unwrap_or(UnitKind::CountyDepartment),
+            status: r
+                .status
+                .parse::<ProgressStatus>()
+                .unwrap_or(ProgressStatus::Missing),
+            late: r.late,
+            submitted_at: r.submitted_at,
+            submission_count: r.submission_count,
+            paper_received_at: r.paper_received_at,
+            total: r.total.map(Points),
+            reports_expected: r.reports_expected,
+            reports_submitted: r.reports_submitted,
+        })
+        .collect();
+    Ok(web::Json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
