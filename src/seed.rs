@@ -51,6 +51,8 @@ pub struct SeedReport {
     pub leaders_created: usize,
     /// Whether this run opened the 2014 cycle.
     pub cycle_created: bool,
+    /// Self-inspections this run submitted for the 2014 cycle.
+    pub self_inspections: usize,
 }
 
 /// The demo year (the plan's).
@@ -103,6 +105,9 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
             )?;
         }
         report.cycle_created = seed_cycle(conn)?;
+        if report.cycle_created {
+            report.self_inspections = seed_self_inspections(conn)?;
+        }
         Ok(report)
     })
 }
@@ -140,6 +145,168 @@ fn seed_cycle(conn: &mut PgConnection) -> Result<bool, ApiError> {
     )?;
     audit::append(conn, &system, change)?;
     Ok(true)
+}
+
+/// Most units have submitted their 2014 self-inspection and reports by 20 September, a few late,
+/// one returned for revision, and the last department nothing at all.
+fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
+    use bigdecimal::BigDecimal;
+    use chrono::TimeZone;
+
+    use crate::domain::calendar::{china, is_late};
+    use crate::models::cycle::Cycle;
+    use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
+    use crate::models::form::ScoringForm;
+    use crate::schema::{accountability_reports, document_versions, self_inspections, self_scores};
+
+    let cycle: Cycle = assessment_cycles::table
+        .filter(assessment_cycles::year.eq(DEMO_YEAR))
+        .select(Cycle::as_select())
+        .first(conn)?;
+    let forms = ScoringForm::for_cycle(conn, cycle.id)?;
+    let (places, _) = CycleUnit::list(
+        conn,
+        cycle.id,
+        Some(CycleUnitStatus::Assessed),
+        None,
+        0,
+        10_000,
+    )?;
+    let missing = places
+        .iter()
+        .rev()
+        .find(|(_, _, kind)| *kind == UnitKind::CountyDepartment)
+        .map(|(p, _, _)| p.unit_id);
+    let system = Actor::system();
+    let mut count = 0;
+    for (index, (place, name, _)) in places.iter().enumerate() {
+        if Some(place.unit_id) == missing {
+            continue;
+        }
+        let Some(form) = forms
+            .iter()
+            .find(|f| Some(f.form.form_kind) == place.form_kind)
+        else {
+            continue;
+        };
+        // Submitted between 12 and 19 September; every eleventh unit a few days late.
+        let late_days = if index % 11 == 5 {
+            1 + (index % 3) as u32
+        } else {
+            0
+        };
+        let day = if late_days > 0 {
+            20 + late_days
+        } else {
+            12 + (index % 8) as u32
+        };
+        let submitted_at = china()
+            .with_ymd_and_hms(
+                DEMO_YEAR,
+                9,
+                day,
+                9 + (index % 8) as u32,
+                (index * 7 % 60) as u32,
+                0,
+            )
+            .single()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok_or_else(|| ApiError::internal("demo date"))?;
+        let late = is_late(cycle.self_inspection_due, submitted_at);
+        let returned = index == 2;
+        let mut scores = Vec::new();
+        for (i, item) in form.items.iter().enumerate() {
+            let deduction = if (index + i) % 9 == 0 {
+                BigDecimal::from(1)
+            } else {
+                BigDecimal::from(0)
+            };
+            let points = (&item.max_points - deduction).max(BigDecimal::from(0));
+            scores.push((item.code.clone(), points));
+        }
+        let total: BigDecimal = scores.iter().map(|(_, p)| p.clone()).sum();
+        let report = format!(
+            "{name}2014年党风廉政建设责任制落实情况自查报告：按照县委部署，本单位领导班子认真履行党风廉政建设主体责任，\
+             年初召开部署会议，将责任分解到每位班子成员，全年专题研究党风廉政建设工作，对照考评表逐项自查自评。"
+        );
+        let problems = serde_json::json!([{"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": index % 2 == 0}]);
+        let id: i64 = diesel::insert_into(self_inspections::table)
+            .values((
+                self_inspections::cycle_id.eq(cycle.id),
+                self_inspections::unit_id.eq(place.unit_id),
+                self_inspections::status.eq(if returned { "returned" } else { "submitted" }),
+                self_inspections::report.eq(&report),
+                self_inspections::problems.eq(&problems),
+                self_inspections::total.eq(&total),
+                self_inspections::submitted_at.eq(submitted_at),
+                self_inspections::late.eq(late),
+                self_inspections::submission_count.eq(1),
+                self_inspections::paper_received_at
+                    .eq((index % 3 != 0).then_some(submitted_at + chrono::Duration::days(1))),
+                self_inspections::return_reason
+                    .eq(returned.then_some("第2.1项自评满分与实际不符，请补充佐证材料后重新报送")),
+            ))
+            .returning(self_inspections::id)
+            .get_result(conn)?;
+        let rows: Vec<_> = scores
+            .iter()
+            .map(|(code, points)| {
+                (
+                    self_scores::self_inspection_id.eq(id),
+                    self_scores::item_code.eq(code),
+                    self_scores::points.eq(points),
+                )
+            })
+            .collect();
+        diesel::insert_into(self_scores::table)
+            .values(rows)
+            .execute(conn)?;
+        diesel::insert_into(document_versions::table)
+            .values((
+                document_versions::document_kind.eq("self_inspection"),
+                document_versions::document_id.eq(id),
+                document_versions::number.eq(1),
+                document_versions::content
+                    .eq(serde_json::json!({"report": report, "total": total.to_string()})),
+                document_versions::submitted_by.eq(format!("unit-{}", place.unit_id)),
+                document_versions::submitted_at.eq(submitted_at),
+                document_versions::late.eq(late),
+                document_versions::returned_by.eq(returned.then_some("system")),
+                document_versions::returned_at
+                    .eq(returned.then_some(submitted_at + chrono::Duration::days(2))),
+                document_versions::return_reason
+                    .eq(returned.then_some("第2.1项自评满分与实际不符，请补充佐证材料后重新报送")),
+            ))
+            .execute(conn)?;
+        for leader in Leader::for_unit(conn, place.unit_id)?
+            .into_iter()
+            .filter(|l| l.is_first_responsible)
+        {
+            diesel::insert_into(accountability_reports::table)
+                .values((
+                    accountability_reports::cycle_id.eq(cycle.id),
+                    accountability_reports::unit_id.eq(place.unit_id),
+                    accountability_reports::leader_id.eq(leader.id),
+                    accountability_reports::status.eq("submitted"),
+                    accountability_reports::body.eq(format!(
+                        "本人{}（{}）2014年履行党风廉政建设第一责任人职责情况的述责报告。",
+                        leader.name, leader.position
+                    )),
+                    accountability_reports::submitted_at.eq(submitted_at),
+                    accountability_reports::late.eq(late),
+                    accountability_reports::submission_count.eq(1),
+                ))
+                .execute(conn)?;
+        }
+        let change = Change::created(
+            "self_inspection",
+            id,
+            &serde_json::json!({"unit_id": place.unit_id, "total": total.to_string(), "late": late, "returned": returned}),
+        );
+        audit::append(conn, &system, change)?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 #[cfg(test)]

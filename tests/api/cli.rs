@@ -104,10 +104,26 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         count("SELECT count(*) AS n FROM units WHERE name = '秤架瑶族乡'"),
         1
     );
+    let submitted = count("SELECT count(*) AS n FROM self_inspections");
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
-        units + 2,
-        "one record per unit, one for opening the 2014 cycle, one for moving it"
+        units + 2 + submitted,
+        "one record per unit, one for opening the 2014 cycle, one for moving it, one per self-inspection"
+    );
+    let assessed = count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'");
+    assert_eq!(
+        submitted,
+        assessed - 1,
+        "every assessed unit but one has submitted"
+    );
+    let late = count("SELECT count(*) AS n FROM self_inspections WHERE late");
+    assert!(
+        late >= 2 && late * 5 < submitted,
+        "a few are late: {late} of {submitted}"
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM self_inspections WHERE status = 'returned'"),
+        1
     );
     assert_eq!(
         count(
@@ -134,7 +150,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(count("SELECT count(*) AS n FROM leaders"), leaders);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log"),
-        units + 2,
+        units + 2 + submitted,
         "an idempotent run writes nothing"
     );
     assert!(
