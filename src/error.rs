@@ -232,6 +232,10 @@ fn constraint_problem(constraint: &str) -> Option<ApiError> {
             "unit_name_taken",
             "another unit that is not archived already has this name",
         ),
+        "inspection_teams_cycle_name_key" => conflict(
+            "team_name_taken",
+            "another team of this cycle already has this name",
+        ),
         "assessment_cycles_year_key" => conflict(
             "cycle_year_taken",
             "there is already an assessment cycle for this year",

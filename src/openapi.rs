@@ -28,6 +28,7 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
         (name = "cycles", description = "年度考核: assessment cycles, their settings, calendar and lifecycle"),
         (name = "forms", description = "考评表: the scoring forms of a cycle"),
         (name = "self-inspections", description = "自查: units' self-inspection reports and self-scores"),
+        (name = "teams", description = "考核组: inspection teams and the units each inspects"),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),

@@ -160,6 +160,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    inspection_teams (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        name -> Text,
+        leader_sub -> Text,
+        leader_name -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     leaders (id) {
         id -> Int8,
         unit_id -> Int8,
@@ -214,6 +227,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    team_members (team_id, sub) {
+        team_id -> Int8,
+        sub -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    team_units (cycle_id, unit_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        team_id -> Int8,
+        assigned_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     units (id) {
         id -> Int8,
         name -> Text,
@@ -237,11 +267,13 @@ diesel::joinable!(cycle_transitions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> units (unit_id));
 diesel::joinable!(form_items -> scoring_forms (form_id));
+diesel::joinable!(inspection_teams -> assessment_cycles (cycle_id));
 diesel::joinable!(leaders -> units (unit_id));
 diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> units (unit_id));
 diesel::joinable!(self_scores -> self_inspections (self_inspection_id));
+diesel::joinable!(team_members -> inspection_teams (team_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accountability_reports,
@@ -254,9 +286,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_versions,
     form_items,
     idempotency_keys,
+    inspection_teams,
     leaders,
     scoring_forms,
     self_inspections,
     self_scores,
+    team_members,
+    team_units,
     units,
 );

@@ -128,7 +128,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let report = crate::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
             eprintln!(
-                "demo data: {} units created, {} already present, {} leaders created, {}",
+                "demo data: {} units created, {} already present, {} leaders created, {}, {} self-inspections submitted",
                 report.units_created,
                 report.units_existing,
                 report.leaders_created,
@@ -136,7 +136,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
                     "the 2014 cycle opened"
                 } else {
                     "the 2014 cycle already there"
-                }
+                },
+                report.self_inspections
             );
             Ok(())
         }

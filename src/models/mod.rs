@@ -6,6 +6,7 @@ pub mod cycle_unit;
 pub mod form;
 pub mod leader;
 pub mod self_inspection;
+pub mod team;
 pub mod unit;
 
 use diesel_derive_newtype::DieselNewType;

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod health;
 pub mod leaders;
 pub mod self_inspections;
+pub mod teams;
 pub mod units;
 
 use utoipa_actix_web::scope;
@@ -33,6 +34,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // Units' self-inspections and accountability reports (plan §4(一)1, §6).
                 .configure(self_inspections::routes)
                 .configure(accountability_reports::routes)
+                // Inspection teams and the units they inspect (plan §2).
+                .configure(teams::routes)
                 // Attachments of what units submit.
                 .configure(attachments::routes)
                 // The audit trail (plan §7).

@@ -580,6 +580,47 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             .await;
             (ok, "return", bad)
         }
+        "create_team" | "assign_unit" | "unassign_unit" => {
+            let f = crate::self_inspections::fixture(app).await;
+            let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
+            let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"}, "members": [{"sub": "m", "name": "陈晓红"}]});
+            if operation == "create_team" {
+                let ok = counted(
+                    app,
+                    send(Method::POST, teams.clone(), None, Some(body.clone())),
+                )
+                .await;
+                let bad = counted(app, send(Method::POST, teams, None, Some(body))).await;
+                return (ok, "create", bad);
+            }
+            let team = id(&send(Method::POST, teams.clone(), None, Some(body))
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("json"));
+            let unit = format!("{teams}/{team}/units/{}", f.town);
+            if operation == "assign_unit" {
+                let ok = counted(app, send(Method::PUT, unit, None, None)).await;
+                let bad = counted(
+                    app,
+                    send(
+                        Method::PUT,
+                        format!("{teams}/{}/units/{}", team + 99, f.town),
+                        None,
+                        None,
+                    ),
+                )
+                .await;
+                return (ok, "assign", bad);
+            }
+            let bad = counted(app, send(Method::DELETE, unit.clone(), None, None)).await;
+            send(Method::PUT, unit.clone(), None, None)
+                .await
+                .expect("send");
+            let ok = counted(app, send(Method::DELETE, unit, None, None)).await;
+            (ok, "unassign", bad)
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

@@ -218,6 +218,9 @@ async fn the_lifecycle_moves_one_step_at_a_time_and_records_every_step() {
             assert_eq!(current["state"], *from);
         }
         if let Some(next) = states.get(i + 1) {
+            if *next == "special_inspection" {
+                crate::teams::team_for_every_unit(&app, cycle).await;
+            }
             let response = transition(&app, cycle, next).await;
             assert_eq!(response.status(), 200);
             let result: Value = response.json().await.expect("json");

@@ -13,4 +13,5 @@ mod helpers;
 mod leaders;
 mod resilience;
 mod self_inspections;
+mod teams;
 mod units;

@@ -80,7 +80,7 @@ pub fn find_readable(
                 .unit_id
         }
     };
-    if scope::can_read_unit(user, unit) {
+    if scope::can_read_unit(conn, user, unit)? {
         Ok(meta)
     } else {
         Err(missing())

@@ -33,9 +33,9 @@ pub async fn list_cycle_units(
     let id = path.into_inner();
     let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let status = filter.status;
-    let only = scope::visible_units(&user);
     let (rows, total) = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
+        let only = scope::visible_units(conn, &user)?;
         Ok(CycleUnit::list(
             conn,
             id,

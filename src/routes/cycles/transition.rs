@@ -81,8 +81,25 @@ pub fn advance(
         ensure_forms_valid(conn, &cycle)?;
         snapshot = Some(take_snapshot(conn, id)?);
     }
-    // Later guards join here: every assessed unit has a team before special_inspection (the
-    // teams issue), and results are final before published (the results issue).
+    if to == CycleState::SpecialInspection {
+        let unassigned = crate::models::team::Team::unassigned(conn, id)?;
+        if !unassigned.is_empty() {
+            let names: Vec<&str> = unassigned
+                .iter()
+                .take(5)
+                .map(|(_, name)| name.as_str())
+                .collect();
+            return Err(ApiError::Conflict {
+                code: "units_without_team",
+                detail: format!(
+                    "{} assessed unit(s) have no inspection team yet, for example {}; see GET …/teams/unassigned",
+                    unassigned.len(),
+                    names.join("、")
+                ),
+            });
+        }
+    }
+    // The results issue adds its guard here: results are final before `published`.
     let updated = Cycle::update(
         conn,
         id,

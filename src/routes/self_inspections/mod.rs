@@ -56,7 +56,7 @@ pub fn context(
     cycle_id: CycleId,
     unit_id: UnitId,
 ) -> Result<Context, ApiError> {
-    if !scope::can_read_unit(user, unit_id) {
+    if !scope::can_read_unit(conn, user, unit_id)? {
         return Err(ApiError::not_found(format!(
             "unit {unit_id} does not exist"
         )));

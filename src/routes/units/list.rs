@@ -40,13 +40,20 @@ pub async fn list_units(
             UnitStatusFilter::Archived => Some(true),
             UnitStatusFilter::All => None,
         },
-        only_ids: scope::visible_units(&user),
+        only_ids: None,
         sort: filter.sort.unwrap_or_default(),
         descending: filter.order.unwrap_or_default() == SortOrder::Desc,
         offset: (page - 1) * per_page,
         limit: per_page,
     };
-    let (rows, total) = db::run(&pool, move |conn| Ok(Unit::list(conn, &query)?)).await?;
+    let (rows, total) = db::run(&pool, move |conn| {
+        let query = UnitListQuery {
+            only_ids: scope::visible_units(conn, &user)?,
+            ..query
+        };
+        Ok(Unit::list(conn, &query)?)
+    })
+    .await?;
     Ok(web::Json(Page {
         items: rows.into_iter().map(UnitResponse::from).collect(),
         page,

@@ -39,7 +39,7 @@ pub fn find_visible(
     user: &AuthUser,
     id: UnitId,
 ) -> Result<Unit, ApiError> {
-    if !scope::can_read_unit(user, id) {
+    if !scope::can_read_unit(conn, user, id)? {
         return Err(unit_not_found(id));
     }
     Unit::find(conn, id).map_err(|e| match e {
@@ -54,7 +54,7 @@ pub fn lock_visible(
     user: &AuthUser,
     id: UnitId,
 ) -> Result<Unit, ApiError> {
-    if !scope::can_read_unit(user, id) {
+    if !scope::can_read_unit(conn, user, id)? {
         return Err(unit_not_found(id));
     }
     Unit::find_for_update(conn, id).map_err(|e| match e {

@@ -1,0 +1,3 @@
+DROP TABLE team_units;
+DROP TABLE team_members;
+DROP TABLE inspection_teams;

@@ -1,0 +1,138 @@
+//! Request and response bodies of inspection teams.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate};
+use crate::models::team::FullTeam;
+use crate::models::{CycleId, UnitId};
+
+/// A person on a team, identified by the `sub` of their token.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"sub": "oa-20071", "name": "陈晓红"}))]
+pub struct Person {
+    /// The `sub` of their token (OA portal or CLI).
+    pub sub: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// An inspection team (考核组).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 1, "cycle_id": 1, "name": "第一考核组",
+    "leader": {"sub": "oa-10002", "name": "欧阳志明"},
+    "members": [{"sub": "oa-20071", "name": "陈晓红"}, {"sub": "oa-20088", "name": "梁伟"}],
+    "unit_ids": [1, 2, 14], "version": 1
+}))]
+pub struct TeamResponse {
+    /// Team id.
+    pub id: i64,
+    /// The cycle.
+    pub cycle_id: CycleId,
+    /// Name, unique in the cycle.
+    pub name: String,
+    /// The leader, a standing member of the discipline commission.
+    pub leader: Person,
+    /// The members.
+    pub members: Vec<Person>,
+    /// The units the team inspects.
+    pub unit_ids: Vec<UnitId>,
+    /// Version counter.
+    pub version: i32,
+}
+
+impl From<FullTeam> for TeamResponse {
+    fn from(t: FullTeam) -> Self {
+        Self {
+            id: t.team.id,
+            cycle_id: t.team.cycle_id,
+            name: t.team.name,
+            leader: Person {
+                sub: t.team.leader_sub,
+                name: t.team.leader_name,
+            },
+            members: t
+                .members
+                .into_iter()
+                .map(|m| Person {
+                    sub: m.sub,
+                    name: m.name,
+                })
+                .collect(),
+            unit_ids: t.units,
+            version: t.team.version,
+        }
+    }
+}
+
+/// A team to form.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "name": "第一考核组", "leader": {"sub": "oa-10002", "name": "欧阳志明"},
+    "members": [{"sub": "oa-20071", "name": "陈晓红"}, {"sub": "oa-20088", "name": "梁伟"}]
+}))]
+pub struct CreateTeam {
+    /// Name, unique in the cycle.
+    #[schema(required = true, value_type = String)]
+    pub name: Option<String>,
+    /// The leader.
+    #[schema(required = true, value_type = Person)]
+    pub leader: Option<Person>,
+    /// The members (at least one).
+    #[serde(default)]
+    pub members: Vec<Person>,
+}
+
+impl Validate for CreateTeam {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.required_text("name", &self.name, 100);
+        match &self.leader {
+            None => rules.0.push(FieldError::new(
+                "leader",
+                "required",
+                "the team needs a leader",
+            )),
+            Some(leader) => {
+                rules.text("leader.sub", &leader.sub, 200);
+                rules.text("leader.name", &leader.name, 50);
+            }
+        }
+        if self.members.is_empty() {
+            rules.0.push(FieldError::new(
+                "members",
+                "empty",
+                "a team needs at least one member besides its leader",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(leader) = &self.leader {
+            seen.insert(leader.sub.trim().to_owned());
+        }
+        for (i, member) in self.members.iter().enumerate() {
+            rules.text(&format!("members[{i}].sub"), &member.sub, 200);
+            rules.text(&format!("members[{i}].name"), &member.name, 50);
+            if !seen.insert(member.sub.trim().to_owned()) {
+                rules.0.push(FieldError::new(
+                    format!("members[{i}].sub"),
+                    "duplicate",
+                    "each person is on a team once",
+                ));
+            }
+        }
+        rules.0
+    }
+}
+
+/// An assessed unit that no team inspects yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnassignedUnit {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// Its name.
+    pub unit_name: String,
+}

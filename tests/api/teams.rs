@@ -1,0 +1,248 @@
+//! Inspection teams: the guard on special inspection, one team per unit, and inspectors'
+//! scope.
+
+use diesel::connection::SimpleConnection;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::self_inspections::fixture;
+
+/// Forms one team and assigns every assessed unit of the cycle to it.
+pub async fn team_for_every_unit(app: &TestApp, cycle: i64) -> i64 {
+    let team = form_team(
+        app,
+        cycle,
+        "第一考核组",
+        "inspector-leader",
+        &["inspector-1"],
+    )
+    .await;
+    let unassigned: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/teams/unassigned"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    for unit in unassigned.as_array().expect("units") {
+        assign(app, cycle, team, unit["unit_id"].as_i64().expect("id")).await;
+    }
+    team
+}
+
+async fn form_team(app: &TestApp, cycle: i64, name: &str, leader: &str, members: &[&str]) -> i64 {
+    let members: Vec<Value> = members
+        .iter()
+        .map(|m| json!({"sub": m, "name": "考核组成员"}))
+        .collect();
+    let body =
+        json!({"name": name, "leader": {"sub": leader, "name": "欧阳志明"}, "members": members});
+    let response = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{cycle}/teams"),
+            &app.office,
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "form {name}");
+    response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
+}
+
+async fn assign(app: &TestApp, cycle: i64, team: i64, unit: i64) -> reqwest::Response {
+    app.request(
+        reqwest::Method::PUT,
+        &format!("/api/v1/assessment-cycles/{cycle}/teams/{team}/units/{unit}"),
+        Some(&app.office),
+    )
+    .send()
+    .await
+    .expect("send")
+}
+
+#[tokio::test]
+async fn a_cycle_cannot_enter_special_inspection_while_a_unit_has_no_team() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    assert_eq!(assign(&app, f.cycle, team, f.town).await.status(), 204);
+    let moved = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{}/transitions", f.cycle),
+            &app.office,
+            &json!({"to": "special_inspection"}),
+        )
+        .await;
+    let problem = assert_problem(moved, 409, "units_without_team").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("县财政局"),
+        "{problem}"
+    );
+    let unassigned: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{}/teams/unassigned", f.cycle),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(unassigned.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'self_inspection'"),
+        1
+    );
+
+    assert_eq!(assign(&app, f.cycle, team, f.dept).await.status(), 204);
+    let moved = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{}/transitions", f.cycle),
+            &app.office,
+            &json!({"to": "special_inspection"}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200);
+}
+
+#[tokio::test]
+async fn each_unit_has_exactly_one_team_and_reassigning_moves_it() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let first = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let second = form_team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"]).await;
+    assign(&app, f.cycle, first, f.town).await;
+    assign(&app, f.cycle, second, f.town).await;
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM team_units WHERE unit_id = {}",
+            f.town
+        )),
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT team_id AS n FROM team_units WHERE unit_id = {}",
+            f.town
+        )),
+        second
+    );
+    let twice = app.db.owner().batch_execute(&format!(
+        "INSERT INTO team_units (cycle_id, unit_id, team_id) VALUES ({}, {}, {first})",
+        f.cycle, f.town
+    ));
+    assert!(
+        twice.is_err(),
+        "the database refuses a second team for the same unit"
+    );
+    let duplicate = app
+        .post(&format!("/api/v1/assessment-cycles/{}/teams", f.cycle), &app.office, &json!({"name": "第一考核组", "leader": {"sub": "x", "name": "x"}, "members": [{"sub": "y", "name": "y"}]}))
+        .await;
+    assert_problem(duplicate, 409, "team_name_taken").await;
+    let by_inspector = app
+        .post(&format!("/api/v1/assessment-cycles/{}/teams", f.cycle), &app.token(lianzheng::auth::Role::Inspector, "leader-1", None), &json!({"name": "第三考核组", "leader": {"sub": "x", "name": "x"}, "members": [{"sub": "y", "name": "y"}]}))
+        .await;
+    assert_problem(by_inspector, 403, "forbidden").await;
+    assert_eq!(app.count("SELECT count(*) AS n FROM inspection_teams"), 2);
+}
+
+#[tokio::test]
+async fn an_inspector_sees_only_the_units_of_their_teams_and_never_writes_them() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let unit_token = app.unit_token(f.town);
+    app.request(
+        reqwest::Method::PUT,
+        &format!(
+            "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+            f.cycle, f.town
+        ),
+        Some(&unit_token),
+    )
+    .json(&json!({"report": "阳城镇自查报告"}))
+    .send()
+    .await
+    .expect("send");
+    let first = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let second = form_team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"]).await;
+    assign(&app, f.cycle, first, f.town).await;
+    assign(&app, f.cycle, second, f.dept).await;
+
+    let member = app.token(lianzheng::auth::Role::Inspector, "member-1", None);
+    let leader = app.token(lianzheng::auth::Role::Inspector, "leader-1", None);
+    for token in [&member, &leader] {
+        assert_eq!(
+            app.get(&format!("/api/v1/units/{}", f.town), token)
+                .await
+                .status(),
+            200
+        );
+        assert_problem(
+            app.get(&format!("/api/v1/units/{}", f.dept), token).await,
+            404,
+            "not_found",
+        )
+        .await;
+        let list: Value = app
+            .get("/api/v1/units", token)
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(list["total"], 1);
+        let doc = app
+            .get(
+                &format!(
+                    "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+                    f.cycle, f.town
+                ),
+                token,
+            )
+            .await;
+        assert_eq!(doc.status(), 200);
+        let other = app
+            .get(
+                &format!(
+                    "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+                    f.cycle, f.dept
+                ),
+                token,
+            )
+            .await;
+        assert_problem(other, 404, "not_found").await;
+        let teams: Value = app
+            .get(
+                &format!("/api/v1/assessment-cycles/{}/teams", f.cycle),
+                token,
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(teams.as_array().map(Vec::len), Some(1));
+    }
+    let write = app
+        .request(
+            reqwest::Method::PUT,
+            &format!(
+                "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+                f.cycle, f.town
+            ),
+            Some(&member),
+        )
+        .header("If-Match", "\"1\"")
+        .json(&json!({"report": "考核组改写"}))
+        .send()
+        .await
+        .expect("send");
+    assert_problem(write, 403, "forbidden").await;
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM self_inspections WHERE report = '阳城镇自查报告'"),
+        1
+    );
+}
