@@ -29,6 +29,7 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
         (name = "forms", description = "考评表: the scoring forms of a cycle"),
         (name = "self-inspections", description = "自查: units' self-inspection reports and self-scores"),
         (name = "teams", description = "考核组: inspection teams and the units each inspects"),
+        (name = "scoring", description = "考核评分表: the teams' item-by-item score sheets, referrals and signatures"),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),

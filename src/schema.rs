@@ -186,12 +186,66 @@ diesel::table! {
 }
 
 diesel::table! {
+    record_items (record_id, item_code) {
+        record_id -> Int8,
+        item_code -> Text,
+        deductions -> Jsonb,
+        evidence_notes -> Nullable<Text>,
+        points -> Numeric,
+        version -> Int4,
+        updated_by -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Int8,
+        record_id -> Int8,
+        leader_id -> Nullable<Int8>,
+        leader_name -> Nullable<Text>,
+        facts -> Text,
+        decision -> Text,
+        created_by -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    reopenings (id) {
+        id -> Int8,
+        document_kind -> Text,
+        document_id -> Int8,
+        round -> Int4,
+        reason -> Text,
+        actor_sub -> Text,
+        content -> Jsonb,
+        occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     scoring_forms (id) {
         id -> Int8,
         cycle_id -> Int8,
         form_kind -> Text,
         title -> Text,
         version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    scoring_records (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        methods -> Jsonb,
+        methods_version -> Int4,
+        version -> Int4,
+        round -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
     }
@@ -227,10 +281,45 @@ diesel::table! {
 }
 
 diesel::table! {
+    signatures (id) {
+        id -> Int8,
+        document_kind -> Text,
+        document_id -> Int8,
+        round -> Int4,
+        signer_sub -> Text,
+        signer_name -> Text,
+        signer_role -> Text,
+        doc_version -> Int4,
+        content_sha256 -> Text,
+        signed_at -> Timestamptz,
+        voided_at -> Nullable<Timestamptz>,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     team_members (team_id, sub) {
         team_id -> Int8,
         sub -> Text,
         name -> Text,
+    }
+}
+
+diesel::table! {
+    team_reports (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        overall_evaluation -> Nullable<Text>,
+        problems_found -> Nullable<Text>,
+        rectification_advice -> Nullable<Text>,
+        status -> Text,
+        submitted_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        version -> Int4,
+        round -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -269,6 +358,9 @@ diesel::joinable!(cycle_units -> units (unit_id));
 diesel::joinable!(form_items -> scoring_forms (form_id));
 diesel::joinable!(inspection_teams -> assessment_cycles (cycle_id));
 diesel::joinable!(leaders -> units (unit_id));
+diesel::joinable!(record_items -> scoring_records (record_id));
+diesel::joinable!(referrals -> leaders (leader_id));
+diesel::joinable!(referrals -> scoring_records (record_id));
 diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> units (unit_id));
@@ -288,10 +380,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     inspection_teams,
     leaders,
+    record_items,
+    referrals,
+    reopenings,
     scoring_forms,
+    scoring_records,
     self_inspections,
     self_scores,
+    signatures,
     team_members,
+    team_reports,
     team_units,
     units,
 );

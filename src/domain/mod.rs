@@ -8,3 +8,4 @@ pub mod file_types;
 pub mod forms;
 pub mod lifecycle;
 pub mod points;
+pub mod scoring;

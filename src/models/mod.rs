@@ -5,6 +5,7 @@ pub mod cycle;
 pub mod cycle_unit;
 pub mod form;
 pub mod leader;
+pub mod scoring;
 pub mod self_inspection;
 pub mod team;
 pub mod unit;

@@ -11,6 +11,7 @@ pub mod cycles;
 pub mod forms;
 pub mod health;
 pub mod leaders;
+pub mod scoring_records;
 pub mod self_inspections;
 pub mod teams;
 pub mod units;
@@ -36,6 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(accountability_reports::routes)
                 // Inspection teams and the units they inspect (plan §2).
                 .configure(teams::routes)
+                // The teams' score sheets, referrals and signatures (plan §4(一)2, §7).
+                .configure(scoring_records::routes)
                 // Attachments of what units submit.
                 .configure(attachments::routes)
                 // The audit trail (plan §7).

@@ -621,6 +621,166 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             let ok = counted(app, send(Method::DELETE, unit, None, None)).await;
             (ok, "unassign", bad)
         }
+        "put_record_item"
+        | "put_record_methods"
+        | "create_referral"
+        | "submit_scoring_record"
+        | "sign_scoring_record"
+        | "reopen_scoring_record" => {
+            let s = crate::scoring::sheet(app).await;
+            let record = crate::scoring::record(&s);
+            let code = s.f.items[0].0.clone();
+            let as_member = |method: Method, path: String, etag: Option<&str>, body: Value| {
+                let mut request = app.request(method, &path, Some(&s.member1)).json(&body);
+                if let Some(tag) = etag {
+                    request = request.header("If-Match", tag);
+                }
+                request.send()
+            };
+            match operation {
+                "put_record_item" => {
+                    let ok = counted(
+                        app,
+                        as_member(
+                            Method::PUT,
+                            format!("{record}/items/{code}"),
+                            Some("\"0\""),
+                            json!({"evidence_notes": "记录"}),
+                        ),
+                    )
+                    .await;
+                    let bad = counted(
+                        app,
+                        as_member(
+                            Method::PUT,
+                            format!("{record}/items/{code}"),
+                            Some("\"0\""),
+                            json!({"evidence_notes": "过期"}),
+                        ),
+                    )
+                    .await;
+                    (ok, "update", bad)
+                }
+                "put_record_methods" => {
+                    let ok = counted(
+                        app,
+                        as_member(
+                            Method::PUT,
+                            format!("{record}/methods"),
+                            Some("\"0\""),
+                            json!({"methods": ["hearing_report"]}),
+                        ),
+                    )
+                    .await;
+                    let bad = counted(
+                        app,
+                        as_member(
+                            Method::PUT,
+                            format!("{record}/methods"),
+                            Some("\"0\""),
+                            json!({"methods": []}),
+                        ),
+                    )
+                    .await;
+                    (ok, "update", bad)
+                }
+                "create_referral" => {
+                    let ok = counted(
+                        app,
+                        as_member(
+                            Method::POST,
+                            format!("{record}/referrals"),
+                            None,
+                            json!({"facts": "失职", "decision": "处分决定"}),
+                        ),
+                    )
+                    .await;
+                    let bad = counted(
+                        app,
+                        as_member(
+                            Method::POST,
+                            format!("{record}/referrals"),
+                            None,
+                            json!({"facts": "失职"}),
+                        ),
+                    )
+                    .await;
+                    (ok, "create", bad)
+                }
+                "submit_scoring_record" => {
+                    let ok = counted(
+                        app,
+                        as_member(Method::POST, format!("{record}/submit"), None, json!({})),
+                    )
+                    .await;
+                    let bad = counted(
+                        app,
+                        as_member(Method::POST, format!("{record}/submit"), None, json!({})),
+                    )
+                    .await;
+                    (ok, "submit_for_signature", bad)
+                }
+                "sign_scoring_record" => {
+                    let bad = counted(
+                        app,
+                        as_member(
+                            Method::POST,
+                            format!("{record}/signatures"),
+                            None,
+                            json!({}),
+                        ),
+                    )
+                    .await;
+                    as_member(Method::POST, format!("{record}/submit"), None, json!({}))
+                        .await
+                        .expect("send");
+                    let ok = counted(
+                        app,
+                        as_member(
+                            Method::POST,
+                            format!("{record}/signatures"),
+                            None,
+                            json!({}),
+                        ),
+                    )
+                    .await;
+                    (ok, "sign", bad)
+                }
+                _ => {
+                    let bad = counted(
+                        app,
+                        send(
+                            Method::POST,
+                            format!("{record}/reopen"),
+                            None,
+                            Some(json!({"reason": "未定稿"})),
+                        ),
+                    )
+                    .await;
+                    as_member(Method::POST, format!("{record}/submit"), None, json!({}))
+                        .await
+                        .expect("send");
+                    for token in [&s.member1, &s.member2, &s.leader] {
+                        app.request(Method::POST, &format!("{record}/signatures"), Some(token))
+                            .json(&json!({}))
+                            .send()
+                            .await
+                            .expect("send");
+                    }
+                    let ok = counted(
+                        app,
+                        send(
+                            Method::POST,
+                            format!("{record}/reopen"),
+                            None,
+                            Some(json!({"reason": "复核"})),
+                        ),
+                    )
+                    .await;
+                    (ok, "reopen", bad)
+                }
+            }
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

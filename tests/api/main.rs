@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod leaders;
 mod resilience;
+mod scoring;
 mod self_inspections;
 mod teams;
 mod units;

@@ -1,0 +1,268 @@
+//! The `scoring_records`, `record_items`, `referrals`, `signatures` and `reopenings` tables.
+
+use bigdecimal::BigDecimal;
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::{CycleId, LeaderId, UnitId};
+use crate::schema::{record_items, referrals, reopenings, scoring_records, signatures};
+
+crate::text_enum! {
+    /// Where a signed document (score sheet, team report) is.
+    pub enum SheetStatus {
+        /// The team is editing.
+        Open => "open",
+        /// Submitted for signature: every member and the leader sign.
+        AwaitingSignatures => "awaiting_signatures",
+        /// Signed by all: further writes are refused until the office reopens it.
+        Final => "final",
+    }
+}
+
+crate::text_enum! {
+    /// Which kind of document a signature is on.
+    pub enum SignedKind {
+        /// A score sheet.
+        ScoringRecord => "scoring_record",
+        /// A team assessment report.
+        TeamReport => "team_report",
+    }
+}
+
+/// A row of `scoring_records`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = scoring_records, check_for_backend(Pg))]
+pub struct ScoringRecord {
+    pub id: i64,
+    pub cycle_id: CycleId,
+    pub unit_id: UnitId,
+    pub status: SheetStatus,
+    pub methods: serde_json::Value,
+    pub methods_version: i32,
+    pub version: i32,
+    pub round: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of `record_items`.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = record_items, check_for_backend(Pg))]
+pub struct RecordItem {
+    pub record_id: i64,
+    pub item_code: String,
+    pub deductions: serde_json::Value,
+    pub evidence_notes: Option<String>,
+    pub points: BigDecimal,
+    pub version: i32,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A row of `referrals`.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = referrals, check_for_backend(Pg))]
+pub struct Referral {
+    pub id: i64,
+    pub record_id: i64,
+    pub leader_id: Option<LeaderId>,
+    pub leader_name: Option<String>,
+    pub facts: String,
+    pub decision: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A row of `signatures`.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = signatures, check_for_backend(Pg))]
+pub struct Signature {
+    pub id: i64,
+    pub document_kind: SignedKind,
+    pub document_id: i64,
+    pub round: i32,
+    pub signer_sub: String,
+    pub signer_name: String,
+    pub signer_role: String,
+    pub doc_version: i32,
+    pub content_sha256: String,
+    pub signed_at: DateTime<Utc>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+}
+
+impl ScoringRecord {
+    /// The record of a unit in a cycle, if the team has started it.
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+        lock: bool,
+    ) -> QueryResult<Option<ScoringRecord>> {
+        let query = scoring_records::table
+            .filter(scoring_records::cycle_id.eq(cycle_id))
+            .filter(scoring_records::unit_id.eq(unit_id))
+            .select(ScoringRecord::as_select());
+        if lock {
+            query.for_update().first(conn).optional()
+        } else {
+            query.first(conn).optional()
+        }
+    }
+
+    /// The record, created when missing, locked until the transaction ends.
+    pub fn open_locked(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+    ) -> QueryResult<ScoringRecord> {
+        diesel::insert_into(scoring_records::table)
+            .values((
+                scoring_records::cycle_id.eq(cycle_id),
+                scoring_records::unit_id.eq(unit_id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+        Self::find(conn, cycle_id, unit_id, true)?.ok_or(diesel::result::Error::NotFound)
+    }
+
+    /// Its items.
+    pub fn items(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<RecordItem>> {
+        record_items::table
+            .filter(record_items::record_id.eq(id))
+            .select(RecordItem::as_select())
+            .load(conn)
+    }
+
+    /// Its referrals.
+    pub fn referrals(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<Referral>> {
+        referrals::table
+            .filter(referrals::record_id.eq(id))
+            .order(referrals::id.asc())
+            .select(Referral::as_select())
+            .load(conn)
+    }
+
+    /// Bumps the version (and sets the status), after a change.
+    pub fn touch(
+        conn: &mut PgConnection,
+        id: i64,
+        status: SheetStatus,
+    ) -> QueryResult<ScoringRecord> {
+        diesel::update(scoring_records::table.find(id))
+            .set((
+                scoring_records::status.eq(status),
+                scoring_records::version.eq(scoring_records::version + 1),
+                scoring_records::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(ScoringRecord::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl Signature {
+    /// The signatures of a document's round that stand (not voided).
+    pub fn standing(
+        conn: &mut PgConnection,
+        kind: SignedKind,
+        id: i64,
+        round: i32,
+    ) -> QueryResult<Vec<Signature>> {
+        signatures::table
+            .filter(signatures::document_kind.eq(kind))
+            .filter(signatures::document_id.eq(id))
+            .filter(signatures::round.eq(round))
+            .filter(signatures::voided_at.is_null())
+            .order(signatures::id.asc())
+            .select(Signature::as_select())
+            .load(conn)
+    }
+
+    /// Every signature of a document, voided ones included, oldest first.
+    pub fn history(
+        conn: &mut PgConnection,
+        kind: SignedKind,
+        id: i64,
+    ) -> QueryResult<Vec<Signature>> {
+        signatures::table
+            .filter(signatures::document_kind.eq(kind))
+            .filter(signatures::document_id.eq(id))
+            .order(signatures::id.asc())
+            .select(Signature::as_select())
+            .load(conn)
+    }
+
+    /// Voids the standing signatures of a round; returns how many.
+    pub fn void_round(
+        conn: &mut PgConnection,
+        kind: SignedKind,
+        id: i64,
+        round: i32,
+        reason: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            signatures::table
+                .filter(signatures::document_kind.eq(kind))
+                .filter(signatures::document_id.eq(id))
+                .filter(signatures::round.eq(round))
+                .filter(signatures::voided_at.is_null()),
+        )
+        .set((
+            signatures::voided_at.eq(diesel::dsl::now),
+            signatures::void_reason.eq(reason),
+        ))
+        .execute(conn)
+    }
+
+    /// Records a signature.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert(
+        conn: &mut PgConnection,
+        kind: SignedKind,
+        id: i64,
+        round: i32,
+        sub: &str,
+        name: &str,
+        role: &str,
+        version: i32,
+        sha256: &str,
+    ) -> QueryResult<Signature> {
+        diesel::insert_into(signatures::table)
+            .values((
+                signatures::document_kind.eq(kind),
+                signatures::document_id.eq(id),
+                signatures::round.eq(round),
+                signatures::signer_sub.eq(sub),
+                signatures::signer_name.eq(name),
+                signatures::signer_role.eq(role),
+                signatures::doc_version.eq(version),
+                signatures::content_sha256.eq(sha256),
+            ))
+            .returning(Signature::as_returning())
+            .get_result(conn)
+    }
+}
+
+/// Records a reopening with what stood before.
+pub fn record_reopening(
+    conn: &mut PgConnection,
+    kind: SignedKind,
+    id: i64,
+    round: i32,
+    reason: &str,
+    actor: &str,
+    content: &serde_json::Value,
+) -> QueryResult<usize> {
+    diesel::insert_into(reopenings::table)
+        .values((
+            reopenings::document_kind.eq(kind.as_str()),
+            reopenings::document_id.eq(id),
+            reopenings::round.eq(round),
+            reopenings::reason.eq(reason),
+            reopenings::actor_sub.eq(actor),
+            reopenings::content.eq(content),
+        ))
+        .execute(conn)
+}
