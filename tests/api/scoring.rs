@@ -569,7 +569,9 @@ async fn only_the_office_reopens_a_final_sheet_and_only_with_a_reason() {
         3
     );
     assert_eq!(
-        app.count(&format!("SELECT count(*) AS n FROM reopenings WHERE content->'content' IS NOT NULL AND reason = '审核发现第4.2项扣分依据不足'")),
+        app.count(
+            "SELECT count(*) AS n FROM reopenings WHERE content->'content' IS NOT NULL AND reason = '审核发现第4.2项扣分依据不足'"
+        ),
         1
     );
     assert_problem(
