@@ -13,6 +13,7 @@ pub mod health;
 pub mod leaders;
 pub mod scoring_records;
 pub mod self_inspections;
+pub mod team_reports;
 pub mod teams;
 pub mod units;
 
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(teams::routes)
                 // The teams' score sheets, referrals and signatures (plan §4(一)2, §7).
                 .configure(scoring_records::routes)
+                .configure(team_reports::routes)
                 // Attachments of what units submit.
                 .configure(attachments::routes)
                 // The audit trail (plan §7).

@@ -781,6 +781,135 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
                 }
             }
         }
+        "put_team_report" | "submit_team_report" | "sign_team_report" | "reopen_team_report" => {
+            let s = crate::scoring::sheet(app).await;
+            let path = format!(
+                "/api/v1/assessment-cycles/{}/units/{}/team-report",
+                s.f.cycle, s.f.town
+            );
+            let body = json!({"overall_evaluation": "较好", "problems_found": "问题", "rectification_advice": "建议"});
+            let as_member =
+                |token: &str, method: Method, path: String, etag: Option<&str>, body: Value| {
+                    let mut request = app.request(method, &path, Some(token)).json(&body);
+                    if let Some(tag) = etag {
+                        request = request.header("If-Match", tag);
+                    }
+                    request.send()
+                };
+            if operation == "put_team_report" {
+                let ok = counted(
+                    app,
+                    as_member(
+                        &s.member1,
+                        Method::PUT,
+                        path.clone(),
+                        Some("\"0\""),
+                        body.clone(),
+                    ),
+                )
+                .await;
+                let bad = counted(
+                    app,
+                    as_member(&s.member1, Method::PUT, path, Some("\"0\""), body),
+                )
+                .await;
+                return (ok, "update", bad);
+            }
+            as_member(&s.member1, Method::PUT, path.clone(), Some("\"0\""), body)
+                .await
+                .expect("send");
+            if operation == "submit_team_report" {
+                let ok = counted(
+                    app,
+                    as_member(
+                        &s.member1,
+                        Method::POST,
+                        format!("{path}/submit"),
+                        None,
+                        json!({}),
+                    ),
+                )
+                .await;
+                let bad = counted(
+                    app,
+                    as_member(
+                        &s.member1,
+                        Method::POST,
+                        format!("{path}/submit"),
+                        None,
+                        json!({}),
+                    ),
+                )
+                .await;
+                return (ok, "submit_for_signature", bad);
+            }
+            let bad_sign = counted(
+                app,
+                as_member(
+                    &s.member1,
+                    Method::POST,
+                    format!("{path}/signatures"),
+                    None,
+                    json!({}),
+                ),
+            )
+            .await;
+            as_member(
+                &s.member1,
+                Method::POST,
+                format!("{path}/submit"),
+                None,
+                json!({}),
+            )
+            .await
+            .expect("send");
+            if operation == "sign_team_report" {
+                let ok = counted(
+                    app,
+                    as_member(
+                        &s.member1,
+                        Method::POST,
+                        format!("{path}/signatures"),
+                        None,
+                        json!({}),
+                    ),
+                )
+                .await;
+                return (ok, "sign", bad_sign);
+            }
+            let bad = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/reopen"),
+                    None,
+                    Some(json!({"reason": "未定稿"})),
+                ),
+            )
+            .await;
+            for token in [&s.member1, &s.member2, &s.leader] {
+                as_member(
+                    token,
+                    Method::POST,
+                    format!("{path}/signatures"),
+                    None,
+                    json!({}),
+                )
+                .await
+                .expect("send");
+            }
+            let ok = counted(
+                app,
+                send(
+                    Method::POST,
+                    format!("{path}/reopen"),
+                    None,
+                    Some(json!({"reason": "复核"})),
+                ),
+            )
+            .await;
+            (ok, "reopen", bad)
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

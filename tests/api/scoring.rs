@@ -586,3 +586,113 @@ async fn only_the_office_reopens_a_final_sheet_and_only_with_a_reason() {
     )
     .await;
 }
+
+fn report(s: &Sheet) -> String {
+    format!(
+        "/api/v1/assessment-cycles/{}/units/{}/team-report",
+        s.f.cycle, s.f.town
+    )
+}
+
+fn put_report(
+    app: &TestApp,
+    s: &Sheet,
+    token: &str,
+    etag: &str,
+    body: Value,
+) -> reqwest::RequestBuilder {
+    app.request(Method::PUT, &report(s), Some(token))
+        .header("If-Match", etag)
+        .json(&body)
+}
+
+fn full_report() -> Value {
+    json!({
+        "overall_evaluation": "该镇党委能认真履行党风廉政建设主体责任，总体评价为较好。",
+        "problems_found": "廉政风险防控措施落实不到位。",
+        "rectification_advice": "完善廉政风险点台账，按季度公开村级财务。"
+    })
+}
+
+#[tokio::test]
+async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let partial = put_report(
+        &app,
+        &s,
+        &s.member1,
+        "\"0\"",
+        json!({"overall_evaluation": "较好"}),
+    )
+    .send()
+    .await
+    .expect("send");
+    assert_eq!(partial.status(), 200);
+    assert_problem(
+        app.post(&format!("{}/submit", report(&s)), &s.member1, &json!({}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    let stale = put_report(&app, &s, &s.member2, "\"0\"", full_report())
+        .send()
+        .await
+        .expect("send");
+    assert_problem(stale, 412, "precondition_failed").await;
+    assert_eq!(
+        put_report(&app, &s, &s.member2, "\"1\"", full_report())
+            .send()
+            .await
+            .expect("send")
+            .status(),
+        200
+    );
+    assert_problem(
+        put_report(&app, &s, &s.other_team, "\"2\"", full_report())
+            .send()
+            .await
+            .expect("send"),
+        404,
+        "not_found",
+    )
+    .await;
+
+    // The cycle's team-report date (2014-10-15) is long past: the report is late, and accepted.
+    let submitted: Value = app
+        .post(&format!("{}/submit", report(&s)), &s.leader, &json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(submitted["status"], "awaiting_signatures");
+    assert_eq!(submitted["late"], true);
+    for (token, expected) in [
+        (&s.leader, "awaiting_signatures"),
+        (&s.member1, "awaiting_signatures"),
+        (&s.member2, "final"),
+    ] {
+        let signed: Value = app
+            .post(&format!("{}/signatures", report(&s)), token, &json!({}))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(signed["status"], expected);
+    }
+    let edit = put_report(&app, &s, &s.member1, "\"3\"", full_report())
+        .send()
+        .await
+        .expect("send");
+    assert_problem(edit, 409, "report_final").await;
+    let reopened = app
+        .post(
+            &format!("{}/reopen", report(&s)),
+            &app.office,
+            &json!({"reason": "报告内容需与评分表一致"}),
+        )
+        .await;
+    assert_eq!(reopened.status(), 200);
+    assert_eq!(app.count("SELECT count(*) AS n FROM signatures WHERE document_kind = 'team_report' AND voided_at IS NOT NULL"), 3);
+}

@@ -1,0 +1,78 @@
+//! Request and response bodies of team assessment reports.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::FieldError;
+use crate::http::json::{Rules, Validate};
+use crate::models::scoring::SheetStatus;
+use crate::models::{CycleId, UnitId};
+use crate::routes::scoring_records::json::SignatureView;
+
+/// A team's assessment report on one unit (考核报告, plan §5(五)).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TeamReportResponse {
+    /// The cycle.
+    pub cycle_id: CycleId,
+    /// The unit.
+    pub unit_id: UnitId,
+    /// Overall evaluation of the leadership team.
+    pub overall_evaluation: Option<String>,
+    /// Problems found.
+    pub problems_found: Option<String>,
+    /// Rectification advice.
+    pub rectification_advice: Option<String>,
+    /// `open`, `awaiting_signatures` or `final`.
+    pub status: SheetStatus,
+    /// When it was submitted for signature.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Whether that was after the team-report due date (end of day, Asia/Shanghai).
+    pub late: bool,
+    /// Version (0 before the first write); the `ETag`.
+    pub version: i32,
+    /// Signing round.
+    pub round: i32,
+    /// Standing signatures of this round.
+    pub signatures: Vec<SignatureView>,
+    /// SHA-256 of the canonical content now.
+    pub content_sha256: String,
+}
+
+/// The report's text.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "overall_evaluation": "该镇党委能认真履行党风廉政建设主体责任，总体评价为较好。",
+    "problems_found": "廉政风险防控措施落实不到位；村务公开不及时。",
+    "rectification_advice": "一是完善廉政风险点台账；二是按季度公开村级财务。"
+}))]
+pub struct PutTeamReport {
+    /// Overall evaluation.
+    #[serde(default)]
+    pub overall_evaluation: Option<String>,
+    /// Problems found.
+    #[serde(default)]
+    pub problems_found: Option<String>,
+    /// Rectification advice.
+    #[serde(default)]
+    pub rectification_advice: Option<String>,
+}
+
+impl Validate for PutTeamReport {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.optional_text(
+            "overall_evaluation",
+            self.overall_evaluation.as_deref(),
+            20_000,
+        );
+        rules.optional_text("problems_found", self.problems_found.as_deref(), 20_000);
+        rules.optional_text(
+            "rectification_advice",
+            self.rectification_advice.as_deref(),
+            20_000,
+        );
+        rules.0
+    }
+}

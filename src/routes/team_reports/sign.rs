@@ -1,0 +1,82 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, post, web};
+
+use super::json::TeamReportResponse;
+use crate::audit::Change;
+use crate::auth::AuthUser;
+use crate::db::{self, PgPool};
+use crate::domain::scoring::content_hash;
+use crate::error::{ApiError, Problem};
+use crate::http::ValidJson;
+use crate::models::scoring::{SheetStatus, Signature, SignedKind};
+use crate::models::{CycleId, UnitId};
+use crate::routes::scoring_records::json::Empty;
+use crate::routes::scoring_records::{Access, context, ensure_team_phase};
+
+/// Sign the team report
+///
+/// Each member and the leader once per round, with the SHA-256 of the report's canonical
+/// content; final when all have signed.
+#[utoipa::path(
+    tag = "scoring",
+    params(
+        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
+        ("unit_id" = i64, Path, description = "Unit id", example = 1),
+    ),
+    request_body = Empty,
+    responses(
+        (status = 201, description = "Signed", body = TeamReportResponse, headers(("Location" = String))),
+        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside the caller's scope, or not started", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting signatures, or already signed", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/assessment-cycles/{cycle_id}/units/{unit_id}/team-report/signatures")]
+pub async fn sign_team_report(
+    user: AuthUser,
+    pool: web::Data<PgPool>,
+    path: web::Path<(CycleId, UnitId)>,
+    _body: ValidJson<Empty>,
+) -> Result<HttpResponse, ApiError> {
+    let (cycle_id, unit_id) = path.into_inner();
+    let actor = user.actor();
+    let view = db::write(&pool, actor, move |conn| {
+        let ctx = context(conn, &user, cycle_id, unit_id, Access::Team)?;
+        ensure_team_phase(&ctx.cycle)?;
+        let report = super::find(conn, cycle_id, unit_id, true)?
+            .ok_or_else(|| ApiError::not_found(format!("the team has not written its report on unit {unit_id}")))?;
+        if report.status != SheetStatus::AwaitingSignatures {
+            return Err(ApiError::Conflict { code: "not_awaiting_signatures", detail: format!("the report is {}", report.status) });
+        }
+        let standing = Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
+        if standing.iter().any(|s| s.signer_sub == user.sub) {
+            return Err(ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() });
+        }
+        let team = ctx.team.as_ref().ok_or_else(|| ApiError::internal("a signer without a team"))?;
+        let role = if team.team.leader_sub == user.sub { "leader" } else { "member" };
+        let hash = content_hash(&super::content(cycle_id, unit_id, Some(&report)));
+        Signature::insert(conn, SignedKind::TeamReport, report.id, report.round, &user.sub, &user.name, role, report.version, &hash)?;
+        let signed: Vec<String> =
+            Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?.into_iter().map(|s| s.signer_sub).collect();
+        if std::iter::once(&team.team.leader_sub).chain(team.members.iter().map(|m| &m.sub)).all(|s| signed.contains(s)) {
+            super::touch(conn, report.id, SheetStatus::Final)?;
+        }
+        let view = super::view(conn, cycle_id, unit_id)?;
+        let change = Change::new(
+            "sign",
+            "team_report",
+            format!("{cycle_id}/{unit_id}"),
+            serde_json::Value::Null,
+            serde_json::json!({"signer": user.sub, "role": role, "content_sha256": hash, "status": view.status}),
+        );
+        Ok((view, change))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/team-report"),
+        ))
+        .json(view))
+}
