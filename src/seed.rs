@@ -53,7 +53,13 @@ pub struct SeedReport {
     pub cycle_created: bool,
     /// Self-inspections this run submitted for the 2014 cycle.
     pub self_inspections: usize,
+    /// Inspection teams this run formed.
+    pub teams: usize,
 }
+
+/// The demo inspection teams: their leaders and members sign in as `insp-<n>-leader`,
+/// `insp-<n>-a` and `insp-<n>-b` (mint tokens with `lianzheng token --role inspector --sub …`).
+pub const DEMO_TEAMS: usize = 6;
 
 /// The demo year (the plan's).
 pub const DEMO_YEAR: i32 = 2014;
@@ -107,6 +113,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
         report.cycle_created = seed_cycle(conn)?;
         if report.cycle_created {
             report.self_inspections = seed_self_inspections(conn)?;
+            report.teams = seed_teams_and_sheets(conn)?;
         }
         Ok(report)
     })
@@ -266,8 +273,13 @@ fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
                 document_versions::document_kind.eq("self_inspection"),
                 document_versions::document_id.eq(id),
                 document_versions::number.eq(1),
-                document_versions::content
-                    .eq(serde_json::json!({"report": report, "total": total.to_string()})),
+                document_versions::content.eq(serde_json::json!({
+                    "report": report,
+                    "total": crate::domain::points::Points(total.clone()),
+                    "scores": scores.iter().map(|(code, points)| serde_json::json!({
+                        "item_code": code, "points": crate::domain::points::Points(points.clone())
+                    })).collect::<Vec<_>>(),
+                })),
                 document_versions::submitted_by.eq(format!("unit-{}", place.unit_id)),
                 document_versions::submitted_at.eq(submitted_at),
                 document_versions::late.eq(late),
@@ -307,6 +319,284 @@ fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
         count += 1;
     }
     Ok(count)
+}
+
+/// Six teams share the 2014 units; the cycle moves into the special inspection; the teams'
+/// score sheets stand in every state (open with deductions, awaiting signatures with some
+/// signed, final, and one reopened), two with referrals, and the final ones with their report.
+fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
+    use crate::domain::scoring::{Deduction, DeductionKind, content_hash, item_points};
+    use crate::models::cycle::Cycle;
+    use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
+    use crate::models::form::ScoringForm;
+    use crate::models::scoring::{
+        ScoringRecord, SheetStatus, Signature, SignedKind, record_reopening,
+    };
+    use crate::models::team::Team;
+    use crate::routes::scoring_records::{SheetContext, content_of};
+    use crate::schema::{
+        inspection_teams, record_items, referrals, scoring_records, team_members, team_reports,
+        team_units,
+    };
+
+    let system = Actor::system();
+    let cycle: Cycle = assessment_cycles::table
+        .filter(assessment_cycles::year.eq(DEMO_YEAR))
+        .select(Cycle::as_select())
+        .first(conn)?;
+    let names = [
+        "第一考核组",
+        "第二考核组",
+        "第三考核组",
+        "第四考核组",
+        "第五考核组",
+        "第六考核组",
+    ];
+    let leaders = ["欧阳志明", "黄国强", "陈丽华", "梁建新", "何伟文", "罗秀英"];
+    let mut team_ids = Vec::new();
+    for (n, (name, leader)) in names.iter().zip(leaders).enumerate().take(DEMO_TEAMS) {
+        let id: i64 = diesel::insert_into(inspection_teams::table)
+            .values((
+                inspection_teams::cycle_id.eq(cycle.id),
+                inspection_teams::name.eq(name),
+                inspection_teams::leader_sub.eq(format!("insp-{}-leader", n + 1)),
+                inspection_teams::leader_name.eq(leader),
+            ))
+            .returning(inspection_teams::id)
+            .get_result(conn)?;
+        for (suffix, member) in [("a", "成员甲"), ("b", "成员乙")] {
+            diesel::insert_into(team_members::table)
+                .values((
+                    team_members::team_id.eq(id),
+                    team_members::sub.eq(format!("insp-{}-{suffix}", n + 1)),
+                    team_members::name.eq(format!("{name}{member}")),
+                ))
+                .execute(conn)?;
+        }
+        audit::append(
+            conn,
+            &system,
+            Change::created(
+                "team",
+                id,
+                &serde_json::json!({"name": name, "leader": leader}),
+            ),
+        )?;
+        team_ids.push(id);
+    }
+    let (places, _) = CycleUnit::list(
+        conn,
+        cycle.id,
+        Some(CycleUnitStatus::Assessed),
+        None,
+        0,
+        10_000,
+    )?;
+    for (index, (place, _, _)) in places.iter().enumerate() {
+        diesel::insert_into(team_units::table)
+            .values((
+                team_units::cycle_id.eq(cycle.id),
+                team_units::unit_id.eq(place.unit_id),
+                team_units::team_id.eq(team_ids[index % team_ids.len()]),
+            ))
+            .execute(conn)?;
+    }
+    audit::append(
+        conn,
+        &system,
+        Change::new(
+            "assign",
+            "team_unit",
+            cycle.id,
+            serde_json::Value::Null,
+            serde_json::json!({"units": places.len()}),
+        ),
+    )?;
+    let note = Some("各考核组已组建并分配被考核单位，转入专项考核检查".to_owned());
+    let (_, change) = advance(
+        conn,
+        cycle.id,
+        CycleState::SpecialInspection,
+        &system.sub,
+        &system.name,
+        note,
+    )?;
+    audit::append(conn, &system, change)?;
+
+    let cycle = Cycle::find(conn, cycle.id)?;
+    let forms = ScoringForm::for_cycle(conn, cycle.id)?;
+    let teams = Team::for_cycle(conn, cycle.id, None)?;
+    // The first sixteen units: four open, four awaiting signatures, seven final, one reopened.
+    for (index, (place, _, _)) in places.iter().enumerate().take(16) {
+        let Some(form) = forms
+            .iter()
+            .find(|f| Some(f.form.form_kind) == place.form_kind)
+        else {
+            continue;
+        };
+        let team = teams
+            .iter()
+            .find(|t| t.units.contains(&place.unit_id))
+            .cloned();
+        let record = ScoringRecord::open_locked(conn, cycle.id, place.unit_id)?;
+        for (_, item) in form
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (index + i) % 6 == 0)
+        {
+            let parsed = item.to_item();
+            let Some(rule) = parsed.rules.first() else {
+                continue;
+            };
+            let deductions = vec![Deduction {
+                rule: Some(0),
+                occurrences: 1,
+                points: rule.points.min.clone(),
+                grounds: None,
+                kind: if item.content_area == 2 {
+                    DeductionKind::IntegrityViolation
+                } else {
+                    DeductionKind::Other
+                },
+            }];
+            let points = item_points(&parsed.max_points, &deductions);
+            diesel::insert_into(record_items::table)
+                .values((
+                    record_items::record_id.eq(record.id),
+                    record_items::item_code.eq(&item.code),
+                    record_items::deductions
+                        .eq(serde_json::to_value(&deductions).unwrap_or_default()),
+                    record_items::evidence_notes
+                        .eq(format!("查阅{}，{}", rule.evidence, rule.grounds)),
+                    record_items::points.eq(&points.0),
+                    record_items::updated_by.eq(team
+                        .as_ref()
+                        .map_or("system".to_owned(), |t| t.team.leader_sub.clone())),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(scoring_records::table.find(record.id))
+            .set((
+                scoring_records::methods.eq(serde_json::json!([
+                    "hearing_report",
+                    "democratic_evaluation",
+                    "individual_talks",
+                    "reviewing_records"
+                ])),
+                scoring_records::methods_version.eq(1),
+            ))
+            .execute(conn)?;
+        if index % 5 == 1 {
+            diesel::insert_into(referrals::table)
+                .values((
+                    referrals::record_id.eq(record.id),
+                    referrals::facts
+                        .eq("2014年5月，该单位一名班子成员因安全生产监管失职被追究纪律责任"),
+                    referrals::decision.eq("阳纪发〔2014〕12号：给予党内警告处分"),
+                    referrals::created_by.eq("system"),
+                ))
+                .execute(conn)?;
+        }
+        let state = match index {
+            0..=3 => SheetStatus::Open,
+            4..=7 => SheetStatus::AwaitingSignatures,
+            _ => SheetStatus::Final,
+        };
+        let record = ScoringRecord::touch(
+            conn,
+            record.id,
+            if state == SheetStatus::Open {
+                SheetStatus::Open
+            } else {
+                SheetStatus::AwaitingSignatures
+            },
+        )?;
+        if let (Some(team), true) = (&team, state != SheetStatus::Open) {
+            let ctx = SheetContext {
+                cycle: cycle.clone(),
+                items: form.items.clone(),
+                team: Some(team.clone()),
+            };
+            let hash = content_hash(&content_of(conn, &ctx, place.unit_id)?);
+            let mut signers = vec![(
+                team.team.leader_sub.clone(),
+                team.team.leader_name.clone(),
+                "leader",
+            )];
+            signers.extend(
+                team.members
+                    .iter()
+                    .map(|m| (m.sub.clone(), m.name.clone(), "member")),
+            );
+            let count = if state == SheetStatus::Final {
+                signers.len()
+            } else {
+                1
+            };
+            for (sub, name, role) in signers.iter().take(count) {
+                Signature::insert(
+                    conn,
+                    SignedKind::ScoringRecord,
+                    record.id,
+                    record.round,
+                    sub,
+                    name,
+                    role,
+                    record.version,
+                    &hash,
+                )?;
+            }
+            if state == SheetStatus::Final {
+                let record = ScoringRecord::touch(conn, record.id, SheetStatus::Final)?;
+                diesel::insert_into(team_reports::table)
+                    .values((
+                        team_reports::cycle_id.eq(cycle.id),
+                        team_reports::unit_id.eq(place.unit_id),
+                        team_reports::overall_evaluation
+                            .eq("该单位领导班子能认真履行党风廉政建设主体责任，总体评价为较好。"),
+                        team_reports::problems_found
+                            .eq("廉政风险防控措施落实不够到位；专题研究党风廉政建设工作次数不足。"),
+                        team_reports::rectification_advice.eq(
+                            "一是完善廉政风险点台账；二是每季度至少专题研究一次党风廉政建设工作。",
+                        ),
+                    ))
+                    .execute(conn)?;
+                if index == 15 {
+                    let snapshot =
+                        serde_json::json!({"content": content_of(conn, &ctx, place.unit_id)?});
+                    let reason = "县纪委常委会审核发现扣分依据不足，退回考核组复核";
+                    record_reopening(
+                        conn,
+                        SignedKind::ScoringRecord,
+                        record.id,
+                        record.round,
+                        reason,
+                        "system",
+                        &snapshot,
+                    )?;
+                    Signature::void_round(
+                        conn,
+                        SignedKind::ScoringRecord,
+                        record.id,
+                        record.round,
+                        &format!("reopened: {reason}"),
+                    )?;
+                    diesel::update(scoring_records::table.find(record.id))
+                        .set(scoring_records::round.eq(scoring_records::round + 1))
+                        .execute(conn)?;
+                    ScoringRecord::touch(conn, record.id, SheetStatus::Open)?;
+                }
+            }
+        }
+        let change = Change::created(
+            "scoring_record",
+            format!("{}/{}", cycle.id, place.unit_id),
+            &serde_json::json!({"state": if index == 15 { "reopened" } else { state.as_str() }}),
+        );
+        audit::append(conn, &system, change)?;
+    }
+    Ok(team_ids.len())
 }
 
 #[cfg(test)]

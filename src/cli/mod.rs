@@ -128,7 +128,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let mut conn = pool.get().map_err(|e| e.to_string())?;
             let report = crate::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
             eprintln!(
-                "demo data: {} units created, {} already present, {} leaders created, {}, {} self-inspections submitted",
+                "demo data: {} units created, {} already present, {} leaders created, {}, {} self-inspections submitted, {} teams formed",
                 report.units_created,
                 report.units_existing,
                 report.leaders_created,
@@ -137,7 +137,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 } else {
                     "the 2014 cycle already there"
                 },
-                report.self_inspections
+                report.self_inspections,
+                report.teams
             );
             Ok(())
         }

@@ -107,8 +107,29 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     let submitted = count("SELECT count(*) AS n FROM self_inspections");
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
-        units + 2 + submitted,
-        "one record per unit, one for opening the 2014 cycle, one for moving it, one per self-inspection"
+        units + 2 + submitted + 6 + 1 + 1 + count("SELECT count(*) AS n FROM scoring_records"),
+        "one record per unit, the cycle opened and moved twice, one per self-inspection, team and sheet, one for the assignment"
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'special_inspection'"),
+        1
+    );
+    assert_eq!(count("SELECT count(*) AS n FROM inspection_teams"), 6);
+    for status in ["open", "awaiting_signatures", "final"] {
+        assert!(
+            count(&format!(
+                "SELECT count(*) AS n FROM scoring_records WHERE status = '{status}'"
+            )) >= 1,
+            "a sheet in {status}"
+        );
+    }
+    assert!(
+        count("SELECT count(*) AS n FROM reopenings") >= 1,
+        "a reopened sheet"
+    );
+    assert!(
+        count("SELECT count(*) AS n FROM referrals") >= 1,
+        "a referral"
     );
     let assessed = count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'");
     assert_eq!(
@@ -127,7 +148,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert_eq!(
         count(
-            "SELECT count(*) AS n FROM assessment_cycles WHERE year = 2014 AND state = 'self_inspection'"
+            "SELECT count(*) AS n FROM assessment_cycles WHERE year = 2014 AND state = 'special_inspection'"
         ),
         1
     );
@@ -150,7 +171,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(count("SELECT count(*) AS n FROM leaders"), leaders);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log"),
-        units + 2 + submitted,
+        units + 2 + submitted + 8 + count("SELECT count(*) AS n FROM scoring_records"),
         "an idempotent run writes nothing"
     );
     assert!(

@@ -696,3 +696,35 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
     assert_eq!(reopened.status(), 200);
     assert_eq!(app.count("SELECT count(*) AS n FROM signatures WHERE document_kind = 'team_report' AND voided_at IS NOT NULL"), 3);
 }
+
+#[tokio::test]
+async fn the_demo_sheets_signatures_match_their_content() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.db.app();
+    lianzheng::seed::seed_demo(&mut conn).expect("seed the demo county");
+    let cycle = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
+    let unit = app.count("SELECT min(unit_id) AS n FROM scoring_records WHERE status = 'final'");
+    let sheet: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/units/{unit}/scoring-record"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(sheet["status"], "final");
+    let signatures = sheet["signatures"].as_array().expect("signatures");
+    assert_eq!(signatures.len(), 3);
+    for signature in signatures {
+        assert_eq!(signature["content_sha256"], sheet["content_sha256"]);
+    }
+    assert!(
+        sheet["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["self_score"].is_string()),
+        "self-scores beside"
+    );
+}
