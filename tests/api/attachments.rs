@@ -212,3 +212,63 @@ async fn someone_elses_upload_cannot_be_attached() {
         0
     );
 }
+
+#[tokio::test]
+async fn unattached_uploads_older_than_a_day_are_removed_and_attached_ones_kept() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let token = app.unit_token(f.town);
+    let stale = upload(&app, &token, "旧草稿.pdf", pdf())
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let fresh = upload(&app, &token, "新草稿.pdf", pdf())
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let kept = upload(&app, &token, "已附.pdf", pdf())
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let path = format!(
+        "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+        f.cycle, f.town
+    );
+    app.request(reqwest::Method::PUT, &path, Some(&token))
+        .json(&json!({"attachment_ids": [kept]}))
+        .send()
+        .await
+        .expect("send");
+    use diesel::connection::SimpleConnection;
+    app.db
+        .superuser()
+        .batch_execute(&format!("UPDATE attachments SET created_at = now() - interval '2 days' WHERE id IN ({stale}, {kept})"))
+        .expect("age the uploads");
+    let audit_before = app.count("SELECT count(*) AS n FROM audit_log");
+    let removed =
+        lianzheng::routes::attachments::purge_unattached(&mut app.db.app()).expect("purge");
+    assert_eq!(removed, 1);
+    let remaining: Vec<i64> = [stale, fresh, kept]
+        .into_iter()
+        .filter(|id| {
+            app.count(&format!(
+                "SELECT count(*) AS n FROM attachments WHERE id = {id}"
+            )) == 1
+        })
+        .collect();
+    assert_eq!(remaining, [fresh, kept]);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log"),
+        audit_before + 1,
+        "the purge is on record"
+    );
+}
