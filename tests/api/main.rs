@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod leaders;
 mod resilience;
+mod schema;
 mod scoring;
 mod self_inspections;
 mod teams;
