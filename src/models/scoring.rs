@@ -266,3 +266,55 @@ pub fn record_reopening(
         ))
         .execute(conn)
 }
+
+/// Why a signature was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignRefusal {
+    /// The signer has a standing signature in this round.
+    AlreadySigned,
+}
+
+/// Signs a document awaiting signatures for `signer` (sub, name, role) with the hash of its
+/// content now; returns whether every one of `required` has now signed. Shared by score sheets
+/// and team reports.
+#[allow(clippy::too_many_arguments)]
+pub fn sign_document(
+    conn: &mut PgConnection,
+    kind: SignedKind,
+    id: i64,
+    round: i32,
+    version: i32,
+    signer: (&str, &str, &str),
+    sha256: &str,
+    required: &[&str],
+) -> QueryResult<Result<bool, SignRefusal>> {
+    let (sub, name, role) = signer;
+    if Signature::standing(conn, kind, id, round)?
+        .iter()
+        .any(|s| s.signer_sub == sub)
+    {
+        return Ok(Err(SignRefusal::AlreadySigned));
+    }
+    Signature::insert(conn, kind, id, round, sub, name, role, version, sha256)?;
+    let signed: Vec<String> = Signature::standing(conn, kind, id, round)?
+        .into_iter()
+        .map(|s| s.signer_sub)
+        .collect();
+    Ok(Ok(required.iter().all(|r| signed.iter().any(|s| s == r))))
+}
+
+/// Reopens a final document: records the reason with what stood before, and voids the round's
+/// signatures (they stay on record, marked void). The caller starts the next round.
+pub fn reopen_document(
+    conn: &mut PgConnection,
+    kind: SignedKind,
+    id: i64,
+    round: i32,
+    reason: &str,
+    actor: &str,
+    snapshot: &serde_json::Value,
+) -> QueryResult<()> {
+    record_reopening(conn, kind, id, round, reason, actor, snapshot)?;
+    Signature::void_round(conn, kind, id, round, &format!("reopened: {reason}"))?;
+    Ok(())
+}

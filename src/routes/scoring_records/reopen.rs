@@ -9,7 +9,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind, record_reopening};
+use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind, reopen_document};
 use crate::models::{CycleId, UnitId};
 use crate::schema::scoring_records;
 
@@ -53,8 +53,7 @@ pub async fn reopen_scoring_record(
         let content = super::content_of(conn, &ctx, unit_id)?;
         let signatures = Signature::standing(conn, SignedKind::ScoringRecord, record.id, record.round)?;
         let snapshot = serde_json::json!({"content": content, "signatures": signatures, "version": record.version});
-        record_reopening(conn, SignedKind::ScoringRecord, record.id, record.round, &reason, &user.sub, &snapshot)?;
-        Signature::void_round(conn, SignedKind::ScoringRecord, record.id, record.round, &format!("reopened: {reason}"))?;
+        reopen_document(conn, SignedKind::ScoringRecord, record.id, record.round, &reason, &user.sub, &snapshot)?;
         diesel::update(scoring_records::table.find(record.id))
             .set(scoring_records::round.eq(scoring_records::round + 1))
             .execute(conn)?;

@@ -9,7 +9,7 @@ use crate::db::{self, PgPool};
 use crate::domain::scoring::content_hash;
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind};
+use crate::models::scoring::{ScoringRecord, SheetStatus, SignedKind, sign_document};
 use crate::models::{CycleId, UnitId};
 
 /// Sign the sheet
@@ -51,17 +51,15 @@ pub async fn sign_scoring_record(
                 detail: format!("the sheet is {}; it is signed after it is submitted for signature", record.status),
             });
         }
-        let standing = Signature::standing(conn, SignedKind::ScoringRecord, record.id, record.round)?;
-        if standing.iter().any(|s| s.signer_sub == user.sub) {
-            return Err(ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() });
-        }
         let team = ctx.team.as_ref().ok_or_else(|| ApiError::internal("a signer without a team"))?;
         let role = if team.team.leader_sub == user.sub { "leader" } else { "member" };
         let hash = content_hash(&super::content_of(conn, &ctx, unit_id)?);
-        Signature::insert(conn, SignedKind::ScoringRecord, record.id, record.round, &user.sub, &user.name, role, record.version, &hash)?;
-        let signed: Vec<String> =
-            Signature::standing(conn, SignedKind::ScoringRecord, record.id, record.round)?.into_iter().map(|s| s.signer_sub).collect();
-        let everyone = std::iter::once(&team.team.leader_sub).chain(team.members.iter().map(|m| &m.sub)).all(|s| signed.contains(s));
+        let required: Vec<&str> =
+            std::iter::once(team.team.leader_sub.as_str()).chain(team.members.iter().map(|m| m.sub.as_str())).collect();
+        let signer = (user.sub.as_str(), user.name.as_str(), role);
+        let everyone =
+            sign_document(conn, SignedKind::ScoringRecord, record.id, record.round, record.version, signer, &hash, &required)?
+                .map_err(|_| ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() })?;
         if everyone {
             ScoringRecord::touch(conn, record.id, SheetStatus::Final)?;
         }

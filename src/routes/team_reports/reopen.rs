@@ -8,7 +8,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::{SheetStatus, Signature, SignedKind, record_reopening};
+use crate::models::scoring::{SheetStatus, Signature, SignedKind, reopen_document};
 use crate::models::{CycleId, UnitId};
 use crate::routes::scoring_records::json::Reopen;
 use crate::routes::scoring_records::{Access, context};
@@ -51,8 +51,7 @@ pub async fn reopen_team_report(
             .ok_or_else(|| ApiError::Conflict { code: "not_final", detail: "only a final report is reopened".to_owned() })?;
         let signatures = Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
         let snapshot = serde_json::json!({"content": super::content(cycle_id, unit_id, Some(&report)), "signatures": signatures});
-        record_reopening(conn, SignedKind::TeamReport, report.id, report.round, &reason, &user.sub, &snapshot)?;
-        Signature::void_round(conn, SignedKind::TeamReport, report.id, report.round, &format!("reopened: {reason}"))?;
+        reopen_document(conn, SignedKind::TeamReport, report.id, report.round, &reason, &user.sub, &snapshot)?;
         diesel::update(team_reports::table.find(report.id)).set(team_reports::round.eq(team_reports::round + 1)).execute(conn)?;
         super::touch(conn, report.id, SheetStatus::Open)?;
         let view = super::view(conn, cycle_id, unit_id)?;

@@ -8,7 +8,7 @@ use crate::db::{self, PgPool};
 use crate::domain::scoring::content_hash;
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::{SheetStatus, Signature, SignedKind};
+use crate::models::scoring::{SheetStatus, SignedKind, sign_document};
 use crate::models::{CycleId, UnitId};
 use crate::routes::scoring_records::json::Empty;
 use crate::routes::scoring_records::{Access, context, ensure_team_phase};
@@ -49,17 +49,16 @@ pub async fn sign_team_report(
         if report.status != SheetStatus::AwaitingSignatures {
             return Err(ApiError::Conflict { code: "not_awaiting_signatures", detail: format!("the report is {}", report.status) });
         }
-        let standing = Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
-        if standing.iter().any(|s| s.signer_sub == user.sub) {
-            return Err(ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() });
-        }
         let team = ctx.team.as_ref().ok_or_else(|| ApiError::internal("a signer without a team"))?;
         let role = if team.team.leader_sub == user.sub { "leader" } else { "member" };
         let hash = content_hash(&super::content(cycle_id, unit_id, Some(&report)));
-        Signature::insert(conn, SignedKind::TeamReport, report.id, report.round, &user.sub, &user.name, role, report.version, &hash)?;
-        let signed: Vec<String> =
-            Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?.into_iter().map(|s| s.signer_sub).collect();
-        if std::iter::once(&team.team.leader_sub).chain(team.members.iter().map(|m| &m.sub)).all(|s| signed.contains(s)) {
+        let required: Vec<&str> =
+            std::iter::once(team.team.leader_sub.as_str()).chain(team.members.iter().map(|m| m.sub.as_str())).collect();
+        let signer = (user.sub.as_str(), user.name.as_str(), role);
+        let everyone =
+            sign_document(conn, SignedKind::TeamReport, report.id, report.round, report.version, signer, &hash, &required)?
+                .map_err(|_| ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() })?;
+        if everyone {
             super::touch(conn, report.id, SheetStatus::Final)?;
         }
         let view = super::view(conn, cycle_id, unit_id)?;
