@@ -910,6 +910,67 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             .await;
             (ok, "reopen", bad)
         }
+        "update_team" => {
+            let f = crate::self_inspections::fixture(app).await;
+            let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
+            let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"}, "members": [{"sub": "m", "name": "陈晓红"}]});
+            let team = id(&send(Method::POST, teams.clone(), None, Some(body))
+                .await
+                .expect("send")
+                .json::<Value>()
+                .await
+                .expect("json"));
+            let ok = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    format!("{teams}/{team}"),
+                    Some("\"1\""),
+                    Some(json!({"name": "第二考核组"})),
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::PATCH,
+                    format!("{teams}/{team}"),
+                    Some("\"1\""),
+                    Some(json!({"name": "第三考核组"})),
+                ),
+            )
+            .await;
+            (ok, "update", bad)
+        }
+        "delete_referral" => {
+            let s = crate::scoring::sheet(app).await;
+            let record = crate::scoring::record(&s);
+            let created = app
+                .request(
+                    Method::POST,
+                    &format!("{record}/referrals"),
+                    Some(&s.member1),
+                )
+                .json(&json!({"facts": "失职", "decision": "决定"}))
+                .send()
+                .await
+                .expect("send");
+            let referral = created.json::<Value>().await.expect("json")["referrals"][0]["id"]
+                .as_i64()
+                .expect("id");
+            let path = format!("{record}/referrals/{referral}");
+            let ok = counted(
+                app,
+                app.request(Method::DELETE, &path, Some(&s.member1)).send(),
+            )
+            .await;
+            let bad = counted(
+                app,
+                app.request(Method::DELETE, &path, Some(&s.member1)).send(),
+            )
+            .await;
+            (ok, "delete", bad)
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

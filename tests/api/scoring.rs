@@ -728,3 +728,56 @@ async fn the_demo_sheets_signatures_match_their_content() {
         "self-scores beside"
     );
 }
+
+#[tokio::test]
+async fn a_referral_is_withdrawn_by_the_team_until_the_sheet_is_final() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let created: Value = app
+        .post(
+            &format!("{}/referrals", record(&s)),
+            &s.member1,
+            &json!({"facts": "失职被追究纪律责任", "decision": "阳纪发〔2014〕12号"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = created["referrals"][0]["id"].as_i64().expect("id");
+    let path = format!("{}/referrals/{id}", record(&s));
+    assert_problem(
+        app.request(Method::DELETE, &path, Some(&s.other_team))
+            .send()
+            .await
+            .expect("send"),
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.request(Method::DELETE, &path, Some(&app.office))
+            .send()
+            .await
+            .expect("send"),
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(app.count("SELECT count(*) AS n FROM referrals"), 1);
+    let removed = app
+        .request(Method::DELETE, &path, Some(&s.member2))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(removed.status(), 204);
+    assert_eq!(app.count("SELECT count(*) AS n FROM referrals"), 0);
+    assert_problem(
+        app.request(Method::DELETE, &path, Some(&s.member2))
+            .send()
+            .await
+            .expect("send"),
+        404,
+        "not_found",
+    )
+    .await;
+}

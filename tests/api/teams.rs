@@ -246,3 +246,61 @@ async fn an_inspector_sees_only_the_units_of_their_teams_and_never_writes_them()
         1
     );
 }
+
+#[tokio::test]
+async fn the_office_changes_a_teams_members_with_the_current_etag() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    assign(&app, f.cycle, team, f.town).await;
+    let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
+    let body = json!({"members": [{"sub": "member-2", "name": "莫志强"}]});
+    let by_inspector = app
+        .patch(
+            &path,
+            &app.token(lianzheng::auth::Role::Inspector, "leader-1", None),
+            "\"1\"",
+            &body,
+        )
+        .await;
+    assert_problem(by_inspector, 403, "forbidden").await;
+    let changed = app.patch(&path, &app.office, "\"1\"", &body).await;
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let stale = app
+        .patch(&path, &app.office, "\"1\"", &json!({"name": "改名"}))
+        .await;
+    assert_problem(stale, 412, "precondition_failed").await;
+    let leader_as_member = app
+        .patch(
+            &path,
+            &app.office,
+            "\"2\"",
+            &json!({"members": [{"sub": "leader-1", "name": "x"}]}),
+        )
+        .await;
+    assert_problem(leader_as_member, 422, "validation_failed").await;
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM team_members WHERE sub = 'member-2'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM team_members WHERE sub = 'member-1'"),
+        0
+    );
+    // The old member no longer sees the unit; the new one does.
+    let old = app.token(lianzheng::auth::Role::Inspector, "member-1", None);
+    let new = app.token(lianzheng::auth::Role::Inspector, "member-2", None);
+    assert_problem(
+        app.get(&format!("/api/v1/units/{}", f.town), &old).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        app.get(&format!("/api/v1/units/{}", f.town), &new)
+            .await
+            .status(),
+        200
+    );
+}

@@ -5,6 +5,7 @@
 //! reopens it with a reason. The office reads every sheet; a unit sees nothing of its own
 //! until the results are published.
 
+mod delete_referral;
 mod get;
 pub mod json;
 mod put_item;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(put_item::put_record_item)
         .service(put_methods::put_record_methods)
         .service(referral::create_referral)
+        .service(delete_referral::delete_referral)
         .service(submit::submit_scoring_record)
         .service(sign::sign_scoring_record)
         .service(reopen::reopen_scoring_record);

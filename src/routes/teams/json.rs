@@ -128,6 +128,52 @@ impl Validate for CreateTeam {
     }
 }
 
+/// Changes to a team: absent fields stay; `members` replaces the whole list.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"members": [{"sub": "oa-20071", "name": "陈晓红"}, {"sub": "oa-20093", "name": "莫志强"}]}))]
+pub struct UpdateTeam {
+    /// New name.
+    pub name: Option<String>,
+    /// New leader.
+    pub leader: Option<Person>,
+    /// The new list of members (at least one).
+    pub members: Option<Vec<Person>>,
+}
+
+impl Validate for UpdateTeam {
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        rules.optional_text("name", self.name.as_deref(), 100);
+        if let Some(leader) = &self.leader {
+            rules.text("leader.sub", &leader.sub, 200);
+            rules.text("leader.name", &leader.name, 50);
+        }
+        if let Some(members) = &self.members {
+            if members.is_empty() {
+                rules.0.push(FieldError::new(
+                    "members",
+                    "empty",
+                    "a team needs at least one member besides its leader",
+                ));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for (i, member) in members.iter().enumerate() {
+                rules.text(&format!("members[{i}].sub"), &member.sub, 200);
+                rules.text(&format!("members[{i}].name"), &member.name, 50);
+                if !seen.insert(member.sub.trim().to_owned()) {
+                    rules.0.push(FieldError::new(
+                        format!("members[{i}].sub"),
+                        "duplicate",
+                        "each person is on a team once",
+                    ));
+                }
+            }
+        }
+        rules.0
+    }
+}
+
 /// An assessed unit that no team inspects yet.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnassignedUnit {

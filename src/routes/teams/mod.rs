@@ -9,6 +9,7 @@ pub mod json;
 mod list;
 mod unassign;
 mod unassigned;
+mod update;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,5 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(create::create_team)
         .service(unassigned::list_unassigned_units)
         .service(assign::assign_unit)
-        .service(unassign::unassign_unit);
+        .service(unassign::unassign_unit)
+        .service(update::update_team);
 }

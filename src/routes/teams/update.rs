@@ -1,0 +1,119 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, patch, web};
+use diesel::prelude::*;
+
+use super::json::{TeamResponse, UpdateTeam};
+use crate::audit::Change;
+use crate::auth::Office;
+use crate::db::{self, PgPool};
+use crate::domain::lifecycle::CycleState;
+use crate::error::{ApiError, Problem};
+use crate::http::json::clean;
+use crate::http::{ETag, IfMatch, ValidJson};
+use crate::models::CycleId;
+use crate::models::team::{Team, TeamMember};
+use crate::routes::cycles::lock_cycle;
+use crate::schema::{inspection_teams, team_members};
+
+/// Change a team's name, leader or members
+///
+/// Office only, before the cycle is published; needs `If-Match` with the team's ETag. Sending
+/// `members` replaces the whole list. Who must sign the team's sheets follows the change.
+#[utoipa::path(
+    tag = "teams",
+    params(
+        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
+        ("team_id" = i64, Path, description = "Team id", example = 1),
+        ("If-Match" = String, Header, description = "The team's current ETag", example = "\"1\""),
+    ),
+    request_body = UpdateTeam,
+    responses(
+        (status = 200, description = "Changed", body = TeamResponse, headers(("ETag" = String))),
+        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such team in the cycle", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The name is taken, or the cycle is closed", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/assessment-cycles/{cycle_id}/teams/{team_id}")]
+pub async fn update_team(
+    Office(user): Office,
+    pool: web::Data<PgPool>,
+    path: web::Path<(CycleId, i64)>,
+    if_match: IfMatch,
+    body: ValidJson<UpdateTeam>,
+) -> Result<HttpResponse, ApiError> {
+    let (cycle_id, team_id) = path.into_inner();
+    let body = body.0;
+    let team = db::write(&pool, user.actor(), move |conn| {
+        let cycle = lock_cycle(conn, cycle_id)?;
+        if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
+            return Err(ApiError::Conflict {
+                code: "cycle_closed",
+                detail: format!("cycle {cycle_id} is {}", cycle.state),
+            });
+        }
+        let before = Team::for_cycle(conn, cycle_id, None)?
+            .into_iter()
+            .find(|t| t.team.id == team_id)
+            .ok_or_else(|| {
+                ApiError::not_found(format!("cycle {cycle_id} has no team {team_id}"))
+            })?;
+        if_match.check(&ETag::from_version(before.team.version))?;
+        if let Some(name) = &body.name {
+            diesel::update(inspection_teams::table.find(team_id))
+                .set(inspection_teams::name.eq(clean(name)))
+                .execute(conn)?;
+        }
+        if let Some(leader) = &body.leader {
+            diesel::update(inspection_teams::table.find(team_id))
+                .set((
+                    inspection_teams::leader_sub.eq(leader.sub.trim()),
+                    inspection_teams::leader_name.eq(leader.name.trim()),
+                ))
+                .execute(conn)?;
+        }
+        if let Some(members) = &body.members {
+            diesel::delete(team_members::table.filter(team_members::team_id.eq(team_id)))
+                .execute(conn)?;
+            let rows: Vec<TeamMember> = members
+                .iter()
+                .map(|m| TeamMember {
+                    team_id,
+                    sub: m.sub.trim().to_owned(),
+                    name: m.name.trim().to_owned(),
+                })
+                .collect();
+            diesel::insert_into(team_members::table)
+                .values(&rows)
+                .execute(conn)?;
+        }
+        diesel::update(inspection_teams::table.find(team_id))
+            .set((
+                inspection_teams::version.eq(inspection_teams::version + 1),
+                inspection_teams::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)?;
+        let after = Team::for_cycle(conn, cycle_id, None)?
+            .into_iter()
+            .find(|t| t.team.id == team_id)
+            .ok_or_else(|| ApiError::internal("the team vanished"))?;
+        if after.members.iter().any(|m| m.sub == after.team.leader_sub) {
+            return Err(ApiError::field(
+                "members",
+                "duplicate",
+                "the leader is not also a member",
+            ));
+        }
+        let (before, after) = (TeamResponse::from(before), TeamResponse::from(after));
+        let change = Change::updated("team", team_id, &before, &after);
+        Ok((after, change))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, ETag::from_version(team.version).0))
+        .json(team))
+}
