@@ -272,3 +272,87 @@ async fn unattached_uploads_older_than_a_day_are_removed_and_attached_ones_kept(
         "the purge is on record"
     );
 }
+
+#[tokio::test]
+async fn an_attachment_is_removed_by_its_uploader_only_while_nothing_submitted_lists_it() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let token = app.unit_token(f.town);
+    let wrong = upload(&app, &token, "错传.pdf", pdf())
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let right = upload(&app, &token, "自查报告.pdf", pdf())
+        .await
+        .json::<Value>()
+        .await
+        .expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let path = format!(
+        "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
+        f.cycle, f.town
+    );
+    let scores: Vec<Value> = f
+        .items
+        .iter()
+        .map(|(code, max)| json!({"item_code": code, "points": max}))
+        .collect();
+    app.request(reqwest::Method::PUT, &path, Some(&token))
+        .json(&json!({"report": "自查报告", "scores": scores, "attachment_ids": [wrong, right]}))
+        .send()
+        .await
+        .expect("send");
+    let by_office = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{wrong}"),
+            Some(&app.office),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_problem(by_office, 403, "forbidden").await;
+    let removed = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{wrong}"),
+            Some(&token),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(removed.status(), 204);
+    app.post(&format!("{path}/submit"), &token, &json!({}))
+        .await;
+    let submitted = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{right}"),
+            Some(&token),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_problem(submitted, 409, "document_submitted").await;
+    app.post(
+        &format!("{path}/return"),
+        &app.office,
+        &json!({"reason": "补充"}),
+    )
+    .await;
+    let listed = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/attachments/{right}"),
+            Some(&token),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_problem(listed, 409, "attachment_in_submitted_version").await;
+    assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 1);
+}

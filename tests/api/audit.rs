@@ -971,6 +971,40 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             .await;
             (ok, "delete", bad)
         }
+        "delete_attachment" => {
+            let form = reqwest::multipart::Form::new().part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4\n%%EOF\n".to_vec()).file_name("a.pdf"),
+            );
+            let uploaded = app
+                .request(Method::POST, "/api/v1/attachments", Some(&office))
+                .multipart(form)
+                .send()
+                .await
+                .expect("send");
+            let attachment = id(&uploaded.json::<Value>().await.expect("json"));
+            let ok = counted(
+                app,
+                send(
+                    Method::DELETE,
+                    format!("/api/v1/attachments/{attachment}"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            let bad = counted(
+                app,
+                send(
+                    Method::DELETE,
+                    format!("/api/v1/attachments/{attachment}"),
+                    None,
+                    None,
+                ),
+            )
+            .await;
+            (ok, "delete", bad)
+        }
         other => panic!("write operation {other} has no audit scenario: add one here"),
     }
 }

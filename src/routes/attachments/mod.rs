@@ -2,6 +2,7 @@
 //! An attachment is readable by exactly the people who can read what it is attached to; until
 //! it is attached, only by its uploader and the office.
 
+mod delete;
 mod download;
 pub mod json;
 mod upload;
@@ -18,7 +19,8 @@ use crate::schema::{accountability_reports, self_inspections};
 /// Registers the attachment routes.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(upload::upload_attachment)
-        .service(download::download_attachment);
+        .service(download::download_attachment)
+        .service(delete::delete_attachment);
 }
 
 /// The largest upload, registered as app data (`UPLOAD_LIMIT`).
