@@ -275,6 +275,7 @@ fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
                 document_versions::number.eq(1),
                 document_versions::content.eq(serde_json::json!({
                     "report": report,
+                    "problems": problems,
                     "total": crate::domain::points::Points(total.clone()),
                     "scores": scores.iter().map(|(code, points)| serde_json::json!({
                         "item_code": code, "points": crate::domain::points::Points(points.clone())
