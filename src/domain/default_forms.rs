@@ -12,8 +12,6 @@ const COUNTY_DEPARTMENT: &str = include_str!("../../data/forms/default-county-de
 #[derive(Debug, Deserialize)]
 struct DefaultForm {
     title: String,
-    #[allow(dead_code)]
-    unit_kinds: Vec<String>,
     items: Vec<FormItem>,
 }
 

@@ -217,7 +217,10 @@ impl Signature {
     }
 
     /// Records a signature.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a signature is these eight facts; a struct would only rename them"
+    )]
     pub fn insert(
         conn: &mut PgConnection,
         kind: SignedKind,
@@ -277,7 +280,10 @@ pub enum SignRefusal {
 /// Signs a document awaiting signatures for `signer` (sub, name, role) with the hash of its
 /// content now; returns whether every one of `required` has now signed. Shared by score sheets
 /// and team reports.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the document, its round and version, the signer, the hash and who must sign"
+)]
 pub fn sign_document(
     conn: &mut PgConnection,
     kind: SignedKind,

@@ -16,7 +16,10 @@ use crate::models::attachment::NewAttachment;
 
 /// The multipart form of an upload.
 #[derive(Debug, ToSchema)]
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "it only describes the multipart form in the contract"
+)]
 pub struct UploadForm {
     /// The file (PDF, Word, Excel, an image or UTF-8 plain text; at most `UPLOAD_LIMIT` bytes).
     #[schema(value_type = String, format = Binary)]
