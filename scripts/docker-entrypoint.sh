@@ -1,8 +1,16 @@
 #!/bin/sh
-# Migrates as the owner role, loads the demo data when SEED_DEMO=true, then serves.
+# The container's entrypoint. Without arguments: apply migrations as the owner role
+# (MIGRATION_DATABASE_URL), load the demo county when SEED_DEMO=true (idempotent), then serve
+# as the runtime role (DATABASE_URL), with `exec` so the service receives the stop signal.
+# With arguments, runs them instead, e.g. `docker compose run --rm app lianzheng openapi`.
 set -eu
-lianzheng migrate
-if [ "${SEED_DEMO:-false}" = "true" ]; then
-  lianzheng seed-demo
+
+if [ "$#" -gt 0 ]; then
+  exec "$@"
 fi
+
+lianzheng migrate
+case "${SEED_DEMO:-false}" in
+  true | TRUE | True | 1) lianzheng seed-demo ;;
+esac
 exec lianzheng serve
