@@ -13,6 +13,7 @@ mod helpers;
 mod leaders;
 mod resilience;
 mod schema;
+mod scope;
 mod scoring;
 mod self_inspections;
 mod teams;

@@ -1,0 +1,367 @@
+//! Inspectors' scope is per cycle: a team reaches a unit's documents only in the cycle in which
+//! it holds the unit, and the unit's registry record only while that cycle is not archived.
+
+use diesel::connection::SimpleConnection;
+use reqwest::Method;
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem};
+use crate::self_inspections::fixture;
+use lianzheng::auth::Role;
+
+/// The 2014 team (leader `insp-1-leader`, member `insp-1-b`) holds the town and the department
+/// in 2014; in 2015 a new team (leader `insp-new`) holds the town and another team (leader
+/// `insp-dept`) the department. The town submitted a self-inspection and its secretary's
+/// accountability report, each with an attachment, in both years.
+struct TwoYears {
+    y2014: i64,
+    y2015: i64,
+    town: i64,
+    dept: i64,
+    secretary: i64,
+    /// Per year (2014, 2015): the self-inspection's attachment and the report's attachment.
+    files: [(i64, i64); 2],
+    /// `insp-1-b`, a member of the 2014 team only.
+    old: String,
+    /// `insp-new`, the leader of the 2015 team only.
+    new: String,
+}
+
+async fn form_team(app: &TestApp, cycle: i64, name: &str, leader: &str, members: &[&str]) -> i64 {
+    let members: Vec<Value> = members
+        .iter()
+        .map(|m| json!({"sub": m, "name": "考核组成员"}))
+        .collect();
+    let body = json!({"name": name, "leader": {"sub": leader, "name": "组长"}, "members": members});
+    let response = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{cycle}/teams"),
+            &app.office,
+            &body,
+        )
+        .await;
+    assert_eq!(response.status(), 201, "form {name}");
+    response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
+}
+
+async fn assign(app: &TestApp, cycle: i64, team: i64, unit: i64) {
+    let path = format!("/api/v1/assessment-cycles/{cycle}/teams/{team}/units/{unit}");
+    let response = app
+        .request(Method::PUT, &path, Some(&app.office))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 204, "assign unit {unit} to team {team}");
+}
+
+/// Opens a cycle for `year` in self-inspection, with the due date ahead.
+async fn open_cycle(app: &TestApp, year: i64) -> i64 {
+    let created = app
+        .post(
+            "/api/v1/assessment-cycles",
+            &app.office,
+            &json!({"year": year}),
+        )
+        .await;
+    assert_eq!(created.status(), 201, "create the {year} cycle");
+    let cycle = created.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET self_inspection_due = '2099-09-20' WHERE id = {cycle}"
+        ))
+        .expect("arrange the calendar");
+    let moved = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
+            &app.office,
+            &json!({"to": "self_inspection"}),
+        )
+        .await;
+    assert_eq!(moved.status(), 200, "open the {year} cycle");
+    cycle
+}
+
+async fn upload(app: &TestApp, token: &str, name: &str) -> i64 {
+    let part = Part::bytes("自查材料".as_bytes().to_vec()).file_name(name.to_owned());
+    let response = app
+        .request(Method::POST, "/api/v1/attachments", Some(token))
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(response.status(), 201, "upload {name}");
+    response.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id")
+}
+
+/// The unit submits its self-inspection (full marks) and the report of `leader`, each with an
+/// attachment, and returns the two attachments' ids.
+async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> (i64, i64) {
+    let token = app.unit_token(unit);
+    let form: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/forms/town"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let scores: Vec<Value> = form["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| json!({"item_code": i["code"], "points": i["max_points"]}))
+        .collect();
+    let file = upload(app, &token, &format!("自查报告{cycle}.txt")).await;
+    let base = format!("/api/v1/assessment-cycles/{cycle}/units/{unit}");
+    let body = json!({"report": "自查报告", "scores": scores, "attachment_ids": [file]});
+    let saved = app
+        .request(Method::PUT, &format!("{base}/self-inspection"), Some(&token))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(saved.status(), 201, "save the self-inspection");
+    let submit = format!("{base}/self-inspection/submit");
+    let submitted = app.post(&submit, &token, &json!({})).await;
+    assert_eq!(submitted.status(), 200, "submit the self-inspection");
+
+    let report_file = upload(app, &token, &format!("述责报告{cycle}.txt")).await;
+    let report = format!("{base}/accountability-reports/{leader}");
+    let body = json!({"body": "述责报告正文", "attachment_ids": [report_file]});
+    let saved = app
+        .request(Method::PUT, &report, Some(&token))
+        .json(&body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(saved.status(), 201, "save the report");
+    let submitted = app
+        .post(&format!("{report}/submit"), &token, &json!({}))
+        .await;
+    assert_eq!(submitted.status(), 200, "submit the report");
+    (file, report_file)
+}
+
+async fn two_years(app: &TestApp) -> TwoYears {
+    let f = fixture(app).await;
+    let old_team = form_team(app, f.cycle, "2014第一考核组", "insp-1-leader", &["insp-1-b"]).await;
+    assign(app, f.cycle, old_team, f.town).await;
+    assign(app, f.cycle, old_team, f.dept).await;
+    let y2015 = open_cycle(app, 2015).await;
+    let new_team = form_team(app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"]).await;
+    let dept_team = form_team(app, y2015, "2015第二考核组", "insp-dept", &["insp-dept-a"]).await;
+    assign(app, y2015, new_team, f.town).await;
+    assign(app, y2015, dept_team, f.dept).await;
+    let secretary = f.town_leaders[0];
+    let files = [
+        submit_documents(app, f.cycle, f.town, secretary).await,
+        submit_documents(app, y2015, f.town, secretary).await,
+    ];
+    TwoYears {
+        y2014: f.cycle,
+        y2015,
+        town: f.town,
+        dept: f.dept,
+        secretary,
+        files,
+        old: app.token(Role::Inspector, "insp-1-b", None),
+        new: app.token(Role::Inspector, "insp-new", None),
+    }
+}
+
+/// Every cycle-bound read of the town's documents in one year: the self-inspection, its
+/// versions, the accountability reports, and the two attachments.
+fn documents(s: &TwoYears, year: usize) -> Vec<String> {
+    let cycle = [s.y2014, s.y2015][year];
+    let base = format!("/api/v1/assessment-cycles/{cycle}/units/{}", s.town);
+    let (file, report_file) = s.files[year];
+    vec![
+        format!("{base}/self-inspection"),
+        format!("{base}/self-inspection/versions"),
+        format!("{base}/accountability-reports"),
+        format!("/api/v1/attachments/{file}"),
+        format!("/api/v1/attachments/{report_file}"),
+    ]
+}
+
+async fn assert_reads(app: &TestApp, token: &str, paths: &[String]) {
+    for path in paths {
+        assert_eq!(app.get(path, token).await.status(), 200, "GET {path}");
+    }
+}
+
+async fn assert_not_found(app: &TestApp, token: &str, paths: &[String]) {
+    for path in paths {
+        let response = app.get(path, token).await;
+        assert_eq!(response.status(), 404, "GET {path}");
+        assert_problem(response, 404, "not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn an_inspector_of_2014_cannot_read_the_units_2015_documents_but_reads_2014s() {
+    let app = TestApp::spawn().await;
+    let s = two_years(&app).await;
+    assert_not_found(&app, &s.old, &documents(&s, 1)).await;
+    assert_reads(&app, &s.old, &documents(&s, 0)).await;
+    let versions: Value = app
+        .get(&documents(&s, 0)[1], &s.old)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(versions.as_array().map(Vec::len), Some(1), "{versions}");
+    let reports: Value = app
+        .get(&documents(&s, 0)[2], &s.old)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(reports[0]["leader_id"], s.secretary);
+    assert_eq!(reports[0]["report"]["status"], "submitted");
+}
+
+#[tokio::test]
+async fn an_inspector_of_2015_cannot_read_the_units_2014_documents_but_reads_2015s() {
+    let app = TestApp::spawn().await;
+    let s = two_years(&app).await;
+    assert_not_found(&app, &s.new, &documents(&s, 0)).await;
+    assert_reads(&app, &s.new, &documents(&s, 1)).await;
+    // The 2015 team that holds only the department sees neither year's town documents.
+    let dept_team = app.token(Role::Inspector, "insp-dept-a", None);
+    assert_not_found(&app, &dept_team, &documents(&s, 0)).await;
+    assert_not_found(&app, &dept_team, &documents(&s, 1)).await;
+    // The office and the unit itself read both years, as before.
+    let unit = app.unit_token(s.town);
+    for token in [&app.office, &unit] {
+        assert_reads(&app, token, &documents(&s, 0)).await;
+        assert_reads(&app, token, &documents(&s, 1)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_cycles_unit_list_shows_an_inspector_only_their_teams_units_of_that_cycle() {
+    let app = TestApp::spawn().await;
+    let s = two_years(&app).await;
+    let listed = |cycle: i64, token: String| {
+        let app = &app;
+        async move {
+            let page: Value = app
+                .get(&format!("/api/v1/assessment-cycles/{cycle}/units"), &token)
+                .await
+                .json()
+                .await
+                .expect("json");
+            let ids: Vec<i64> = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["unit_id"].as_i64().expect("unit_id"))
+                .collect();
+            assert_eq!(page["total"], ids.len(), "{page}");
+            ids
+        }
+    };
+    assert_eq!(listed(s.y2014, s.old.clone()).await, vec![s.town, s.dept]);
+    assert_eq!(listed(s.y2015, s.old.clone()).await, Vec::<i64>::new());
+    assert_eq!(listed(s.y2015, s.new.clone()).await, vec![s.town]);
+    assert_eq!(listed(s.y2014, s.new.clone()).await, Vec::<i64>::new());
+    let dept_team = app.token(Role::Inspector, "insp-dept", None);
+    assert_eq!(listed(s.y2015, dept_team).await, vec![s.dept]);
+    assert_eq!(
+        listed(s.y2015, app.office.clone()).await,
+        vec![s.town, s.dept]
+    );
+}
+
+#[tokio::test]
+async fn the_registry_and_leaders_are_readable_only_while_the_teams_cycle_is_not_archived() {
+    let app = TestApp::spawn().await;
+    let s = two_years(&app).await;
+    let registry = vec![
+        format!("/api/v1/units/{}", s.dept),
+        format!("/api/v1/units/{}/leaders", s.dept),
+        format!("/api/v1/units/{}", s.town),
+        format!("/api/v1/units/{}/leaders", s.town),
+        format!("/api/v1/units/{}/leaders/{}", s.town, s.secretary),
+    ];
+    let listed = |token: String| {
+        let app = &app;
+        async move {
+            let page: Value = app
+                .get("/api/v1/units", &token)
+                .await
+                .json()
+                .await
+                .expect("json");
+            page["total"].as_i64().expect("total")
+        }
+    };
+    assert_reads(&app, &s.old, &registry).await;
+    assert_eq!(listed(s.old.clone()).await, 2);
+    // The 2015 team holds only the town.
+    assert_not_found(&app, &s.new, &registry[..2]).await;
+    assert_reads(&app, &s.new, &registry[2..]).await;
+    assert_eq!(listed(s.new.clone()).await, 1);
+
+    // Closing 2014 through every phase takes a whole assessment; the state alone is what the
+    // rule reads.
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'archived' WHERE id = {}",
+            s.y2014
+        ))
+        .expect("archive 2014");
+    assert_not_found(&app, &s.old, &registry).await;
+    assert_eq!(listed(s.old.clone()).await, 0);
+    assert_reads(&app, &s.new, &registry[2..]).await;
+    assert_eq!(listed(s.new.clone()).await, 1);
+    // The archived year's documents stay readable to the team that inspected them.
+    assert_reads(&app, &s.old, &documents(&s, 0)).await;
+}
+
+/// The outside tester's report, on the demo county: a 2015 cycle with a new team holding
+/// unit 1, and unit 1's 2015 draft with an attachment.
+#[tokio::test]
+async fn the_testers_reproduction_on_the_demo_county_answers_404_both_ways() {
+    let app = TestApp::spawn().await;
+    lianzheng::seed::seed_demo(&mut app.db.app()).expect("seed the demo county");
+    let y2014 = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
+    let y2015 = open_cycle(&app, 2015).await;
+    let team = form_team(&app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"]).await;
+    assign(&app, y2015, team, 1).await;
+    let unit = app.unit_token(1);
+    let file = upload(&app, &unit, "2015自查报告.txt").await;
+    let path = format!("/api/v1/assessment-cycles/{y2015}/units/1/self-inspection");
+    let saved = app
+        .request(Method::PUT, &path, Some(&unit))
+        .json(&json!({"report": "2015年自查报告", "attachment_ids": [file]}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(saved.status(), 201);
+
+    let old = app.token(Role::Inspector, "insp-1-b", None);
+    let new = app.token(Role::Inspector, "insp-new", None);
+    let of_2015 = vec![path.clone(), format!("/api/v1/attachments/{file}")];
+    let base = format!("/api/v1/assessment-cycles/{y2014}/units/1");
+    let of_2014 = vec![
+        format!("{base}/self-inspection"),
+        format!("{base}/self-inspection/versions"),
+        format!("{base}/accountability-reports"),
+    ];
+    assert_not_found(&app, &old, &of_2015).await;
+    assert_not_found(&app, &new, &of_2014).await;
+    assert_reads(&app, &old, &of_2014).await;
+    assert_reads(&app, &new, &of_2015).await;
+}
