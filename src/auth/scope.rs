@@ -3,36 +3,89 @@
 //! An object outside the caller's scope answers 404, exactly as if it did not exist; inside the
 //! scope but not allowed to the role answers 403 (DOMAIN.md, "Access rule"). Which units an
 //! inspector may see comes from the teams they lead or are on, in the database, never from the
-//! token.
+//! token. A team belongs to one cycle and holds its units in that cycle only, so an inspector's
+//! scope is per cycle: a unit's documents of a cycle through their team in that cycle, the
+//! unit's registry record while one of their teams holds it in a cycle not yet archived.
 
+use diesel::pg::Pg;
 use diesel::prelude::*;
 
 use super::{AuthUser, Role};
-use crate::models::UnitId;
-use crate::schema::{inspection_teams, team_members, team_units};
+use crate::domain::lifecycle::CycleState;
+use crate::models::team::FullTeam;
+use crate::models::{CycleId, UnitId};
+use crate::schema::{assessment_cycles, inspection_teams, team_members, team_units};
 
-/// The units assigned to a team that `sub` leads or is a member of, in any cycle.
-pub fn inspected_by(conn: &mut PgConnection, sub: &str) -> QueryResult<Vec<UnitId>> {
-    let member_teams = team_members::table
+/// Whether `sub` leads the team or is one of its members: the rule below, for a team already
+/// loaded (the score sheet and the team report load the team that holds the unit anyway).
+pub fn on_team(team: &FullTeam, sub: &str) -> bool {
+    team.team.leader_sub == sub || team.members.iter().any(|m| m.sub == sub)
+}
+
+/// The `team_units` rows of the teams that `sub` leads or is a member of, in every cycle; each
+/// caller narrows it to a cycle, so it stays private.
+fn held_by_teams_of(sub: &str) -> team_units::BoxedQuery<'static, Pg> {
+    let member_of = team_members::table
         .filter(team_members::sub.eq(sub.to_owned()))
         .select(team_members::team_id);
-    let led_teams = inspection_teams::table
+    let leads = inspection_teams::table
         .filter(inspection_teams::leader_sub.eq(sub.to_owned()))
         .select(inspection_teams::id);
     team_units::table
         .filter(
             team_units::team_id
-                .eq_any(member_teams)
-                .or(team_units::team_id.eq_any(led_teams)),
+                .eq_any(member_of)
+                .or(team_units::team_id.eq_any(leads)),
         )
+        .into_boxed()
+}
+
+/// Whether a team that `sub` leads or is on holds `unit_id` in `cycle_id`: the inspector's
+/// rule for everything of that cycle about that unit.
+pub fn inspects_in_cycle(
+    conn: &mut PgConnection,
+    sub: &str,
+    cycle_id: CycleId,
+    unit_id: UnitId,
+) -> QueryResult<bool> {
+    let held: i64 = held_by_teams_of(sub)
+        .filter(team_units::cycle_id.eq(cycle_id))
+        .filter(team_units::unit_id.eq(unit_id))
+        .count()
+        .get_result(conn)?;
+    Ok(held > 0)
+}
+
+/// The units that teams `sub` leads or is on hold in `cycle_id`.
+pub fn inspected_in_cycle(
+    conn: &mut PgConnection,
+    sub: &str,
+    cycle_id: CycleId,
+) -> QueryResult<Vec<UnitId>> {
+    held_by_teams_of(sub)
+        .filter(team_units::cycle_id.eq(cycle_id))
+        .select(team_units::unit_id)
+        .order(team_units::unit_id.asc())
+        .load(conn)
+}
+
+/// The units that teams `sub` leads or is on hold in a cycle that is not archived: what the
+/// inspector reads of the registry (the unit and its leaders). Once the cycle is archived the
+/// team's work is done, and only that cycle's documents stay readable to it.
+pub fn inspected_now(conn: &mut PgConnection, sub: &str) -> QueryResult<Vec<UnitId>> {
+    let open_cycles = assessment_cycles::table
+        .filter(assessment_cycles::state.ne(CycleState::Archived))
+        .select(assessment_cycles::id);
+    held_by_teams_of(sub)
+        .filter(team_units::cycle_id.eq_any(open_cycles))
         .select(team_units::unit_id)
         .distinct()
         .load(conn)
 }
 
-/// Whether the caller may read the unit and what belongs to it: the office every unit, a
-/// unit-role caller only its own, an inspector the units of their teams.
-pub fn can_read_unit(
+/// Whether the caller may read the unit's registry record and its leaders: the office every
+/// unit, a unit-role caller only its own, an inspector those of [`inspected_now`].
+pub fn can_read_registry_unit(
     conn: &mut PgConnection,
     user: &AuthUser,
     unit_id: UnitId,
@@ -40,22 +93,55 @@ pub fn can_read_unit(
     Ok(match user.role {
         Role::Office => true,
         Role::Unit => user.unit_id == Some(unit_id),
-        Role::Inspector => inspected_by(conn, &user.sub)?.contains(&unit_id),
+        Role::Inspector => inspected_now(conn, &user.sub)?.contains(&unit_id),
+    })
+}
+
+/// The registry units a caller may list: `None` means all, `Some(ids)` exactly those.
+pub fn visible_registry_units(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+) -> QueryResult<Option<Vec<UnitId>>> {
+    Ok(match user.role {
+        Role::Office => None,
+        Role::Unit => Some(user.unit_id.into_iter().collect()),
+        Role::Inspector => Some(inspected_now(conn, &user.sub)?),
+    })
+}
+
+/// Whether the caller may read what belongs to unit `unit_id` in cycle `cycle_id` (its
+/// self-inspection, accountability reports, their versions and attachments): the office every
+/// unit, a unit-role caller its own in every cycle, an inspector by [`inspects_in_cycle`].
+pub fn can_read_unit_in_cycle(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    cycle_id: CycleId,
+    unit_id: UnitId,
+) -> QueryResult<bool> {
+    Ok(match user.role {
+        Role::Office => true,
+        Role::Unit => user.unit_id == Some(unit_id),
+        Role::Inspector => inspects_in_cycle(conn, &user.sub, cycle_id, unit_id)?,
+    })
+}
+
+/// The units of cycle `cycle_id` a caller may list: `None` means all, `Some(ids)` exactly
+/// those (an inspector's are [`inspected_in_cycle`]).
+pub fn visible_units_in_cycle(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    cycle_id: CycleId,
+) -> QueryResult<Option<Vec<UnitId>>> {
+    Ok(match user.role {
+        Role::Office => None,
+        Role::Unit => Some(user.unit_id.into_iter().collect()),
+        Role::Inspector => Some(inspected_in_cycle(conn, &user.sub, cycle_id)?),
     })
 }
 
 /// Whether the caller may write as unit `unit_id` (its own self-inspection and reports).
 pub fn is_own_unit(user: &AuthUser, unit_id: UnitId) -> bool {
     user.role == Role::Unit && user.unit_id == Some(unit_id)
-}
-
-/// The units a caller may list: `None` means all, `Some(ids)` exactly those.
-pub fn visible_units(conn: &mut PgConnection, user: &AuthUser) -> QueryResult<Option<Vec<UnitId>>> {
-    Ok(match user.role {
-        Role::Office => None,
-        Role::Unit => Some(user.unit_id.into_iter().collect()),
-        Role::Inspector => Some(inspected_by(conn, &user.sub)?),
-    })
 }
 
 #[cfg(test)]
@@ -70,6 +156,32 @@ mod tests {
             unit_id: unit.map(UnitId),
             request_id: None,
         }
+    }
+
+    #[test]
+    fn the_leader_and_the_members_are_on_the_team_and_nobody_else() {
+        use crate::models::team::{Team, TeamMember};
+        let team = FullTeam {
+            team: Team {
+                id: 1,
+                cycle_id: CycleId(1),
+                name: "第一考核组".into(),
+                leader_sub: "leader".into(),
+                leader_name: "欧阳志明".into(),
+                version: 1,
+                created_at: chrono::Utc::now(),
+                updated_at: chrono::Utc::now(),
+            },
+            members: vec![TeamMember {
+                team_id: 1,
+                sub: "member".into(),
+                name: "成员".into(),
+            }],
+            units: vec![UnitId(3)],
+        };
+        assert!(on_team(&team, "leader"));
+        assert!(on_team(&team, "member"));
+        assert!(!on_team(&team, "someone-else"));
     }
 
     #[test]

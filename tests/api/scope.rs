@@ -124,7 +124,11 @@ async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> 
     let base = format!("/api/v1/assessment-cycles/{cycle}/units/{unit}");
     let body = json!({"report": "自查报告", "scores": scores, "attachment_ids": [file]});
     let saved = app
-        .request(Method::PUT, &format!("{base}/self-inspection"), Some(&token))
+        .request(
+            Method::PUT,
+            &format!("{base}/self-inspection"),
+            Some(&token),
+        )
         .json(&body)
         .send()
         .await
@@ -153,7 +157,14 @@ async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> 
 
 async fn two_years(app: &TestApp) -> TwoYears {
     let f = fixture(app).await;
-    let old_team = form_team(app, f.cycle, "2014第一考核组", "insp-1-leader", &["insp-1-b"]).await;
+    let old_team = form_team(
+        app,
+        f.cycle,
+        "2014第一考核组",
+        "insp-1-leader",
+        &["insp-1-b"],
+    )
+    .await;
     assign(app, f.cycle, old_team, f.town).await;
     assign(app, f.cycle, old_team, f.dept).await;
     let y2015 = open_cycle(app, 2015).await;

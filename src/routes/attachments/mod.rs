@@ -47,7 +47,9 @@ pub fn purge_unattached(conn: &mut PgConnection) -> Result<usize, ApiError> {
     })
 }
 
-/// Loads an attachment the caller may read (404 otherwise, as if it did not exist).
+/// Loads an attachment the caller may read (404 otherwise, as if it did not exist): an
+/// attached one follows its document, readable by whoever may read the document's unit in the
+/// document's cycle; an unattached one only by its uploader and the office.
 pub fn find_readable(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -59,7 +61,7 @@ pub fn find_readable(
         diesel::result::Error::NotFound => missing(),
         other => other.into(),
     })?;
-    let unit = match (meta.owner_kind, meta.owner_id) {
+    let (cycle, unit) = match (meta.owner_kind, meta.owner_id) {
         (None, _) | (_, None) => {
             return if user.role == Role::Office || user.sub == meta.uploader_sub {
                 Ok(meta)
@@ -68,21 +70,21 @@ pub fn find_readable(
             };
         }
         (Some(OwnerKind::SelfInspection), Some(owner)) => {
-            self_inspections::table
+            let doc = self_inspections::table
                 .find(owner)
                 .select(SelfInspection::as_select())
-                .first(conn)?
-                .unit_id
+                .first(conn)?;
+            (doc.cycle_id, doc.unit_id)
         }
         (Some(OwnerKind::AccountabilityReport), Some(owner)) => {
-            accountability_reports::table
+            let doc = accountability_reports::table
                 .find(owner)
                 .select(AccountabilityReport::as_select())
-                .first(conn)?
-                .unit_id
+                .first(conn)?;
+            (doc.cycle_id, doc.unit_id)
         }
     };
-    if scope::can_read_unit(conn, user, unit)? {
+    if scope::can_read_unit_in_cycle(conn, user, cycle, unit)? {
         Ok(meta)
     } else {
         Err(missing())

@@ -11,7 +11,8 @@ use crate::models::cycle_unit::CycleUnit;
 /// The units a cycle assesses or excludes
 ///
 /// The snapshot taken when the cycle left draft, with the office's later additions and
-/// exclusions and their reasons. The office sees every unit; a unit-role caller only its own.
+/// exclusions and their reasons. The office sees every unit; a unit-role caller only its own;
+/// an inspector the units their teams hold in this cycle.
 #[utoipa::path(
     tag = "cycles",
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1), CycleUnitFilter, PageQuery),
@@ -35,7 +36,7 @@ pub async fn list_cycle_units(
     let status = filter.status;
     let (rows, total) = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
-        let only = scope::visible_units(conn, &user)?;
+        let only = scope::visible_units_in_cycle(conn, &user, id)?;
         Ok(CycleUnit::list(
             conn,
             id,

@@ -21,7 +21,7 @@ use diesel::prelude::*;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use self::json::{ItemView, RecordResponse, ReferralView, SignatureView};
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AuthUser, Role, scope};
 use crate::domain::forms::DeductionRule;
 use crate::domain::lifecycle::CycleState;
 use crate::domain::points::Points;
@@ -75,11 +75,6 @@ fn not_found(unit_id: UnitId) -> ApiError {
     ))
 }
 
-/// Whether `sub` leads or is on the team.
-pub fn on_team(team: &FullTeam, sub: &str) -> bool {
-    team.team.leader_sub == sub || team.members.iter().any(|m| m.sub == sub)
-}
-
 /// Loads the sheet's context and applies the access rule: outside the caller's scope is 404,
 /// inside it but not their role's to do is 403.
 pub fn context(
@@ -98,7 +93,7 @@ pub fn context(
     let team = Team::for_cycle(conn, cycle_id, None)?
         .into_iter()
         .find(|t| t.units.contains(&unit_id));
-    let member = team.as_ref().is_some_and(|t| on_team(t, &user.sub));
+    let member = team.as_ref().is_some_and(|t| scope::on_team(t, &user.sub));
     match (user.role, access) {
         (Role::Office, Access::Team) => {
             return Err(ApiError::Forbidden(

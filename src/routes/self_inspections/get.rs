@@ -11,8 +11,8 @@ use crate::models::{CycleId, UnitId};
 
 /// A unit's self-inspection
 ///
-/// The unit reads its own; the office reads all; another unit's answers 404, as if it did
-/// not exist.
+/// The unit reads its own; the office reads all; an inspector those their team holds in this
+/// cycle; any other answers 404, as if it did not exist.
 #[utoipa::path(
     tag = "self-inspections",
     params(

@@ -1,7 +1,7 @@
 //! `/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection`: the unit's
 //! self-inspection report and self-scores (plan §4(一)1, §6). The unit writes its own; the
 //! office reads all, returns for revision and records the paper copy; inspectors read those of
-//! their teams' units (with the teams issue) and never write.
+//! the units their team holds in that cycle, and never write.
 
 mod get;
 pub mod json;
@@ -56,7 +56,7 @@ pub fn context(
     cycle_id: CycleId,
     unit_id: UnitId,
 ) -> Result<Context, ApiError> {
-    if !scope::can_read_unit(conn, user, unit_id)? {
+    if !scope::can_read_unit_in_cycle(conn, user, cycle_id, unit_id)? {
         return Err(ApiError::not_found(format!(
             "unit {unit_id} does not exist"
         )));

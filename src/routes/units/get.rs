@@ -11,6 +11,7 @@ use crate::models::UnitId;
 /// Get a unit
 ///
 /// Archived units stay readable, marked `archived`. Answers 304 to a matching `If-None-Match`.
+/// An inspector reads a unit while one of their teams holds it in a cycle not yet archived.
 #[utoipa::path(
     tag = "units",
     params(("unit_id" = i64, Path, description = "Unit id", example = 1)),

@@ -10,7 +10,8 @@ use crate::models::{Unit, UnitListQuery};
 /// List units
 ///
 /// Paginated, filterable by kind, name and archive status, in a stable order. The office sees
-/// every unit; a unit-role caller sees only its own.
+/// every unit; a unit-role caller sees only its own; an inspector the units their teams hold in
+/// cycles not yet archived.
 #[utoipa::path(
     tag = "units",
     params(UnitFilter, PageQuery),
@@ -48,7 +49,7 @@ pub async fn list_units(
     };
     let (rows, total) = db::run(&pool, move |conn| {
         let query = UnitListQuery {
-            only_ids: scope::visible_units(conn, &user)?,
+            only_ids: scope::visible_registry_units(conn, &user)?,
             ..query
         };
         Ok(Unit::list(conn, &query)?)

@@ -1,5 +1,5 @@
 //! `/api/v1/units`: the registry of units (plan §1). The office manages it; a unit-role caller
-//! reads only its own unit.
+//! reads only its own unit; an inspector the units their teams hold in cycles not yet archived.
 
 mod archive;
 mod create;
@@ -39,7 +39,7 @@ pub fn find_visible(
     user: &AuthUser,
     id: UnitId,
 ) -> Result<Unit, ApiError> {
-    if !scope::can_read_unit(conn, user, id)? {
+    if !scope::can_read_registry_unit(conn, user, id)? {
         return Err(unit_not_found(id));
     }
     Unit::find(conn, id).map_err(|e| match e {
@@ -54,7 +54,7 @@ pub fn lock_visible(
     user: &AuthUser,
     id: UnitId,
 ) -> Result<Unit, ApiError> {
-    if !scope::can_read_unit(conn, user, id)? {
+    if !scope::can_read_registry_unit(conn, user, id)? {
         return Err(unit_not_found(id));
     }
     Unit::find_for_update(conn, id).map_err(|e| match e {
