@@ -113,7 +113,7 @@ fn points_rules(errors: &mut Vec<FieldError>, field: &str, value: &Points, posit
 }
 
 fn text_rule(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    if value.trim().is_empty() {
+    if crate::domain::text::is_blank(value) {
         errors.push(FieldError::new(
             field,
             "blank",

@@ -310,13 +310,23 @@ async fn two_file_parts_are_refused_and_neither_is_stored() {
 #[tokio::test]
 async fn a_file_name_with_a_nul_is_refused() {
     let app = TestApp::spawn().await;
-    let form = Form::new().part("file", file("报告\u{0}.txt", "自查报告".as_bytes().to_vec()));
-    let problem = assert_problem(
-        upload_form(&app, &app.office, form).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    // RFC 6266 `filename*` carries the name percent-encoded, so the NUL survives the headers.
+    let body = concat!(
+        "--XyZ\r\n",
+        "Content-Disposition: form-data; name=\"file\"; ",
+        "filename*=UTF-8''%E6%8A%A5%E5%91%8A%00.txt\r\n",
+        "Content-Type: text/plain\r\n\r\n",
+        "self inspection report\r\n",
+        "--XyZ--\r\n"
+    );
+    let response = app
+        .request(Method::POST, "/api/v1/attachments", Some(&app.office))
+        .header("Content-Type", "multipart/form-data; boundary=XyZ")
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    let problem = assert_problem(response, 422, "validation_failed").await;
     assert_eq!(fields(&problem), vec![pair("file.filename", "invalid_character")]);
     assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 0);
 }
@@ -364,7 +374,7 @@ async fn a_zip_bomb_is_refused_whatever_the_order_of_its_entries() {
 }
 
 /// Builds zip archives by hand: stored entries and deflated runs of zeros (a bomb).
-mod zip {
+pub mod zip {
     /// One entry: name, method, compressed bytes, uncompressed size and CRC-32.
     #[derive(Clone)]
     pub struct Entry {
@@ -479,7 +489,7 @@ mod zip {
             central.extend_from_slice(b"PK\x01\x02");
             central.extend_from_slice(&20u16.to_le_bytes()); // version made by
             common(&mut central);
-            central.extend_from_slice(&[0; 8]); // comment, disk, internal attributes
+            central.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
             central.extend_from_slice(&0u32.to_le_bytes()); // external attributes
             central.extend_from_slice(&offset.to_le_bytes());
             central.extend_from_slice(e.name.as_bytes());
