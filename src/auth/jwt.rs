@@ -362,13 +362,22 @@ mod tests {
         let claims = serde_json::json!({
             "iss": "cli", "aud": "lianzheng", "sub": sub, "role": "office", "exp": now + 60
         });
-        encode(header, &claims, &EncodingKey::from_secret(SECRET.as_bytes())).expect("encode")
+        encode(
+            header,
+            &claims,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .expect("encode")
     }
 
     #[test]
     fn a_crit_header_is_refused_whatever_it_names() {
         let plain = Header::new(Algorithm::HS256);
-        assert!(verifier().verify(&token_with_header(&plain, "admin")).is_ok());
+        assert!(
+            verifier()
+                .verify(&token_with_header(&plain, "admin"))
+                .is_ok()
+        );
         for crit in [vec!["exp".to_owned()], vec!["b64".to_owned()], Vec::new()] {
             let mut header = Header::new(Algorithm::HS256);
             header.crit = Some(crit);
@@ -387,7 +396,10 @@ mod tests {
         let mut named = request(Role::Office, None);
         named.name = Some("管理\u{0}员");
         let token = mint(SECRET, "cli", "lianzheng", &named).expect("mint");
-        assert!(matches!(verifier().verify(&token), Err(TokenError::Invalid(_))));
+        assert!(matches!(
+            verifier().verify(&token),
+            Err(TokenError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -103,7 +103,11 @@ fn detect_zip(bytes: &[u8]) -> Result<&'static str, Refused> {
         });
     }
     let has = |name: &str| entries.iter().any(|e| e.name == name);
-    match (has("[Content_Types].xml"), has("word/document.xml"), has("xl/workbook.xml")) {
+    match (
+        has("[Content_Types].xml"),
+        has("word/document.xml"),
+        has("xl/workbook.xml"),
+    ) {
         (true, true, false) => Ok(DOCX),
         (true, false, true) => Ok(XLSX),
         _ => Err(Refused::NotAccepted(
@@ -189,11 +193,15 @@ pub mod zip {
             return Err(ArchiveError::Zip64);
         }
         if this_disk != 0 || cd_disk != 0 || on_disk != count {
-            return Err(ArchiveError::Corrupt("multi-volume archives are not accepted"));
+            return Err(ArchiveError::Corrupt(
+                "multi-volume archives are not accepted",
+            ));
         }
         let (cd_start, cd_end) = (cd_offset as usize, cd_offset as usize + cd_size as usize);
         if cd_end != end {
-            return Err(ArchiveError::Corrupt("the central directory is not where it says"));
+            return Err(ArchiveError::Corrupt(
+                "the central directory is not where it says",
+            ));
         }
         let mut entries = Vec::with_capacity(count as usize);
         let mut names = HashSet::new();
@@ -218,9 +226,19 @@ pub mod zip {
                 .ok_or(ArchiveError::Corrupt("truncated"))?;
             at = name_start + name_len + extra_len + comment_len;
             if at > cd_end {
-                return Err(ArchiveError::Corrupt("an entry runs past the central directory"));
+                return Err(ArchiveError::Corrupt(
+                    "an entry runs past the central directory",
+                ));
             }
-            check_local(b, local as usize, name, flags, compressed, uncompressed, cd_start)?;
+            check_local(
+                b,
+                local as usize,
+                name,
+                flags,
+                compressed,
+                uncompressed,
+                cd_start,
+            )?;
             if !names.insert(name) {
                 return Err(ArchiveError::Corrupt("two entries have the same name"));
             }
@@ -230,7 +248,9 @@ pub mod zip {
             });
         }
         if at != cd_end {
-            return Err(ArchiveError::Corrupt("the central directory has trailing bytes"));
+            return Err(ArchiveError::Corrupt(
+                "the central directory has trailing bytes",
+            ));
         }
         Ok(entries)
     }
@@ -262,7 +282,9 @@ pub mod zip {
             return Err(mismatch);
         }
         if name_start + name_len + extra_len + compressed as usize > cd_start {
-            return Err(ArchiveError::Corrupt("an entry's data overlaps the central directory"));
+            return Err(ArchiveError::Corrupt(
+                "an entry's data overlaps the central directory",
+            ));
         }
         Ok(())
     }
@@ -376,7 +398,13 @@ mod tests {
         for entries in [[TYPES, bomb], [bomb, TYPES]] {
             let refused = detect(&archive(&entries)).expect_err("a bomb");
             assert!(
-                matches!(refused, Refused::Archive { code: "archive_too_large", .. }),
+                matches!(
+                    refused,
+                    Refused::Archive {
+                        code: "archive_too_large",
+                        ..
+                    }
+                ),
                 "{refused:?}"
             );
         }
@@ -391,10 +419,16 @@ mod tests {
         let corrupt = |bytes: &[u8]| {
             matches!(
                 detect(bytes),
-                Err(Refused::Archive { code: "archive_corrupt", .. })
+                Err(Refused::Archive {
+                    code: "archive_corrupt",
+                    ..
+                })
             )
         };
-        assert!(corrupt(&whole[..whole.len() - 1]), "the end record cut short");
+        assert!(
+            corrupt(&whole[..whole.len() - 1]),
+            "the end record cut short"
+        );
         assert!(corrupt(&whole[..whole.len() / 2]), "cut in half");
         assert!(corrupt(b"PK\x03\x04"), "only a signature");
         let mut lying = whole.clone();

@@ -235,7 +235,8 @@ mod tests {
             code: code.into(),
             content_area: area,
             title: "召开专题会议".into(),
-            max_points: max.parse().expect("points"),
+            // Built directly: the values under test are ones the JSON parser already refuses.
+            max_points: Points(max.parse().expect("decimal")),
             rules: vec![DeductionRule {
                 grounds: "未召开的".into(),
                 points: PointRange {

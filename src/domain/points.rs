@@ -159,7 +159,10 @@ mod tests {
         assert!(serde_json::from_str::<Points>("87.5").is_err());
         assert!(serde_json::from_str::<Points>("\"1e3\"").is_err());
         assert!(serde_json::from_str::<Points>("\"abc\"").is_err());
-        assert!(serde_json::from_str::<Points>("90").is_err(), "numbers are refused");
+        assert!(
+            serde_json::from_str::<Points>("90").is_err(),
+            "numbers are refused"
+        );
         assert!(serde_json::from_str::<Points>("\"-2.00\"").is_err());
     }
 
@@ -183,8 +186,8 @@ mod pattern_tests {
             assert!(good.parse::<Points>().is_ok(), "{good}");
         }
         let bad = [
-            "", " 90.00", "90.00 ", "+90", "-2.00", "090", "00", "00.5", "9e1", "1E2", "90.",
-            ".5", "1.005", "1000", "1000.00", "1,5", "९०", "\u{0}1", "0x10", "NaN",
+            "", " 90.00", "90.00 ", "+90", "-2.00", "090", "00", "00.5", "9e1", "1E2", "90.", ".5",
+            "1.005", "1000", "1000.00", "1,5", "९०", "\u{0}1", "0x10", "NaN",
         ];
         for bad in bad {
             assert!(bad.parse::<Points>().is_err(), "{bad:?}");

@@ -24,7 +24,9 @@ const FORMAT_CHARS: &[(char, char)] = &[
 
 /// Whether `c` is an invisible format character (category Cf).
 pub fn is_format_char(c: char) -> bool {
-    FORMAT_CHARS.iter().any(|(from, to)| (*from..=*to).contains(&c))
+    FORMAT_CHARS
+        .iter()
+        .any(|(from, to)| (*from..=*to).contains(&c))
 }
 
 /// Whether `value` is blank: nothing left after removing Unicode whitespace and format

@@ -3,11 +3,11 @@
 //! every API response `Cache-Control: no-store`, so no shared or browser cache keeps data that
 //! was read with someone's credentials.
 
+use actix_web::ResponseError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::ResponseError;
 use percent_encoding::percent_decode;
 
 use crate::error::{ApiError, FieldError};

@@ -36,8 +36,14 @@ async fn a_nul_in_a_unit_name_is_422_naming_the_field() {
     )
     .await;
     let found = fields(&problem);
-    assert!(found.contains(&pair("name", "invalid_character")), "{problem}");
-    assert!(found.contains(&pair("address", "invalid_character")), "{problem}");
+    assert!(
+        found.contains(&pair("name", "invalid_character")),
+        "{problem}"
+    );
+    assert!(
+        found.contains(&pair("address", "invalid_character")),
+        "{problem}"
+    );
     assert_eq!(app.count("SELECT count(*) AS n FROM units"), 0);
     assert_eq!(app.count("SELECT count(*) AS n FROM audit_log"), 0);
 }
@@ -53,9 +59,16 @@ async fn a_nul_deep_in_a_body_is_named_by_its_json_path() {
     });
     let path = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
     let before = app.count("SELECT count(*) AS n FROM audit_log");
-    let problem =
-        assert_problem(app.post(&path, &app.office, &body).await, 422, "validation_failed").await;
-    assert_eq!(fields(&problem), vec![pair("members[0].name", "invalid_character")]);
+    let problem = assert_problem(
+        app.post(&path, &app.office, &body).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        fields(&problem),
+        vec![pair("members[0].name", "invalid_character")]
+    );
     assert_eq!(app.count("SELECT count(*) AS n FROM inspection_teams"), 0);
     assert_eq!(app.count("SELECT count(*) AS n FROM audit_log"), before);
 }
@@ -177,9 +190,14 @@ async fn a_decimal_with_a_space_sign_or_leading_zero_is_refused() {
     let app = TestApp::spawn().await;
     for bad in [" 90.00", "+90.00", "090.00", "9e1", "90.", "90.000", "1000"] {
         let body = json!({"year": 2014, "special_weight": bad, "routine_weight": "10.00"});
-        let response = app.post("/api/v1/assessment-cycles", &app.office, &body).await;
+        let response = app
+            .post("/api/v1/assessment-cycles", &app.office, &body)
+            .await;
         let problem = assert_problem(response, 422, "validation_failed").await;
-        assert_eq!(problem["errors"][0]["field"], "special_weight", "{bad}: {problem}");
+        assert_eq!(
+            problem["errors"][0]["field"], "special_weight",
+            "{bad}: {problem}"
+        );
     }
     assert_eq!(app.count("SELECT count(*) AS n FROM assessment_cycles"), 0);
 }
@@ -327,7 +345,10 @@ async fn a_file_name_with_a_nul_is_refused() {
         .await
         .expect("upload");
     let problem = assert_problem(response, 422, "validation_failed").await;
-    assert_eq!(fields(&problem), vec![pair("file.filename", "invalid_character")]);
+    assert_eq!(
+        fields(&problem),
+        vec![pair("file.filename", "invalid_character")]
+    );
     assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 0);
 }
 
@@ -337,13 +358,13 @@ const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordproce
 async fn a_word_file_is_recognised_whatever_the_order_of_its_entries() {
     let app = TestApp::spawn().await;
     let types = zip::stored("[Content_Types].xml", br#"<?xml version="1.0"?><Types/>"#);
-    let document = zip::stored("word/document.xml", br#"<?xml version="1.0"?><w:document/>"#);
-    for (i, entries) in [
-        vec![types.clone(), document.clone()],
-        vec![document, types],
-    ]
-    .into_iter()
-    .enumerate()
+    let document = zip::stored(
+        "word/document.xml",
+        br#"<?xml version="1.0"?><w:document/>"#,
+    );
+    for (i, entries) in [vec![types.clone(), document.clone()], vec![document, types]]
+        .into_iter()
+        .enumerate()
     {
         let form = Form::new().part("file", file("自查报告.docx", zip::archive(&entries)));
         let response = upload_form(&app, &app.office, form).await;
@@ -360,7 +381,11 @@ async fn a_zip_bomb_is_refused_whatever_the_order_of_its_entries() {
     let bomb = zip::zeros("word/document.xml", 50 * 1024 * 1024);
     for entries in [vec![bomb.clone(), types.clone()], vec![types, bomb]] {
         let bytes = zip::archive(&entries);
-        assert!(bytes.len() < 1024 * 1024, "the bomb is small: {}", bytes.len());
+        assert!(
+            bytes.len() < 1024 * 1024,
+            "the bomb is small: {}",
+            bytes.len()
+        );
         let form = Form::new().part("file", file("炸弹.docx", bytes));
         let problem = assert_problem(
             upload_form(&app, &app.office, form).await,
@@ -387,7 +412,15 @@ pub mod zip {
 
     fn crc32(bytes: &[u8]) -> u32 {
         let table: Vec<u32> = (0..256u32)
-            .map(|n| (0..8).fold(n, |c, _| if c & 1 == 1 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 }))
+            .map(|n| {
+                (0..8).fold(n, |c, _| {
+                    if c & 1 == 1 {
+                        0xEDB8_8320 ^ (c >> 1)
+                    } else {
+                        c >> 1
+                    }
+                })
+            })
             .collect();
         !bytes.iter().fold(!0u32, |c, &b| {
             table[((c ^ u32::from(b)) & 0xFF) as usize] ^ (c >> 8)

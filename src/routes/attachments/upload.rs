@@ -88,7 +88,10 @@ fn clean_file_name(raw: Option<&str>) -> String {
         (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty, two files, a NUL in a name, or an archive that cannot be checked or unpacks to too much", body = Problem, content_type = "application/problem+json"),
+        (status = 422,
+            description = "Empty, two files, a NUL in a name, or an archive that is corrupt or \
+                unpacks to too much",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
