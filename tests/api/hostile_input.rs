@@ -186,6 +186,30 @@ async fn an_empty_body_needs_no_content_type_and_names_the_required_fields() {
 }
 
 #[tokio::test]
+async fn an_action_post_without_a_body_or_content_type_works() {
+    let app = TestApp::spawn().await;
+    let s = crate::scoring::sheet(&app).await;
+    let response = app
+        .request(
+            Method::POST,
+            &format!("{}/submit", crate::scoring::record(&s)),
+            Some(&s.member1),
+        )
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200);
+    let sheet: Value = response.json().await.expect("json");
+    assert_eq!(sheet["status"], "awaiting_signatures");
+    let stored = format!(
+        "SELECT count(*) AS n FROM scoring_records \
+         WHERE unit_id = {} AND status = 'awaiting_signatures'",
+        s.f.town
+    );
+    assert_eq!(app.count(&stored), 1);
+}
+
+#[tokio::test]
 async fn a_decimal_with_a_space_sign_or_leading_zero_is_refused() {
     let app = TestApp::spawn().await;
     for bad in [" 90.00", "+90.00", "090.00", "9e1", "90.", "90.000", "1000"] {
