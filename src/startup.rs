@@ -16,6 +16,7 @@ use crate::auth::JwtVerifier;
 use crate::config::Settings;
 use crate::db::PgPool;
 use crate::error::ApiError;
+use crate::http::guards::{no_store, refuse_unstorable_input};
 use crate::http::idempotency::idempotency;
 use crate::http::json::BodyLimit;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
@@ -98,6 +99,8 @@ impl Application {
                 .service(web::resource("/swagger-ui").get(swagger_redirect))
                 .default_service(web::to(fallback))
                 .wrap(from_fn(idempotency))
+                .wrap(from_fn(refuse_unstorable_input))
+                .wrap(from_fn(no_store))
                 .wrap(cors(&origins))
                 .wrap(from_fn(trace_requests))
         })

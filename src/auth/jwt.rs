@@ -157,6 +157,7 @@ impl JwtVerifier {
     pub fn verify(&self, token: &str) -> Result<AuthUser, TokenError> {
         let header = decode_header(token)
             .map_err(|_| TokenError::Invalid("the token is malformed".to_owned()))?;
+        refuse_critical_extensions(token)?;
         #[derive(Deserialize)]
         struct IssuerOnly {
             iss: Option<String>,
@@ -209,9 +210,15 @@ impl JwtVerifier {
                 }
             })?;
         let claims = data.claims;
-        if claims.sub.trim().is_empty() {
+        if crate::domain::text::is_blank(&claims.sub) {
             return Err(TokenError::Invalid(
                 "the token's subject (sub) is empty".to_owned(),
+            ));
+        }
+        let storable = |v: &str| crate::domain::text::is_storable(v);
+        if !storable(&claims.sub) || !claims.name.as_deref().is_none_or(storable) {
+            return Err(TokenError::Invalid(
+                "the token's sub or name contains a NUL character".to_owned(),
             ));
         }
         let unit_id = match (claims.role, claims.unit_id) {
@@ -231,6 +238,27 @@ impl JwtVerifier {
             request_id: None,
         })
     }
+}
+
+/// RFC 7515 §4.1.11: a recipient must refuse a token whose `crit` header names extensions it
+/// does not understand. This service understands none, so any `crit` is refused. The protected
+/// header is read as plain JSON, so the answer never depends on what the library models.
+fn refuse_critical_extensions(token: &str) -> Result<(), TokenError> {
+    use base64::Engine;
+    let malformed = || TokenError::Invalid("the token is malformed".to_owned());
+    let encoded = token.split('.').next().ok_or_else(malformed)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| malformed())?;
+    let header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|_| malformed())?;
+    if header.contains_key("crit") {
+        return Err(TokenError::Invalid(
+            "the token names critical header extensions (crit) this service does not support"
+                .to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 /// What the CLI needs to mint a token.
@@ -327,6 +355,51 @@ mod tests {
             verifier().verify(&token).expect("verifies").unit_id,
             Some(UnitId(7))
         );
+    }
+
+    fn token_with_header(header: &Header, sub: &str) -> String {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = serde_json::json!({
+            "iss": "cli", "aud": "lianzheng", "sub": sub, "role": "office", "exp": now + 60
+        });
+        encode(
+            header,
+            &claims,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .expect("encode")
+    }
+
+    #[test]
+    fn a_crit_header_is_refused_whatever_it_names() {
+        let plain = Header::new(Algorithm::HS256);
+        assert!(
+            verifier()
+                .verify(&token_with_header(&plain, "admin"))
+                .is_ok()
+        );
+        for crit in [vec!["exp".to_owned()], vec!["b64".to_owned()], Vec::new()] {
+            let mut header = Header::new(Algorithm::HS256);
+            header.crit = Some(crit);
+            let refused = verifier().verify(&token_with_header(&header, "admin"));
+            assert!(matches!(refused, Err(TokenError::Invalid(_))));
+        }
+    }
+
+    #[test]
+    fn a_subject_or_name_with_a_nul_is_refused() {
+        let plain = Header::new(Algorithm::HS256);
+        for sub in ["ad\u{0}min", "\u{200b}"] {
+            let refused = verifier().verify(&token_with_header(&plain, sub));
+            assert!(matches!(refused, Err(TokenError::Invalid(_))), "{sub:?}");
+        }
+        let mut named = request(Role::Office, None);
+        named.name = Some("管理\u{0}员");
+        let token = mint(SECRET, "cli", "lianzheng", &named).expect("mint");
+        assert!(matches!(
+            verifier().verify(&token),
+            Err(TokenError::Invalid(_))
+        ));
     }
 
     #[test]

@@ -113,7 +113,7 @@ fn points_rules(errors: &mut Vec<FieldError>, field: &str, value: &Points, posit
 }
 
 fn text_rule(errors: &mut Vec<FieldError>, field: &str, value: &str, max: usize) {
-    if value.trim().is_empty() {
+    if crate::domain::text::is_blank(value) {
         errors.push(FieldError::new(
             field,
             "blank",
@@ -235,7 +235,8 @@ mod tests {
             code: code.into(),
             content_area: area,
             title: "召开专题会议".into(),
-            max_points: max.parse().expect("points"),
+            // Built directly: the values under test are ones the JSON parser already refuses.
+            max_points: Points(max.parse().expect("decimal")),
             rules: vec![DeductionRule {
                 grounds: "未召开的".into(),
                 points: PointRange {

@@ -9,3 +9,4 @@ pub mod forms;
 pub mod lifecycle;
 pub mod points;
 pub mod scoring;
+pub mod text;

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 /// An exact number of points with at most two decimal places.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ToSchema)]
-#[schema(value_type = String, example = "87.50", pattern = r"^-?\d{1,3}(\.\d{1,2})?$")]
+#[schema(value_type = String, example = "87.50", pattern = r"^(0|[1-9]\d{0,2})(\.\d{1,2})?$")]
 pub struct Points(pub BigDecimal);
 
 impl Points {
@@ -62,20 +62,31 @@ impl fmt::Display for Points {
     }
 }
 
+/// Whether `s` is written exactly as the contract's pattern `^(0|[1-9]\d{0,2})(\.\d{1,2})?$`
+/// says: no sign, no leading zero, no spaces, no exponent, at most two decimals, below 1000.
+pub fn is_canonical(s: &str) -> bool {
+    let (whole, fraction) = match s.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (s, None),
+    };
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole)
+        && (1..=3).contains(&whole.len())
+        && (whole == "0" || !whole.starts_with('0'));
+    let fraction_ok = fraction.is_none_or(|f| digits(f) && (1..=2).contains(&f.len()));
+    whole_ok && fraction_ok
+}
+
 impl FromStr for Points {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let trimmed = s.trim();
-        let plain = trimmed.strip_prefix('-').unwrap_or(trimmed);
-        let valid = !plain.is_empty()
-            && plain.chars().all(|c| c.is_ascii_digit() || c == '.')
-            && plain.matches('.').count() <= 1
-            && !plain.starts_with('.')
-            && !plain.ends_with('.');
-        if !valid || plain.len() > 12 {
-            return Err(format!("`{s}` is not a decimal number such as \"87.50\""));
+        if !is_canonical(s) {
+            return Err(format!(
+                "`{s}` is not a number of points such as \"87.50\" (no sign, spaces or \
+                 leading zeros, at most two decimals, below 1000)"
+            ));
         }
-        BigDecimal::from_str(trimmed)
+        BigDecimal::from_str(s)
             .map(Points)
             .map_err(|_| format!("`{s}` is not a decimal number"))
     }
@@ -98,13 +109,15 @@ impl<'de> Deserialize<'de> for Points {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Points, E> {
                 v.parse().map_err(E::custom)
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Points, E> {
-                Ok(Points::whole(v))
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Points, E> {
+                Err(E::custom(
+                    "points travel as strings such as \"87.50\", never as JSON numbers",
+                ))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Points, E> {
-                i64::try_from(v)
-                    .map(Points::whole)
-                    .map_err(|_| E::custom("too large"))
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Points, E> {
+                Err(E::custom(
+                    "points travel as strings such as \"87.50\", never as JSON numbers",
+                ))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Points, E> {
                 Err(E::custom(
@@ -132,12 +145,7 @@ mod tests {
         assert_eq!(p.to_fixed(), "87.50");
         assert_eq!(serde_json::to_string(&p).expect("json"), "\"87.50\"");
         assert!(p.has_two_decimals_at_most());
-        assert!(
-            !"1.005"
-                .parse::<Points>()
-                .expect("parse")
-                .has_two_decimals_at_most()
-        );
+        assert!("1.005".parse::<Points>().is_err(), "three decimals");
         assert!(
             "1.50"
                 .parse::<Points>()
@@ -151,15 +159,11 @@ mod tests {
         assert!(serde_json::from_str::<Points>("87.5").is_err());
         assert!(serde_json::from_str::<Points>("\"1e3\"").is_err());
         assert!(serde_json::from_str::<Points>("\"abc\"").is_err());
-        assert_eq!(
-            serde_json::from_str::<Points>("90").expect("integer"),
-            Points::whole(90)
-        );
         assert!(
-            serde_json::from_str::<Points>("\"-2.00\"")
-                .expect("negative parses")
-                .is_negative()
+            serde_json::from_str::<Points>("90").is_err(),
+            "numbers are refused"
         );
+        assert!(serde_json::from_str::<Points>("\"-2.00\"").is_err());
     }
 
     #[test]
@@ -169,6 +173,25 @@ mod tests {
             .map(|s| s.parse().expect("parse"))
             .collect();
         assert_eq!(Points::sum(&values), Points::whole(100));
+    }
+}
+
+#[cfg(test)]
+mod pattern_tests {
+    use super::*;
+
+    #[test]
+    fn the_server_accepts_exactly_what_the_pattern_describes() {
+        for good in ["0", "0.5", "0.00", "7", "90.00", "100", "999.99", "87.5"] {
+            assert!(good.parse::<Points>().is_ok(), "{good}");
+        }
+        let bad = [
+            "", " 90.00", "90.00 ", "+90", "-2.00", "090", "00", "00.5", "9e1", "1E2", "90.", ".5",
+            "1.005", "1000", "1000.00", "1,5", "९०", "\u{0}1", "0x10", "NaN",
+        ];
+        for bad in bad {
+            assert!(bad.parse::<Points>().is_err(), "{bad:?}");
+        }
     }
 }
 

@@ -103,7 +103,7 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
         }
         match d.rule {
             None => {
-                if d.grounds.as_deref().is_none_or(|g| g.trim().is_empty()) {
+                if d.grounds.as_deref().is_none_or(super::text::is_blank) {
                     errors.push(FieldError::new(
                         at("grounds"),
                         "grounds_required",

@@ -1,6 +1,8 @@
 //! [`ValidJson`]: the body extractor every write uses.
 //!
-//! It checks the media type (415), the size (413), the syntax (400) and then deserialises with
+//! It checks the media type (415: `application/json` only; an empty body needs none and reads
+//! as `{}`), the size (413), the syntax (400), refuses strings PostgreSQL cannot store (422
+//! `invalid_character`, naming each JSON path), and then deserialises with
 //! the path of the offending field (422), rejecting unknown fields (each request type carries
 //! `deny_unknown_fields`), and finally runs the type's own [`Validate`] rules, which list every
 //! offending field at once.
@@ -12,7 +14,9 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
+use crate::domain::text;
 use crate::error::{ApiError, FieldError};
 
 /// The largest JSON body accepted, registered as app data (`BODY_LIMIT`).
@@ -29,22 +33,66 @@ pub trait Validate {
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);
 
-fn is_json(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+/// Whether the request declares `application/json`, with at most a `charset=utf-8` parameter.
+/// Other `+json` types (`application/json-patch+json`, ...) mean other semantics: 415.
+pub fn is_json(content_type: &str) -> bool {
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+        && parts.all(|param| {
+            let Some((name, value)) = param.split_once('=') else {
+                return false;
+            };
+            let value = value.trim().trim_matches('"');
+            name.trim().eq_ignore_ascii_case("charset") && value.eq_ignore_ascii_case("utf-8")
+        })
+}
+
+/// Every string (and object key) in `value` that PostgreSQL could not store, by JSON path in
+/// the form field errors use (`deductions[0].grounds`; `$` for the document itself).
+pub fn unstorable_strings(value: &Value) -> Vec<FieldError> {
+    fn walk(value: &Value, path: &str, errors: &mut Vec<FieldError>) {
+        let join = |name: &str| {
+            if path.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            }
+        };
+        match value {
+            Value::String(s) if !text::is_storable(s) => {
+                let field = if path.is_empty() { "$" } else { path };
+                errors.push(invalid_character(field));
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{i}]"), errors);
+                }
+            }
+            Value::Object(members) => {
+                for (name, member) in members {
+                    if text::is_storable(name) {
+                        walk(member, &join(name), errors);
+                    } else {
+                        errors.push(invalid_character(&join(&name.replace('\0', "\\u0000"))));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    walk(value, "", &mut errors);
+    errors
+}
+
+/// The field error for text holding a character PostgreSQL cannot store (NUL).
+pub fn invalid_character(field: &str) -> FieldError {
+    FieldError::new(
+        field,
+        text::INVALID_CHARACTER,
+        format!("`{field}` contains a character that cannot be stored (NUL)"),
+    )
 }
 
 /// Reads a body of at most `limit` bytes, answering 413 past it.
@@ -130,18 +178,38 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
         let req = req.clone();
         let mut payload = payload.take();
         Box::pin(async move {
-            if !is_json(&req) {
-                return Err(ApiError::UnsupportedMediaType(
+            let content_type = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .map(|v| v.to_str().unwrap_or("invalid"));
+            let wrong_type = || {
+                ApiError::UnsupportedMediaType(
                     "the body must be sent as Content-Type: application/json".to_owned(),
-                ));
+                )
+            };
+            if content_type.is_some_and(|t| !is_json(t)) {
+                return Err(wrong_type());
             }
             let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
-            let body = read_body(&req, &mut payload, limit).await?;
-            if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-                return Err(ApiError::BadRequest {
-                    code: "malformed_json",
-                    detail: format!("the body is not valid JSON: {e}"),
-                });
+            let mut body = read_body(&req, &mut payload, limit).await?;
+            if body.is_empty() {
+                // No body at all reads as `{}`: required fields are named, optional ones default.
+                body.extend_from_slice(b"{}");
+            } else if content_type.is_none() {
+                return Err(wrong_type());
+            }
+            let document = match serde_json::from_slice::<Value>(&body) {
+                Ok(document) => document,
+                Err(e) => {
+                    return Err(ApiError::BadRequest {
+                        code: "malformed_json",
+                        detail: format!("the body is not valid JSON: {e}"),
+                    });
+                }
+            };
+            let unstorable = unstorable_strings(&document);
+            if !unstorable.is_empty() {
+                return Err(ApiError::Validation(unstorable));
             }
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
             let value: T = serde_path_to_error::deserialize(&mut deserializer)
@@ -185,7 +253,7 @@ impl Rules {
 
     /// A text field that, when present, must not be blank and at most `max` characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
+        if text::is_blank(value) {
             self.0.push(FieldError::new(
                 field,
                 "blank",

@@ -1,7 +1,8 @@
 //! HTTP plumbing shared by every resource: JSON bodies, conditional requests, pagination,
-//! request ids.
+//! request ids, the input guard and `Cache-Control`.
 
 pub mod conditional;
+pub mod guards;
 pub mod idempotency;
 pub mod json;
 pub mod pagination;

@@ -7,6 +7,9 @@ use crate::error::FieldError;
 
 /// The largest page a client may ask for.
 pub const MAX_PER_PAGE: i64 = 100;
+/// The highest page number a client may ask for: with at most `MAX_PER_PAGE` items a page,
+/// the offset stays far from overflowing and far beyond any list this county will have.
+pub const MAX_PAGE: i64 = 1_000_000;
 /// The page size when the client does not say.
 pub const DEFAULT_PER_PAGE: i64 = 20;
 
@@ -14,8 +17,8 @@ pub const DEFAULT_PER_PAGE: i64 = 20;
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Page number, from 1.
-    #[param(minimum = 1, example = 1)]
+    /// Page number, 1 to 1000000.
+    #[param(minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<i64>,
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
@@ -28,8 +31,12 @@ impl PageQuery {
         let page = self.page.unwrap_or(1);
         let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
         let mut errors = Vec::new();
-        if page < 1 {
-            errors.push(FieldError::new("page", "out_of_range", "page starts at 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            errors.push(FieldError::new(
+                "page",
+                "out_of_range",
+                format!("page must be 1 to {MAX_PAGE}"),
+            ));
         }
         if !(1..=MAX_PER_PAGE).contains(&per_page) {
             errors.push(FieldError::new(
@@ -83,5 +90,18 @@ mod tests {
         .resolve()
         .expect_err("out of range");
         assert_eq!(errors.len(), 2);
+    }
+
+    #[test]
+    fn the_largest_page_cannot_overflow_the_offset() {
+        let query = |page| PageQuery {
+            page: Some(page),
+            per_page: Some(MAX_PER_PAGE),
+        };
+        let (page, per_page) = query(MAX_PAGE).resolve().expect("the last page");
+        assert!((page - 1).checked_mul(per_page).is_some());
+        let errors = query(i64::MAX).resolve().expect_err("past the last page");
+        assert_eq!(errors[0].field, "page");
+        assert_eq!(errors[0].code, "out_of_range");
     }
 }

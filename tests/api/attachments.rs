@@ -159,18 +159,30 @@ async fn disguised_file_types_are_415_and_nothing_is_stored() {
     )
     .await;
     // A plain ZIP archive (one stored file, no Word parts) named .docx.
-    let mut zip = b"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00".to_vec();
-    zip.extend_from_slice(&[0u8; 12]);
-    zip.extend_from_slice(b"\x05\x00\x00\x00hello.txt");
-    zip.extend_from_slice(
-        b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
-    );
+    let zip = crate::hostile_input::zip::archive(&[crate::hostile_input::zip::stored(
+        "hello.txt",
+        b"hello",
+    )]);
     assert_problem(
         upload(&app, &app.office, "述责报告.docx", zip).await,
         415,
         "unsupported_media_type",
     )
     .await;
+    // A broken one: its end record says the central directory is where it is not.
+    let mut broken = b"PK\x03\x04\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00".to_vec();
+    broken.extend_from_slice(&[0u8; 12]);
+    broken.extend_from_slice(b"\x05\x00\x00\x00hello.txt");
+    broken.extend_from_slice(
+        b"PK\x05\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+    );
+    let problem = assert_problem(
+        upload(&app, &app.office, "述责报告.docx", broken).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "archive_corrupt");
     let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
     assert_problem(
         upload(&app, &app.office, "表格.xlsx", exe).await,

@@ -108,7 +108,27 @@ async fn negative_over_precise_and_unknown_area_items_are_each_named() {
     let app = TestApp::spawn().await;
     let cycle = open_cycle(&app, 2014).await;
     let before = items_hash(&app, cycle);
-    let body = json!({"title": "考评表", "items": [item("1.1", 8, "60.005"), item("2.1", 2, "-5.00"), item("3.1", 3, "45.00")]});
+    // A sign or a third decimal breaks the points pattern and is refused as it is read.
+    for bad in ["60.005", "-5.00"] {
+        let body = json!({"title": "考评表", "items": [item("1.1", 1, bad)]});
+        let path = format!("/api/v1/assessment-cycles/{cycle}/forms/town");
+        let response = put(&app, &path, Some("\"1\""), &body)
+            .send()
+            .await
+            .expect("send");
+        let problem = assert_problem(response, 422, "validation_failed").await;
+        assert_eq!(
+            problem["errors"][0]["field"], "items[0].max_points",
+            "{bad}"
+        );
+        assert_eq!(problem["errors"][0]["code"], "invalid", "{bad}");
+    }
+    let items = [
+        item("1.1", 8, "60.00"),
+        item("2.1", 2, "45.00"),
+        item("3.1", 3, "45.00"),
+    ];
+    let body = json!({"title": "考评表", "items": items});
     let response = put(
         &app,
         &format!("/api/v1/assessment-cycles/{cycle}/forms/town"),
@@ -130,18 +150,12 @@ async fn negative_over_precise_and_unknown_area_items_are_each_named() {
             )
         })
         .collect();
-    for expected in [
-        ("items[0].content_area", "unknown_content_area"),
-        ("items[0].max_points", "too_precise"),
-        ("items[1].max_points", "negative"),
-    ] {
-        assert!(
-            errors
-                .iter()
-                .any(|(f, c)| f == expected.0 && c == expected.1),
-            "{expected:?} in {errors:?}"
-        );
-    }
+    assert!(
+        errors
+            .iter()
+            .any(|(f, c)| f == "items[0].content_area" && c == "unknown_content_area"),
+        "{errors:?}"
+    );
     let float = json!({"title": "考评表", "items": [item("1.1", 1, "100.00")]});
     let mut float_item = float.clone();
     float_item["items"][0]["max_points"] = json!(100.0);

@@ -10,6 +10,7 @@ mod errors;
 mod forms;
 mod health;
 mod helpers;
+mod hostile_input;
 mod leaders;
 mod resilience;
 mod schema;

@@ -58,7 +58,11 @@ pub async fn submit_accountability_report(
                 detail: format!("it cannot be submitted again: {reason}"),
             });
         }
-        if report.body.as_deref().is_none_or(|b| b.trim().is_empty()) {
+        if report
+            .body
+            .as_deref()
+            .is_none_or(crate::domain::text::is_blank)
+        {
             return Err(ApiError::field(
                 "body",
                 "missing",

@@ -1,5 +1,5 @@
 use actix_multipart::Multipart;
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentDisposition};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
 use serde_json::json;
@@ -10,8 +10,10 @@ use super::json::AttachmentResponse;
 use crate::audit::{Change, sha256_hex};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::domain::file_types;
+use crate::domain::file_types::{self, Refused};
+use crate::domain::text;
 use crate::error::{ApiError, Problem};
+use crate::http::json::invalid_character;
 use crate::models::attachment::NewAttachment;
 
 /// The multipart form of an upload.
@@ -32,6 +34,23 @@ fn too_large(limit: usize) -> ApiError {
     ))
 }
 
+fn malformed(error: actix_multipart::MultipartError) -> ApiError {
+    ApiError::BadRequest {
+        code: "malformed_multipart",
+        detail: error.to_string(),
+    }
+}
+
+/// The client's file name: `filename*` (RFC 6266, UTF-8) when given, else `filename`.
+fn client_file_name(disposition: Option<&ContentDisposition>) -> Option<String> {
+    let disposition = disposition?;
+    disposition
+        .get_filename_ext()
+        .filter(|ext| ext.charset.to_string().eq_ignore_ascii_case("utf-8"))
+        .map(|ext| String::from_utf8_lossy(&ext.value).into_owned())
+        .or_else(|| disposition.get_filename().map(str::to_owned))
+}
+
 /// Keeps the last path segment of a client's file name, trimmed, at most 200 characters.
 fn clean_file_name(raw: Option<&str>) -> String {
     let base = raw
@@ -50,9 +69,13 @@ fn clean_file_name(raw: Option<&str>) -> String {
 
 /// Upload an attachment
 ///
-/// Multipart form with one field `file`. The type is checked from the content, not the name:
-/// PDF, Word, Excel, images and UTF-8 plain text are accepted (415 otherwise, nothing stored);
-/// larger than the upload limit (default 20 MiB) is 413, nothing stored. The file is stored in
+/// Multipart form with exactly one field `file` (a second is 422 `duplicate_file`; an empty file
+/// is 422 `empty_file`; a NUL in a file name is 422 `invalid_character`). The type is checked
+/// from the content, not the name: PDF, Word, Excel, images and UTF-8 plain text are accepted
+/// (415 otherwise, nothing stored). Word and Excel files are zip archives, read from their
+/// central directory: corrupt or ZIP64 archives and archives that unpack to more than 100 times
+/// their size (at most 100 MiB) are 422 on `file`. Larger than the upload limit (default
+/// 20 MiB) is 413. Nothing is stored when any of these refuses. The file is stored in
 /// PostgreSQL with its SHA-256. Until it is attached to a document (by listing its id in the
 /// document's `attachment_ids`), only its uploader and the office can read it, and it is
 /// removed after a day.
@@ -65,6 +88,10 @@ fn clean_file_name(raw: Option<&str>) -> String {
         (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 422,
+            description = "Empty, two files, a NUL in a name, or an archive that is corrupt or \
+                unpacks to too much",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -101,26 +128,36 @@ pub async fn upload_attachment(
     let mut form = Multipart::new(req.headers(), payload);
     let mut upload: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form.next().await {
-        let mut field = field.map_err(|e| ApiError::BadRequest {
-            code: "malformed_multipart",
-            detail: e.to_string(),
-        })?;
-        if field.name() != Some("file") {
+        let mut field = field.map_err(malformed)?;
+        let part_name = field.name().unwrap_or_default().to_owned();
+        if !text::is_storable(&part_name) {
+            return Err(ApiError::Validation(vec![invalid_character(
+                &part_name.replace('\0', "\\u0000"),
+            )]));
+        }
+        if part_name != "file" {
             while let Some(chunk) = field.next().await {
-                chunk.map_err(|e| ApiError::BadRequest {
-                    code: "malformed_multipart",
-                    detail: e.to_string(),
-                })?;
+                chunk.map_err(malformed)?;
             }
             continue;
         }
-        let name = clean_file_name(field.content_disposition().and_then(|d| d.get_filename()));
+        if upload.is_some() {
+            return Err(ApiError::field(
+                "file",
+                "duplicate_file",
+                "the form has more than one field named `file`; send one file a request",
+            ));
+        }
+        let raw_name = client_file_name(field.content_disposition());
+        if raw_name.as_deref().is_some_and(|n| !text::is_storable(n)) {
+            return Err(ApiError::Validation(vec![invalid_character(
+                "file.filename",
+            )]));
+        }
+        let name = clean_file_name(raw_name.as_deref());
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                code: "malformed_multipart",
-                detail: e.to_string(),
-            })?;
+            let chunk = chunk.map_err(malformed)?;
             if bytes.len() + chunk.len() > limit {
                 return Err(too_large(limit));
             }
@@ -132,7 +169,17 @@ pub async fn upload_attachment(
         code: "file_missing",
         detail: "the form has no field named `file`".to_owned(),
     })?;
-    let content_type = file_types::detect(&content).map_err(ApiError::UnsupportedMediaType)?;
+    if content.is_empty() {
+        return Err(ApiError::field(
+            "file",
+            "empty_file",
+            "the file is empty (0 bytes)",
+        ));
+    }
+    let content_type = file_types::detect(&content).map_err(|refused| match refused {
+        Refused::NotAccepted(why) => ApiError::UnsupportedMediaType(why),
+        Refused::Archive { code, message } => ApiError::field("file", code, message),
+    })?;
     let new = NewAttachment {
         uploader_sub: user.sub.clone(),
         uploader_role: user.role.as_str().to_owned(),

@@ -61,7 +61,7 @@ pub async fn submit_self_inspection(
             .filter(|item| !scores.iter().any(|s| s.item_code == item.code))
             .map(|item| FieldError::new(format!("scores.{}", item.code), "missing", format!("item {} ({}) has no self-score", item.code, item.title)))
             .collect();
-        if doc.report.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        if doc.report.as_deref().is_none_or(crate::domain::text::is_blank) {
             missing.insert(0, FieldError::new("report", "missing", "the written self-inspection report is required"));
         }
         if !missing.is_empty() {

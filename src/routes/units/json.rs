@@ -102,7 +102,7 @@ fn contact_rules(
     rules.optional_text("address", address, ADDRESS_MAX);
     rules.optional_text("email", email, CONTACT_MAX);
     if let Some(email) = email
-        && !email.trim().is_empty()
+        && !crate::domain::text::is_blank(email)
         && !email.contains('@')
     {
         rules.0.push(FieldError::new(

@@ -34,7 +34,7 @@ pub async fn list_units(
         kind: filter.kind,
         name_contains: filter
             .q
-            .filter(|q| !q.trim().is_empty())
+            .filter(|q| !crate::domain::text::is_blank(q))
             .map(|q| q.trim().to_owned()),
         archived: match filter.status.unwrap_or(UnitStatusFilter::Active) {
             UnitStatusFilter::Active => Some(false),
