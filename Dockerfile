@@ -24,11 +24,14 @@ FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates libssl3 \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lianzheng
+    && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin lianzheng \
+    && install -d -o 10001 -g 10001 -m 0700 /var/lib/lianzheng
 COPY --from=build /app/target/release/lianzheng /usr/local/bin/lianzheng
 COPY scripts/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 RUN chmod 0755 /usr/local/bin/lianzheng /usr/local/bin/docker-entrypoint.sh
 USER 10001:10001
+# /var/lib/lianzheng: where the entrypoint keeps generated secrets (LIANZHENG_SECRETS_FILE);
+# mount a volume there. The image itself holds no secret.
 ENV BIND_ADDR=0.0.0.0:8080
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]

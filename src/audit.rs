@@ -6,17 +6,25 @@
 //! transaction-scoped advisory lock as the last step of the transaction, so concurrent writers
 //! queue for the few milliseconds of the append and the chain never forks (the unique
 //! `prev_hash` makes a fork impossible even if the lock were bypassed).
+//!
+//! Every record is signed with a key kept outside the database ([`keys`]), so a row inserted
+//! by the runtime role, or rewritten and rehashed by the owner or a superuser, fails
+//! verification at that very row; verifying needs only the public keys.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::schema::audit_log;
+
+pub mod keys;
+
+pub use keys::{Algorithm, KeySet, PublicKey, SigningKey};
+use utoipa::ToSchema;
 
 /// The `prev_hash` of the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -202,6 +210,10 @@ pub struct AuditRecord {
     pub canonical: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The key that signed the record (`NULL` only on a row the service did not write).
+    pub key_id: Option<String>,
+    /// The signature of [`record_message`], base64.
+    pub signature: Option<String>,
 }
 
 fn timestamp(at: &DateTime<Utc>) -> String {
@@ -220,25 +232,32 @@ fn hashed_content(record: &AuditRecord) -> Value {
         "changes": record.changes,
         "request_id": record.request_id,
         "prev_hash": record.prev_hash,
+        "key_id": record.key_id,
     })
 }
 
-/// Appends the record of `change`. Call it last in the write's transaction: it takes the append
-/// lock, which is held until the transaction ends.
-pub fn append(conn: &mut PgConnection, actor: &Actor, change: Change) -> QueryResult<AuditRecord> {
+/// The bytes a record's signature covers: a context string and its hash, which commits to its
+/// content, its id, its key id and the previous record's hash.
+pub fn record_message(hash: &str) -> Vec<u8> {
+    format!("lianzheng-audit-record-v1\n{hash}").into_bytes()
+}
+
+/// Appends the record of `change`, signed with `signer`. Call it last in the write's
+/// transaction: it takes the append lock, which is held until the transaction ends.
+///
+/// Ids follow the newest record's without gaps, so a missing id is a deleted record.
+pub fn append(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    actor: &Actor,
+    change: Change,
+) -> QueryResult<AuditRecord> {
     conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))?;
-    let prev_hash: String = audit_log::table
-        .order(audit_log::id.desc())
-        .select(audit_log::hash)
-        .first(conn)
-        .optional()?
-        .unwrap_or_else(|| GENESIS.to_owned());
-    let id: i64 = diesel::select(diesel::dsl::sql::<BigInt>("nextval('audit_log_id_seq')"))
-        .get_result(conn)?;
+    let (prev_id, prev_hash) = head(conn)?.unwrap_or_else(|| (0, GENESIS.to_owned()));
     let now = Utc::now();
     let occurred_at = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
     let mut record = AuditRecord {
-        id,
+        id: prev_id + 1,
         occurred_at,
         actor_sub: actor.sub.clone(),
         actor_name: actor.name.clone(),
@@ -251,9 +270,12 @@ pub fn append(conn: &mut PgConnection, actor: &Actor, change: Change) -> QueryRe
         canonical: String::new(),
         prev_hash,
         hash: String::new(),
+        key_id: Some(signer.key_id().to_owned()),
+        signature: None,
     };
     record.canonical = canonical_json(&hashed_content(&record));
     record.hash = sha256_hex(record.canonical.as_bytes());
+    record.signature = Some(signer.sign(&record_message(&record.hash)));
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::id.eq(record.id),
@@ -269,6 +291,8 @@ pub fn append(conn: &mut PgConnection, actor: &Actor, change: Change) -> QueryRe
             audit_log::canonical.eq(&record.canonical),
             audit_log::prev_hash.eq(&record.prev_hash),
             audit_log::hash.eq(&record.hash),
+            audit_log::key_id.eq(&record.key_id),
+            audit_log::signature.eq(&record.signature),
         ))
         .execute(conn)?;
     Ok(record)
@@ -283,6 +307,76 @@ pub fn head(conn: &mut PgConnection) -> QueryResult<Option<(i64, String)>> {
         .optional()
 }
 
+/// A signed statement of the chain's head at a moment: an outside witness keeps it, and
+/// `lianzheng audit verify --since` later proves nothing up to it changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Checkpoint {
+    /// Id of the newest record (`null` when the trail is empty).
+    #[schema(example = 1284)]
+    pub id: Option<i64>,
+    /// Its hash (64 zeros when the trail is empty).
+    #[schema(example = "41ab0c5e9d2f7a86c3e1b0d4f5a6978812ab34cd56ef7890a1b2c3d4e5f60718")]
+    pub hash: String,
+    /// When the service signed the checkpoint (RFC 3339, UTC, microseconds).
+    #[schema(example = "2014-10-15T08:00:00.000000Z")]
+    pub at: String,
+    /// The signing key (see `GET /api/v1/audit/keys`).
+    #[schema(example = "ed25519-3f9a0c5e7b1d2468")]
+    pub key_id: String,
+    /// `ed25519` or `sm2`.
+    pub algorithm: Algorithm,
+    /// Base64 signature of `"lianzheng-audit-checkpoint-v1\n"` followed by the canonical JSON
+    /// of the other five fields.
+    #[schema(example = "q3J0c2lnbmF0dXJl…")]
+    pub signature: String,
+}
+
+impl Checkpoint {
+    /// Signs the head `(id, hash)` now.
+    pub fn sign(id: Option<i64>, hash: String, signer: &SigningKey) -> Self {
+        let mut checkpoint = Self {
+            id,
+            hash,
+            at: timestamp(&Utc::now()),
+            key_id: signer.key_id().to_owned(),
+            algorithm: signer.algorithm(),
+            signature: String::new(),
+        };
+        checkpoint.signature = signer.sign(&checkpoint.message());
+        checkpoint
+    }
+
+    /// The bytes the signature covers.
+    pub fn message(&self) -> Vec<u8> {
+        let content = json!({
+            "id": self.id,
+            "hash": self.hash,
+            "at": self.at,
+            "key_id": self.key_id,
+            "algorithm": self.algorithm,
+        });
+        format!(
+            "lianzheng-audit-checkpoint-v1\n{}",
+            canonical_json(&content)
+        )
+        .into_bytes()
+    }
+
+    /// Checks the signature with the public keys alone.
+    pub fn check(&self, keys: &KeySet) -> Result<(), String> {
+        let key = keys
+            .get(&self.key_id)
+            .ok_or_else(|| format!("the checkpoint names an unknown key {}", self.key_id))?;
+        if key.algorithm() != self.algorithm || !key.verifies(&self.message(), &self.signature) {
+            return Err(format!(
+                "the checkpoint's signature does not verify with key {}: it was altered",
+                self.key_id
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// What a successful verification saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
@@ -290,58 +384,186 @@ pub struct Verified {
     pub records: u64,
     /// Hash of the newest record (the genesis value when the trail is empty).
     pub head: String,
-    /// Records after the recorded head, when one was given.
+    /// Records after the recorded head or checkpoint, when one was given.
     pub after_recorded_head: Option<u64>,
 }
 
-/// The first broken link.
+/// What is wrong with the first broken record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Its columns or bytes differ from what it hashed and signed.
+    Edited,
+    /// It carries no signature: the service did not write it.
+    Unsigned,
+    /// It names a key the verifier does not know.
+    UnknownKey,
+    /// Its signature does not match its hash: forged, or rewritten and rehashed.
+    BadSignature,
+    /// It stands at a position other than the one it was written for.
+    Reordered,
+    /// It is missing.
+    Deleted,
+    /// It differs from a checkpoint kept outside (or the checkpoint itself is not genuine).
+    Checkpoint,
+}
+
+impl Fault {
+    /// A stable name for the kind of failure.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Edited => "edited",
+            Self::Unsigned => "unsigned",
+            Self::UnknownKey => "unknown_key",
+            Self::BadSignature => "bad_signature",
+            Self::Reordered => "reordered",
+            Self::Deleted => "deleted",
+            Self::Checkpoint => "checkpoint",
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The first broken record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("audit chain broken at record {id}: {reason}")]
+#[error("audit chain broken at record {id} ({kind}): {reason}")]
 pub struct Broken {
-    /// Id of the first record that does not verify (for a missing head: the last record).
+    /// Id of the first record that does not verify (for deleted records: the first missing id).
     pub id: i64,
-    /// What is wrong.
+    /// What kind of failure.
+    pub kind: Fault,
+    /// What is wrong, for the operator.
     pub reason: String,
 }
 
-/// Checks one record against its predecessor's hash.
-pub fn check_record(record: &AuditRecord, expected_prev: &str) -> Result<(), Broken> {
-    let broken = |reason: String| Broken {
+/// Checks one record on its own: its bytes, its columns, its position and its signature.
+pub fn check_record(record: &AuditRecord, keys: &KeySet) -> Result<(), Broken> {
+    let broken = |kind: Fault, reason: String| Broken {
         id: record.id,
+        kind,
         reason,
     };
     if sha256_hex(record.canonical.as_bytes()) != record.hash {
         return Err(broken(
+            Fault::Edited,
             "its hash does not match its canonical bytes (the record was edited)".into(),
         ));
     }
-    let hashed: Value = serde_json::from_str(&record.canonical)
-        .map_err(|_| broken("its canonical bytes are not JSON (the record was edited)".into()))?;
+    let hashed: Value = serde_json::from_str(&record.canonical).map_err(|_| {
+        broken(
+            Fault::Edited,
+            "its canonical bytes are not JSON (the record was edited)".into(),
+        )
+    })?;
+    let (Some(key_id), Some(signature)) = (&record.key_id, &record.signature) else {
+        return Err(broken(
+            Fault::Unsigned,
+            "it carries no signature: the service did not write it (forged)".into(),
+        ));
+    };
+    if hashed["id"] != json!(record.id) {
+        return Err(broken(
+            Fault::Reordered,
+            format!(
+                "it stands at id {} but was written as record {}: records were moved",
+                record.id, hashed["id"]
+            ),
+        ));
+    }
     if hashed != hashed_content(record) {
         return Err(broken(
+            Fault::Edited,
             "its columns differ from the content it hashed (the record was edited)".into(),
         ));
     }
-    if record.prev_hash != expected_prev {
-        return Err(broken(format!(
-            "it does not follow the record before it (expected prev_hash {expected_prev}, found {}): \
-             a record was deleted, inserted or reordered",
-            record.prev_hash
-        )));
+    let Some(key) = keys.get(key_id) else {
+        return Err(broken(
+            Fault::UnknownKey,
+            format!("it names key {key_id}, which is not among the verifying keys"),
+        ));
+    };
+    if !key.verifies(&record_message(&record.hash), signature) {
+        return Err(broken(
+            Fault::BadSignature,
+            format!(
+                "its signature does not verify with key {key_id}: \
+                 the record was forged, or edited and rehashed"
+            ),
+        ));
     }
     Ok(())
 }
 
-/// Walks the whole chain in id order, optionally checking that `recorded_head` is still on it.
+/// Checks that `record` follows the record before it (`prev`: its id and hash).
+fn check_link(record: &AuditRecord, prev: (i64, &str)) -> Result<(), Broken> {
+    let (prev_id, prev_hash) = prev;
+    if record.prev_hash == prev_hash {
+        return Ok(());
+    }
+    if record.id > prev_id + 1 {
+        let missing = if record.id == prev_id + 2 {
+            format!("record {} is missing", prev_id + 1)
+        } else {
+            format!("records {} to {} are missing", prev_id + 1, record.id - 1)
+        };
+        return Err(Broken {
+            id: prev_id + 1,
+            kind: Fault::Deleted,
+            reason: format!(
+                "{missing}: record {} follows a record with hash {} that is no longer in the \
+                 chain (deleted)",
+                record.id, record.prev_hash
+            ),
+        });
+    }
+    Err(Broken {
+        id: record.id,
+        kind: Fault::Reordered,
+        reason: format!(
+            "it does not follow the record before it (expected prev_hash {prev_hash}, found {}): \
+             records were inserted or reordered",
+            record.prev_hash
+        ),
+    })
+}
+
+/// What a verification compares the chain against, besides its own signatures.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Expect<'a> {
+    /// A head hash recorded earlier (`--head`).
+    pub head: Option<&'a str>,
+    /// A signed checkpoint kept outside (`--since`).
+    pub checkpoint: Option<&'a Checkpoint>,
+}
+
+/// Walks the whole chain in id order with the public keys alone, and names the first broken
+/// record; optionally checks that a recorded head or a signed checkpoint is still on it.
 pub fn verify(
     conn: &mut PgConnection,
-    recorded_head: Option<&str>,
+    keys: &KeySet,
+    expect: Expect<'_>,
 ) -> Result<Result<Verified, Broken>, diesel::result::Error> {
     const BATCH: i64 = 1000;
+    if let Some(checkpoint) = expect.checkpoint
+        && let Err(reason) = checkpoint.check(keys)
+    {
+        return Ok(Err(Broken {
+            id: checkpoint.id.unwrap_or(0),
+            kind: Fault::Checkpoint,
+            reason,
+        }));
+    }
+    let checkpoint = expect
+        .checkpoint
+        .and_then(|c| c.id.map(|id| (id, c.hash.as_str())));
     let mut expected_prev = GENESIS.to_owned();
-    let mut last_id = i64::MIN;
+    let mut last_id = 0;
     let mut records = 0u64;
-    let mut head_seen_at: Option<u64> = None;
+    let mut seen_at: Option<u64> = None;
     loop {
         let batch: Vec<AuditRecord> = audit_log::table
             .filter(audit_log::id.gt(last_id))
@@ -353,42 +575,61 @@ pub fn verify(
             break;
         }
         for record in &batch {
-            if let Err(broken) = check_record(record, &expected_prev) {
+            let checked = check_record(record, keys)
+                .and_then(|()| check_link(record, (last_id, &expected_prev)));
+            if let Err(broken) = checked {
                 return Ok(Err(broken));
             }
             records += 1;
-            if recorded_head == Some(record.hash.as_str()) {
-                head_seen_at = Some(records);
+            if let Some((id, hash)) = checkpoint
+                && id == record.id
+            {
+                if hash != record.hash {
+                    return Ok(Err(Broken {
+                        id,
+                        kind: Fault::Checkpoint,
+                        reason: format!(
+                            "its hash {} differs from the checkpoint's {hash}: \
+                             the chain up to the checkpoint was rewritten",
+                            record.hash
+                        ),
+                    }));
+                }
+                seen_at = Some(records);
+            }
+            if expect.head == Some(record.hash.as_str()) {
+                seen_at = Some(records);
             }
             expected_prev.clone_from(&record.hash);
             last_id = record.id;
         }
     }
-    if let Some(head) = recorded_head
-        && head != GENESIS
-    {
-        match head_seen_at {
-            None => {
-                return Ok(Err(Broken {
-                    id: last_id.max(0),
-                    reason: format!(
-                        "the recorded head {head} is not in the chain: records up to and including it were deleted"
-                    ),
-                }));
-            }
-            Some(position) => {
-                return Ok(Ok(Verified {
-                    records,
-                    head: expected_prev,
-                    after_recorded_head: Some(records - position),
-                }));
-            }
-        }
+    let expected = match (checkpoint, expect.head) {
+        (Some((id, hash)), _) => Some(format!("record {id} of the checkpoint (hash {hash})")),
+        (None, Some(head)) if head != GENESIS => Some(format!("the recorded head {head}")),
+        _ => None,
+    };
+    if let Some(expected) = expected {
+        let Some(position) = seen_at else {
+            return Ok(Err(Broken {
+                id: last_id + 1,
+                kind: Fault::Deleted,
+                reason: format!(
+                    "{expected} is not in the chain: records after {last_id} were deleted"
+                ),
+            }));
+        };
+        return Ok(Ok(Verified {
+            records,
+            head: expected_prev,
+            after_recorded_head: Some(records - position),
+        }));
     }
+    let given = expect.head.is_some() || expect.checkpoint.is_some();
     Ok(Ok(Verified {
         records,
         head: expected_prev,
-        after_recorded_head: recorded_head.map(|_| records),
+        after_recorded_head: given.then_some(records),
     }))
 }
 
@@ -423,7 +664,7 @@ mod tests {
         );
     }
 
-    fn sample() -> AuditRecord {
+    fn sample(signer: &SigningKey) -> AuditRecord {
         let mut record = AuditRecord {
             id: 1,
             occurred_at: DateTime::from_timestamp(1_410_000_000, 0).expect("time"),
@@ -438,22 +679,48 @@ mod tests {
             canonical: String::new(),
             prev_hash: GENESIS.into(),
             hash: String::new(),
+            key_id: Some(signer.key_id().to_owned()),
+            signature: None,
         };
         record.canonical = canonical_json(&hashed_content(&record));
         record.hash = sha256_hex(record.canonical.as_bytes());
+        record.signature = Some(signer.sign(&record_message(&record.hash)));
         record
+    }
+
+    fn kind(record: &AuditRecord, keys: &KeySet) -> Option<Fault> {
+        check_record(record, keys).err().map(|broken| broken.kind)
     }
 
     #[test]
     fn an_edited_column_or_canonical_text_is_caught() {
-        let record = sample();
-        assert_eq!(check_record(&record, GENESIS), Ok(()));
+        let (signer, _) = SigningKey::generate(Algorithm::Ed25519).expect("key");
+        let keys = KeySet::new(Some(signer.public()), &[]);
+        let record = sample(&signer);
+        assert_eq!(check_record(&record, &keys), Ok(()));
         let mut edited = record.clone();
         edited.actor_sub = "someone-else".into();
-        assert!(check_record(&edited, GENESIS).is_err());
+        assert_eq!(kind(&edited, &keys), Some(Fault::Edited));
         let mut rewritten = record.clone();
         rewritten.canonical = rewritten.canonical.replace("阳城镇", "七拱镇");
-        assert!(check_record(&rewritten, GENESIS).is_err());
-        assert!(check_record(&record, &sha256_hex(b"other")).is_err());
+        assert_eq!(kind(&rewritten, &keys), Some(Fault::Edited));
+        rewritten.hash = sha256_hex(rewritten.canonical.as_bytes());
+        rewritten.changes = json!({"before": null, "after": {"name": "七拱镇"}});
+        assert_eq!(kind(&rewritten, &keys), Some(Fault::BadSignature));
+        assert_eq!(kind(&record, &KeySet::default()), Some(Fault::UnknownKey));
+        let mut unsigned = record.clone();
+        unsigned.signature = None;
+        assert_eq!(kind(&unsigned, &keys), Some(Fault::Unsigned));
+    }
+
+    #[test]
+    fn a_checkpoint_verifies_and_an_altered_one_does_not() {
+        let (signer, _) = SigningKey::generate(Algorithm::Sm2).expect("key");
+        let keys = KeySet::new(Some(signer.public()), &[]);
+        let checkpoint = Checkpoint::sign(Some(7), sha256_hex(b"seven"), &signer);
+        assert_eq!(checkpoint.check(&keys), Ok(()));
+        let mut altered = checkpoint.clone();
+        altered.id = Some(8);
+        assert!(altered.check(&keys).is_err());
     }
 }

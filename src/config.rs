@@ -8,6 +8,8 @@ use std::time::Duration;
 use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 
+use crate::audit::keys::{self, KeyError, PublicKey, SigningKey};
+
 /// A value that must never be printed or logged.
 #[derive(Clone, Default)]
 pub struct Secret(String);
@@ -29,8 +31,12 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The development secret used when `JWT_SECRET` is not set. `serve` warns when it is in use.
+/// The development secret used when `JWT_SECRET` is not set in development mode. It is public,
+/// so outside development mode `serve` refuses it.
 pub const DEV_JWT_SECRET: &str = "lianzheng-development-secret-do-not-use-in-production";
+
+/// The shortest `JWT_SECRET` accepted outside development mode (HS256 wants 256 bits).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// One trusted token issuer: the OA portal (RS256/ES256 with a public key) or the CLI (HS256).
 #[derive(Debug, Clone, Deserialize)]
@@ -70,8 +76,6 @@ impl fmt::Debug for SecretString {
 pub struct Settings {
     /// `DATABASE_URL`: the service's runtime connection (the non-owner role).
     pub database_url: Secret,
-    /// `MIGRATION_DATABASE_URL`: the owner role's connection, used to migrate.
-    pub migration_database_url: Secret,
     /// `BIND_ADDR`.
     pub bind_addr: String,
     /// `DB_POOL_SIZE`.
@@ -102,6 +106,18 @@ pub struct Settings {
     pub shutdown_timeout: Duration,
     /// `LOG_FORMAT`: `json` (default) or `pretty`.
     pub log_format: LogFormat,
+    /// `LIANZHENG_DEV=1` or `APP_ENV=development`: allows the public development JWT secret and
+    /// an ephemeral audit key. Never in production.
+    pub dev_mode: bool,
+    /// `AUDIT_SIGNING_KEY` (PKCS#8, PEM or base64 DER), or the content of
+    /// `AUDIT_SIGNING_KEY_FILE`: signs every audit record. Kept outside the database.
+    pub audit_signing_key: Option<Secret>,
+    /// `AUDIT_ALGORITHM`: `ed25519` (default) or `sm2`.
+    pub audit_algorithm: keys::Algorithm,
+    /// `AUDIT_KEY_ID`: the id records name (default: derived from the public key).
+    pub audit_key_id: Option<String>,
+    /// `AUDIT_VERIFY_KEYS`: retired public keys, as published by `GET /api/v1/audit/keys`.
+    pub audit_verify_keys: Vec<PublicKey>,
 }
 
 /// How log lines are written.
@@ -142,7 +158,8 @@ fn duration(raw: &str) -> Result<Duration, String> {
 
 /// Default database of a local set-up (see `scripts/pg-ensure.sh`).
 pub const DEFAULT_DATABASE_URL: &str = "postgres://lianzheng_app@127.0.0.1:5432/lianzheng";
-/// Default owner connection of a local set-up.
+/// Default owner connection of a local set-up, read only by `lianzheng migrate`
+/// (`MIGRATION_DATABASE_URL` is deliberately not a setting of the service).
 pub const DEFAULT_MIGRATION_DATABASE_URL: &str =
     "postgres://lianzheng_owner@127.0.0.1:5432/lianzheng";
 
@@ -150,19 +167,28 @@ impl Settings {
     /// Reads the settings from the environment, with defaults that work locally.
     pub fn from_env() -> Result<Self, ConfigError> {
         let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let migration_database_url = var("MIGRATION_DATABASE_URL").unwrap_or_else(|| {
-            if var("DATABASE_URL").is_some() {
-                database_url.clone()
-            } else {
-                DEFAULT_MIGRATION_DATABASE_URL.to_owned()
-            }
-        });
+        let dev_mode = var("LIANZHENG_DEV").is_some_and(|v| matches!(v.trim(), "1" | "true"))
+            || var("APP_ENV").is_some_and(|v| v.trim() == "development");
+        let audit_signing_key = match (var("AUDIT_SIGNING_KEY"), var("AUDIT_SIGNING_KEY_FILE")) {
+            (Some(key), _) => Some(Secret::new(key)),
+            (None, Some(path)) => Some(Secret::new(std::fs::read_to_string(&path).map_err(
+                |e| ConfigError {
+                    name: "AUDIT_SIGNING_KEY_FILE",
+                    reason: format!("cannot read {path}: {e}"),
+                },
+            )?)),
+            (None, None) => None,
+        };
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(secret) => secret,
+            None if dev_mode => DEV_JWT_SECRET.to_owned(),
+            None => String::new(),
+        };
         let cpus = std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(2);
         Ok(Self {
             database_url: Secret::new(database_url),
-            migration_database_url: Secret::new(migration_database_url),
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             pool_size: parse_var("DB_POOL_SIZE", 10, |v| match v.parse::<u32>() {
                 Ok(n) if n > 0 => Ok(n),
@@ -176,7 +202,7 @@ impl Settings {
             )?,
             jwt_audience: var("JWT_AUDIENCE").unwrap_or_else(|| "lianzheng".to_owned()),
             jwt_issuer: var("JWT_ISSUER").unwrap_or_else(|| "lianzheng-cli".to_owned()),
-            jwt_secret: Secret::new(var("JWT_SECRET").unwrap_or_else(|| DEV_JWT_SECRET.to_owned())),
+            jwt_secret: Secret::new(jwt_secret),
             jwt_leeway: parse_var("JWT_LEEWAY", Duration::from_secs(30), duration)?,
             extra_issuers: parse_var("JWT_ISSUERS", Vec::new(), |v| {
                 serde_json::from_str::<Vec<IssuerSettings>>(v)
@@ -208,7 +234,77 @@ impl Settings {
                 "pretty" => Ok(LogFormat::Pretty),
                 _ => Err("must be json or pretty".to_owned()),
             })?,
+            dev_mode,
+            audit_signing_key,
+            audit_algorithm: parse_var("AUDIT_ALGORITHM", keys::Algorithm::Ed25519, |v| {
+                keys::Algorithm::parse(v).map_err(|e| e.0)
+            })?,
+            audit_key_id: var("AUDIT_KEY_ID").map(|v| v.trim().to_owned()),
+            audit_verify_keys: parse_var("AUDIT_VERIFY_KEYS", Vec::new(), |v| {
+                keys::KeySet::parse(v)
+                    .map(|set| set.keys().cloned().collect())
+                    .map_err(|e| e.0)
+            })?,
         })
+    }
+
+    /// Refuses a missing, short or public JWT secret outside development mode; `Err` is one
+    /// line for the operator.
+    pub fn check_jwt_secret(&self) -> Result<(), String> {
+        let secret = self.jwt_secret.expose();
+        if self.dev_mode {
+            if secret == DEV_JWT_SECRET {
+                tracing::warn!("development mode: using the public development JWT secret");
+            }
+            return Ok(());
+        }
+        let hint = "set a random secret of at least 32 bytes (scripts/run.sh generates one), \
+                    or LIANZHENG_DEV=1 for development";
+        if secret.is_empty() {
+            return Err(format!("JWT_SECRET is not set: {hint}"));
+        }
+        if secret == DEV_JWT_SECRET {
+            return Err(format!(
+                "JWT_SECRET is the public development secret: {hint}"
+            ));
+        }
+        if secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(format!("JWT_SECRET is only {} bytes: {hint}", secret.len()));
+        }
+        Ok(())
+    }
+
+    /// The audit signing key. Outside development mode it must be configured; in development
+    /// mode a missing key is replaced by an ephemeral one (its records will not verify after a
+    /// restart), with a warning.
+    pub fn audit_signer(&self) -> Result<SigningKey, String> {
+        match &self.audit_signing_key {
+            Some(key) => SigningKey::from_pkcs8(
+                key.expose(),
+                self.audit_algorithm,
+                self.audit_key_id.as_deref(),
+            )
+            .map_err(|KeyError(e)| format!("AUDIT_SIGNING_KEY: {e}")),
+            None if self.dev_mode => {
+                let (key, _) = SigningKey::generate(self.audit_algorithm).map_err(|e| e.0)?;
+                tracing::warn!(
+                    key_id = key.key_id(),
+                    "development mode: AUDIT_SIGNING_KEY is not set; signing the audit trail \
+                     with an ephemeral key that is lost on restart"
+                );
+                Ok(key)
+            }
+            None => Err(
+                "AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) is not set: generate one \
+                 with `lianzheng audit keygen`, or LIANZHENG_DEV=1 for development"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// The public keys that verify the trail: `current`'s and the retired `AUDIT_VERIFY_KEYS`.
+    pub fn audit_keys(&self, current: Option<&PublicKey>) -> keys::KeySet {
+        keys::KeySet::new(current, &self.audit_verify_keys)
     }
 
     /// The CLI's own HS256 issuer, always trusted, plus every configured extra issuer.

@@ -3,23 +3,48 @@
 //! diesel is synchronous: every `pool.get()` and every query runs inside [`run`], on actix's
 //! blocking thread pool, never on an async worker (actix/examples `databases/diesel`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PoolError, PooledConnection};
 use diesel::sql_query;
+use diesel::sql_types::Text;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Actor, Change, SigningKey};
 use crate::error::ApiError;
 
 /// Every migration, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// The connection pool shared by all workers.
-pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+/// The connection pool shared by all workers, with the key that signs the audit records its
+/// writes append (kept outside the database, so [`write`] signs without any handler knowing).
+#[derive(Clone)]
+pub struct PgPool {
+    pool: Pool<ConnectionManager<PgConnection>>,
+    signer: Arc<SigningKey>,
+}
+
+impl std::fmt::Debug for PgPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PgPool({:?})", self.pool.state())
+    }
+}
+
+impl PgPool {
+    /// Takes a connection, waiting up to the pool's timeout.
+    pub fn get(&self) -> Result<PooledConn, PoolError> {
+        self.pool.get()
+    }
+
+    /// The audit signing key.
+    pub fn signer(&self) -> &Arc<SigningKey> {
+        &self.signer
+    }
+}
 /// One connection taken from the pool.
 pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
 
@@ -71,11 +96,13 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// Builds the pool and checks that the database answers, failing with a one-line error.
+/// Records appended through the pool are signed with `signer`.
 pub fn connect(
     url: &str,
     size: u32,
     wait: Duration,
     statement_timeout: Duration,
+    signer: Arc<SigningKey>,
 ) -> Result<PgPool, ConnectError> {
     let error = |reason: String| ConnectError {
         target: redact_url(url),
@@ -97,7 +124,7 @@ pub fn connect(
     sql_query("SELECT 1")
         .execute(&mut conn)
         .map_err(|e| error(first_line(&e.to_string())))?;
-    Ok(pool)
+    Ok(PgPool { pool, signer })
 }
 
 fn first_line(message: &str) -> String {
@@ -132,6 +159,108 @@ pub fn migrate(owner_url: &str, app_role: Option<&str>) -> Result<Vec<String>, S
             .map_err(|e| format!("granting privileges to {role} failed: {e}"))?;
     }
     Ok(applied)
+}
+
+#[derive(QueryableByName)]
+struct AppliedVersion {
+    #[diesel(sql_type = Text)]
+    version: String,
+}
+
+/// Checks that the database's schema is exactly the one this binary was built for, reading
+/// diesel's migrations table (the runtime role may read it, nothing more). `Err` is one line
+/// naming the pending (or unknown) migrations.
+pub fn check_schema(conn: &mut PgConnection) -> Result<(), String> {
+    use diesel::migration::MigrationSource;
+    let applied: Vec<String> =
+        match sql_query("SELECT version FROM __diesel_schema_migrations").load(conn) {
+            Ok(rows) => rows
+                .into_iter()
+                .map(|r: AppliedVersion| r.version)
+                .collect(),
+            // A database never migrated: every migration is pending.
+            Err(e) if e.to_string().contains("does not exist") => Vec::new(),
+            Err(e) => {
+                return Err(format!(
+                    "cannot read the applied migrations: {}",
+                    first_line(&e.to_string())
+                ));
+            }
+        };
+    let known = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| format!("cannot read the embedded migrations: {e}"))?;
+    let pending: Vec<String> = known
+        .iter()
+        .filter(|m| !applied.contains(&m.name().version().to_string()))
+        .map(|m| m.name().to_string())
+        .collect();
+    if !pending.is_empty() {
+        return Err(format!(
+            "the database schema is behind this binary: pending migrations {}; \
+             run `lianzheng migrate` (as the owner) first",
+            pending.join(", ")
+        ));
+    }
+    let versions: Vec<String> = known
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect();
+    let mut unknown: Vec<&String> = applied.iter().filter(|v| !versions.contains(v)).collect();
+    unknown.sort();
+    if !unknown.is_empty() {
+        let unknown: Vec<&str> = unknown.iter().map(|v| v.as_str()).collect();
+        return Err(format!(
+            "the database schema is ahead of this binary: unknown migrations {}; \
+             deploy the binary that applied them",
+            unknown.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct RoleFacts {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    privileged: bool,
+}
+
+/// Refuses a connection that could rewrite history: a superuser, or a member of the role that
+/// owns `audit_log` (which can disable its append-only trigger). `serve` runs as the runtime
+/// role; only `lianzheng migrate` holds the owner's credentials.
+pub fn check_runtime_role(conn: &mut PgConnection) -> Result<(), String> {
+    let facts: RoleFacts = sql_query(
+        "SELECT current_user::text AS name,
+                (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                OR pg_has_role(current_user, c.relowner, 'MEMBER') AS privileged
+           FROM pg_class c
+          WHERE c.oid = 'public.audit_log'::regclass",
+    )
+    .get_result(conn)
+    .map_err(|e| {
+        format!(
+            "cannot read the database roles: {}",
+            first_line(&e.to_string())
+        )
+    })?;
+    if facts.privileged {
+        return Err(format!(
+            "DATABASE_URL connects as {}, which owns the tables or is a superuser: serve as the \
+             runtime role (lianzheng_app); only `lianzheng migrate` uses the owner \
+             (MIGRATION_DATABASE_URL)",
+            facts.name
+        ));
+    }
+    Ok(())
+}
+
+/// One connection, for commands that run a single query (`audit verify`).
+pub fn connect_once(url: &str) -> Result<PgConnection, ConnectError> {
+    PgConnection::establish(url).map_err(|e| ConnectError {
+        target: redact_url(url),
+        reason: first_line(&e.to_string()),
+    })
 }
 
 /// Tables the runtime role may read and append to but never change or remove rows of.
@@ -199,10 +328,11 @@ where
     F: FnOnce(&mut PgConnection) -> Result<(T, Change), ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    let signer = pool.signer().clone();
     run(pool, move |conn| {
         conn.transaction(|conn| {
             let (value, change) = f(conn)?;
-            audit::append(conn, &actor, change)?;
+            audit::append(conn, &signer, &actor, change)?;
             Ok(value)
         })
     })

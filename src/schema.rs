@@ -71,6 +71,8 @@ diesel::table! {
         canonical -> Text,
         prev_hash -> Text,
         hash -> Text,
+        key_id -> Nullable<Text>,
+        signature -> Nullable<Text>,
     }
 }
 

@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::audit::{self, Actor, Change};
+use crate::audit::{self, Actor, Change, SigningKey};
 use crate::domain::default_forms;
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
@@ -65,7 +65,8 @@ pub const DEMO_TEAMS: usize = 6;
 pub const DEMO_YEAR: i32 = 2014;
 
 /// Loads the demo county; units already present (by name, not archived) are left as they are.
-pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
+/// Its audit records are signed with `signer`, like the service's own.
+pub fn seed_demo(conn: &mut PgConnection, signer: &SigningKey) -> Result<SeedReport, ApiError> {
     let county: DemoCounty = serde_json::from_str(DEMO).map_err(ApiError::internal)?;
     conn.transaction(|conn| {
         let mut report = SeedReport::default();
@@ -106,14 +107,15 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
             let record = serde_json::json!({"unit": created, "leaders": leaders});
             audit::append(
                 conn,
+                signer,
                 &Actor::system(),
                 Change::created("unit", created.id, &record),
             )?;
         }
-        report.cycle_created = seed_cycle(conn)?;
+        report.cycle_created = seed_cycle(conn, signer)?;
         if report.cycle_created {
-            report.self_inspections = seed_self_inspections(conn)?;
-            report.teams = seed_teams_and_sheets(conn)?;
+            report.self_inspections = seed_self_inspections(conn, signer)?;
+            report.teams = seed_teams_and_sheets(conn, signer)?;
         }
         Ok(report)
     })
@@ -121,7 +123,7 @@ pub fn seed_demo(conn: &mut PgConnection) -> Result<SeedReport, ApiError> {
 
 /// Opens the 2014 cycle with the default forms and moves it into self-inspection, as the
 /// office would on 1 September; does nothing when a 2014 cycle exists.
-fn seed_cycle(conn: &mut PgConnection) -> Result<bool, ApiError> {
+fn seed_cycle(conn: &mut PgConnection, signer: &SigningKey) -> Result<bool, ApiError> {
     let exists: i64 = assessment_cycles::table
         .filter(assessment_cycles::year.eq(DEMO_YEAR))
         .count()
@@ -137,7 +139,7 @@ fn seed_cycle(conn: &mut PgConnection) -> Result<bool, ApiError> {
     };
     let templates = default_forms::templates().map_err(ApiError::internal)?;
     let (cycle, change) = open_cycle(conn, &plan_cycle(settings)?, &templates)?;
-    audit::append(conn, &system, change)?;
+    audit::append(conn, signer, &system, change)?;
     let note = Some(
         "县纪委常委会研究决定，启动2014年度考核检查，各单位9月20日前报送自查报告和述责报告"
             .to_owned(),
@@ -150,13 +152,13 @@ fn seed_cycle(conn: &mut PgConnection) -> Result<bool, ApiError> {
         &system.name,
         note,
     )?;
-    audit::append(conn, &system, change)?;
+    audit::append(conn, signer, &system, change)?;
     Ok(true)
 }
 
 /// Most units have submitted their 2014 self-inspection and reports by 20 September, a few late,
 /// one returned for revision, and the last department nothing at all.
-fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
+fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
     use bigdecimal::BigDecimal;
     use chrono::TimeZone;
 
@@ -316,7 +318,7 @@ fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
             id,
             &serde_json::json!({"unit_id": place.unit_id, "total": total.to_string(), "late": late, "returned": returned}),
         );
-        audit::append(conn, &system, change)?;
+        audit::append(conn, signer, &system, change)?;
         count += 1;
     }
     Ok(count)
@@ -325,7 +327,7 @@ fn seed_self_inspections(conn: &mut PgConnection) -> Result<usize, ApiError> {
 /// Six teams share the 2014 units; the cycle moves into the special inspection; the teams'
 /// score sheets stand in every state (open with deductions, awaiting signatures with some
 /// signed, final, and one reopened), two with referrals, and the final ones with their report.
-fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
+fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
     use crate::domain::scoring::{Deduction, DeductionKind, content_hash, item_points};
     use crate::models::cycle::Cycle;
     use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
@@ -376,6 +378,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
         }
         audit::append(
             conn,
+            signer,
             &system,
             Change::created(
                 "team",
@@ -404,6 +407,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
     }
     audit::append(
         conn,
+        signer,
         &system,
         Change::new(
             "assign",
@@ -422,7 +426,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
         &system.name,
         note,
     )?;
-    audit::append(conn, &system, change)?;
+    audit::append(conn, signer, &system, change)?;
 
     let cycle = Cycle::find(conn, cycle.id)?;
     let forms = ScoringForm::for_cycle(conn, cycle.id)?;
@@ -595,7 +599,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection) -> Result<usize, ApiError> {
             format!("{}/{}", cycle.id, place.unit_id),
             &serde_json::json!({"state": if index == 15 { "reopened" } else { state.as_str() }}),
         );
-        audit::append(conn, &system, change)?;
+        audit::append(conn, signer, &system, change)?;
     }
     Ok(team_ids.len())
 }

@@ -22,6 +22,7 @@ use crate::http::json::BodyLimit;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
 use crate::routes::attachments::UploadLimit;
+use crate::routes::audit::json::AuditKeys;
 
 /// A failure to start, reported as one line.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,8 @@ impl Application {
         )?);
         let spec = openapi::spec();
         let routes = web::Data::new(RouteTable::from_spec(&spec));
+        let audit_keys =
+            web::Data::new(AuditKeys(settings.audit_keys(Some(pool.signer().public()))));
         let pool = web::Data::new(pool);
         let body_limit = settings.body_limit;
         let upload_limit = settings.upload_limit;
@@ -73,6 +76,7 @@ impl Application {
                 .configure(crate::routes::configure)
                 .into_app()
                 .app_data(pool.clone())
+                .app_data(audit_keys.clone())
                 .app_data(verifier.clone())
                 .app_data(routes.clone())
                 .app_data(BodyLimit(body_limit))

@@ -1,58 +1,258 @@
-//! The command line: start-up errors, migrations and the demo data.
+//! The command line: start-up errors, migrations, the demo data, and what `serve` refuses.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
-use crate::helpers::TestDb;
+use lianzheng::audit::keys::{Algorithm, KeySet, SigningKey};
 
-fn lianzheng(args: &[&str], db: Option<&TestDb>) -> std::process::Output {
+use crate::helpers::{TEST_SECRET, TestDb, audit_key};
+
+/// `lianzheng` with a clean environment: the secrets a production start needs, and `db`'s
+/// runtime connection (and the owner's, for `migrate`).
+fn command(args: &[&str], db: Option<&TestDb>) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lianzheng"));
     command
         .args(args)
+        .env_clear()
         .env("LOG_FORMAT", "pretty")
-        .env("RUST_LOG", "warn");
+        .env("RUST_LOG", "warn")
+        .env("BIND_ADDR", "127.0.0.1:0")
+        .env("JWT_SECRET", TEST_SECRET)
+        .env("AUDIT_SIGNING_KEY", audit_key(Algorithm::Ed25519).expose());
     if let Some(db) = db {
         command
             .env("DATABASE_URL", db.app_url())
             .env("MIGRATION_DATABASE_URL", db.owner_url());
     }
-    command.output().expect("run lianzheng")
+    command
+}
+
+fn lianzheng(args: &[&str], db: Option<&TestDb>) -> Output {
+    command(args, db).output().expect("run lianzheng")
+}
+
+/// Asserts a failure reported in exactly one line that contains `expected`.
+fn assert_one_line_error(output: &Output, expected: &str) {
+    assert!(!output.status.success(), "non-zero exit");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains(expected), "{expected:?} in {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
 #[test]
 fn an_unreachable_database_at_start_up_is_one_clear_line_not_a_panic() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lianzheng"))
-        .arg("serve")
+    let output = command(&["serve"], None)
         .env(
             "DATABASE_URL",
-            "postgres://lianzheng_app@127.0.0.1:1/nowhere",
+            "postgres://lianzheng_app:secret-pw@127.0.0.1:1/nowhere",
         )
-        .env(
-            "MIGRATION_DATABASE_URL",
-            "postgres://lianzheng_owner:secret-pw@127.0.0.1:1/nowhere",
-        )
-        .env("BIND_ADDR", "127.0.0.1:0")
-        .env("LOG_FORMAT", "pretty")
         .output()
         .expect("run lianzheng serve");
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "one line: {stderr}");
-    assert!(
-        lines[0]
-            .starts_with("error: cannot connect to postgres://lianzheng_owner@127.0.0.1:1/nowhere"),
-        "{stderr}"
+    assert_one_line_error(
+        &output,
+        "cannot connect to the database at postgres://lianzheng_app@127.0.0.1:1/nowhere",
     );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("secret-pw"),
-        "{stderr}"
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("secret-pw"));
+}
+
+#[test]
+fn serve_refuses_a_missing_short_or_public_jwt_secret_outside_development_mode() {
+    let db = TestDb::create();
+    let unset = command(&["serve"], Some(&db))
+        .env_remove("JWT_SECRET")
+        .output();
+    assert_one_line_error(&unset.expect("run"), "JWT_SECRET is not set");
+    let short = command(&["serve"], Some(&db))
+        .env("JWT_SECRET", "too-short-secret")
+        .output();
+    assert_one_line_error(&short.expect("run"), "JWT_SECRET is only 16 bytes");
+    let public = command(&["serve"], Some(&db))
+        .env("JWT_SECRET", lianzheng::config::DEV_JWT_SECRET)
+        .output();
+    assert_one_line_error(&public.expect("run"), "public development secret");
+    let token = command(&["token", "--role", "office", "--sub", "x"], None)
+        .env_remove("JWT_SECRET")
+        .output();
+    assert_one_line_error(&token.expect("run"), "JWT_SECRET is not set");
+}
+
+#[test]
+fn serve_refuses_to_start_without_an_audit_signing_key_outside_development_mode() {
+    let db = TestDb::create();
+    let output = command(&["serve"], Some(&db))
+        .env_remove("AUDIT_SIGNING_KEY")
+        .output()
+        .expect("run");
+    assert_one_line_error(
+        &output,
+        "AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) is not set",
+    );
+    let wrong = command(&["serve"], Some(&db))
+        .env("AUDIT_ALGORITHM", "sm2")
+        .output()
+        .expect("run");
+    assert_one_line_error(&wrong, "not an sm2 PKCS#8 key");
+}
+
+fn set_applied_migrations(db: &TestDb, sql: &str) {
+    use diesel::connection::SimpleConnection;
+    db.owner()
+        .batch_execute(sql)
+        .expect("change the migrations table");
+}
+
+#[test]
+fn serve_refuses_a_schema_behind_or_ahead_of_the_binary_naming_the_migrations() {
+    let db = TestDb::create();
+    set_applied_migrations(
+        &db,
+        "DELETE FROM __diesel_schema_migrations WHERE version = '20261127100000'",
+    );
+    let behind = lianzheng(&["serve"], Some(&db));
+    assert_one_line_error(
+        &behind,
+        "the database schema is behind this binary: pending migrations \
+         2026-11-27-100000_audit_signatures; run `lianzheng migrate`",
+    );
+    set_applied_migrations(
+        &db,
+        "INSERT INTO __diesel_schema_migrations (version) VALUES ('20261127100000'),
+                                                              ('29990101000000')",
+    );
+    let ahead = lianzheng(&["serve"], Some(&db));
+    assert_one_line_error(
+        &ahead,
+        "the database schema is ahead of this binary: unknown migrations 29990101000000",
     );
 }
 
 #[test]
+fn serve_refuses_to_run_as_the_owner_of_the_audit_trail() {
+    let db = TestDb::create();
+    let output = command(&["serve"], Some(&db))
+        .env("DATABASE_URL", db.owner_url())
+        .output()
+        .expect("run");
+    assert_one_line_error(
+        &output,
+        "connects as lianzheng_owner, which owns the tables",
+    );
+}
+
+#[test]
+fn serve_runs_with_the_runtime_role_only_and_publishes_its_keys() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let db = TestDb::create();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("a free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = command(&["serve"], Some(&db))
+        .env_remove("MIGRATION_DATABASE_URL")
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut started = String::new();
+    let mut line = String::new();
+    while stdout.read_line(&mut line).expect("read") > 0 {
+        started.push_str(&line);
+        if line.contains("serving") {
+            break;
+        }
+        line.clear();
+    }
+    if !started.contains("serving") {
+        let _ = child.kill();
+        let mut stderr = String::new();
+        let _ = child
+            .stderr
+            .take()
+            .map(|mut e| e.read_to_string(&mut stderr));
+        let _ = child.wait();
+        panic!("serve did not start: {stderr}{started}");
+    }
+    let token = lianzheng::auth::jwt::mint(
+        TEST_SECRET,
+        "lianzheng-cli",
+        "lianzheng",
+        &lianzheng::auth::jwt::TokenRequest {
+            sub: "unit-user-1",
+            name: None,
+            role: lianzheng::auth::Role::Unit,
+            unit_id: Some(1),
+            ttl: std::time::Duration::from_secs(60),
+        },
+    )
+    .expect("token");
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Connection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("answer");
+        answer
+    };
+    let ready = get("/readyz");
+    let keys = get("/api/v1/audit/keys");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready.starts_with("HTTP/1.1 200"), "{ready}");
+    assert!(keys.starts_with("HTTP/1.1 200"), "{keys}");
+    assert!(keys.contains("\"algorithm\":\"ed25519\""), "{keys}");
+}
+
+#[test]
+fn keygen_prints_a_key_whose_public_half_is_published() {
+    for algorithm in ["ed25519", "sm2"] {
+        let generated = lianzheng(&["audit", "keygen", "--algorithm", algorithm], None);
+        assert!(generated.status.success());
+        let stdout = String::from_utf8_lossy(&generated.stdout).into_owned();
+        let value = |name: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                .unwrap_or_else(|| panic!("{name} in {stdout}"))
+                .to_owned()
+        };
+        assert_eq!(value("AUDIT_ALGORITHM"), algorithm);
+        let key = SigningKey::from_pkcs8(
+            &value("AUDIT_SIGNING_KEY"),
+            Algorithm::parse(algorithm).expect("algorithm"),
+            None,
+        )
+        .expect("a usable key");
+        assert_eq!(value("AUDIT_KEY_ID"), key.key_id());
+        let published = command(&["audit", "public-key"], None)
+            .env("AUDIT_ALGORITHM", algorithm)
+            .env("AUDIT_SIGNING_KEY", value("AUDIT_SIGNING_KEY"))
+            .output()
+            .expect("run");
+        assert!(
+            published.status.success(),
+            "{}",
+            String::from_utf8_lossy(&published.stderr)
+        );
+        let set = KeySet::parse(&String::from_utf8_lossy(&published.stdout)).expect("key set");
+        let public = set.get(key.key_id()).expect("the key is published");
+        assert!(public.verifies(b"m", &key.sign(b"m")));
+        assert!(!String::from_utf8_lossy(&published.stdout).contains(&value("AUDIT_SIGNING_KEY")));
+    }
+}
+
+#[test]
 fn a_missing_database_is_named_in_one_line() {
-    let output = Command::new(env!("CARGO_BIN_EXE_lianzheng"))
-        .arg("seed-demo")
+    let output = command(&["seed-demo"], None)
         .env(
             "DATABASE_URL",
             crate::helpers::url("lianzheng_app", "lianzheng_no_such_db"),
@@ -76,7 +276,14 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert!(String::from_utf8_lossy(&migrate.stderr).contains("none pending"));
 
-    let first = lianzheng(&["seed-demo"], Some(&db));
+    let key = audit_key(Algorithm::Ed25519);
+    let seed = || {
+        command(&["seed-demo"], Some(&db))
+            .env("AUDIT_SIGNING_KEY", key.expose())
+            .output()
+            .expect("run seed-demo")
+    };
+    let first = seed();
     assert!(
         first.status.success(),
         "{}",
@@ -164,7 +371,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     let leaders = count("SELECT count(*) AS n FROM leaders");
 
-    let second = lianzheng(&["seed-demo"], Some(&db));
+    let second = seed();
     assert!(second.status.success());
     assert!(String::from_utf8_lossy(&second.stderr).contains("0 units created"));
     assert_eq!(count("SELECT count(*) AS n FROM units"), units);
@@ -174,9 +381,12 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         units + 2 + submitted + 8 + count("SELECT count(*) AS n FROM scoring_records"),
         "an idempotent run writes nothing"
     );
+    let signer = SigningKey::from_pkcs8(key.expose(), Algorithm::Ed25519, None).expect("key");
+    let public = KeySet::new(Some(signer.public()), &[]);
+    let expect = lianzheng::audit::Expect::default();
+    let verified = lianzheng::audit::verify(&mut db.app(), &public, expect).expect("walk");
     assert!(
-        lianzheng::audit::verify(&mut db.owner(), None)
-            .expect("walk")
-            .is_ok()
+        verified.is_ok(),
+        "the seeded records are signed: {verified:?}"
     );
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
+use lianzheng::audit::keys::{Algorithm, KeySet, SigningKey};
 use lianzheng::auth::Role;
 use lianzheng::auth::jwt::{TokenRequest, mint};
 use lianzheng::config::{LogFormat, Secret, Settings};
@@ -225,7 +226,11 @@ fn init_logs() {
 pub fn test_settings(db: &TestDb) -> Settings {
     let mut settings = Settings::from_env().expect("settings");
     settings.database_url = Secret::new(db.app_url());
-    settings.migration_database_url = Secret::new(db.owner_url());
+    settings.dev_mode = false;
+    settings.audit_algorithm = Algorithm::Ed25519;
+    settings.audit_signing_key = Some(audit_key(Algorithm::Ed25519));
+    settings.audit_key_id = None;
+    settings.audit_verify_keys = Vec::new();
     settings.bind_addr = "127.0.0.1:0".to_owned();
     settings.pool_size = 4;
     settings.pool_timeout = Duration::from_secs(2);
@@ -239,6 +244,13 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings.body_limit = 64 * 1024;
     settings.shutdown_timeout = Duration::from_secs(1);
     settings
+}
+
+/// A fresh audit signing key (PKCS#8, base64 DER), as `lianzheng audit keygen` prints it.
+pub fn audit_key(algorithm: Algorithm) -> Secret {
+    SigningKey::generate(algorithm)
+        .expect("generate an audit key")
+        .1
 }
 
 /// A running application on its own database.
@@ -255,6 +267,8 @@ pub struct TestApp {
     pub office: String,
     /// Stops the server.
     pub handle: actix_web::dev::ServerHandle,
+    /// The key its audit records are signed with (tests verify with its public half only).
+    pub signer: Arc<SigningKey>,
 }
 
 impl TestApp {
@@ -269,11 +283,13 @@ impl TestApp {
         let db = TestDb::create();
         let mut settings = test_settings(&db);
         adjust(&mut settings);
+        let signer = Arc::new(settings.audit_signer().expect("the audit signing key"));
         let pool = db::connect(
             settings.database_url.expose(),
             settings.pool_size,
             settings.pool_timeout,
             settings.statement_timeout,
+            signer.clone(),
         )
         .expect("connect the test pool");
         let app = Application::build(&settings, pool).expect("build the application");
@@ -289,6 +305,7 @@ impl TestApp {
             db,
             office,
             handle,
+            signer,
         }
     }
 
@@ -299,6 +316,7 @@ impl TestApp {
             self.settings.pool_size,
             self.settings.pool_timeout,
             self.settings.statement_timeout,
+            self.signer.clone(),
         )
         .expect("connect the second pool");
         let app = Application::build(&self.settings, pool).expect("build the second instance");
@@ -307,12 +325,24 @@ impl TestApp {
         address
     }
 
-    /// The audit trail verified from the database, as `lianzheng audit verify` does.
+    /// The public keys that verify its trail (the current one and the configured retired
+    /// ones), without the signing key: what an auditor holds.
+    pub fn public_keys(&self) -> KeySet {
+        self.settings.audit_keys(Some(self.signer.public()))
+    }
+
+    /// The audit trail verified from the database with the public keys alone, as
+    /// `lianzheng audit verify` does.
     pub fn verify_audit(
         &self,
         head: Option<&str>,
     ) -> Result<lianzheng::audit::Verified, lianzheng::audit::Broken> {
-        lianzheng::audit::verify(&mut self.db.app(), head).expect("walk the audit chain")
+        let expect = lianzheng::audit::Expect {
+            head,
+            checkpoint: None,
+        };
+        lianzheng::audit::verify(&mut self.db.app(), &self.public_keys(), expect)
+            .expect("walk the audit chain")
     }
 
     /// A token for the CLI issuer.

@@ -701,7 +701,7 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
 async fn the_demo_sheets_signatures_match_their_content() {
     let app = TestApp::spawn().await;
     let mut conn = app.db.app();
-    lianzheng::seed::seed_demo(&mut conn).expect("seed the demo county");
+    lianzheng::seed::seed_demo(&mut conn, &app.signer).expect("seed the demo county");
     let cycle = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
     let unit = app.count("SELECT min(unit_id) AS n FROM scoring_records WHERE status = 'final'");
     let sheet: Value = app

@@ -29,7 +29,10 @@ pub struct UploadLimit(pub usize);
 
 /// Removes uploads never attached and older than a day, recording the removal in the audit
 /// trail as the `system` actor; returns how many were removed.
-pub fn purge_unattached(conn: &mut PgConnection) -> Result<usize, ApiError> {
+pub fn purge_unattached(
+    conn: &mut PgConnection,
+    signer: &crate::audit::SigningKey,
+) -> Result<usize, ApiError> {
     use diesel::Connection;
     conn.transaction(|conn| {
         let removed = AttachmentMeta::purge_unattached(conn)?;
@@ -41,7 +44,7 @@ pub fn purge_unattached(conn: &mut PgConnection) -> Result<usize, ApiError> {
                 serde_json::json!({"ids": removed}),
                 serde_json::Value::Null,
             );
-            crate::audit::append(conn, &crate::audit::Actor::system(), change)?;
+            crate::audit::append(conn, signer, &crate::audit::Actor::system(), change)?;
         }
         Ok(removed.len())
     })

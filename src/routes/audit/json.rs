@@ -29,7 +29,8 @@ pub struct AuditActor {
     "action": "update", "resource": "unit", "resource_id": "3",
     "changes": {"before": {"contact_person": "黄志明"}, "after": {"contact_person": "欧阳明"}},
     "request_id": "0b6f3c1e-6a0e-4d2b-9a57-2f1f3c7d9e10",
-    "prev_hash": "9f2c…", "hash": "41ab…", "canonical": "{\"action\":\"update\",…}"
+    "prev_hash": "9f2c…", "hash": "41ab…", "canonical": "{\"action\":\"update\",…}",
+    "key_id": "ed25519-3f9a0c5e7b1d2468", "signature": "q3J0c2lnbmF0dXJl…"
 }))]
 pub struct AuditEntry {
     /// Position in the chain.
@@ -54,6 +55,10 @@ pub struct AuditEntry {
     pub hash: String,
     /// The exact bytes that were hashed (JSON with sorted keys).
     pub canonical: String,
+    /// The key that signed it (`GET /api/v1/audit/keys`).
+    pub key_id: Option<String>,
+    /// Base64 signature of `"lianzheng-audit-record-v1\n"` followed by `hash`.
+    pub signature: Option<String>,
 }
 
 impl From<AuditRecord> for AuditEntry {
@@ -74,6 +79,8 @@ impl From<AuditRecord> for AuditEntry {
             prev_hash: r.prev_hash,
             hash: r.hash,
             canonical: r.canonical,
+            key_id: r.key_id,
+            signature: r.signature,
         }
     }
 }
@@ -95,13 +102,6 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
-/// The newest record of the chain: publish its hash elsewhere so that deleting the newest
-/// records can be detected later (`lianzheng audit verify --head <hash>`).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditHead {
-    /// Id of the newest record (`null` when the trail is empty).
-    pub id: Option<i64>,
-    /// Its hash (64 zeros when the trail is empty).
-    #[schema(example = "41ab0c5e9d…")]
-    pub hash: String,
-}
+/// The public keys that verify the trail, registered as app data.
+#[derive(Debug, Clone)]
+pub struct AuditKeys(pub crate::audit::KeySet);
