@@ -781,3 +781,91 @@ async fn a_referral_is_withdrawn_by_the_team_until_the_sheet_is_final() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn sheet_items_carry_their_rules_and_deductions_cite_a_rule_by_its_code() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let (code, _, _) = capped_item(&app, &s).await;
+    let sheet: Value = app
+        .get(&record(&s), &s.member1)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let item = sheet["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item_code"] == code.as_str())
+        .expect("the item")
+        .clone();
+    let rule = &item["rules"][0];
+    assert_eq!(rule["code"], format!("{code}-R1"));
+    assert!(rule["grounds"].is_string() && rule["per_occurrence"] == true);
+    assert!(rule["points"]["min"].is_string() && rule["cap"].is_string());
+    let body = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 1, "points": rule["points"]["min"],
+         "kind": "other"}
+    ]});
+    let scored = put_item(&app, &s, &s.member1, &code, "\"0\"", body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(scored.status(), 200);
+    let scored: Value = scored.json().await.expect("json");
+    assert_eq!(scored["deductions"][0]["rule_code"], rule["code"]);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM record_items
+              WHERE deductions -> 0 ->> 'rule_code' = '{code}-R1'"
+        )),
+        1
+    );
+    let by_index = json!({"deductions": [
+        {"rule": 0, "occurrences": 1, "points": rule["points"]["min"], "kind": "other"}
+    ]});
+    let refused = put_item(&app, &s, &s.member1, &code, "\"1\"", by_index)
+        .send()
+        .await
+        .expect("send");
+    assert_problem(refused, 422, "validation_failed").await;
+    let unknown = json!({"deductions": [
+        {"rule_code": "9.9-R1", "occurrences": 1, "points": "1.00", "kind": "other"}
+    ]});
+    let problem = assert_problem(
+        put_item(&app, &s, &s.member1, &code, "\"1\"", unknown)
+            .send()
+            .await
+            .expect("send"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "unknown_rule");
+    assert_eq!(problem["errors"][0]["field"], "deductions[0].rule_code");
+}
+
+#[tokio::test]
+async fn a_new_signature_records_canonical_version_2_and_matches_the_sheet() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let submitted = app
+        .post(&format!("{}/submit", record(&s)), &s.member1, &json!({}))
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let signed: Value = app
+        .post(&format!("{}/signatures", record(&s)), &s.leader, &json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let signature = &signed["signatures"][0];
+    assert_eq!(signature["canonical_version"], 2);
+    assert_eq!(signature["content_sha256"], signed["content_sha256"]);
+    assert_eq!(signature["content_matches"], true);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE canonical_version = 2"),
+        1
+    );
+}
