@@ -5,6 +5,7 @@
 
 mod assign;
 mod create;
+mod get;
 pub mod json;
 mod list;
 mod unassign;
@@ -17,6 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_teams)
         .service(create::create_team)
+        .service(get::get_team)
         .service(unassigned::list_unassigned_units)
         .service(assign::assign_unit)
         .service(unassign::unassign_unit)
