@@ -606,6 +606,14 @@ fn put_report(
         .json(&body)
 }
 
+/// The ETag the team report's GET sends now.
+async fn report_etag(app: &TestApp, s: &Sheet) -> String {
+    app.get(&report(s), &s.leader).await.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned()
+}
+
 fn full_report() -> Value {
     json!({
         "overall_evaluation": "该镇党委能认真履行党风廉政建设主体责任，总体评价为较好。",
@@ -618,17 +626,19 @@ fn full_report() -> Value {
 async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
     let app = TestApp::spawn().await;
     let s = sheet(&app).await;
+    let first = report_etag(&app, &s).await;
     let partial = put_report(
         &app,
         &s,
         &s.member1,
-        "\"0\"",
+        &first,
         json!({"overall_evaluation": "较好"}),
     )
     .send()
     .await
     .expect("send");
     assert_eq!(partial.status(), 200);
+    let second = partial.headers()["etag"].to_str().expect("etag").to_owned();
     assert_problem(
         app.post(&format!("{}/submit", report(&s)), &s.member1, &json!({}))
             .await,
@@ -636,13 +646,13 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         "validation_failed",
     )
     .await;
-    let stale = put_report(&app, &s, &s.member2, "\"0\"", full_report())
+    let stale = put_report(&app, &s, &s.member2, &first, full_report())
         .send()
         .await
         .expect("send");
     assert_problem(stale, 412, "precondition_failed").await;
     assert_eq!(
-        put_report(&app, &s, &s.member2, "\"1\"", full_report())
+        put_report(&app, &s, &s.member2, &second, full_report())
             .send()
             .await
             .expect("send")
@@ -650,7 +660,7 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         200
     );
     assert_problem(
-        put_report(&app, &s, &s.other_team, "\"2\"", full_report())
+        put_report(&app, &s, &s.other_team, "*", full_report())
             .send()
             .await
             .expect("send"),
@@ -681,7 +691,8 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
             .expect("json");
         assert_eq!(signed["status"], expected);
     }
-    let edit = put_report(&app, &s, &s.member1, "\"3\"", full_report())
+    let current = report_etag(&app, &s).await;
+    let edit = put_report(&app, &s, &s.member1, &current, full_report())
         .send()
         .await
         .expect("send");

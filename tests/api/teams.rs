@@ -255,27 +255,32 @@ async fn the_office_changes_a_teams_members_with_the_current_etag() {
     assign(&app, f.cycle, team, f.town).await;
     let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
     let body = json!({"members": [{"sub": "member-2", "name": "莫志强"}]});
+    let first = app.get(&path, &app.office).await.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned();
     let by_inspector = app
         .patch(
             &path,
             &app.token(lianzheng::auth::Role::Inspector, "leader-1", None),
-            "\"1\"",
+            &first,
             &body,
         )
         .await;
     assert_problem(by_inspector, 403, "forbidden").await;
-    let changed = app.patch(&path, &app.office, "\"1\"", &body).await;
+    let changed = app.patch(&path, &app.office, &first, &body).await;
     assert_eq!(changed.status(), 200);
-    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let second = changed.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_ne!(second, first);
     let stale = app
-        .patch(&path, &app.office, "\"1\"", &json!({"name": "改名"}))
+        .patch(&path, &app.office, &first, &json!({"name": "改名"}))
         .await;
     assert_problem(stale, 412, "precondition_failed").await;
     let leader_as_member = app
         .patch(
             &path,
             &app.office,
-            "\"2\"",
+            &second,
             &json!({"members": [{"sub": "leader-1", "name": "x"}]}),
         )
         .await;

@@ -18,8 +18,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_teams)
         .service(create::create_team)
-        .service(get::get_team)
         .service(unassigned::list_unassigned_units)
+        // After `teams/unassigned`, which `teams/{team_id}` would otherwise shadow.
+        .service(get::get_team)
         .service(assign::assign_unit)
         .service(unassign::unassign_unit)
         .service(update::update_team);
