@@ -303,3 +303,58 @@ async fn the_default_forms_give_every_rule_a_code_after_its_item() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_rule_code_migration_numbers_existing_rules_and_rewrites_citations_and_reverts() {
+    use diesel::connection::SimpleConnection;
+    use diesel_migrations::MigrationHarness;
+    let app = TestApp::spawn().await;
+    let cycle = open_cycle(&app, 2014).await;
+    let mut owner = app.db.owner();
+    owner
+        .revert_last_migration(lianzheng::db::MIGRATIONS)
+        .expect("revert the rule codes");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM form_items WHERE rules -> 0 ? 'code'"),
+        0,
+        "down removes the codes"
+    );
+    owner
+        .batch_execute(&format!(
+            "INSERT INTO units (name, kind) VALUES ('阳城镇', 'town');
+             INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by)
+               SELECT {cycle}, id, 'assessed', 'town', 'x' FROM units WHERE name = '阳城镇';
+             INSERT INTO scoring_records (cycle_id, unit_id)
+               SELECT {cycle}, id FROM units WHERE name = '阳城镇';
+             INSERT INTO record_items (record_id, item_code, deductions, points, updated_by)
+               SELECT id, '1.1', '[{{\"rule\": 1, \"occurrences\": 1, \"points\": \"1.00\",
+                 \"kind\": \"other\"}}, {{\"rule\": null, \"occurrences\": 1,
+                 \"points\": \"1.00\", \"grounds\": \"g\", \"kind\": \"other\"}}]', 1, 'x'
+               FROM scoring_records"
+        ))
+        .expect("arrange an old sheet");
+    owner
+        .run_pending_migrations(lianzheng::db::MIGRATIONS)
+        .expect("migrate again");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM form_items
+              WHERE rules -> 0 ->> 'code' = code || '-R1'"
+        ),
+        app.count("SELECT count(*) AS n FROM form_items"),
+        "every first rule is <item>-R1"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM record_items
+              WHERE deductions -> 0 ->> 'rule_code' = '1.1-R2'
+                AND deductions -> 1 -> 'rule_code' = 'null'::jsonb
+                AND NOT deductions -> 0 ? 'rule'"
+        ),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE canonical_version <> 1"),
+        0
+    );
+}
