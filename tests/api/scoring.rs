@@ -201,7 +201,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
             .next()
             .expect("int")
     );
-    let outside = json!({"deductions": [{"rule_code": rule["code"], "occurrences": 1, "points": over_max, "kind": "other"}]});
+    let outside = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 1, "points": over_max, "kind": "other"}
+    ]});
     let problem = assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", outside)
             .send()
@@ -213,7 +215,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
     .await;
     assert_eq!(problem["errors"][0]["code"], "outside_rule_range");
     let max = rule["points"]["max"].as_str().expect("max");
-    let over_cap = json!({"deductions": [{"rule_code": rule["code"], "occurrences": 20, "points": max, "kind": "other"}]});
+    let over_cap = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 20, "points": max, "kind": "other"}
+    ]});
     let problem = assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", over_cap)
             .send()
@@ -230,7 +234,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
         .map(|e| e["code"].as_str().unwrap_or(""))
         .collect();
     assert!(codes.contains(&"over_cap"), "{problem}");
-    let free = json!({"deductions": [{"rule_code": null, "points": "1.00", "kind": "integrity_violation"}]});
+    let free = json!({"deductions": [
+        {"rule_code": null, "points": "1.00", "kind": "integrity_violation"}
+    ]});
     assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", free)
             .send()
@@ -249,7 +255,8 @@ async fn an_item_never_goes_below_zero_and_differences_from_the_self_score_are_f
     let s = sheet(&app).await;
     let (code, rule, max) = capped_item(&app, &s).await;
     let body = json!({"deductions": [
-        {"rule_code": rule["code"], "occurrences": 1, "points": rule["points"]["min"], "kind": "other"},
+        {"rule_code": rule["code"], "occurrences": 1, "points": rule["points"]["min"],
+         "kind": "other"},
         {"rule_code": null, "points": max, "grounds": "班子成员违规收受礼金1起", "kind": "integrity_violation"}
     ]});
     let response = put_item(&app, &s, &s.member1, &code, "\"0\"", body)

@@ -17,8 +17,8 @@ use crate::schema::team_reports;
 /// Write the team's assessment report
 ///
 /// Members and the leader of the assigned team; needs `If-Match` with the ETag the report's GET
-/// sent (a hash of the report as shown, signatures included; `*` for any). A change after the first signature voids the signatures; a final
-/// report is 409.
+/// sent (a hash of the report as shown, signatures included; `*` for any). A change after
+/// the first signature voids the signatures; a final report is 409.
 #[utoipa::path(
     tag = "scoring",
     params(
