@@ -296,6 +296,7 @@ diesel::table! {
         signed_at -> Timestamptz,
         voided_at -> Nullable<Timestamptz>,
         void_reason -> Nullable<Text>,
+        canonical_version -> Int4,
     }
 }
 

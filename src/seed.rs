@@ -455,7 +455,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
                 continue;
             };
             let deductions = vec![Deduction {
-                rule: Some(0),
+                rule_code: Some(rule.code.clone()),
                 occurrences: 1,
                 points: rule.points.min.clone(),
                 grounds: None,

@@ -33,11 +33,15 @@ pub struct PointRange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
+    "code": "1.2-R1", "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
     "points": {"min": "1.00", "max": "3.00"}, "per_occurrence": true, "cap": "6.00",
     "evidence": "党委（党组）会议记录、会议纪要"
 }))]
 pub struct DeductionRule {
+    /// Stable code, unique within its item (such as `1.2-R1`): what deductions cite.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub code: String,
     /// When the rule applies (扣分依据).
     pub grounds: String,
     /// Points taken each time it applies.
@@ -59,7 +63,7 @@ pub struct DeductionRule {
     "code": "1.2", "content_area": 1, "title": "党委（党组）专题研究党风廉政建设工作",
     "max_points": "6.00",
     "rules": [{
-        "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
+        "code": "1.2-R1", "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
         "points": {"min": "1.00", "max": "3.00"}, "per_occurrence": true, "cap": "6.00",
         "evidence": "党委（党组）会议记录、会议纪要"
     }]
@@ -172,6 +176,17 @@ pub fn validate_items(items: &[FormItem]) -> Vec<FieldError> {
         }
         for (j, rule) in item.rules.iter().enumerate() {
             let at = |f: &str| format!("items[{i}].rules[{j}].{f}");
+            text_rule(&mut errors, &at("code"), &rule.code, 32);
+            if item.rules[..j]
+                .iter()
+                .any(|r| r.code.trim() == rule.code.trim())
+            {
+                errors.push(FieldError::new(
+                    at("code"),
+                    "duplicate",
+                    format!("item {} has rule {} twice", item.code, rule.code.trim()),
+                ));
+            }
             text_rule(&mut errors, &at("grounds"), &rule.grounds, 500);
             text_rule(&mut errors, &at("evidence"), &rule.evidence, 300);
             points_rules(&mut errors, &at("points.min"), &rule.points.min, true);
@@ -238,6 +253,7 @@ mod tests {
             // Built directly: the values under test are ones the JSON parser already refuses.
             max_points: Points(max.parse().expect("decimal")),
             rules: vec![DeductionRule {
+                code: format!("{code}-R1"),
                 grounds: "未召开的".into(),
                 points: PointRange {
                     min: "1.00".parse().expect("p"),

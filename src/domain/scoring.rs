@@ -46,11 +46,13 @@ crate::text_enum! {
 /// One deduction from an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"rule": 0, "occurrences": 2, "points": "1.50", "grounds": null, "kind": "other"}))]
+#[schema(example = json!({
+    "rule_code": "1.3-R1", "occurrences": 2, "points": "1.50", "grounds": null, "kind": "other"
+}))]
 pub struct Deduction {
-    /// Index of the form's deduction rule it applies (from 0), or `null` for a free deduction.
+    /// The `code` of the item's deduction rule it applies, or `null` for a free deduction.
     #[serde(default)]
-    pub rule: Option<usize>,
+    pub rule_code: Option<String>,
     /// How many times it applies (per-occurrence rules only; otherwise 1).
     #[serde(default = "one")]
     pub occurrences: u32,
@@ -77,7 +79,7 @@ impl Deduction {
 /// Every rule the deductions of one item break, each naming its field.
 pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let mut per_rule: HashMap<usize, Points> = HashMap::new();
+    let mut per_rule: HashMap<&str, Points> = HashMap::new();
     for (i, d) in deductions.iter().enumerate() {
         let at = |f: &str| format!("deductions[{i}].{f}");
         if d.points.is_negative() || d.points == Points::zero() {
@@ -101,7 +103,7 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                 "occurrences must be 1 to 100",
             ));
         }
-        match d.rule {
+        match d.rule_code.as_deref() {
             None => {
                 if d.grounds.as_deref().is_none_or(super::text::is_blank) {
                     errors.push(FieldError::new(
@@ -111,14 +113,18 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                     ));
                 }
             }
-            Some(index) => match item.rules.get(index) {
+            Some(code) => match item.rules.iter().find(|r| r.code == code) {
                 None => errors.push(FieldError::new(
-                    at("rule"),
+                    at("rule_code"),
                     "unknown_rule",
                     format!(
-                        "item {} has {} rule(s); there is no rule {index}",
+                        "item {} has rules {}; there is no rule {code}",
                         item.code,
-                        item.rules.len()
+                        item.rules
+                            .iter()
+                            .map(|r| r.code.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )),
                 Some(rule) => {
@@ -127,7 +133,7 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                             at("points"),
                             "outside_rule_range",
                             format!(
-                                "rule {index} takes {} to {} points per occurrence",
+                                "rule {code} takes {} to {} points per occurrence",
                                 rule.points.min, rule.points.max
                             ),
                         ));
@@ -139,7 +145,7 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                             "this rule applies once",
                         ));
                     }
-                    let used = per_rule.entry(index).or_insert_with(Points::zero);
+                    let used = per_rule.entry(code).or_insert_with(Points::zero);
                     *used = Points::sum([&*used, &d.amount()]);
                     if let Some(cap) = &rule.cap
                         && *used > *cap
@@ -147,7 +153,10 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                         errors.push(FieldError::new(
                             at("points"),
                             "over_cap",
-                            format!("rule {index} takes at most {cap} points from this item; these deductions take {used}"),
+                            format!(
+                                "rule {code} takes at most {cap} points from this item; \
+                                 these deductions take {used}"
+                            ),
                         ));
                     }
                 }
@@ -179,6 +188,10 @@ pub fn flagged(team: &Points, own: Option<&Points>, margin: &Points) -> bool {
     own.is_some_and(|own| Points((&team.0 - &own.0).abs()) > *margin)
 }
 
+/// The canonical content new signatures hash: version 2 cites rules by `rule_code`. Version 1
+/// (every signature made before rule codes) cited them by their index in the item's rules.
+pub const CANONICAL_VERSION: i32 = 2;
+
 /// One item as it is hashed.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignedItem {
@@ -192,6 +205,44 @@ pub struct SignedItem {
     pub evidence_notes: Option<String>,
     /// Points.
     pub points: Points,
+    /// The codes of the item's rules in form order: how version 1 turns a code into an index.
+    #[serde(skip)]
+    pub rule_codes: Vec<String>,
+}
+
+impl SignedItem {
+    /// The item as version `version` of the canonical content writes it.
+    fn content(&self, version: i32) -> Value {
+        let deductions: Vec<Value> = self
+            .deductions
+            .iter()
+            .map(|d| {
+                let mut value = json!({
+                    "occurrences": d.occurrences,
+                    "points": d.points,
+                    "grounds": d.grounds,
+                    "kind": d.kind,
+                });
+                if version == 1 {
+                    let index = d
+                        .rule_code
+                        .as_ref()
+                        .and_then(|c| self.rule_codes.iter().position(|r| r == c));
+                    value["rule"] = json!(index);
+                } else {
+                    value["rule_code"] = json!(d.rule_code);
+                }
+                value
+            })
+            .collect();
+        json!({
+            "item_code": self.item_code,
+            "max_points": self.max_points,
+            "deductions": deductions,
+            "evidence_notes": self.evidence_notes,
+            "points": self.points,
+        })
+    }
 }
 
 /// A referral as it is hashed.
@@ -205,9 +256,11 @@ pub struct SignedReferral {
     pub decision: String,
 }
 
-/// The canonical content of a score sheet: what every signature hashes. Keys sorted, no
-/// whitespace, decimals as strings (RFC 8785 for this content, see README).
+/// The canonical content of a score sheet in canonical version `version` (1 or 2): what a
+/// signature of that version hashes. Keys sorted, no whitespace, decimals as strings (RFC 8785
+/// for this content, see README). Version 2 also names itself (`canonical_version`).
 pub fn record_content(
+    version: i32,
     cycle_id: i64,
     unit_id: i64,
     items: &[SignedItem],
@@ -215,7 +268,8 @@ pub fn record_content(
     referrals: &[SignedReferral],
 ) -> Value {
     let total = Points::sum(items.iter().map(|i| &i.points));
-    json!({
+    let items: Vec<Value> = items.iter().map(|i| i.content(version)).collect();
+    let mut content = json!({
         "document": "scoring_record",
         "cycle_id": cycle_id,
         "unit_id": unit_id,
@@ -223,7 +277,11 @@ pub fn record_content(
         "methods": methods,
         "referrals": referrals,
         "total": total,
-    })
+    });
+    if version >= 2 {
+        content["canonical_version"] = json!(version);
+    }
+    content
 }
 
 /// SHA-256 (hex) of the canonical JSON of `content`.
@@ -247,6 +305,7 @@ mod tests {
             title: "党委（党组）全年专题研究党风廉政建设工作不少于4次".into(),
             max_points: p("5.00"),
             rules: vec![DeductionRule {
+                code: "1.3-R1".into(),
                 grounds: "少于4次的，每少一次".into(),
                 points: PointRange {
                     min: p("1.00"),
@@ -259,9 +318,9 @@ mod tests {
         }
     }
 
-    fn deduction(rule: Option<usize>, occurrences: u32, points: &str) -> Deduction {
+    fn deduction(rule: Option<&str>, occurrences: u32, points: &str) -> Deduction {
         Deduction {
-            rule,
+            rule_code: rule.map(str::to_owned),
             occurrences,
             points: p(points),
             grounds: None,
@@ -271,15 +330,15 @@ mod tests {
 
     #[test]
     fn deductions_stay_within_their_rule_and_cap() {
-        assert!(check_deductions(&item(), &[deduction(Some(0), 2, "1.50")]).is_empty());
-        let out = check_deductions(&item(), &[deduction(Some(0), 1, "2.50")]);
+        assert!(check_deductions(&item(), &[deduction(Some("1.3-R1"), 2, "1.50")]).is_empty());
+        let out = check_deductions(&item(), &[deduction(Some("1.3-R1"), 1, "2.50")]);
         assert_eq!(out[0].code, "outside_rule_range");
-        let capped = check_deductions(&item(), &[deduction(Some(0), 3, "2.00")]);
+        let capped = check_deductions(&item(), &[deduction(Some("1.3-R1"), 3, "2.00")]);
         assert_eq!(capped[0].code, "over_cap");
         let free = check_deductions(&item(), &[deduction(None, 1, "1.00")]);
         assert_eq!(free[0].code, "grounds_required");
         assert_eq!(
-            check_deductions(&item(), &[deduction(Some(3), 1, "1.00")])[0].code,
+            check_deductions(&item(), &[deduction(Some("1.3-R4"), 1, "1.00")])[0].code,
             "unknown_rule"
         );
     }
@@ -288,10 +347,10 @@ mod tests {
     fn an_item_never_goes_below_zero() {
         let mut free = deduction(None, 1, "3.00");
         free.grounds = Some("班子成员违规收受礼金".into());
-        let points = item_points(&p("5.00"), &[deduction(Some(0), 2, "2.00"), free]);
+        let points = item_points(&p("5.00"), &[deduction(Some("1.3-R1"), 2, "2.00"), free]);
         assert_eq!(points, Points::zero());
         assert_eq!(
-            item_points(&p("5.00"), &[deduction(Some(0), 1, "1.50")]).to_fixed(),
+            item_points(&p("5.00"), &[deduction(Some("1.3-R1"), 1, "1.50")]).to_fixed(),
             "3.50"
         );
     }
@@ -303,18 +362,21 @@ mod tests {
         assert!(!flagged(&p("3.00"), None, &p("2.00")));
     }
 
-    /// The digest below was computed outside this code, by Python:
+    /// The digests below were computed outside this code, by Python:
     /// `hashlib.sha256(json.dumps(content, sort_keys=True, separators=(",", ":"),
-    /// ensure_ascii=False).encode()).hexdigest()` on the same content.
+    /// ensure_ascii=False).encode()).hexdigest()` on the same content, written out by hand in
+    /// each version (version 1 cites the rule as `"rule": 0`, version 2 as
+    /// `"rule_code": "1.3-R1"` and adds `"canonical_version": 2`).
     #[test]
-    fn the_signature_hash_of_a_fixed_record_is_stable() {
+    fn the_signature_hash_of_a_fixed_record_is_stable_in_both_versions() {
         let items = vec![
             SignedItem {
                 item_code: "1.3".into(),
                 max_points: p("5.00"),
-                deductions: vec![deduction(Some(0), 2, "1.50")],
+                deductions: vec![deduction(Some("1.3-R1"), 2, "1.50")],
                 evidence_notes: Some("党委会议记录显示全年专题研究2次".into()),
                 points: p("2.00"),
+                rule_codes: vec!["1.3-R1".into()],
             },
             SignedItem {
                 item_code: "2.1".into(),
@@ -322,6 +384,7 @@ mod tests {
                 deductions: vec![],
                 evidence_notes: None,
                 points: p("6.00"),
+                rule_codes: vec!["2.1-R1".into()],
             },
         ];
         let referrals = vec![SignedReferral {
@@ -329,15 +392,14 @@ mod tests {
             facts: "因工作失职被追究纪律责任".into(),
             decision: "县纪委〔2014〕12号处分决定".into(),
         }];
-        let content = record_content(
-            1,
-            7,
-            &items,
-            &[Method::HearingReport, Method::ReviewingRecords],
-            &referrals,
-        );
-        assert_eq!(content_hash(&content), FIXTURE_DIGEST);
+        let methods = [Method::HearingReport, Method::ReviewingRecords];
+        let v1 = record_content(1, 1, 7, &items, &methods, &referrals);
+        assert_eq!(content_hash(&v1), FIXTURE_DIGEST);
+        let v2 = record_content(2, 1, 7, &items, &methods, &referrals);
+        assert_eq!(content_hash(&v2), FIXTURE_DIGEST_V2);
     }
 
     const FIXTURE_DIGEST: &str = "c174a75a6acc74621a703ce0d9663fb1390abc93989a9fa0e45f14fdca209965";
+    const FIXTURE_DIGEST_V2: &str =
+        "fe0c9640c4fd7dbf8b4790002b48949a1924dec3c6d69257568f77a9cad60f13";
 }

@@ -91,6 +91,8 @@ pub struct Signature {
     pub signed_at: DateTime<Utc>,
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: Option<String>,
+    /// Which canonical content `content_sha256` hashes (README, "Signatures").
+    pub canonical_version: i32,
 }
 
 impl ScoringRecord {
@@ -242,6 +244,7 @@ impl Signature {
                 signatures::signer_role.eq(role),
                 signatures::doc_version.eq(version),
                 signatures::content_sha256.eq(sha256),
+                signatures::canonical_version.eq(crate::domain::scoring::CANONICAL_VERSION),
             ))
             .returning(Signature::as_returning())
             .get_result(conn)

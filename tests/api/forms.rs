@@ -20,7 +20,8 @@ async fn open_cycle(app: &TestApp, year: i32) -> i64 {
 fn item(code: &str, area: i64, max: &str) -> Value {
     json!({
         "code": code, "content_area": area, "title": "年初召开党风廉政建设工作部署会议", "max_points": max,
-        "rules": [{"grounds": "未召开的", "points": {"min": "1.00", "max": "3.00"}, "per_occurrence": true,
+        "rules": [{"code": format!("{code}-R1"), "grounds": "未召开的",
+                   "points": {"min": "1.00", "max": "3.00"}, "per_occurrence": true,
                    "cap": null, "evidence": "会议记录"}]
     })
 }
@@ -252,4 +253,122 @@ async fn last_years_forms_are_copied_in_one_call() {
         )
         .await;
     assert_problem(by_unit, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn rule_codes_are_required_and_unique_within_an_item() {
+    let app = TestApp::spawn().await;
+    let cycle = open_cycle(&app, 2014).await;
+    let before = items_hash(&app, cycle);
+    let mut first = item("1.1", 1, "60.00");
+    let rule = first["rules"][0].clone();
+    first["rules"] = json!([rule.clone(), rule]);
+    let mut second = item("2.1", 2, "40.00");
+    second["rules"][0]
+        .as_object_mut()
+        .expect("rule")
+        .remove("code");
+    let body = json!({"title": "考评表", "items": [first, second]});
+    let response = put(
+        &app,
+        &format!("/api/v1/assessment-cycles/{cycle}/forms/town"),
+        Some("\"1\""),
+        &body,
+    )
+    .send()
+    .await
+    .expect("send");
+    let problem = assert_problem(response, 422, "validation_failed").await;
+    let errors = problem["errors"].as_array().expect("errors");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["field"] == "items[0].rules[1].code" && e["code"] == "duplicate"),
+        "{problem}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["field"] == "items[1].rules[0].code"),
+        "{problem}"
+    );
+    assert_eq!(items_hash(&app, cycle), before, "nothing changed");
+}
+
+#[tokio::test]
+async fn the_default_forms_give_every_rule_a_code_after_its_item() {
+    let app = TestApp::spawn().await;
+    let cycle = open_cycle(&app, 2014).await;
+    let form: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/forms/town"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    for item in form["items"].as_array().expect("items") {
+        for (n, rule) in item["rules"].as_array().expect("rules").iter().enumerate() {
+            assert_eq!(
+                rule["code"],
+                format!("{}-R{}", item["code"].as_str().expect("code"), n + 1)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_rule_code_migration_numbers_existing_rules_and_rewrites_citations_and_reverts() {
+    use diesel::connection::SimpleConnection;
+    use diesel_migrations::MigrationHarness;
+    let app = TestApp::spawn().await;
+    let cycle = open_cycle(&app, 2014).await;
+    let mut owner = app.db.owner();
+    owner
+        .revert_last_migration(lianzheng::db::MIGRATIONS)
+        .expect("revert the rule codes");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM form_items WHERE rules -> 0 ? 'code'"),
+        0,
+        "down removes the codes"
+    );
+    owner
+        .batch_execute(&format!(
+            "INSERT INTO units (name, kind) VALUES ('阳城镇', 'town');
+             INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by)
+               SELECT {cycle}, id, 'assessed', 'town', 'x' FROM units WHERE name = '阳城镇';
+             INSERT INTO scoring_records (cycle_id, unit_id)
+               SELECT {cycle}, id FROM units WHERE name = '阳城镇';
+             INSERT INTO record_items (record_id, item_code, deductions, points, updated_by)
+               SELECT id, '1.1', '[{{\"rule\": 1, \"occurrences\": 1, \"points\": \"1.00\",
+                 \"kind\": \"other\"}}, {{\"rule\": null, \"occurrences\": 1,
+                 \"points\": \"1.00\", \"grounds\": \"g\", \"kind\": \"other\"}}]', 1, 'x'
+               FROM scoring_records"
+        ))
+        .expect("arrange an old sheet");
+    owner
+        .run_pending_migrations(lianzheng::db::MIGRATIONS)
+        .expect("migrate again");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM form_items
+              WHERE rules -> 0 ->> 'code' = code || '-R1'"
+        ),
+        app.count("SELECT count(*) AS n FROM form_items"),
+        "every first rule is <item>-R1"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM record_items
+              WHERE deductions -> 0 ->> 'rule_code' = '1.1-R2'
+                AND deductions -> 1 -> 'rule_code' = 'null'::jsonb
+                AND NOT deductions -> 0 ? 'rule'"
+        ),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE canonical_version <> 1"),
+        0
+    );
 }

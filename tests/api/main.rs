@@ -4,6 +4,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod cli;
+mod conditional;
 mod contract;
 mod cycles;
 mod errors;

@@ -346,7 +346,7 @@ async fn the_registry_and_leaders_are_readable_only_while_the_teams_cycle_is_not
 #[tokio::test]
 async fn the_testers_reproduction_on_the_demo_county_answers_404_both_ways() {
     let app = TestApp::spawn().await;
-    lianzheng::seed::seed_demo(&mut app.db.app()).expect("seed the demo county");
+    lianzheng::seed::seed_demo(&mut app.db.app(), &app.signer).expect("seed the demo county");
     let y2014 = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
     let y2015 = open_cycle(&app, 2015).await;
     let team = form_team(&app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"]).await;

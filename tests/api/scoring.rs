@@ -201,8 +201,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
             .next()
             .expect("int")
     );
-    let outside =
-        json!({"deductions": [{"rule": 0, "occurrences": 1, "points": over_max, "kind": "other"}]});
+    let outside = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 1, "points": over_max, "kind": "other"}
+    ]});
     let problem = assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", outside)
             .send()
@@ -214,8 +215,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
     .await;
     assert_eq!(problem["errors"][0]["code"], "outside_rule_range");
     let max = rule["points"]["max"].as_str().expect("max");
-    let over_cap =
-        json!({"deductions": [{"rule": 0, "occurrences": 20, "points": max, "kind": "other"}]});
+    let over_cap = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 20, "points": max, "kind": "other"}
+    ]});
     let problem = assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", over_cap)
             .send()
@@ -232,8 +234,9 @@ async fn deductions_outside_their_rules_range_or_over_its_cap_are_rejected() {
         .map(|e| e["code"].as_str().unwrap_or(""))
         .collect();
     assert!(codes.contains(&"over_cap"), "{problem}");
-    let free =
-        json!({"deductions": [{"rule": null, "points": "1.00", "kind": "integrity_violation"}]});
+    let free = json!({"deductions": [
+        {"rule_code": null, "points": "1.00", "kind": "integrity_violation"}
+    ]});
     assert_problem(
         put_item(&app, &s, &s.member1, &code, "\"0\"", free)
             .send()
@@ -252,8 +255,9 @@ async fn an_item_never_goes_below_zero_and_differences_from_the_self_score_are_f
     let s = sheet(&app).await;
     let (code, rule, max) = capped_item(&app, &s).await;
     let body = json!({"deductions": [
-        {"rule": 0, "occurrences": 1, "points": rule["points"]["min"], "kind": "other"},
-        {"rule": null, "points": max, "grounds": "班子成员违规收受礼金1起", "kind": "integrity_violation"}
+        {"rule_code": rule["code"], "occurrences": 1, "points": rule["points"]["min"],
+         "kind": "other"},
+        {"rule_code": null, "points": max, "grounds": "班子成员违规收受礼金1起", "kind": "integrity_violation"}
     ]});
     let response = put_item(&app, &s, &s.member1, &code, "\"0\"", body)
         .send()
@@ -606,6 +610,14 @@ fn put_report(
         .json(&body)
 }
 
+/// The ETag the team report's GET sends now.
+async fn report_etag(app: &TestApp, s: &Sheet) -> String {
+    app.get(&report(s), &s.leader).await.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned()
+}
+
 fn full_report() -> Value {
     json!({
         "overall_evaluation": "该镇党委能认真履行党风廉政建设主体责任，总体评价为较好。",
@@ -618,17 +630,19 @@ fn full_report() -> Value {
 async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
     let app = TestApp::spawn().await;
     let s = sheet(&app).await;
+    let first = report_etag(&app, &s).await;
     let partial = put_report(
         &app,
         &s,
         &s.member1,
-        "\"0\"",
+        &first,
         json!({"overall_evaluation": "较好"}),
     )
     .send()
     .await
     .expect("send");
     assert_eq!(partial.status(), 200);
+    let second = partial.headers()["etag"].to_str().expect("etag").to_owned();
     assert_problem(
         app.post(&format!("{}/submit", report(&s)), &s.member1, &json!({}))
             .await,
@@ -636,13 +650,13 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         "validation_failed",
     )
     .await;
-    let stale = put_report(&app, &s, &s.member2, "\"0\"", full_report())
+    let stale = put_report(&app, &s, &s.member2, &first, full_report())
         .send()
         .await
         .expect("send");
     assert_problem(stale, 412, "precondition_failed").await;
     assert_eq!(
-        put_report(&app, &s, &s.member2, "\"1\"", full_report())
+        put_report(&app, &s, &s.member2, &second, full_report())
             .send()
             .await
             .expect("send")
@@ -650,7 +664,7 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         200
     );
     assert_problem(
-        put_report(&app, &s, &s.other_team, "\"2\"", full_report())
+        put_report(&app, &s, &s.other_team, "*", full_report())
             .send()
             .await
             .expect("send"),
@@ -681,7 +695,8 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
             .expect("json");
         assert_eq!(signed["status"], expected);
     }
-    let edit = put_report(&app, &s, &s.member1, "\"3\"", full_report())
+    let current = report_etag(&app, &s).await;
+    let edit = put_report(&app, &s, &s.member1, &current, full_report())
         .send()
         .await
         .expect("send");
@@ -780,4 +795,92 @@ async fn a_referral_is_withdrawn_by_the_team_until_the_sheet_is_final() {
         "not_found",
     )
     .await;
+}
+
+#[tokio::test]
+async fn sheet_items_carry_their_rules_and_deductions_cite_a_rule_by_its_code() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let (code, _, _) = capped_item(&app, &s).await;
+    let sheet: Value = app
+        .get(&record(&s), &s.member1)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let item = sheet["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["item_code"] == code.as_str())
+        .expect("the item")
+        .clone();
+    let rule = &item["rules"][0];
+    assert_eq!(rule["code"], format!("{code}-R1"));
+    assert!(rule["grounds"].is_string() && rule["per_occurrence"] == true);
+    assert!(rule["points"]["min"].is_string() && rule["cap"].is_string());
+    let body = json!({"deductions": [
+        {"rule_code": rule["code"], "occurrences": 1, "points": rule["points"]["min"],
+         "kind": "other"}
+    ]});
+    let scored = put_item(&app, &s, &s.member1, &code, "\"0\"", body)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(scored.status(), 200);
+    let scored: Value = scored.json().await.expect("json");
+    assert_eq!(scored["deductions"][0]["rule_code"], rule["code"]);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM record_items
+              WHERE deductions -> 0 ->> 'rule_code' = '{code}-R1'"
+        )),
+        1
+    );
+    let by_index = json!({"deductions": [
+        {"rule": 0, "occurrences": 1, "points": rule["points"]["min"], "kind": "other"}
+    ]});
+    let refused = put_item(&app, &s, &s.member1, &code, "\"1\"", by_index)
+        .send()
+        .await
+        .expect("send");
+    assert_problem(refused, 422, "validation_failed").await;
+    let unknown = json!({"deductions": [
+        {"rule_code": "9.9-R1", "occurrences": 1, "points": "1.00", "kind": "other"}
+    ]});
+    let problem = assert_problem(
+        put_item(&app, &s, &s.member1, &code, "\"1\"", unknown)
+            .send()
+            .await
+            .expect("send"),
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "unknown_rule");
+    assert_eq!(problem["errors"][0]["field"], "deductions[0].rule_code");
+}
+
+#[tokio::test]
+async fn a_new_signature_records_canonical_version_2_and_matches_the_sheet() {
+    let app = TestApp::spawn().await;
+    let s = sheet(&app).await;
+    let submitted = app
+        .post(&format!("{}/submit", record(&s)), &s.member1, &json!({}))
+        .await;
+    assert_eq!(submitted.status(), 200);
+    let signed: Value = app
+        .post(&format!("{}/signatures", record(&s)), &s.leader, &json!({}))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let signature = &signed["signatures"][0];
+    assert_eq!(signature["canonical_version"], 2);
+    assert_eq!(signature["content_sha256"], signed["content_sha256"]);
+    assert_eq!(signature["content_matches"], true);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM signatures WHERE canonical_version = 2"),
+        1
+    );
 }

@@ -255,27 +255,32 @@ async fn the_office_changes_a_teams_members_with_the_current_etag() {
     assign(&app, f.cycle, team, f.town).await;
     let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
     let body = json!({"members": [{"sub": "member-2", "name": "莫志强"}]});
+    let first = app.get(&path, &app.office).await.headers()["etag"]
+        .to_str()
+        .expect("etag")
+        .to_owned();
     let by_inspector = app
         .patch(
             &path,
             &app.token(lianzheng::auth::Role::Inspector, "leader-1", None),
-            "\"1\"",
+            &first,
             &body,
         )
         .await;
     assert_problem(by_inspector, 403, "forbidden").await;
-    let changed = app.patch(&path, &app.office, "\"1\"", &body).await;
+    let changed = app.patch(&path, &app.office, &first, &body).await;
     assert_eq!(changed.status(), 200);
-    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let second = changed.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_ne!(second, first);
     let stale = app
-        .patch(&path, &app.office, "\"1\"", &json!({"name": "改名"}))
+        .patch(&path, &app.office, &first, &json!({"name": "改名"}))
         .await;
     assert_problem(stale, 412, "precondition_failed").await;
     let leader_as_member = app
         .patch(
             &path,
             &app.office,
-            "\"2\"",
+            &second,
             &json!({"members": [{"sub": "leader-1", "name": "x"}]}),
         )
         .await;
@@ -303,4 +308,86 @@ async fn the_office_changes_a_teams_members_with_the_current_etag() {
             .status(),
         200
     );
+}
+
+#[tokio::test]
+async fn a_new_team_answers_its_own_url_and_etag_and_reads_there_with_304() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let body = json!({"name": "第一考核组", "leader": {"sub": "leader-1", "name": "欧阳志明"},
+        "members": [{"sub": "member-1", "name": "陈晓红"}]});
+    let created = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{}/teams", f.cycle),
+            &app.office,
+            &body,
+        )
+        .await;
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
+    let tag = created.headers()["etag"].to_str().expect("etag").to_owned();
+    let team: Value = created.json().await.expect("json");
+    assert_eq!(
+        location,
+        format!("/api/v1/assessment-cycles/{}/teams/{}", f.cycle, team["id"])
+    );
+    let read = app.get(&location, &app.office).await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(read.headers()["etag"].to_str().expect("etag"), tag);
+    let read: Value = read.json().await.expect("json");
+    assert_eq!(read, team);
+    let unchanged = app
+        .request(reqwest::Method::GET, &location, Some(&app.office))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(unchanged.status(), 304);
+    let renamed = app
+        .patch(&location, &app.office, &tag, &json!({"name": "第二考核组"}))
+        .await;
+    assert_eq!(renamed.status(), 200, "PATCH takes the tag the GET sent");
+}
+
+#[tokio::test]
+async fn a_team_is_read_by_the_office_and_its_own_inspectors_and_is_404_to_anyone_else() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
+    for sub in ["leader-1", "member-1"] {
+        let token = app.token(lianzheng::auth::Role::Inspector, sub, None);
+        assert_eq!(app.get(&path, &token).await.status(), 200, "{sub}");
+    }
+    let stranger = app.token(lianzheng::auth::Role::Inspector, "member-9", None);
+    assert_problem(app.get(&path, &stranger).await, 404, "not_found").await;
+    let unit = app.unit_token(f.town);
+    assert_problem(app.get(&path, &unit).await, 404, "not_found").await;
+    let elsewhere = format!("/api/v1/assessment-cycles/{}/teams/{}", f.cycle, team + 1);
+    assert_problem(app.get(&elsewhere, &app.office).await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn a_teams_etag_changes_when_a_unit_is_assigned_to_it() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
+    let before = app.get(&path, &app.office).await;
+    let tag = before.headers()["etag"].to_str().expect("etag").to_owned();
+    assert_eq!(assign(&app, f.cycle, team, f.town).await.status(), 204);
+    let after = app
+        .request(reqwest::Method::GET, &path, Some(&app.office))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(after.status(), 200, "the units shown changed");
+    let stale = app
+        .patch(&path, &app.office, &tag, &json!({"name": "第二考核组"}))
+        .await;
+    assert_problem(stale, 412, "precondition_failed").await;
 }

@@ -5,6 +5,8 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
+use crate::http::ETag;
+use crate::http::conditional::IfNoneMatch;
 use crate::models::attachment::AttachmentMeta;
 
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187).
@@ -50,18 +52,10 @@ pub async fn download_attachment(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let etag_header = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let if_none_match = IfNoneMatch::of(&req);
     let (meta, content) = db::run(&pool, move |conn| {
         let meta = super::find_readable(conn, &user, id)?;
-        let etag = format!("\"{}\"", meta.sha256);
-        if etag_header
-            .as_deref()
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-        {
+        if if_none_match.names(&ETag(format!("\"{}\"", meta.sha256))) {
             return Ok((meta, None));
         }
         let content = AttachmentMeta::content(conn, id)?;

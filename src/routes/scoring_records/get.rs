@@ -42,6 +42,8 @@ pub async fn get_scoring_record(
         super::view(conn, &ctx, unit_id)
     })
     .await?;
-    let etag = ETag(format!("\"{}-{}\"", view.version, view.signatures.len()));
+    // Self-scores, flags, signatures and the form feed the sheet besides its own versions, so
+    // its tag is a hash of the whole body: it changes exactly when anything shown changes.
+    let etag = ETag::of_body(&view);
     Ok(respond_with_etag(&req, &etag, &view))
 }

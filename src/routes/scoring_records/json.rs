@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::forms::DeductionRule;
 use crate::domain::points::Points;
 use crate::domain::scoring::{Deduction, Method};
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::scoring::SheetStatus;
+use crate::models::scoring::{SheetStatus, Signature};
 use crate::models::{CycleId, LeaderId, UnitId};
 
 /// One item of the score sheet, beside the unit's self-score.
@@ -20,6 +21,8 @@ pub struct ItemView {
     pub title: String,
     /// Content area, 1 to 7.
     pub content_area: i16,
+    /// The item's deduction rules, each with the `code` a deduction cites as `rule_code`.
+    pub rules: Vec<DeductionRule>,
     /// Maximum points.
     pub max_points: Points,
     /// The team's deductions.
@@ -49,8 +52,29 @@ pub struct SignatureView {
     pub doc_version: i32,
     /// SHA-256 of the canonical content signed (README: "Signatures").
     pub content_sha256: String,
+    /// Which canonical content it hashed: 1 cites rules by index, 2 by `rule_code`.
+    pub canonical_version: i32,
+    /// Whether the document's content now, written in that version, still has that hash.
+    pub content_matches: bool,
     /// When.
     pub signed_at: DateTime<Utc>,
+}
+
+impl SignatureView {
+    /// A signature on record, checked against `now`: the hash of the document's content in
+    /// the signature's canonical version.
+    pub fn new(s: Signature, now: &str) -> Self {
+        Self {
+            content_matches: s.content_sha256 == now,
+            signer_sub: s.signer_sub,
+            signer_name: s.signer_name,
+            signer_role: s.signer_role,
+            doc_version: s.doc_version,
+            content_sha256: s.content_sha256,
+            canonical_version: s.canonical_version,
+            signed_at: s.signed_at,
+        }
+    }
 }
 
 /// A referral to the 公述民评 assessment group.
@@ -110,8 +134,9 @@ pub struct RecordResponse {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "deductions": [
-        {"rule": 0, "occurrences": 1, "points": "2.00", "kind": "other"},
-        {"rule": null, "occurrences": 1, "points": "3.00", "grounds": "班子成员违规收受礼金1起", "kind": "integrity_violation"}
+        {"rule_code": "1.3-R1", "occurrences": 1, "points": "2.00", "kind": "other"},
+        {"rule_code": null, "occurrences": 1, "points": "3.00",
+         "grounds": "班子成员违规收受礼金1起", "kind": "integrity_violation"}
     ],
     "evidence_notes": "查阅党委会议记录、信访件登记台账"
 }))]

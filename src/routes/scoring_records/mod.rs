@@ -206,7 +206,6 @@ pub fn view(
     let own = latest_self_scores(conn, ctx.cycle.id, unit_id)?;
     let margin = Points(ctx.cycle.flag_margin.clone());
     let mut items = Vec::new();
-    let mut signed_items = Vec::new();
     for item in &ctx.items {
         let max = Points(item.max_points.clone());
         let row = stored.iter().find(|s| s.item_code == item.code);
@@ -219,20 +218,14 @@ pub fn view(
             item_code: item.code.clone(),
             title: item.title.clone(),
             content_area: item.content_area,
-            max_points: max.clone(),
+            rules: rules_of(item),
+            max_points: max,
             deductions: deductions.clone(),
             evidence_notes: row.and_then(|r| r.evidence_notes.clone()),
             points: points.clone(),
             etag: format!("\"{}\"", row.map_or(0, |r| r.version)),
             flagged: scoring::flagged(&points, self_score.as_ref(), &margin),
             self_score,
-        });
-        signed_items.push(SignedItem {
-            item_code: item.code.clone(),
-            max_points: max,
-            deductions,
-            evidence_notes: row.and_then(|r| r.evidence_notes.clone()),
-            points,
         });
     }
     let methods: Vec<Method> = record
@@ -243,25 +236,45 @@ pub fn view(
         Some(r) => ScoringRecord::referrals(conn, r.id)?,
         None => Vec::new(),
     };
-    let signed_referrals: Vec<SignedReferral> = referrals
-        .iter()
-        .map(|r| SignedReferral {
-            leader_name: r.leader_name.clone(),
-            facts: r.facts.clone(),
-            decision: r.decision.clone(),
+    let referral_views: Vec<ReferralView> = referrals
+        .into_iter()
+        .map(|r| ReferralView {
+            id: r.id,
+            leader_id: r.leader_id,
+            leader_name: r.leader_name,
+            facts: r.facts,
+            decision: r.decision,
+            created_by: r.created_by,
+            created_at: r.created_at,
         })
         .collect();
-    let content = scoring::record_content(
-        ctx.cycle.id.0,
-        unit_id.0,
-        &signed_items,
-        &methods,
-        &signed_referrals,
-    );
+    let hash_in = |version: i32| {
+        scoring::content_hash(&content(
+            ctx.cycle.id,
+            unit_id,
+            &items,
+            &methods,
+            &referral_views,
+            version,
+        ))
+    };
+    let current_hash = hash_in(scoring::CANONICAL_VERSION);
     let signatures = match &record {
         Some(r) => Signature::standing(conn, SignedKind::ScoringRecord, r.id, r.round)?,
         None => Vec::new(),
     };
+    // Each signature is checked against the content in its own canonical version.
+    let signatures: Vec<SignatureView> = signatures
+        .into_iter()
+        .map(|s| {
+            let now = if s.canonical_version == scoring::CANONICAL_VERSION {
+                current_hash.clone()
+            } else {
+                hash_in(s.canonical_version)
+            };
+            SignatureView::new(s, &now)
+        })
+        .collect();
     let mut signers_required = Vec::new();
     if let Some(team) = &ctx.team {
         signers_required.push(team.team.leader_sub.clone());
@@ -278,43 +291,23 @@ pub fn view(
         items,
         methods,
         methods_etag: format!("\"{}\"", record.as_ref().map_or(0, |r| r.methods_version)),
-        referrals: referrals
-            .into_iter()
-            .map(|r| ReferralView {
-                id: r.id,
-                leader_id: r.leader_id,
-                leader_name: r.leader_name,
-                facts: r.facts,
-                decision: r.decision,
-                created_by: r.created_by,
-                created_at: r.created_at,
-            })
-            .collect(),
-        signatures: signatures
-            .into_iter()
-            .map(|s| SignatureView {
-                signer_sub: s.signer_sub,
-                signer_name: s.signer_name,
-                signer_role: s.signer_role,
-                doc_version: s.doc_version,
-                content_sha256: s.content_sha256,
-                signed_at: s.signed_at,
-            })
-            .collect(),
+        referrals: referral_views,
+        signatures,
         signers_required,
-        content_sha256: scoring::content_hash(&content),
+        content_sha256: current_hash,
     })
 }
 
-/// The canonical content of the sheet now (what a signature hashes).
-pub fn content_of(
-    conn: &mut PgConnection,
-    ctx: &SheetContext,
+/// The canonical content (in `version`) of a sheet as the API shows it.
+fn content(
+    cycle_id: CycleId,
     unit_id: UnitId,
-) -> Result<serde_json::Value, ApiError> {
-    let view = view(conn, ctx, unit_id)?;
-    let items: Vec<SignedItem> = view
-        .items
+    items: &[ItemView],
+    methods: &[Method],
+    referrals: &[ReferralView],
+    version: i32,
+) -> serde_json::Value {
+    let items: Vec<SignedItem> = items
         .iter()
         .map(|i| SignedItem {
             item_code: i.item_code.clone(),
@@ -322,10 +315,10 @@ pub fn content_of(
             deductions: i.deductions.clone(),
             evidence_notes: i.evidence_notes.clone(),
             points: i.points.clone(),
+            rule_codes: i.rules.iter().map(|r| r.code.clone()).collect(),
         })
         .collect();
-    let referrals: Vec<SignedReferral> = view
-        .referrals
+    let referrals: Vec<SignedReferral> = referrals
         .iter()
         .map(|r| SignedReferral {
             leader_name: r.leader_name.clone(),
@@ -333,12 +326,24 @@ pub fn content_of(
             decision: r.decision.clone(),
         })
         .collect();
-    Ok(scoring::record_content(
-        ctx.cycle.id.0,
-        unit_id.0,
-        &items,
+    scoring::record_content(version, cycle_id.0, unit_id.0, &items, methods, &referrals)
+}
+
+/// The canonical content of the sheet now, in the current canonical version (what a new
+/// signature hashes).
+pub fn content_of(
+    conn: &mut PgConnection,
+    ctx: &SheetContext,
+    unit_id: UnitId,
+) -> Result<serde_json::Value, ApiError> {
+    let view = view(conn, ctx, unit_id)?;
+    Ok(content(
+        ctx.cycle.id,
+        unit_id,
+        &view.items,
         &view.methods,
-        &referrals,
+        &view.referrals,
+        scoring::CANONICAL_VERSION,
     ))
 }
 

@@ -11,7 +11,7 @@ use crate::domain::points::Points;
 use crate::domain::scoring::{check_deductions, item_points};
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
-use crate::http::{IfMatch, ValidJson};
+use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::scoring::{RecordItem, ScoringRecord};
 use crate::models::{CycleId, UnitId};
 use crate::schema::record_items;
@@ -72,9 +72,7 @@ pub async fn put_record_item(
             .first(conn)
             .optional()?;
         let version = current.as_ref().map_or(0, |c| c.version);
-        if if_match.is_any() || if_match.expected_version() != Some(version) {
-            return Err(crate::http::conditional::stale());
-        }
+        if_match.check(&ETag::from_version(version))?;
         let errors = check_deductions(&form_item.to_item(), &body.deductions);
         if !errors.is_empty() {
             return Err(ApiError::Validation(errors));

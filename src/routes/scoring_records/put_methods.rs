@@ -8,7 +8,7 @@ use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::http::{IfMatch, ValidJson};
+use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
 use crate::schema::scoring_records;
@@ -54,9 +54,7 @@ pub async fn put_record_methods(
         super::ensure_team_phase(&ctx.cycle)?;
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
         super::ensure_not_final(&record)?;
-        if if_match.is_any() || if_match.expected_version() != Some(record.methods_version) {
-            return Err(crate::http::conditional::stale());
-        }
+        if_match.check(&ETag::from_version(record.methods_version))?;
         let value = serde_json::to_value(&methods).unwrap_or_default();
         diesel::update(scoring_records::table.find(record.id))
             .set((

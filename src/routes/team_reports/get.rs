@@ -36,6 +36,6 @@ pub async fn get_team_report(
         super::view(conn, cycle_id, unit_id)
     })
     .await?;
-    let etag = ETag(format!("\"{}-{}\"", view.version, view.signatures.len()));
+    let etag = ETag::of_body(&view);
     Ok(respond_with_etag(&req, &etag, &view))
 }

@@ -29,7 +29,7 @@ pub struct TeamReportResponse {
     pub submitted_at: Option<DateTime<Utc>>,
     /// Whether that was after the team-report due date (end of day, Asia/Shanghai).
     pub late: bool,
-    /// Version (0 before the first write); the `ETag`.
+    /// Version (0 before the first write); signatures name it.
     pub version: i32,
     /// Signing round.
     pub round: i32,

@@ -89,10 +89,12 @@ pub fn view(
         Some(r) => Signature::standing(conn, SignedKind::TeamReport, r.id, r.round)?,
         None => Vec::new(),
     };
+    // A team report's content is the same in both canonical versions (it cites no rules).
+    let hash = content_hash(&content(cycle_id, unit_id, report.as_ref()));
     Ok(TeamReportResponse {
         cycle_id,
         unit_id,
-        content_sha256: content_hash(&content(cycle_id, unit_id, report.as_ref())),
+        content_sha256: hash.clone(),
         overall_evaluation: report.as_ref().and_then(|r| r.overall_evaluation.clone()),
         problems_found: report.as_ref().and_then(|r| r.problems_found.clone()),
         rectification_advice: report.as_ref().and_then(|r| r.rectification_advice.clone()),
@@ -103,14 +105,7 @@ pub fn view(
         round: report.as_ref().map_or(1, |r| r.round),
         signatures: signatures
             .into_iter()
-            .map(|s| SignatureView {
-                signer_sub: s.signer_sub,
-                signer_name: s.signer_name,
-                signer_role: s.signer_role,
-                doc_version: s.doc_version,
-                content_sha256: s.content_sha256,
-                signed_at: s.signed_at,
-            })
+            .map(|s| SignatureView::new(s, &hash))
             .collect(),
     })
 }

@@ -16,15 +16,15 @@ use crate::schema::team_reports;
 
 /// Write the team's assessment report
 ///
-/// Members and the leader of the assigned team; needs `If-Match` with the report's ETag (`"0"`
-/// before the first write). A change after the first signature voids the signatures; a final
-/// report is 409.
+/// Members and the leader of the assigned team; needs `If-Match` with the ETag the report's GET
+/// sent (a hash of the report as shown, signatures included; `*` for any). A change after
+/// the first signature voids the signatures; a final report is 409.
 #[utoipa::path(
     tag = "scoring",
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("If-Match" = String, Header, description = "The report's ETag", example = "\"0\""),
+        ("If-Match" = String, Header, description = "The ETag the report's GET sent"),
     ),
     request_body = PutTeamReport,
     responses(
@@ -73,7 +73,8 @@ pub async fn put_team_report(
                 detail: "the report is signed and final".to_owned(),
             });
         }
-        if_match.check(&ETag::from_version(report.version))?;
+        // The tag the GET sent: a hash of the report as shown (signatures included).
+        if_match.check(&ETag::of_body(&super::view(conn, cycle_id, unit_id)?))?;
         let before = super::content(cycle_id, unit_id, Some(&report));
         diesel::update(team_reports::table.find(report.id))
             .set((
@@ -106,6 +107,6 @@ pub async fn put_team_report(
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(view.version).0))
+        .insert_header((header::ETAG, ETag::of_body(&view).0))
         .json(view))
 }

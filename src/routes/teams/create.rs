@@ -8,8 +8,8 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
-use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::{ETag, ValidJson};
 use crate::models::CycleId;
 use crate::models::team::{Team, TeamMember};
 use crate::routes::cycles::lock_cycle;
@@ -24,7 +24,8 @@ use crate::schema::{inspection_teams, team_members};
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     request_body = CreateTeam,
     responses(
-        (status = 201, description = "Formed", body = TeamResponse, headers(("Location" = String))),
+        (status = 201, description = "Formed", body = TeamResponse,
+            headers(("Location" = String, description = "URL of the new team"), ("ETag" = String))),
         (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken in this cycle, or the cycle is closed", body = Problem, content_type = "application/problem+json"),
@@ -92,7 +93,8 @@ pub async fn create_team(
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/assessment-cycles/{cycle_id}/teams"),
+            format!("/api/v1/assessment-cycles/{cycle_id}/teams/{}", team.id),
         ))
+        .insert_header((header::ETAG, ETag::of_body(&team).0))
         .json(team))
 }

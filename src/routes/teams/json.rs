@@ -40,7 +40,8 @@ pub struct TeamResponse {
     pub members: Vec<Person>,
     /// The units the team inspects.
     pub unit_ids: Vec<UnitId>,
-    /// Version counter.
+    /// Version counter of the name, leader and members. The `ETag` is a hash of the whole
+    /// team as shown, so it also changes when a unit is assigned or released.
     pub version: i32,
 }
 

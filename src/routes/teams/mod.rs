@@ -5,6 +5,7 @@
 
 mod assign;
 mod create;
+mod get;
 pub mod json;
 mod list;
 mod unassign;
@@ -18,6 +19,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_teams)
         .service(create::create_team)
         .service(unassigned::list_unassigned_units)
+        // After `teams/unassigned`, which `teams/{team_id}` would otherwise shadow.
+        .service(get::get_team)
         .service(assign::assign_unit)
         .service(unassign::unassign_unit)
         .service(update::update_team);

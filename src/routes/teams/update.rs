@@ -17,14 +17,14 @@ use crate::schema::{inspection_teams, team_members};
 
 /// Change a team's name, leader or members
 ///
-/// Office only, before the cycle is published; needs `If-Match` with the team's ETag. Sending
+/// Office only, before the cycle is published; needs `If-Match` with the ETag its GET sent. Sending
 /// `members` replaces the whole list. Who must sign the team's sheets follows the change.
 #[utoipa::path(
     tag = "teams",
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
         ("team_id" = i64, Path, description = "Team id", example = 1),
-        ("If-Match" = String, Header, description = "The team's current ETag", example = "\"1\""),
+        ("If-Match" = String, Header, description = "The ETag the team's GET sent"),
     ),
     request_body = UpdateTeam,
     responses(
@@ -62,7 +62,7 @@ pub async fn update_team(
             .ok_or_else(|| {
                 ApiError::not_found(format!("cycle {cycle_id} has no team {team_id}"))
             })?;
-        if_match.check(&ETag::from_version(before.team.version))?;
+        if_match.check(&ETag::of_body(&TeamResponse::from(before.clone())))?;
         if let Some(name) = &body.name {
             diesel::update(inspection_teams::table.find(team_id))
                 .set(inspection_teams::name.eq(clean(name)))
@@ -114,6 +114,6 @@ pub async fn update_team(
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(team.version).0))
+        .insert_header((header::ETAG, ETag::of_body(&team).0))
         .json(team))
 }
