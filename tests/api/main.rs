@@ -2,6 +2,7 @@
 
 mod attachments;
 mod audit;
+mod catalogue;
 mod auth;
 mod cli;
 mod contract;
