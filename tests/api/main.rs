@@ -2,8 +2,8 @@
 
 mod attachments;
 mod audit;
-mod catalogue;
 mod auth;
+mod catalogue;
 mod cli;
 mod contract;
 mod cycles;
