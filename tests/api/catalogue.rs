@@ -7,6 +7,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use lianzheng::auth::Role;
 use reqwest::Method;
@@ -187,6 +188,14 @@ impl Call {
 
     /// Sends it to `app`.
     pub async fn send(&self, app: &TestApp) -> reqwest::Response {
+        self.try_send(app)
+            .await
+            .expect("send the catalogued request")
+    }
+
+    /// Sends it to `app`, giving up after ten seconds (a server that hangs or drops the
+    /// connection is an answer too, for the hostile-input suites).
+    pub async fn try_send(&self, app: &TestApp) -> reqwest::Result<reqwest::Response> {
         let token = self.who.token(app);
         let mut builder = app.request(self.method.clone(), &self.target(), token.as_deref());
         for (name, value) in &self.headers {
@@ -207,7 +216,7 @@ impl Call {
                 builder.multipart(reqwest::multipart::Form::new().part(*field, part))
             }
         };
-        builder.send().await.expect("send the catalogued request")
+        builder.timeout(Duration::from_secs(10)).send().await
     }
 }
 
@@ -1298,6 +1307,7 @@ async fn positive_control(entry: Entry, op: Value) -> Vec<String> {
             call.who, call.expect
         ));
     }
+    app.stop().await;
     failures
 }
 

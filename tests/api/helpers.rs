@@ -393,14 +393,25 @@ impl TestApp {
         let handle = server.handle();
         tokio::spawn(server);
         let office = token(&settings, Role::Office, "office-admin", None);
+        // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
+        // request never goes out on a connection the server is closing.
+        let client = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(2))
+            .build()
+            .expect("HTTP client");
         Self {
             address,
-            client: reqwest::Client::new(),
+            client,
             settings,
             db,
             office,
             handle,
         }
+    }
+
+    /// Stops the server and drops its database, for tests that start many apps in turn.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
     }
 
     /// Starts another instance of the service on its own port, against the same database.

@@ -11,6 +11,7 @@ mod errors;
 mod forms;
 mod health;
 mod helpers;
+mod hostile_catalogue;
 mod leaders;
 mod resilience;
 mod schema;
