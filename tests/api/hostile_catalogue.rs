@@ -12,7 +12,7 @@ use lianzheng::schema::audit_log;
 use serde_json::Value;
 use tokio::task::JoinSet;
 
-use crate::catalogue::{Body, Call, Entry, catalogue, contract, contract_operations};
+use crate::catalogue::{Body, Call, Entry, PARALLEL, catalogue, contract, contract_operations};
 use crate::helpers::TestApp;
 
 /// How a field is treated, from its schema in the contract.
@@ -58,8 +58,6 @@ const LEGITIMATE: [(&str, &str); 2] = [
     ("routine_sample_towns", "0"),
     ("routine_sample_departments", "0"),
 ];
-/// Operations probed at once.
-const PARALLEL: usize = 3;
 /// A sentinel replaced by a raw number after serialisation.
 const SENTINEL: &str = "__hostile_number__";
 
@@ -431,7 +429,6 @@ async fn every_operation_refuses(query_only: bool) {
             failures.push(format!("{} | - | - | not in the contract", entry.name()));
             continue;
         };
-        // A few operations at a time: most of the time goes to waiting on PostgreSQL.
         if running.len() >= PARALLEL
             && let Some(done) = running.join_next().await
         {
@@ -464,12 +461,12 @@ async fn every_operation_refuses(query_only: bool) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_write_refuses_hostile_strings_and_numbers_in_its_body_and_changes_nothing() {
     every_operation_refuses(false).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_query_parameter_refuses_hostile_values_naming_the_parameter() {
     every_operation_refuses(true).await;
 }
