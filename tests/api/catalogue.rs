@@ -1254,6 +1254,56 @@ fn instantiates(template: &str, path: &str) -> bool {
             .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
 }
 
+#[tokio::test]
+async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
+    let app = TestApp::spawn_demo().await;
+    let one = |sql: String| assert_eq!(app.count(&sql), 1, "{sql}");
+    let sheet = |unit: i64, status: &str| {
+        format!(
+            "SELECT count(*) AS n FROM scoring_records \
+             WHERE cycle_id = {CYCLE} AND unit_id = {unit} AND status = '{status}'"
+        )
+    };
+    one(format!(
+        "SELECT count(*) AS n FROM assessment_cycles \
+         WHERE id = {CYCLE} AND state = 'special_inspection'"
+    ));
+    one(sheet(TOWN, "open"));
+    one(sheet(AWAITING_TOWN, "awaiting_signatures"));
+    one(sheet(FINAL_TOWN, "final"));
+    one(format!(
+        "SELECT count(*) AS n FROM referrals r JOIN scoring_records s ON s.id = r.record_id \
+         WHERE s.unit_id = {REFERRAL_TOWN}"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM self_inspections \
+         WHERE unit_id = {RETURNED_TOWN} AND status = 'returned'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM team_reports WHERE unit_id = {FINAL_TOWN} AND status = 'open'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM units WHERE id = {DEPARTMENT} AND kind = 'county_department'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM team_units t WHERE unit_id = {UNSCORED_DEPARTMENT} \
+         AND team_id = 1 AND NOT EXISTS (SELECT 1 FROM scoring_records s \
+         WHERE s.unit_id = t.unit_id)"
+    ));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM self_inspections WHERE unit_id = {SILENT_DEPARTMENT}"
+        )),
+        0,
+        "the silent department has submitted nothing"
+    );
+    one(format!(
+        "SELECT count(*) AS n FROM cycle_units \
+         WHERE unit_id = {VERTICAL} AND status = 'excluded'"
+    ));
+    app.stop().await;
+}
+
 #[test]
 fn every_operation_in_the_contract_is_in_the_catalogue() {
     let spec = contract();
