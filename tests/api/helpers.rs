@@ -114,6 +114,81 @@ fn template() -> &'static str {
     })
 }
 
+/// Hash of the files the demo county is built from: the template holding it is rebuilt whenever
+/// the demo data, the default forms or the seeding code change.
+fn demo_hash() -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut files: Vec<std::path::PathBuf> = ["data/demo", "data/forms"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(format!("{root}/{dir}")).expect("demo data dir"))
+        .flatten()
+        .map(|f| f.path())
+        .collect();
+    files.push(format!("{root}/src/seed.rs").into());
+    files.sort();
+    let mut hasher = Sha256::new();
+    for file in files {
+        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file).expect("read demo file"));
+    }
+    hex::encode(hasher.finalize())[..12].to_owned()
+}
+
+/// The migrated template plus the demo county (`lianzheng::seed::seed_demo`), built once per
+/// migration set and demo data under the same advisory lock as the plain template.
+fn demo_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let plain = template();
+        let name = format!("lianzheng_demo_{}_{}", migrations_hash(), demo_hash());
+        let mut conn = admin();
+        conn.batch_execute("SELECT pg_advisory_lock(7272014)")
+            .expect("lock");
+        let exists = diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+            .bind::<Text, _>(&name)
+            .get_result::<Count>(&mut conn)
+            .expect("query pg_database")
+            .n
+            > 0;
+        if !exists {
+            let building = format!("{name}_building");
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"))
+                .expect("drop stale");
+            clone_database(&mut conn, plain, &building);
+            {
+                // Seeded as the service's own role, the way `lianzheng seed-demo` does.
+                let mut app = PgConnection::establish(&url(APP_ROLE, &building))
+                    .expect("connect to the demo template as the app role");
+                lianzheng::seed::seed_demo(&mut app).expect("seed the demo county");
+            }
+            conn.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .expect("rename demo template");
+        }
+        conn.batch_execute("SELECT pg_advisory_unlock(7272014)")
+            .expect("unlock");
+        name
+    })
+}
+
+/// `CREATE DATABASE name TEMPLATE template`, retried while another session briefly holds the
+/// template (PostgreSQL refuses to copy a database somebody is connected to).
+fn clone_database(conn: &mut PgConnection, template: &str, name: &str) {
+    let mut attempt = 0;
+    loop {
+        match conn.batch_execute(&format!(
+            "CREATE DATABASE {name} TEMPLATE {template} OWNER {OWNER_ROLE}"
+        )) {
+            Ok(()) => return,
+            Err(e) if attempt < 20 => {
+                attempt += 1;
+                eprintln!("clone of {template} failed ({e}); retrying");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => panic!("cannot clone {template}: {e}"),
+        }
+    }
+}
+
 /// A fresh database cloned from the template, dropped when this value is dropped.
 pub struct TestDb {
     /// Database name.
@@ -140,6 +215,14 @@ impl TestDb {
                 Err(e) => panic!("cannot clone {template}: {e}"),
             }
         }
+        Self { name }
+    }
+
+    /// Clones the demo template (the migrated schema plus the demo county) into a new database.
+    pub fn create_demo() -> Self {
+        let template = demo_template();
+        let name = format!("lianzheng_test_{}", uuid::Uuid::new_v4().simple());
+        clone_database(&mut admin(), template, &name);
         Self { name }
     }
 
@@ -307,6 +390,45 @@ impl TestApp {
             handle,
             signer,
         }
+    }
+
+    /// Starts the application on a fresh clone of the demo county (see `src/seed.rs`).
+    pub async fn spawn_demo() -> Self {
+        init_logs();
+        let db = TestDb::create_demo();
+        let settings = test_settings(&db);
+        let pool = db::connect(
+            settings.database_url.expose(),
+            settings.pool_size,
+            settings.pool_timeout,
+            settings.statement_timeout,
+        )
+        .expect("connect the test pool");
+        let app = Application::build(&settings, pool).expect("build the application");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let server = app.into_server();
+        let handle = server.handle();
+        tokio::spawn(server);
+        let office = token(&settings, Role::Office, "office-admin", None);
+        // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
+        // request never goes out on a connection the server is closing.
+        let client = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(2))
+            .build()
+            .expect("HTTP client");
+        Self {
+            address,
+            client,
+            settings,
+            db,
+            office,
+            handle,
+        }
+    }
+
+    /// Stops the server and drops its database, for tests that start many apps in turn.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
     }
 
     /// Starts another instance of the service on its own port, against the same database.

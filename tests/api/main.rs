@@ -3,6 +3,7 @@
 mod attachments;
 mod audit;
 mod auth;
+mod catalogue;
 mod cli;
 mod conditional;
 mod contract;
@@ -11,6 +12,7 @@ mod errors;
 mod forms;
 mod health;
 mod helpers;
+mod hostile_catalogue;
 mod hostile_input;
 mod leaders;
 mod resilience;

@@ -1,0 +1,1402 @@
+//! The operation catalogue: for every operation of the committed contract, one valid request
+//! made by its owning role on real objects of the demo county, with the 2xx it answers.
+//!
+//! Later suites (the authorization matrix, hostile input, faults) reuse the table: each entry
+//! names its operation (method and path template) and prepares a [`Call`] on a running demo
+//! app, running through the API any setup the demo lacks (a draft cycle, an upload).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use lianzheng::auth::Role;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+/// The demo county's 2014 cycle (in the special inspection).
+pub const CYCLE: i64 = 1;
+/// 阳城镇: a town whose 2014 self-inspection is submitted and whose sheet is open (team 1).
+const TOWN: i64 = 1;
+/// 七拱镇: its sheet is open and carries a referral (team 2).
+const REFERRAL_TOWN: i64 = 2;
+/// 太平镇: its self-inspection was returned for revision.
+const RETURNED_TOWN: i64 = 3;
+/// 江英镇: its sheet awaits signatures, signed by the leader of team 5 only.
+const AWAITING_TOWN: i64 = 5;
+/// 小江镇: its sheet is final (team 3) and its team report is open.
+const FINAL_TOWN: i64 = 9;
+/// 县委办公室: a county department assessed in 2014.
+const DEPARTMENT: i64 = 14;
+/// A county department assessed in 2014 without a sheet (team 1 by the demo's round robin).
+const UNSCORED_DEPARTMENT: i64 = 19;
+/// The last county department: it has submitted nothing in 2014.
+const SILENT_DEPARTMENT: i64 = 73;
+/// A vertical unit, excluded from 2014.
+const VERTICAL: i64 = 79;
+
+/// Who makes a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// No token (the health checks).
+    Anonymous,
+    /// The office (`office-admin`).
+    Office,
+    /// A user of this unit (`unit-user-<id>`).
+    Unit(i64),
+    /// An inspector by their token's `sub` (`insp-<team>-leader`, `insp-<team>-a`, ...).
+    Inspector(&'static str),
+}
+
+impl Who {
+    /// The bearer token of this caller on `app`, if any.
+    pub fn token(self, app: &TestApp) -> Option<String> {
+        match self {
+            Who::Anonymous => None,
+            Who::Office => Some(app.office.clone()),
+            Who::Unit(id) => Some(app.unit_token(id)),
+            Who::Inspector(sub) => Some(app.token(Role::Inspector, sub, None)),
+        }
+    }
+}
+
+/// The body of a call.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// No body.
+    None,
+    /// A JSON value.
+    Json(Value),
+    /// JSON text as is, for numbers a `Value` cannot hold (`1e400`).
+    RawJson(String),
+    /// A multipart form with one file field.
+    Multipart {
+        /// The form field's name.
+        field: &'static str,
+        /// The file name sent.
+        file_name: &'static str,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+/// One concrete request and the status it should answer.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Who sends it.
+    pub who: Who,
+    /// HTTP method.
+    pub method: Method,
+    /// Concrete path, without the query.
+    pub path: String,
+    /// Query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// Extra headers (`If-Match`).
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Body,
+    /// The 2xx status it answers.
+    pub expect: u16,
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>) -> Self {
+        let expect = if method == Method::DELETE { 204 } else { 200 };
+        Self {
+            who: Who::Office,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            expect,
+        }
+    }
+
+    /// A GET of `path` (by the office, until [`Call::by`] says otherwise).
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    /// A POST of `body`.
+    pub fn post(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::POST, path).json(body)
+    }
+
+    /// A PUT of `body`.
+    pub fn put(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::PUT, path).json(body)
+    }
+
+    /// A PATCH of `body`.
+    pub fn patch(path: impl Into<String>, body: Value) -> Self {
+        Self::new(Method::PATCH, path).json(body)
+    }
+
+    /// A DELETE.
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    /// Sent by `who`.
+    pub fn by(mut self, who: Who) -> Self {
+        self.who = who;
+        self
+    }
+
+    /// With a JSON body.
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Body::Json(body);
+        self
+    }
+
+    /// With a query parameter.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// With `If-Match`.
+    pub fn if_match(mut self, etag: impl Into<String>) -> Self {
+        self.headers.push(("If-Match", etag.into()));
+        self
+    }
+
+    /// Answering `status`.
+    pub fn expect(mut self, status: u16) -> Self {
+        self.expect = status;
+        self
+    }
+
+    /// The path with its query string, every value percent-encoded.
+    pub fn target(&self) -> String {
+        let encode = |s: &str| {
+            percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let query: Vec<String> = self
+            .query
+            .iter()
+            .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+            .collect();
+        if query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, query.join("&"))
+        }
+    }
+
+    /// Sends it to `app`.
+    pub async fn send(&self, app: &TestApp) -> reqwest::Response {
+        self.try_send(app)
+            .await
+            .expect("send the catalogued request")
+    }
+
+    /// Sends it to `app`, giving up after ten seconds (a server that hangs or drops the
+    /// connection is an answer too, for the hostile-input suites).
+    pub async fn try_send(&self, app: &TestApp) -> reqwest::Result<reqwest::Response> {
+        let token = self.who.token(app);
+        let mut builder = app.request(self.method.clone(), &self.target(), token.as_deref());
+        for (name, value) in &self.headers {
+            builder = builder.header(*name, value);
+        }
+        builder = match &self.body {
+            Body::None => builder,
+            Body::Json(value) => builder.json(value),
+            Body::RawJson(text) => builder
+                .header("Content-Type", "application/json")
+                .body(text.clone()),
+            Body::Multipart {
+                field,
+                file_name,
+                bytes,
+            } => {
+                let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(*file_name);
+                builder.multipart(reqwest::multipart::Form::new().part(*field, part))
+            }
+        };
+        builder.timeout(Duration::from_secs(10)).send().await
+    }
+}
+
+/// A future borrowing the app.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How an entry makes its request.
+#[derive(Clone, Copy)]
+pub enum Prepare {
+    /// A request on the demo data as it is.
+    Fixed(fn() -> Call),
+    /// A request needing setup calls (or an `ETag`) first, made through the API.
+    Setup(for<'a> fn(&'a TestApp) -> BoxFuture<'a, Call>),
+}
+
+/// One operation of the contract and how to call it validly.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    /// HTTP method, upper case, as in the contract.
+    pub method: &'static str,
+    /// The contract's path template.
+    pub template: &'static str,
+    /// How to make a valid request.
+    pub prepare: Prepare,
+}
+
+impl Entry {
+    /// `METHOD /template`, for messages.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.method, self.template)
+    }
+
+    /// Whether the operation may change something.
+    pub fn is_write(&self) -> bool {
+        self.method != "GET"
+    }
+
+    /// Runs the setup, if any, and returns the valid request.
+    pub async fn call(&self, app: &TestApp) -> Call {
+        match self.prepare {
+            Prepare::Fixed(make) => make(),
+            Prepare::Setup(make) => make(app).await,
+        }
+    }
+}
+
+const fn fixed(method: &'static str, template: &'static str, make: fn() -> Call) -> Entry {
+    Entry {
+        method,
+        template,
+        prepare: Prepare::Fixed(make),
+    }
+}
+
+const fn setup(
+    method: &'static str,
+    template: &'static str,
+    make: for<'a> fn(&'a TestApp) -> BoxFuture<'a, Call>,
+) -> Entry {
+    Entry {
+        method,
+        template,
+        prepare: Prepare::Setup(make),
+    }
+}
+
+fn cycle_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{CYCLE}{rest}")
+}
+
+fn unit_path(unit: i64, rest: &str) -> String {
+    cycle_path(&format!("/units/{unit}{rest}"))
+}
+
+fn inspector(team: i64, who: &str) -> Who {
+    // Tokens need a 'static sub; the demo has six teams of three.
+    const SUBS: [[&str; 3]; 6] = [
+        ["insp-1-leader", "insp-1-a", "insp-1-b"],
+        ["insp-2-leader", "insp-2-a", "insp-2-b"],
+        ["insp-3-leader", "insp-3-a", "insp-3-b"],
+        ["insp-4-leader", "insp-4-a", "insp-4-b"],
+        ["insp-5-leader", "insp-5-a", "insp-5-b"],
+        ["insp-6-leader", "insp-6-a", "insp-6-b"],
+    ];
+    let team = usize::try_from(team - 1).expect("a demo team");
+    let index = ["leader", "a", "b"]
+        .iter()
+        .position(|w| *w == who)
+        .expect("leader, a or b");
+    Who::Inspector(SUBS[team][index])
+}
+
+/// Sends a setup call and returns its JSON, failing loudly when it does not answer 2xx.
+pub async fn must(app: &TestApp, call: Call) -> (Value, Option<String>) {
+    let response = call.send(app).await;
+    let status = response.status().as_u16();
+    let etag = response
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await.expect("setup body");
+    assert!(
+        (200..300).contains(&status),
+        "setup {} {} answered {status}: {text}",
+        call.method,
+        call.path
+    );
+    (serde_json::from_str(&text).unwrap_or(Value::Null), etag)
+}
+
+/// The `ETag` a GET of `path` by `who` answers.
+async fn etag(app: &TestApp, who: Who, path: &str) -> String {
+    must(app, Call::get(path).by(who))
+        .await
+        .1
+        .unwrap_or_else(|| panic!("GET {path} has an ETag"))
+}
+
+/// Uploads a small text file as `who` and returns its id.
+async fn upload(app: &TestApp, who: Who) -> i64 {
+    let (body, _) = must(app, upload_call().by(who)).await;
+    body["id"].as_i64().expect("attachment id")
+}
+
+fn upload_call() -> Call {
+    let mut call = Call::new(Method::POST, "/api/v1/attachments").expect(201);
+    call.body = Body::Multipart {
+        field: "file",
+        file_name: "自查佐证材料.txt",
+        bytes: "2014年党委会议记录摘录：专题研究党风廉政建设工作4次。\n"
+            .as_bytes()
+            .to_vec(),
+    };
+    call
+}
+
+/// Opens the 2015 cycle (a draft with the default forms) and returns its id.
+async fn draft_cycle(app: &TestApp) -> i64 {
+    let (cycle, _) = must(
+        app,
+        Call::post("/api/v1/assessment-cycles", json!({"year": 2015})),
+    )
+    .await;
+    cycle["id"].as_i64().expect("cycle id")
+}
+
+/// Registers a unit of the office's and returns its id.
+async fn new_unit(app: &TestApp, name: &str) -> i64 {
+    let (unit, _) = must(
+        app,
+        Call::post(
+            "/api/v1/units",
+            json!({"name": name, "kind": "county_department"}),
+        ),
+    )
+    .await;
+    unit["id"].as_i64().expect("unit id")
+}
+
+fn create_unit() -> Call {
+    Call::post(
+        "/api/v1/units",
+        json!({
+            "name": "县乡村振兴局",
+            "kind": "county_department",
+            "contact_person": "邓志华",
+            "contact_phone": "0763-7712345",
+            "address": "阳山县城南路18号",
+            "email": "xczxj@yangshan.gov.cn"
+        }),
+    )
+    .expect(201)
+}
+
+fn update_unit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = format!("/api/v1/units/{DEPARTMENT}");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::patch(
+            path,
+            json!({
+                "name": "中共阳山县委办公室",
+                "kind": "county_department",
+                "contact_person": "欧阳明",
+                "contact_phone": "0763-7882102",
+                "address": "阳山县阳城镇县府路1号",
+                "email": "xwb@yangshan.gov.cn"
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
+fn delete_unit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = new_unit(app, "误录单位").await;
+        let path = format!("/api/v1/units/{id}");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::delete(path).if_match(tag)
+    })
+}
+
+fn archive_unit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = new_unit(app, "县撤并机构").await;
+        Call::post(format!("/api/v1/units/{id}/archive"), json!({}))
+    })
+}
+
+fn restore_unit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = new_unit(app, "县撤并机构").await;
+        must(
+            app,
+            Call::post(format!("/api/v1/units/{id}/archive"), json!({})),
+        )
+        .await;
+        Call::post(format!("/api/v1/units/{id}/restore"), json!({}))
+    })
+}
+
+/// A leader of the county office who is not its first responsible person (to change freely).
+async fn second_leader(app: &TestApp) -> i64 {
+    let (leaders, _) = must(
+        app,
+        Call::get(format!("/api/v1/units/{DEPARTMENT}/leaders")),
+    )
+    .await;
+    leaders["items"]
+        .as_array()
+        .expect("leaders")
+        .iter()
+        .find(|l| l["is_first_responsible"] == false)
+        .and_then(|l| l["id"].as_i64())
+        .expect("a leader who is not first responsible")
+}
+
+fn get_leader(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = second_leader(app).await;
+        Call::get(format!("/api/v1/units/{DEPARTMENT}/leaders/{id}"))
+    })
+}
+
+fn update_leader(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = second_leader(app).await;
+        let path = format!("/api/v1/units/{DEPARTMENT}/leaders/{id}");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::patch(
+            path,
+            json!({"name": "丘涛敏", "position": "县委办公室副主任", "is_first_responsible": false}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn delete_leader(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (leader, _) = must(
+            app,
+            Call::post(
+                format!("/api/v1/units/{DEPARTMENT}/leaders"),
+                json!({"name": "误录人员", "position": "科员"}),
+            ),
+        )
+        .await;
+        let id = leader["id"].as_i64().expect("leader id");
+        let path = format!("/api/v1/units/{DEPARTMENT}/leaders/{id}");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::delete(path).if_match(tag)
+    })
+}
+
+fn create_cycle() -> Call {
+    Call::post(
+        "/api/v1/assessment-cycles",
+        json!({
+            "year": 2015,
+            "title": "阳山县2015年党风廉政建设责任制考核检查",
+            "special_weight": "90.00",
+            "routine_weight": "10.00",
+            "rectification_line": "75.00",
+            "routine_sample_towns": 2,
+            "routine_sample_departments": 2,
+            "flag_margin": "2.00",
+            "self_inspection_due": "2015-09-20",
+            "special_inspection_ends": "2015-09-30",
+            "team_reports_due": "2015-10-15"
+        }),
+    )
+    .expect(201)
+}
+
+fn update_cycle(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = draft_cycle(app).await;
+        let path = format!("/api/v1/assessment-cycles/{id}");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::patch(
+            path,
+            json!({
+                "title": "阳山县2015年度党风廉政建设责任制考核",
+                "special_weight": "90.00",
+                "routine_weight": "10.00",
+                "rectification_line": "75.00",
+                "routine_sample_towns": 3,
+                "routine_sample_departments": 3,
+                "flag_margin": "3.00",
+                "self_inspection_due": "2015-09-21",
+                "special_inspection_ends": "2015-09-30",
+                "team_reports_due": "2015-10-16"
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
+fn create_transition(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = draft_cycle(app).await;
+        Call::post(
+            format!("/api/v1/assessment-cycles/{id}/transitions"),
+            json!({"to": "self_inspection", "note": "经县纪委常委会研究，启动2015年度考核"}),
+        )
+    })
+}
+
+fn create_deadline_extension() -> Call {
+    Call::post(
+        cycle_path("/deadline-extensions"),
+        json!({
+            "deadline": "team_reports_due",
+            "new_date": "2014-10-20",
+            "reason": "受台风“海鸥”影响，考核组报告顺延5天"
+        }),
+    )
+    .expect(201)
+}
+
+fn put_cycle_unit() -> Call {
+    Call::put(
+        unit_path(VERTICAL, ""),
+        json!({
+            "status": "excluded",
+            "reason": "省垂直管理单位，结果采用上级主管部门考核结果",
+            "fallback_source": "superior_assessment"
+        }),
+    )
+}
+
+fn copy_forms(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = draft_cycle(app).await;
+        Call::post(
+            format!("/api/v1/assessment-cycles/{id}/forms/copy"),
+            json!({"from_cycle_id": CYCLE}),
+        )
+    })
+}
+
+fn put_form(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = draft_cycle(app).await;
+        Call::put(
+            format!("/api/v1/assessment-cycles/{id}/forms/county_enterprise"),
+            json!({
+                "title": "党风廉政建设责任制工作考评表（县属企业）",
+                "items": [{
+                    "code": "1.1",
+                    "content_area": 1,
+                    "title": "年初召开党风廉政建设工作部署会议并形成会议记录",
+                    "max_points": "100.00",
+                    "rules": [{
+                        "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
+                        "points": {"min": "1.00", "max": "3.00"},
+                        "per_occurrence": true,
+                        "cap": "6.00",
+                        "evidence": "党委（党组）会议记录、会议纪要"
+                    }]
+                }]
+            }),
+        )
+        .expect(201)
+    })
+}
+
+/// The item codes of the town form of 2014.
+async fn town_items(app: &TestApp) -> Vec<Value> {
+    let (form, _) = must(app, Call::get(cycle_path("/forms/town"))).await;
+    form["items"].as_array().expect("form items").clone()
+}
+
+fn put_self_inspection(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = Who::Unit(RETURNED_TOWN);
+        let attachment = upload(app, who).await;
+        let path = unit_path(RETURNED_TOWN, "/self-inspection");
+        let tag = etag(app, who, &path).await;
+        let code = town_items(app).await[0]["code"].clone();
+        Call::put(
+            path,
+            json!({
+                "report": "2014年，我镇党委认真履行党风廉政建设主体责任，按退回意见补充了佐证材料。",
+                "scores": [{"item_code": code, "points": "1.00", "note": "全年专题研究3次"}],
+                "problems": [{
+                    "problem": "廉政风险点排查不够全面",
+                    "fix": "10月底前完成全部岗位风险点梳理",
+                    "done": false
+                }],
+                "attachment_ids": [attachment]
+            }),
+        )
+        .by(who)
+        .if_match(tag)
+    })
+}
+
+fn submit_self_inspection() -> Call {
+    Call::post(
+        unit_path(RETURNED_TOWN, "/self-inspection/submit"),
+        json!({}),
+    )
+    .by(Who::Unit(RETURNED_TOWN))
+}
+
+fn return_self_inspection() -> Call {
+    Call::post(
+        unit_path(TOWN, "/self-inspection/return"),
+        json!({"reason": "自评分与实际不符，第2.1项请补充说明并附佐证材料"}),
+    )
+}
+
+fn record_paper_copy() -> Call {
+    Call::post(
+        unit_path(TOWN, "/self-inspection/paper-received"),
+        json!({"received_at": "2014-09-19T09:30:00+08:00"}),
+    )
+}
+
+/// The first responsible person of `unit` (the first, for a town).
+async fn first_responsible(app: &TestApp, unit: i64) -> i64 {
+    let (leaders, _) = must(app, Call::get(format!("/api/v1/units/{unit}/leaders"))).await;
+    leaders["items"]
+        .as_array()
+        .expect("leaders")
+        .iter()
+        .find(|l| l["is_first_responsible"] == true)
+        .and_then(|l| l["id"].as_i64())
+        .expect("a first responsible person")
+}
+
+fn report_body() -> Value {
+    json!({"body": "本人作为党组书记、党风廉政建设第一责任人，2014年认真履行第一责任人职责。"})
+}
+
+fn put_accountability_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = Who::Unit(SILENT_DEPARTMENT);
+        let leader = first_responsible(app, SILENT_DEPARTMENT).await;
+        let attachment = upload(app, who).await;
+        let mut body = report_body();
+        body["attachment_ids"] = json!([attachment]);
+        Call::put(
+            unit_path(
+                SILENT_DEPARTMENT,
+                &format!("/accountability-reports/{leader}"),
+            ),
+            body,
+        )
+        .by(who)
+        .expect(201)
+    })
+}
+
+fn submit_accountability_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = Who::Unit(SILENT_DEPARTMENT);
+        let leader = first_responsible(app, SILENT_DEPARTMENT).await;
+        let path = unit_path(
+            SILENT_DEPARTMENT,
+            &format!("/accountability-reports/{leader}"),
+        );
+        must(app, Call::put(&path, report_body()).by(who)).await;
+        Call::post(format!("{path}/submit"), json!({})).by(who)
+    })
+}
+
+fn return_accountability_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let leader = first_responsible(app, TOWN).await;
+        Call::post(
+            unit_path(TOWN, &format!("/accountability-reports/{leader}/return")),
+            json!({"reason": "述责报告未对照责任清单逐项说明，请修改后重新报送"}),
+        )
+    })
+}
+
+fn create_team() -> Call {
+    Call::post(
+        cycle_path("/teams"),
+        json!({
+            "name": "第七考核组",
+            "leader": {"sub": "insp-7-leader", "name": "欧阳志明"},
+            "members": [
+                {"sub": "insp-7-a", "name": "陈晓红"},
+                {"sub": "insp-7-b", "name": "梁伟"}
+            ]
+        }),
+    )
+    .expect(201)
+}
+
+fn update_team(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (teams, _) = must(app, Call::get(cycle_path("/teams"))).await;
+        let team = teams
+            .as_array()
+            .expect("teams")
+            .iter()
+            .find(|t| t["id"] == 6)
+            .expect("team 6")
+            .clone();
+        Call::patch(
+            cycle_path("/teams/6"),
+            json!({
+                "name": "第六考核组（调整）",
+                "leader": {"sub": "insp-6-leader", "name": "罗秀英"},
+                "members": [
+                    {"sub": "insp-6-a", "name": "第六考核组成员甲"},
+                    {"sub": "insp-6-c", "name": "莫志强"}
+                ]
+            }),
+        )
+        .if_match(format!("\"{}\"", team["version"]))
+    })
+}
+
+fn assign_unit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        must(
+            app,
+            Call::delete(cycle_path(&format!("/teams/1/units/{UNSCORED_DEPARTMENT}"))),
+        )
+        .await;
+        Call::put(
+            cycle_path(&format!("/teams/2/units/{UNSCORED_DEPARTMENT}")),
+            json!({}),
+        )
+        .expect(204)
+    })
+}
+
+fn unassign_unit() -> Call {
+    Call::delete(cycle_path(&format!("/teams/1/units/{UNSCORED_DEPARTMENT}")))
+}
+
+fn get_scoring_record() -> Call {
+    Call::get(unit_path(TOWN, "/scoring-record")).by(inspector(1, "a"))
+}
+
+fn put_record_item(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = inspector(1, "a");
+        let (sheet, _) = must(app, get_scoring_record()).await;
+        let items = town_items(app).await;
+        let item = &items[0];
+        let code = item["code"].as_str().expect("item code").to_owned();
+        let rule = &item["rules"][0];
+        let tag = sheet["items"]
+            .as_array()
+            .expect("sheet items")
+            .iter()
+            .find(|i| i["item_code"] == code.as_str())
+            .and_then(|i| i["etag"].as_str())
+            .expect("the item's etag")
+            .to_owned();
+        Call::put(
+            unit_path(TOWN, &format!("/scoring-record/items/{code}")),
+            json!({
+                "deductions": [{
+                    "rule": 0,
+                    "occurrences": 1,
+                    "points": rule["points"]["min"],
+                    "grounds": "年初部署会议未形成会议记录",
+                    "kind": "other"
+                }],
+                "evidence_notes": "查阅党委会议记录、信访件登记台账"
+            }),
+        )
+        .by(who)
+        .if_match(tag)
+    })
+}
+
+fn put_record_methods(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (sheet, _) = must(app, get_scoring_record()).await;
+        let tag = sheet["methods_etag"].as_str().expect("methods etag");
+        Call::put(
+            unit_path(TOWN, "/scoring-record/methods"),
+            json!({"methods": ["hearing_report", "individual_talks", "group_discussion"]}),
+        )
+        .by(inspector(1, "a"))
+        .if_match(tag)
+    })
+}
+
+fn create_referral(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let leader = first_responsible(app, TOWN).await;
+        Call::post(
+            unit_path(TOWN, "/scoring-record/referrals"),
+            json!({
+                "leader_id": leader,
+                "facts": "2014年5月因安全生产监管失职被追究纪律责任",
+                "decision": "阳纪发〔2014〕12号：给予党内警告处分"
+            }),
+        )
+        .by(inspector(1, "a"))
+        .expect(201)
+    })
+}
+
+fn delete_referral(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = inspector(2, "a");
+        let (sheet, _) = must(
+            app,
+            Call::get(unit_path(REFERRAL_TOWN, "/scoring-record")).by(who),
+        )
+        .await;
+        let id = sheet["referrals"][0]["id"].as_i64().expect("referral id");
+        Call::delete(unit_path(
+            REFERRAL_TOWN,
+            &format!("/scoring-record/referrals/{id}"),
+        ))
+        .by(who)
+    })
+}
+
+fn submit_scoring_record() -> Call {
+    Call::post(unit_path(TOWN, "/scoring-record/submit"), json!({})).by(inspector(1, "leader"))
+}
+
+fn sign_scoring_record() -> Call {
+    Call::post(
+        unit_path(AWAITING_TOWN, "/scoring-record/signatures"),
+        json!({}),
+    )
+    .by(inspector(5, "a"))
+    .expect(201)
+}
+
+fn reopen_scoring_record() -> Call {
+    Call::post(
+        unit_path(FINAL_TOWN, "/scoring-record/reopen"),
+        json!({"reason": "县纪委常委会审核发现第4.2项扣分依据不足，退回考核组复核"}),
+    )
+}
+
+fn team_report_path(rest: &str) -> String {
+    unit_path(FINAL_TOWN, &format!("/team-report{rest}"))
+}
+
+fn get_team_report() -> Call {
+    Call::get(team_report_path("")).by(inspector(3, "a"))
+}
+
+fn put_team_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = inspector(3, "a");
+        // The body's `version` is the ETag the write checks; the GET's ETag header also counts
+        // the signatures and is refused by the PUT (reported as a server bug).
+        let (report, _) = must(app, Call::get(team_report_path("")).by(who)).await;
+        Call::put(
+            team_report_path(""),
+            json!({
+                "overall_evaluation": "该镇党委能认真履行党风廉政建设主体责任，总体评价为较好。",
+                "problems_found": "廉政风险防控措施落实不到位；村务公开不及时。",
+                "rectification_advice": "一是完善廉政风险点台账；二是按季度公开村级财务。"
+            }),
+        )
+        .by(who)
+        .if_match(format!("\"{}\"", report["version"]))
+    })
+}
+
+fn submit_team_report() -> Call {
+    Call::post(team_report_path("/submit"), json!({})).by(inspector(3, "leader"))
+}
+
+fn sign_team_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        must(app, submit_team_report()).await;
+        Call::post(team_report_path("/signatures"), json!({}))
+            .by(inspector(3, "a"))
+            .expect(201)
+    })
+}
+
+fn reopen_team_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        must(app, submit_team_report()).await;
+        for who in ["leader", "a", "b"] {
+            must(
+                app,
+                Call::post(team_report_path("/signatures"), json!({})).by(inspector(3, who)),
+            )
+            .await;
+        }
+        Call::post(
+            team_report_path("/reopen"),
+            json!({"reason": "报告内容需与评分表一致，退回考核组修改"}),
+        )
+    })
+}
+
+fn upload_attachment() -> Call {
+    upload_call().by(Who::Unit(TOWN))
+}
+
+fn download_attachment(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = upload(app, Who::Unit(TOWN)).await;
+        Call::get(format!("/api/v1/attachments/{id}")).by(Who::Unit(TOWN))
+    })
+}
+
+fn delete_attachment(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let id = upload(app, Who::Unit(TOWN)).await;
+        Call::delete(format!("/api/v1/attachments/{id}")).by(Who::Unit(TOWN))
+    })
+}
+
+fn list_audit() -> Call {
+    Call::get("/api/v1/audit")
+        .query("resource", "unit")
+        .query("resource_id", "1")
+        .query("actor", "system")
+        .query("from", "2014-01-01T00:00:00Z")
+        .query("to", "2100-01-01T00:00:00Z")
+        .query("page", "1")
+        .query("per_page", "20")
+}
+
+/// A path template under one cycle, as the contract spells it.
+macro_rules! in_cycle {
+    ($rest:literal) => {
+        concat!("/api/v1/assessment-cycles/{cycle_id}", $rest)
+    };
+}
+
+/// Every operation of the contract, with a valid request as its owner.
+pub fn catalogue() -> Vec<Entry> {
+    vec![
+        fixed("GET", "/healthz", || {
+            Call::get("/healthz").by(Who::Anonymous)
+        }),
+        fixed("GET", "/readyz", || Call::get("/readyz").by(Who::Anonymous)),
+        fixed("GET", "/api/v1/units", || {
+            Call::get("/api/v1/units")
+                .query("kind", "town")
+                .query("q", "镇")
+                .query("status", "active")
+                .query("sort", "name")
+                .query("order", "asc")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", "/api/v1/units", create_unit),
+        fixed("GET", "/api/v1/units/{unit_id}", || {
+            Call::get(format!("/api/v1/units/{DEPARTMENT}"))
+        }),
+        setup("DELETE", "/api/v1/units/{unit_id}", delete_unit),
+        setup("PATCH", "/api/v1/units/{unit_id}", update_unit),
+        setup("POST", "/api/v1/units/{unit_id}/archive", archive_unit),
+        setup("POST", "/api/v1/units/{unit_id}/restore", restore_unit),
+        fixed("GET", "/api/v1/units/{unit_id}/leaders", || {
+            Call::get(format!("/api/v1/units/{TOWN}/leaders"))
+                .by(Who::Unit(TOWN))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", "/api/v1/units/{unit_id}/leaders", || {
+            Call::post(
+                format!("/api/v1/units/{DEPARTMENT}/leaders"),
+                json!({"name": "李建国", "position": "县委办公室副主任", "is_first_responsible": false}),
+            )
+            .expect(201)
+        }),
+        setup(
+            "GET",
+            "/api/v1/units/{unit_id}/leaders/{leader_id}",
+            get_leader,
+        ),
+        setup(
+            "DELETE",
+            "/api/v1/units/{unit_id}/leaders/{leader_id}",
+            delete_leader,
+        ),
+        setup(
+            "PATCH",
+            "/api/v1/units/{unit_id}/leaders/{leader_id}",
+            update_leader,
+        ),
+        fixed("GET", "/api/v1/assessment-cycles", || {
+            Call::get("/api/v1/assessment-cycles")
+                .query("state", "special_inspection")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", "/api/v1/assessment-cycles", create_cycle),
+        fixed("GET", "/api/v1/assessment-cycles/{cycle_id}", || {
+            Call::get(cycle_path(""))
+        }),
+        setup(
+            "PATCH",
+            "/api/v1/assessment-cycles/{cycle_id}",
+            update_cycle,
+        ),
+        fixed("GET", in_cycle!("/transitions"), || {
+            Call::get(cycle_path("/transitions"))
+        }),
+        setup("POST", in_cycle!("/transitions"), create_transition),
+        fixed("GET", in_cycle!("/deadline-extensions"), || {
+            Call::get(cycle_path("/deadline-extensions"))
+        }),
+        fixed(
+            "POST",
+            in_cycle!("/deadline-extensions"),
+            create_deadline_extension,
+        ),
+        fixed("GET", in_cycle!("/units"), || {
+            Call::get(cycle_path("/units"))
+                .query("status", "assessed")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("PUT", in_cycle!("/units/{unit_id}"), put_cycle_unit),
+        fixed("GET", in_cycle!("/forms"), || {
+            Call::get(cycle_path("/forms"))
+        }),
+        setup("POST", in_cycle!("/forms/copy"), copy_forms),
+        fixed("GET", in_cycle!("/forms/{form_kind}"), || {
+            Call::get(cycle_path("/forms/town"))
+        }),
+        setup("PUT", in_cycle!("/forms/{form_kind}"), put_form),
+        fixed("GET", in_cycle!("/self-inspections"), || {
+            Call::get(cycle_path("/self-inspections"))
+                .query("status", "submitted")
+                .query("late", "true")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/units/{unit_id}/self-inspection"), || {
+            Call::get(unit_path(TOWN, "/self-inspection")).by(Who::Unit(TOWN))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/self-inspection"),
+            put_self_inspection,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/self-inspection/submit"),
+            submit_self_inspection,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/self-inspection/return"),
+            return_self_inspection,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/self-inspection/paper-received"),
+            record_paper_copy,
+        ),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/self-inspection/versions"),
+            || Call::get(unit_path(TOWN, "/self-inspection/versions")).by(Who::Unit(TOWN)),
+        ),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/accountability-reports"),
+            || Call::get(unit_path(TOWN, "/accountability-reports")).by(Who::Unit(TOWN)),
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/accountability-reports/{leader_id}"),
+            put_accountability_report,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/accountability-reports/{leader_id}/submit"),
+            submit_accountability_report,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/accountability-reports/{leader_id}/return"),
+            return_accountability_report,
+        ),
+        fixed("GET", in_cycle!("/teams"), || {
+            Call::get(cycle_path("/teams"))
+        }),
+        fixed("POST", in_cycle!("/teams"), create_team),
+        fixed("GET", in_cycle!("/teams/unassigned"), || {
+            Call::get(cycle_path("/teams/unassigned"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/teams/{team_id}/units/{unit_id}"),
+            assign_unit,
+        ),
+        fixed(
+            "DELETE",
+            in_cycle!("/teams/{team_id}/units/{unit_id}"),
+            unassign_unit,
+        ),
+        setup("PATCH", in_cycle!("/teams/{team_id}"), update_team),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/scoring-record"),
+            get_scoring_record,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/scoring-record/items/{item_code}"),
+            put_record_item,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/scoring-record/methods"),
+            put_record_methods,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/scoring-record/referrals"),
+            create_referral,
+        ),
+        setup(
+            "DELETE",
+            in_cycle!("/units/{unit_id}/scoring-record/referrals/{referral_id}"),
+            delete_referral,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/scoring-record/submit"),
+            submit_scoring_record,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/scoring-record/signatures"),
+            sign_scoring_record,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/scoring-record/reopen"),
+            reopen_scoring_record,
+        ),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/team-report"),
+            get_team_report,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/team-report"),
+            put_team_report,
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/team-report/submit"),
+            submit_team_report,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/team-report/signatures"),
+            sign_team_report,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/team-report/reopen"),
+            reopen_team_report,
+        ),
+        fixed("POST", "/api/v1/attachments", upload_attachment),
+        setup(
+            "GET",
+            "/api/v1/attachments/{attachment_id}",
+            download_attachment,
+        ),
+        setup(
+            "DELETE",
+            "/api/v1/attachments/{attachment_id}",
+            delete_attachment,
+        ),
+        fixed("GET", "/api/v1/audit", list_audit),
+        fixed("GET", "/api/v1/audit/head", || {
+            Call::get("/api/v1/audit/head")
+        }),
+    ]
+}
+
+/// The committed contract.
+pub fn contract() -> Value {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json is committed");
+    serde_json::from_str(&text).expect("contract JSON")
+}
+
+/// Every operation of the contract: (METHOD, path template, operation object).
+pub fn contract_operations(spec: &Value) -> Vec<(String, String, Value)> {
+    let mut ops = Vec::new();
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                ops.push((method.to_uppercase(), path.clone(), op.clone()));
+            }
+        }
+    }
+    ops
+}
+
+/// Whether `path` instantiates `template` (every `{param}` one non-empty segment).
+fn instantiates(template: &str, path: &str) -> bool {
+    let t: Vec<&str> = template.split('/').collect();
+    let p: Vec<&str> = path.split('/').collect();
+    t.len() == p.len()
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| t == p || (t.starts_with('{') && !p.is_empty()))
+}
+
+#[tokio::test]
+async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
+    let app = TestApp::spawn_demo().await;
+    let one = |sql: String| assert_eq!(app.count(&sql), 1, "{sql}");
+    let sheet = |unit: i64, status: &str| {
+        format!(
+            "SELECT count(*) AS n FROM scoring_records \
+             WHERE cycle_id = {CYCLE} AND unit_id = {unit} AND status = '{status}'"
+        )
+    };
+    one(format!(
+        "SELECT count(*) AS n FROM assessment_cycles \
+         WHERE id = {CYCLE} AND state = 'special_inspection'"
+    ));
+    one(sheet(TOWN, "open"));
+    one(sheet(AWAITING_TOWN, "awaiting_signatures"));
+    one(sheet(FINAL_TOWN, "final"));
+    one(format!(
+        "SELECT count(*) AS n FROM referrals r JOIN scoring_records s ON s.id = r.record_id \
+         WHERE s.unit_id = {REFERRAL_TOWN}"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM self_inspections \
+         WHERE unit_id = {RETURNED_TOWN} AND status = 'returned'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM team_reports WHERE unit_id = {FINAL_TOWN} AND status = 'open'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM units WHERE id = {DEPARTMENT} AND kind = 'county_department'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM team_units t WHERE unit_id = {UNSCORED_DEPARTMENT} \
+         AND team_id = 1 AND NOT EXISTS (SELECT 1 FROM scoring_records s \
+         WHERE s.unit_id = t.unit_id)"
+    ));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) AS n FROM self_inspections WHERE unit_id = {SILENT_DEPARTMENT}"
+        )),
+        0,
+        "the silent department has submitted nothing"
+    );
+    one(format!(
+        "SELECT count(*) AS n FROM cycle_units \
+         WHERE unit_id = {VERTICAL} AND status = 'excluded'"
+    ));
+    app.stop().await;
+}
+
+#[test]
+fn every_operation_in_the_contract_is_in_the_catalogue() {
+    let spec = contract();
+    let documented: Vec<String> = contract_operations(&spec)
+        .iter()
+        .map(|(m, p, _)| format!("{m} {p}"))
+        .collect();
+    let catalogued: Vec<String> = catalogue().iter().map(Entry::name).collect();
+    let missing: Vec<&String> = documented
+        .iter()
+        .filter(|d| !catalogued.contains(d))
+        .collect();
+    let unknown: Vec<&String> = catalogued
+        .iter()
+        .filter(|c| !documented.contains(c))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let twice: Vec<&String> = catalogued.iter().filter(|c| !seen.insert(*c)).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty() && twice.is_empty(),
+        "not catalogued: {missing:#?}\ncatalogued but not in the contract: {unknown:#?}\n\
+         catalogued twice: {twice:#?}"
+    );
+}
+
+/// Runs `entry` on a fresh demo clone and lists what is wrong with it (nothing, when it passes).
+async fn positive_control(entry: Entry, op: Value) -> Vec<String> {
+    let mut failures = Vec::new();
+    let app = TestApp::spawn_demo().await;
+    let call = entry.call(&app).await;
+    let name = entry.name();
+    if !instantiates(entry.template, &call.path) || call.method.as_str() != entry.method {
+        failures.push(format!("{name}: the call is {} {}", call.method, call.path));
+        return failures;
+    }
+    for param in op["parameters"].as_array().into_iter().flatten() {
+        let query_name = param["name"].as_str().unwrap_or("");
+        if param["in"] == "query" && !call.query.iter().any(|(n, _)| n == query_name) {
+            failures.push(format!("{name}: the call omits the query `{query_name}`"));
+        }
+    }
+    if op["responses"][call.expect.to_string()].is_null() {
+        failures.push(format!("{name}: {} is not documented", call.expect));
+    }
+    let response = call.send(&app).await;
+    let status = response.status().as_u16();
+    if status != call.expect {
+        let body = response.text().await.unwrap_or_default();
+        failures.push(format!(
+            "{name} as {:?}: expected {}, got {status}: {body}",
+            call.who, call.expect
+        ));
+    }
+    app.stop().await;
+    failures
+}
+
+/// Entries run at once: most of the time goes to PostgreSQL cloning and dropping databases.
+pub const PARALLEL: usize = 3;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_catalogued_request_succeeds_as_its_owner() {
+    let spec = contract();
+    let operations = contract_operations(&spec);
+    let mut failures = Vec::new();
+    let mut running = tokio::task::JoinSet::new();
+    for entry in catalogue() {
+        let op = operations
+            .iter()
+            .find(|(m, p, _)| *m == entry.method && p == entry.template)
+            .map(|(_, _, op)| op.clone())
+            .unwrap_or(Value::Null);
+        if running.len() >= PARALLEL
+            && let Some(done) = running.join_next().await
+        {
+            failures.extend(done.expect("a positive control task"));
+        }
+        running.spawn(async move {
+            // Its own task, so that a failing setup names its entry and the others still run.
+            match tokio::spawn(positive_control(entry, op)).await {
+                Ok(found) => found,
+                Err(e) => vec![format!("{}: the setup failed: {e}", entry.name())],
+            }
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        failures.extend(done.expect("a positive control task"));
+    }
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "{} catalogued requests failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
