@@ -134,6 +134,15 @@ fn demo_hash() -> String {
     hex::encode(hasher.finalize())[..12].to_owned()
 }
 
+/// The audit key of the demo county: fixed, because the demo template outlives the test process
+/// that seeded it, and the apps started on its clones keep signing the same chain.
+const DEMO_AUDIT_KEY: &str = "MC4CAQAwBQYDK2VwBCIEIGY6kWSYE7j0zbkMpHubuo7kutei0E/NmKTSer8Q/lfM";
+
+/// The demo county's signing key.
+fn demo_signer() -> SigningKey {
+    SigningKey::from_pkcs8(DEMO_AUDIT_KEY, Algorithm::Ed25519, None).expect("the demo audit key")
+}
+
 /// The migrated template plus the demo county (`lianzheng::seed::seed_demo`), built once per
 /// migration set and demo data under the same advisory lock as the plain template.
 fn demo_template() -> &'static str {
@@ -159,7 +168,8 @@ fn demo_template() -> &'static str {
                 // Seeded as the service's own role, the way `lianzheng seed-demo` does.
                 let mut app = PgConnection::establish(&url(APP_ROLE, &building))
                     .expect("connect to the demo template as the app role");
-                lianzheng::seed::seed_demo(&mut app).expect("seed the demo county");
+                let signer = demo_signer();
+                lianzheng::seed::seed_demo(&mut app, &signer).expect("seed the demo county");
             }
             conn.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
                 .expect("rename demo template");
@@ -396,12 +406,15 @@ impl TestApp {
     pub async fn spawn_demo() -> Self {
         init_logs();
         let db = TestDb::create_demo();
-        let settings = test_settings(&db);
+        let mut settings = test_settings(&db);
+        settings.audit_signing_key = Some(Secret::new(DEMO_AUDIT_KEY));
+        let signer = Arc::new(demo_signer());
         let pool = db::connect(
             settings.database_url.expose(),
             settings.pool_size,
             settings.pool_timeout,
             settings.statement_timeout,
+            signer.clone(),
         )
         .expect("connect the test pool");
         let app = Application::build(&settings, pool).expect("build the application");
@@ -423,6 +436,7 @@ impl TestApp {
             db,
             office,
             handle,
+            signer,
         }
     }
 
