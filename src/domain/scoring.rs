@@ -103,6 +103,14 @@ pub fn check_deductions(item: &FormItem, deductions: &[Deduction]) -> Vec<FieldE
                 "occurrences must be 1 to 100",
             ));
         }
+        if d.rule_code.is_some() && d.grounds.as_deref().is_some_and(super::text::is_blank) {
+            // Optional detail beside a rule: absent or `null`, never blank or invisible.
+            errors.push(FieldError::new(
+                at("grounds"),
+                "blank",
+                "grounds beside a rule are optional, but not blank: send null instead",
+            ));
+        }
         match d.rule_code.as_deref() {
             None => {
                 if d.grounds.as_deref().is_none_or(super::text::is_blank) {

@@ -10,6 +10,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use percent_encoding::percent_decode;
 
+use crate::domain::text::is_blank;
 use crate::error::{ApiError, FieldError};
 use crate::http::json::invalid_character;
 
@@ -19,7 +20,9 @@ fn decode(component: &str) -> Vec<u8> {
     percent_decode(spaced.as_bytes()).collect()
 }
 
-/// Every query parameter whose name or value decodes to a NUL, named by the parameter.
+/// Every query parameter whose name or value decodes to a NUL, or whose value is not empty
+/// but blank (only whitespace and invisible format characters, which would match nothing or
+/// everything as a filter), named by the parameter.
 pub fn unstorable_parameters(query: &str) -> Vec<FieldError> {
     query
         .split('&')
@@ -27,9 +30,17 @@ pub fn unstorable_parameters(query: &str) -> Vec<FieldError> {
         .filter_map(|pair| {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             let (name, value) = (decode(name), decode(value));
-            (name.contains(&0) || value.contains(&0)).then(|| {
-                let name = String::from_utf8_lossy(&name).replace('\0', "\\u0000");
-                invalid_character(&name)
+            let shown = String::from_utf8_lossy(&name).replace('\0', "\\u0000");
+            if name.contains(&0) || value.contains(&0) {
+                return Some(invalid_character(&shown));
+            }
+            let value = String::from_utf8_lossy(&value);
+            (!value.is_empty() && is_blank(&value)).then(|| {
+                FieldError::new(
+                    &shown,
+                    "blank",
+                    format!("`{shown}` must not be blank; leave it out instead"),
+                )
             })
         })
         .collect()
@@ -98,6 +109,10 @@ mod tests {
         assert_eq!(errors[0].code, "invalid_character");
         assert!(unstorable_parameters("q=阳城镇&kind=town&flag").is_empty());
         assert_eq!(unstorable_parameters("a%00=1")[0].field, "a\\u0000");
+        let blank = unstorable_parameters("q=%E2%80%AE%E2%80%8B&actor=+&resource=&kind=town");
+        let fields: Vec<&str> = blank.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["q", "actor"]);
+        assert_eq!(blank[0].code, "blank");
     }
 
     #[test]

@@ -200,6 +200,20 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             }
             let document = match serde_json::from_slice::<Value>(&body) {
                 Ok(document) => document,
+                // `1e400` is valid JSON (RFC 8259 sets no limit) but no field can hold it: the
+                // typed read below names the field, as for any other value out of range.
+                Err(e) if e.to_string().starts_with("number out of range") => {
+                    let mut deserializer = serde_json::Deserializer::from_slice(&body);
+                    return Err(
+                        match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                            Err(e) => ApiError::Validation(vec![field_error(e)]),
+                            Ok(_) => ApiError::BadRequest {
+                                code: "malformed_json",
+                                detail: format!("the body is not valid JSON: {e}"),
+                            },
+                        },
+                    );
+                }
                 Err(e) => {
                     return Err(ApiError::BadRequest {
                         code: "malformed_json",

@@ -13,42 +13,60 @@ pub const MAX_PAGE: i64 = 1_000_000;
 /// The page size when the client does not say.
 pub const DEFAULT_PER_PAGE: i64 = 20;
 
-/// Pagination parameters of a list.
-#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+/// Pagination parameters of a list. They arrive as text and are parsed here, so that a value
+/// that is no whole number at all (`1e400`, `abc`) is a 422 naming the parameter, like one out
+/// of range, instead of a query-string error that names nothing.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Page number, 1 to 1000000.
-    #[param(minimum = 1, maximum = 1000000, example = 1)]
-    pub page: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000, example = 1)]
+    pub page: Option<String>,
     /// Items per page, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub per_page: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
+    pub per_page: Option<String>,
+}
+
+/// `value` as a whole number within `range`, or the field error naming `field`.
+fn whole_number(
+    field: &str,
+    value: Option<&str>,
+    default: i64,
+    max: i64,
+) -> Result<i64, FieldError> {
+    let out_of_range =
+        || FieldError::new(field, "out_of_range", format!("{field} must be 1 to {max}"));
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    let is_plain = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    match text.parse::<i64>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        Ok(_) => Err(out_of_range()),
+        // Digits that overflow i64 are a number too large, not a malformed one.
+        Err(_) if is_plain && text.trim_start_matches('-').len() > 18 => Err(out_of_range()),
+        Err(_) => Err(FieldError::new(
+            field,
+            "not_an_integer",
+            format!("{field} must be a whole number from 1 to {max}"),
+        )),
+    }
 }
 
 impl PageQuery {
-    /// The page and page size, or a field error for each out-of-range value.
+    /// The page and page size, or a field error for each value that is not a whole number in
+    /// range.
     pub fn resolve(&self) -> Result<(i64, i64), Vec<FieldError>> {
-        let page = self.page.unwrap_or(1);
-        let per_page = self.per_page.unwrap_or(DEFAULT_PER_PAGE);
-        let mut errors = Vec::new();
-        if !(1..=MAX_PAGE).contains(&page) {
-            errors.push(FieldError::new(
-                "page",
-                "out_of_range",
-                format!("page must be 1 to {MAX_PAGE}"),
-            ));
-        }
-        if !(1..=MAX_PER_PAGE).contains(&per_page) {
-            errors.push(FieldError::new(
-                "per_page",
-                "out_of_range",
-                format!("per_page must be 1 to {MAX_PER_PAGE}"),
-            ));
-        }
-        if errors.is_empty() {
-            Ok((page, per_page))
-        } else {
-            Err(errors)
+        let page = whole_number("page", self.page.as_deref(), 1, MAX_PAGE);
+        let per_page = whole_number(
+            "per_page",
+            self.per_page.as_deref(),
+            DEFAULT_PER_PAGE,
+            MAX_PER_PAGE,
+        );
+        match (page, per_page) {
+            (Ok(page), Ok(per_page)) => Ok((page, per_page)),
+            (page, per_page) => Err(page.err().into_iter().chain(per_page.err()).collect()),
         }
     }
 }
@@ -75,17 +93,10 @@ mod tests {
 
     #[test]
     fn defaults_and_bounds() {
-        assert_eq!(
-            PageQuery {
-                page: None,
-                per_page: None
-            }
-            .resolve(),
-            Ok((1, 20))
-        );
+        assert_eq!(PageQuery::default().resolve(), Ok((1, 20)));
         let errors = PageQuery {
-            page: Some(0),
-            per_page: Some(1000),
+            page: Some("0".into()),
+            per_page: Some("1000".into()),
         }
         .resolve()
         .expect_err("out of range");
@@ -94,14 +105,31 @@ mod tests {
 
     #[test]
     fn the_largest_page_cannot_overflow_the_offset() {
-        let query = |page| PageQuery {
-            page: Some(page),
-            per_page: Some(MAX_PER_PAGE),
+        let query = |page: &str| PageQuery {
+            page: Some(page.into()),
+            per_page: Some(MAX_PER_PAGE.to_string()),
         };
-        let (page, per_page) = query(MAX_PAGE).resolve().expect("the last page");
+        let (page, per_page) = query("1000000").resolve().expect("the last page");
         assert!((page - 1).checked_mul(per_page).is_some());
-        let errors = query(i64::MAX).resolve().expect_err("past the last page");
-        assert_eq!(errors[0].field, "page");
-        assert_eq!(errors[0].code, "out_of_range");
+        for past in ["1000001", "9223372036854775807", "99999999999999999999999"] {
+            let errors = query(past).resolve().expect_err("past the last page");
+            assert_eq!(errors[0].field, "page");
+            assert_eq!(errors[0].code, "out_of_range", "{past}");
+        }
+    }
+
+    #[test]
+    fn a_page_that_is_no_whole_number_is_named() {
+        for text in ["1e400", "abc", "", "1.5", " 1"] {
+            let errors = PageQuery {
+                page: None,
+                per_page: Some(text.into()),
+            }
+            .resolve()
+            .expect_err(text);
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].field, "per_page");
+            assert_eq!(errors[0].code, "not_an_integer", "{text}");
+        }
     }
 }

@@ -353,7 +353,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             let cycle = open_cycle(app).await;
             let path = format!("/api/v1/assessment-cycles/{cycle}/forms/county_enterprise");
             let item = json!({"code": "1.1", "content_area": 1, "title": "部署", "max_points": "100.00",
-                "rules": [{"grounds": "未部署", "points": {"min": "5.00", "max": "5.00"}, "evidence": "会议记录"}]});
+                "rules": [{"code": "1.1-R1", "grounds": "未部署", "points": {"min": "5.00", "max": "5.00"}, "evidence": "会议记录"}]});
             let ok = counted(
                 app,
                 send(
@@ -798,6 +798,15 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
                     }
                     request.send()
                 };
+            // The tag the GET sends is the one the PUT checks.
+            let tag = app
+                .get(&path, &s.member1)
+                .await
+                .headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .expect("the team report's ETag")
+                .to_owned();
             if operation == "put_team_report" {
                 let ok = counted(
                     app,
@@ -805,19 +814,19 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
                         &s.member1,
                         Method::PUT,
                         path.clone(),
-                        Some("\"0\""),
+                        Some(&tag),
                         body.clone(),
                     ),
                 )
                 .await;
                 let bad = counted(
                     app,
-                    as_member(&s.member1, Method::PUT, path, Some("\"0\""), body),
+                    as_member(&s.member1, Method::PUT, path, Some(&tag), body),
                 )
                 .await;
                 return (ok, "update", bad);
             }
-            as_member(&s.member1, Method::PUT, path.clone(), Some("\"0\""), body)
+            as_member(&s.member1, Method::PUT, path.clone(), Some(&tag), body)
                 .await
                 .expect("send");
             if operation == "submit_team_report" {
@@ -916,18 +925,22 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             let f = crate::self_inspections::fixture(app).await;
             let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
             let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"}, "members": [{"sub": "m", "name": "陈晓红"}]});
-            let team = id(&send(Method::POST, teams.clone(), None, Some(body))
+            let created = send(Method::POST, teams.clone(), None, Some(body))
                 .await
-                .expect("send")
-                .json::<Value>()
-                .await
-                .expect("json"));
+                .expect("send");
+            let tag = created
+                .headers()
+                .get("etag")
+                .and_then(|v| v.to_str().ok())
+                .expect("a created team has an ETag")
+                .to_owned();
+            let team = id(&created.json::<Value>().await.expect("json"));
             let ok = counted(
                 app,
                 send(
                     Method::PATCH,
                     format!("{teams}/{team}"),
-                    Some("\"1\""),
+                    Some(&tag),
                     Some(json!({"name": "第二考核组"})),
                 ),
             )
@@ -937,7 +950,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
                 send(
                     Method::PATCH,
                     format!("{teams}/{team}"),
-                    Some("\"1\""),
+                    Some(&tag),
                     Some(json!({"name": "第三考核组"})),
                 ),
             )

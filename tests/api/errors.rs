@@ -81,12 +81,15 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
 #[tokio::test]
 async fn bad_query_strings_and_path_ids_are_clear_problems() {
     let app = TestApp::spawn().await;
-    assert_problem(
+    // A page parameter that is no number at all is named, like one out of range.
+    let problem = assert_problem(
         app.get("/api/v1/units?per_page=many", &app.office).await,
-        400,
-        "invalid_query",
+        422,
+        "validation_failed",
     )
     .await;
+    assert_eq!(problem["errors"][0]["field"], "per_page");
+    assert_eq!(problem["errors"][0]["code"], "not_an_integer");
     assert_problem(
         app.get("/api/v1/units?kind=village", &app.office).await,
         400,

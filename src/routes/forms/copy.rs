@@ -24,7 +24,7 @@ use crate::routes::cycles::{ensure_draft, find_cycle, lock_cycle};
         (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "This cycle has left draft", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, or copying a cycle onto itself", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body, a source cycle that does not exist, or copying a cycle onto itself", body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -50,7 +50,15 @@ pub async fn copy_forms(
     let forms = db::write(&pool, user.actor(), move |conn| {
         let cycle = lock_cycle(conn, id)?;
         ensure_draft(&cycle, "forms")?;
-        find_cycle(conn, source)?;
+        // The source is named in the body, not the URL: a missing one is an invalid field.
+        find_cycle(conn, source).map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::field(
+                "from_cycle_id",
+                "unknown_cycle",
+                format!("assessment cycle {source} does not exist"),
+            ),
+            other => other,
+        })?;
         let copied = ScoringForm::for_cycle(conn, source)?;
         for form in &copied {
             let items: Vec<_> = form.items.iter().map(|i| i.to_item()).collect();

@@ -89,7 +89,7 @@ impl Validate for PutForm {
 #[schema(example = json!({"from_cycle_id": 1}))]
 pub struct CopyForms {
     /// The cycle whose forms to copy (typically last year's).
-    #[schema(required = true, value_type = i64)]
+    #[schema(required = true, value_type = i64, minimum = 1)]
     pub from_cycle_id: Option<CycleId>,
 }
 
@@ -97,6 +97,13 @@ impl Validate for CopyForms {
     fn validate(&self) -> Vec<FieldError> {
         let mut rules = Rules::default();
         rules.required("from_cycle_id", &self.from_cycle_id);
+        if self.from_cycle_id.is_some_and(|id| id.0 < 1) {
+            rules.0.push(FieldError::new(
+                "from_cycle_id",
+                "out_of_range",
+                "from_cycle_id must be a cycle id, 1 or more",
+            ));
+        }
         rules.0
     }
 }

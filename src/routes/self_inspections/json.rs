@@ -88,6 +88,7 @@ impl Validate for PutSelfInspection {
                     "a self-score has at most two decimal places",
                 ));
             }
+            rules.optional_text(&format!("scores[{i}].note"), score.note.as_deref(), 2000);
             if !seen.insert(score.item_code.trim()) {
                 rules.0.push(FieldError::new(
                     format!("scores[{i}].item_code"),
