@@ -21,7 +21,15 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
 (paste a token from `lianzheng token --role office --sub admin` into **Authorize**). Errors are RFC 9457 \
 `application/problem+json` with a stable `code`. Decimals travel as strings (`\"87.50\"`).",
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    // Types named only in `params(...)` are not collected by the routes: list them here, or
+    // the contract refers to schemas it does not hold (`every_reference_resolves` checks).
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::models::unit::UnitSort,
+        crate::routes::units::json::UnitStatusFilter,
+        crate::routes::units::json::SortOrder,
+    )),
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
         (name = "leaders", description = "班子成员: a unit's leadership team"),
@@ -193,5 +201,40 @@ mod tests {
         let unit = table.allowed("/api/v1/units/5").expect("a unit path");
         assert!(unit.contains(&"PATCH".to_owned()) && unit.contains(&"DELETE".to_owned()));
         assert_eq!(table.allowed("/api/v1/nothing"), None);
+    }
+
+    /// Every `$ref` in `doc`'s subtree that names nothing in `doc`.
+    fn dangling(doc: &serde_json::Value, node: &serde_json::Value, out: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref") {
+                    let pointer = target.strip_prefix('#').unwrap_or(target);
+                    if doc.pointer(pointer).is_none() {
+                        out.push(target.clone());
+                    }
+                }
+                map.values().for_each(|v| dangling(doc, v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| dangling(doc, v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc: serde_json::Value = serde_json::from_str(&spec_json()).expect("the contract");
+        let mut missing = Vec::new();
+        dangling(&doc, &doc, &mut missing);
+        assert_eq!(missing, Vec::<String>::new(), "references to nothing");
+        let committed: serde_json::Value =
+            serde_json::from_str(include_str!("../openapi/openapi.json"))
+                .expect("the committed contract");
+        let mut missing = Vec::new();
+        dangling(&committed, &committed, &mut missing);
+        assert_eq!(
+            missing,
+            Vec::<String>::new(),
+            "references to nothing in the committed file"
+        );
     }
 }
