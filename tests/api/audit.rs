@@ -441,7 +441,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
         | "submit_self_inspection"
         | "return_self_inspection"
         | "record_paper_copy" => {
-            let f = crate::self_inspections::fixture(app).await;
+            let f = crate::fixtures::fixture(app).await;
             let unit = app.unit_token(f.town);
             let path = format!(
                 "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
@@ -523,7 +523,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
         "put_accountability_report"
         | "submit_accountability_report"
         | "return_accountability_report" => {
-            let f = crate::self_inspections::fixture(app).await;
+            let f = crate::fixtures::fixture(app).await;
             let unit = app.unit_token(f.town);
             let path = format!(
                 "/api/v1/assessment-cycles/{}/units/{}/accountability-reports/{}",
@@ -583,7 +583,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             (ok, "return", bad)
         }
         "create_team" | "assign_unit" | "unassign_unit" => {
-            let f = crate::self_inspections::fixture(app).await;
+            let f = crate::fixtures::fixture(app).await;
             let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
             let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"}, "members": [{"sub": "m", "name": "陈晓红"}]});
             if operation == "create_team" {
@@ -629,8 +629,8 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
         | "submit_scoring_record"
         | "sign_scoring_record"
         | "reopen_scoring_record" => {
-            let s = crate::scoring::sheet(app).await;
-            let record = crate::scoring::record(&s);
+            let s = crate::fixtures::sheet(app).await;
+            let record = crate::fixtures::record(&s);
             let code = s.f.items[0].0.clone();
             let as_member = |method: Method, path: String, etag: Option<&str>, body: Value| {
                 let mut request = app.request(method, &path, Some(&s.member1)).json(&body);
@@ -784,7 +784,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             }
         }
         "put_team_report" | "submit_team_report" | "sign_team_report" | "reopen_team_report" => {
-            let s = crate::scoring::sheet(app).await;
+            let s = crate::fixtures::sheet(app).await;
             let path = format!(
                 "/api/v1/assessment-cycles/{}/units/{}/team-report",
                 s.f.cycle, s.f.town
@@ -922,7 +922,7 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             (ok, "reopen", bad)
         }
         "update_team" => {
-            let f = crate::self_inspections::fixture(app).await;
+            let f = crate::fixtures::fixture(app).await;
             let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
             let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"}, "members": [{"sub": "m", "name": "陈晓红"}]});
             let created = send(Method::POST, teams.clone(), None, Some(body))
@@ -958,8 +958,8 @@ async fn exercise(app: &TestApp, operation: &str) -> Outcome {
             (ok, "update", bad)
         }
         "delete_referral" => {
-            let s = crate::scoring::sheet(app).await;
-            let record = crate::scoring::record(&s);
+            let s = crate::fixtures::sheet(app).await;
+            let record = crate::fixtures::record(&s);
             let created = app
                 .request(
                     Method::POST,
@@ -1187,7 +1187,10 @@ async fn five_records(app: &TestApp) -> Vec<String> {
 fn tamper(app: &TestApp, sql: &str) {
     app.db
         .superuser()
-        .batch_execute(&format!("ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_log ENABLE TRIGGER USER;"))
+        .batch_execute(&format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; \
+             ALTER TABLE audit_log ENABLE TRIGGER USER;"
+        ))
         .expect("tamper as superuser");
 }
 
