@@ -14,7 +14,6 @@ pub struct Unit {
     /// Its id.
     pub id: i64,
     /// The ETag its registration answered.
-    #[expect(dead_code, reason = "the audit cases send it as If-Match")]
     pub etag: String,
 }
 
@@ -33,7 +32,6 @@ pub struct Cycle {
     /// Its id.
     pub id: i64,
     /// The ETag its creation answered.
-    #[expect(dead_code, reason = "the audit cases send it as If-Match")]
     pub etag: String,
 }
 
@@ -43,7 +41,6 @@ pub struct Team {
     /// Its id.
     pub id: i64,
     /// The ETag its creation answered.
-    #[expect(dead_code, reason = "the audit cases send it as If-Match")]
     pub etag: String,
 }
 
@@ -327,6 +324,14 @@ pub async fn sheet(app: &TestApp) -> Sheet {
 pub fn record(s: &Sheet) -> String {
     format!(
         "/api/v1/assessment-cycles/{}/units/{}/scoring-record",
+        s.f.cycle, s.f.town
+    )
+}
+
+/// The path of the town's team report.
+pub fn team_report(s: &Sheet) -> String {
+    format!(
+        "/api/v1/assessment-cycles/{}/units/{}/team-report",
         s.f.cycle, s.f.town
     )
 }
