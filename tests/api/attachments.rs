@@ -3,8 +3,8 @@
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
+use crate::fixtures::{self, fixture};
 use crate::helpers::{TestApp, assert_problem};
-use crate::self_inspections::fixture;
 
 async fn upload(app: &TestApp, token: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
     let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
@@ -101,10 +101,8 @@ fn percent_encode(s: &str) -> String {
 async fn an_unattached_upload_is_readable_only_by_its_uploader_and_the_office() {
     let app = TestApp::spawn().await;
     let uploader = app.unit_token(1);
-    let response = upload(&app, &uploader, "note.txt", "自查说明".as_bytes().to_vec()).await;
-    let id = response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let note = "自查说明".as_bytes().to_vec();
+    let id = fixtures::upload(&app, &uploader, "note.txt", note).await;
     assert_eq!(
         app.get(&format!("/api/v1/attachments/{id}"), &uploader)
             .await
@@ -201,10 +199,7 @@ async fn disguised_file_types_are_415_and_nothing_is_stored() {
 async fn someone_elses_upload_cannot_be_attached() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let response = upload(&app, &app.office, "通知.pdf", pdf()).await;
-    let id = response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let id = fixtures::upload(&app, &app.office, "通知.pdf", pdf()).await;
     let path = format!(
         "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
         f.cycle, f.town
@@ -230,27 +225,9 @@ async fn unattached_uploads_older_than_a_day_are_removed_and_attached_ones_kept(
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
     let token = app.unit_token(f.town);
-    let stale = upload(&app, &token, "旧草稿.pdf", pdf())
-        .await
-        .json::<Value>()
-        .await
-        .expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    let fresh = upload(&app, &token, "新草稿.pdf", pdf())
-        .await
-        .json::<Value>()
-        .await
-        .expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    let kept = upload(&app, &token, "已附.pdf", pdf())
-        .await
-        .json::<Value>()
-        .await
-        .expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let stale = fixtures::upload(&app, &token, "旧草稿.pdf", pdf()).await;
+    let fresh = fixtures::upload(&app, &token, "新草稿.pdf", pdf()).await;
+    let kept = fixtures::upload(&app, &token, "已附.pdf", pdf()).await;
     let path = format!(
         "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
         f.cycle, f.town
@@ -263,7 +240,10 @@ async fn unattached_uploads_older_than_a_day_are_removed_and_attached_ones_kept(
     use diesel::connection::SimpleConnection;
     app.db
         .superuser()
-        .batch_execute(&format!("UPDATE attachments SET created_at = now() - interval '2 days' WHERE id IN ({stale}, {kept})"))
+        .batch_execute(&format!(
+            "UPDATE attachments SET created_at = now() - interval '2 days' \
+             WHERE id IN ({stale}, {kept})"
+        ))
         .expect("age the uploads");
     let audit_before = app.count("SELECT count(*) AS n FROM audit_log");
     let removed = lianzheng::routes::attachments::purge_unattached(&mut app.db.app(), &app.signer)
@@ -290,20 +270,8 @@ async fn an_attachment_is_removed_by_its_uploader_only_while_nothing_submitted_l
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
     let token = app.unit_token(f.town);
-    let wrong = upload(&app, &token, "错传.pdf", pdf())
-        .await
-        .json::<Value>()
-        .await
-        .expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    let right = upload(&app, &token, "自查报告.pdf", pdf())
-        .await
-        .json::<Value>()
-        .await
-        .expect("json")["id"]
-        .as_i64()
-        .expect("id");
+    let wrong = fixtures::upload(&app, &token, "错传.pdf", pdf()).await;
+    let right = fixtures::upload(&app, &token, "自查报告.pdf", pdf()).await;
     let path = format!(
         "/api/v1/assessment-cycles/{}/units/{}/self-inspection",
         f.cycle, f.town

@@ -101,7 +101,8 @@ pub struct Call {
 }
 
 impl Call {
-    fn new(method: Method, path: impl Into<String>) -> Self {
+    /// A request without a body (by the office, until [`Call::by`] says otherwise).
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
         let expect = if method == Method::DELETE { 204 } else { 200 };
         Self {
             who: Who::Office,
@@ -329,7 +330,7 @@ pub async fn must(app: &TestApp, call: Call) -> (Value, Option<String>) {
 }
 
 /// The `ETag` a GET of `path` by `who` answers.
-async fn etag(app: &TestApp, who: Who, path: &str) -> String {
+pub async fn etag(app: &TestApp, who: Who, path: &str) -> String {
     must(app, Call::get(path).by(who))
         .await
         .1

@@ -315,7 +315,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         units + 2 + submitted + 6 + 1 + 1 + count("SELECT count(*) AS n FROM scoring_records"),
-        "one record per unit, the cycle opened and moved twice, one per self-inspection, team and sheet, one for the assignment"
+        "one record per unit, the cycle opened and moved twice, one per self-inspection, \
+         team and sheet, one for the assignment"
     );
     assert_eq!(
         count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'special_inspection'"),
@@ -355,7 +356,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert_eq!(
         count(
-            "SELECT count(*) AS n FROM assessment_cycles WHERE year = 2014 AND state = 'special_inspection'"
+            "SELECT count(*) AS n FROM assessment_cycles \
+             WHERE year = 2014 AND state = 'special_inspection'"
         ),
         1
     );
@@ -366,7 +368,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert!(
         count(
-            "SELECT count(*) AS n FROM cycle_units WHERE status = 'excluded' AND fallback_source IS NOT NULL"
+            "SELECT count(*) AS n FROM cycle_units \
+             WHERE status = 'excluded' AND fallback_source IS NOT NULL"
         ) >= 1
     );
     let leaders = count("SELECT count(*) AS n FROM leaders");

@@ -5,8 +5,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{Sheet, record, sheet};
 use crate::helpers::{TestApp, assert_problem};
-use crate::scoring::{Sheet, record, sheet};
 
 fn etag(response: &reqwest::Response) -> String {
     response.headers()["etag"]

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use crate::fixtures;
 use crate::helpers::{TestApp, assert_problem};
 
 async fn open_cycle(app: &TestApp, year: i32) -> Value {
@@ -224,7 +225,7 @@ async fn the_lifecycle_moves_one_step_at_a_time_and_records_every_step() {
         }
         if let Some(next) = states.get(i + 1) {
             if *next == "special_inspection" {
-                crate::teams::team_for_every_unit(&app, cycle).await;
+                crate::fixtures::team_for_every_unit(&app, cycle).await;
             }
             let response = transition(&app, cycle, next).await;
             assert_eq!(response.status(), 200);
@@ -305,13 +306,17 @@ impl Exec for diesel::PgConnection {
 #[tokio::test]
 async fn leaving_draft_snapshots_the_units_and_later_units_are_added_only_explicitly() {
     let app = TestApp::spawn().await;
-    let town = id(&app.create_unit("阳城镇", "town").await);
-    let dept = id(&app.create_unit("县财政局", "county_department").await);
-    let enterprise = id(&app
-        .create_unit("阳山县供水有限公司", "county_enterprise")
-        .await);
-    let vertical = id(&app.create_unit("阳山县气象局", "vertical").await);
-    let archived = id(&app.create_unit("县粮食局", "county_department").await);
+    let town = fixtures::unit(&app, "阳城镇", "town").await.id;
+    let dept = fixtures::unit(&app, "县财政局", "county_department")
+        .await
+        .id;
+    let enterprise = fixtures::unit(&app, "阳山县供水有限公司", "county_enterprise")
+        .await
+        .id;
+    let vertical = fixtures::unit(&app, "阳山县气象局", "vertical").await.id;
+    let archived = fixtures::unit(&app, "县粮食局", "county_department")
+        .await
+        .id;
     app.post(
         &format!("/api/v1/units/{archived}/archive"),
         &app.office,
@@ -365,7 +370,9 @@ async fn leaving_draft_snapshots_the_units_and_later_units_are_added_only_explic
     assert_eq!(find(vertical)["status"], "excluded");
     assert_eq!(find(vertical)["fallback_source"], "self_score");
 
-    let late = id(&app.create_unit("县应急管理局", "county_department").await);
+    let late = fixtures::unit(&app, "县应急管理局", "county_department")
+        .await
+        .id;
     let after: Value = app
         .get(
             &format!("/api/v1/assessment-cycles/{cycle}/units"),

@@ -48,7 +48,8 @@ async fn the_office_adds_a_valid_enterprise_form_and_reads_it_back() {
     let app = TestApp::spawn().await;
     let cycle = open_cycle(&app, 2014).await;
     let path = format!("/api/v1/assessment-cycles/{cycle}/forms/county_enterprise");
-    let body = json!({"title": "党风廉政建设责任制工作考评表（县属企业）", "items": [item("1.1", 1, "60.00"), item("2.1", 2, "40.00")]});
+    let items = [item("1.1", 1, "60.00"), item("2.1", 2, "40.00")];
+    let body = json!({"title": "党风廉政建设责任制工作考评表（县属企业）", "items": items});
     let response = put(&app, &path, None, &body).send().await.expect("send");
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["location"], path.as_str());
@@ -212,7 +213,8 @@ async fn forms_are_frozen_once_the_cycle_leaves_draft() {
 async fn last_years_forms_are_copied_in_one_call() {
     let app = TestApp::spawn().await;
     let last = open_cycle(&app, 2014).await;
-    let body = json!({"title": "2014年县属企业考评表", "items": [item("1.1", 1, "70.00"), item("7.1", 7, "30.00")]});
+    let items = [item("1.1", 1, "70.00"), item("7.1", 7, "30.00")];
+    let body = json!({"title": "2014年县属企业考评表", "items": items});
     put(
         &app,
         &format!("/api/v1/assessment-cycles/{last}/forms/county_enterprise"),

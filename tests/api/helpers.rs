@@ -570,7 +570,8 @@ impl TestApp {
             .post(
                 &format!("/api/v1/units/{unit_id}/leaders"),
                 &self.office,
-                &serde_json::json!({"name": name, "position": position, "is_first_responsible": first}),
+                &serde_json::json!({"name": name, "position": position,
+                                    "is_first_responsible": first}),
             )
             .await;
         assert_eq!(response.status(), 201, "create leader {name}");

@@ -5,8 +5,8 @@ use reqwest::Method;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
+use crate::fixtures::fixture;
 use crate::helpers::{TestApp, assert_problem};
-use crate::self_inspections::fixture;
 
 /// The `errors` of a 422 as (field, code) pairs.
 fn fields(problem: &Value) -> Vec<(String, String)> {
@@ -96,9 +96,9 @@ async fn a_nul_in_a_query_parameter_is_422_naming_the_parameter() {
 #[tokio::test]
 async fn a_nul_in_a_path_segment_is_422_and_changes_nothing() {
     let app = TestApp::spawn().await;
-    let s = crate::scoring::sheet(&app).await;
+    let s = crate::fixtures::sheet(&app).await;
     let before = app.count("SELECT count(*) AS n FROM audit_log");
-    let path = format!("{}/items/1.1%00", crate::scoring::record(&s));
+    let path = format!("{}/items/1.1%00", crate::fixtures::record(&s));
     let response = app
         .request(Method::PUT, &path, Some(&s.leader))
         .header("If-Match", "\"1\"")
@@ -188,11 +188,11 @@ async fn an_empty_body_needs_no_content_type_and_names_the_required_fields() {
 #[tokio::test]
 async fn an_action_post_without_a_body_or_content_type_works() {
     let app = TestApp::spawn().await;
-    let s = crate::scoring::sheet(&app).await;
+    let s = crate::fixtures::sheet(&app).await;
     let response = app
         .request(
             Method::POST,
-            &format!("{}/submit", crate::scoring::record(&s)),
+            &format!("{}/submit", crate::fixtures::record(&s)),
             Some(&s.member1),
         )
         .send()

@@ -2,16 +2,13 @@
 
 use serde_json::{Value, json};
 
+use crate::fixtures;
 use crate::helpers::{TestApp, assert_problem};
-
-fn id(v: &Value) -> i64 {
-    v["id"].as_i64().expect("id")
-}
 
 #[tokio::test]
 async fn a_town_has_at_most_two_first_responsible_persons_and_a_department_one() {
     let app = TestApp::spawn().await;
-    let town = id(&app.create_unit("阳城镇", "town").await);
+    let town = fixtures::unit(&app, "阳城镇", "town").await.id;
     app.create_leader(town, "李建国", "党委书记", true).await;
     app.create_leader(town, "梁伟", "镇长", true).await;
     app.create_leader(town, "何丽", "纪委书记", false).await;
@@ -24,7 +21,9 @@ async fn a_town_has_at_most_two_first_responsible_persons_and_a_department_one()
         .await;
     assert_problem(third, 409, "too_many_first_responsible").await;
 
-    let dept = id(&app.create_unit("县审计局", "county_department").await);
+    let dept = fixtures::unit(&app, "县审计局", "county_department")
+        .await
+        .id;
     app.create_leader(dept, "罗志明", "局长", true).await;
     let second = app
         .post(
@@ -44,11 +43,13 @@ async fn a_town_has_at_most_two_first_responsible_persons_and_a_department_one()
 #[tokio::test]
 async fn leaders_are_listed_first_responsible_first_and_read_only_within_scope() {
     let app = TestApp::spawn().await;
-    let own = id(&app.create_unit("阳城镇", "town").await);
-    let other = id(&app.create_unit("七拱镇", "town").await);
+    let own = fixtures::unit(&app, "阳城镇", "town").await.id;
+    let other = fixtures::unit(&app, "七拱镇", "town").await.id;
     app.create_leader(own, "何丽", "纪委书记", false).await;
     app.create_leader(own, "李建国", "党委书记", true).await;
-    let foreign = app.create_leader(other, "陈伟", "党委书记", true).await;
+    let foreign = fixtures::leader(&app, other, "陈伟", "党委书记", true)
+        .await
+        .id;
 
     let token = app.unit_token(own);
     let list: Value = app
@@ -69,11 +70,8 @@ async fn leaders_are_listed_first_responsible_first_and_read_only_within_scope()
     .await;
     // Another unit's leader through one's own unit's path is not found either.
     assert_problem(
-        app.get(
-            &format!("/api/v1/units/{own}/leaders/{}", id(&foreign)),
-            &token,
-        )
-        .await,
+        app.get(&format!("/api/v1/units/{own}/leaders/{foreign}"), &token)
+            .await,
         404,
         "not_found",
     )
@@ -92,20 +90,27 @@ async fn leaders_are_listed_first_responsible_first_and_read_only_within_scope()
 #[tokio::test]
 async fn a_leader_update_needs_the_current_etag() {
     let app = TestApp::spawn().await;
-    let unit = id(&app.create_unit("县审计局", "county_department").await);
-    let leader = app.create_leader(unit, "罗志明", "局长", true).await;
-    let path = format!("/api/v1/units/{unit}/leaders/{}", id(&leader));
+    let unit = fixtures::unit(&app, "县审计局", "county_department")
+        .await
+        .id;
+    let leader = fixtures::leader(&app, unit, "罗志明", "局长", true).await;
+    let path = format!("/api/v1/units/{unit}/leaders/{}", leader.id);
     let ok = app
         .patch(
             &path,
             &app.office,
-            "\"1\"",
+            &leader.etag,
             &json!({"position": "局长、党组书记"}),
         )
         .await;
     assert_eq!(ok.status(), 200);
     let stale = app
-        .patch(&path, &app.office, "\"1\"", &json!({"position": "副局长"}))
+        .patch(
+            &path,
+            &app.office,
+            &leader.etag,
+            &json!({"position": "副局长"}),
+        )
         .await;
     assert_problem(stale, 412, "precondition_failed").await;
     let current: Value = app

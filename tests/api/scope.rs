@@ -3,11 +3,10 @@
 
 use diesel::connection::SimpleConnection;
 use reqwest::Method;
-use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
+use crate::fixtures::{self, assigned, cycle_in_self_inspection, fixture};
 use crate::helpers::{TestApp, assert_problem};
-use crate::self_inspections::fixture;
 use lianzheng::auth::Role;
 
 /// The 2014 team (leader `insp-1-leader`, member `insp-1-b`) holds the town and the department
@@ -28,78 +27,8 @@ struct TwoYears {
     new: String,
 }
 
-async fn form_team(app: &TestApp, cycle: i64, name: &str, leader: &str, members: &[&str]) -> i64 {
-    let members: Vec<Value> = members
-        .iter()
-        .map(|m| json!({"sub": m, "name": "考核组成员"}))
-        .collect();
-    let body = json!({"name": name, "leader": {"sub": leader, "name": "组长"}, "members": members});
-    let response = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{cycle}/teams"),
-            &app.office,
-            &body,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "form {name}");
-    response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
-}
-
-async fn assign(app: &TestApp, cycle: i64, team: i64, unit: i64) {
-    let path = format!("/api/v1/assessment-cycles/{cycle}/teams/{team}/units/{unit}");
-    let response = app
-        .request(Method::PUT, &path, Some(&app.office))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(response.status(), 204, "assign unit {unit} to team {team}");
-}
-
-/// Opens a cycle for `year` in self-inspection, with the due date ahead.
-async fn open_cycle(app: &TestApp, year: i64) -> i64 {
-    let created = app
-        .post(
-            "/api/v1/assessment-cycles",
-            &app.office,
-            &json!({"year": year}),
-        )
-        .await;
-    assert_eq!(created.status(), 201, "create the {year} cycle");
-    let cycle = created.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    app.db
-        .owner()
-        .batch_execute(&format!(
-            "UPDATE assessment_cycles SET self_inspection_due = '2099-09-20' WHERE id = {cycle}"
-        ))
-        .expect("arrange the calendar");
-    let moved = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
-            &app.office,
-            &json!({"to": "self_inspection"}),
-        )
-        .await;
-    assert_eq!(moved.status(), 200, "open the {year} cycle");
-    cycle
-}
-
-async fn upload(app: &TestApp, token: &str, name: &str) -> i64 {
-    let part = Part::bytes("自查材料".as_bytes().to_vec()).file_name(name.to_owned());
-    let response = app
-        .request(Method::POST, "/api/v1/attachments", Some(token))
-        .multipart(Form::new().part("file", part))
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(response.status(), 201, "upload {name}");
-    response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
-}
+/// The bytes of every file the units upload here.
+const MATERIAL: &[u8] = "自查材料".as_bytes();
 
 /// The unit submits its self-inspection (full marks) and the report of `leader`, each with an
 /// attachment, and returns the two attachments' ids.
@@ -120,7 +49,13 @@ async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> 
         .iter()
         .map(|i| json!({"item_code": i["code"], "points": i["max_points"]}))
         .collect();
-    let file = upload(app, &token, &format!("自查报告{cycle}.txt")).await;
+    let file = fixtures::upload(
+        app,
+        &token,
+        &format!("自查报告{cycle}.txt"),
+        MATERIAL.to_vec(),
+    )
+    .await;
     let base = format!("/api/v1/assessment-cycles/{cycle}/units/{unit}");
     let body = json!({"report": "自查报告", "scores": scores, "attachment_ids": [file]});
     let saved = app
@@ -138,7 +73,13 @@ async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> 
     let submitted = app.post(&submit, &token, &json!({})).await;
     assert_eq!(submitted.status(), 200, "submit the self-inspection");
 
-    let report_file = upload(app, &token, &format!("述责报告{cycle}.txt")).await;
+    let report_file = fixtures::upload(
+        app,
+        &token,
+        &format!("述责报告{cycle}.txt"),
+        MATERIAL.to_vec(),
+    )
+    .await;
     let report = format!("{base}/accountability-reports/{leader}");
     let body = json!({"body": "述责报告正文", "attachment_ids": [report_file]});
     let saved = app
@@ -157,21 +98,26 @@ async fn submit_documents(app: &TestApp, cycle: i64, unit: i64, leader: i64) -> 
 
 async fn two_years(app: &TestApp) -> TwoYears {
     let f = fixture(app).await;
-    let old_team = form_team(
+    let old_team = fixtures::team(
         app,
         f.cycle,
         "2014第一考核组",
         "insp-1-leader",
         &["insp-1-b"],
     )
-    .await;
-    assign(app, f.cycle, old_team, f.town).await;
-    assign(app, f.cycle, old_team, f.dept).await;
-    let y2015 = open_cycle(app, 2015).await;
-    let new_team = form_team(app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"]).await;
-    let dept_team = form_team(app, y2015, "2015第二考核组", "insp-dept", &["insp-dept-a"]).await;
-    assign(app, y2015, new_team, f.town).await;
-    assign(app, y2015, dept_team, f.dept).await;
+    .await
+    .id;
+    assigned(app, f.cycle, old_team, f.town).await;
+    assigned(app, f.cycle, old_team, f.dept).await;
+    let y2015 = cycle_in_self_inspection(app, 2015).await;
+    let new_team = fixtures::team(app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"])
+        .await
+        .id;
+    let dept_team = fixtures::team(app, y2015, "2015第二考核组", "insp-dept", &["insp-dept-a"])
+        .await
+        .id;
+    assigned(app, y2015, new_team, f.town).await;
+    assigned(app, y2015, dept_team, f.dept).await;
     let secretary = f.town_leaders[0];
     let files = [
         submit_documents(app, f.cycle, f.town, secretary).await,
@@ -348,11 +294,13 @@ async fn the_testers_reproduction_on_the_demo_county_answers_404_both_ways() {
     let app = TestApp::spawn().await;
     lianzheng::seed::seed_demo(&mut app.db.app(), &app.signer).expect("seed the demo county");
     let y2014 = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
-    let y2015 = open_cycle(&app, 2015).await;
-    let team = form_team(&app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"]).await;
-    assign(&app, y2015, team, 1).await;
+    let y2015 = cycle_in_self_inspection(&app, 2015).await;
+    let team = fixtures::team(&app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"])
+        .await
+        .id;
+    assigned(&app, y2015, team, 1).await;
     let unit = app.unit_token(1);
-    let file = upload(&app, &unit, "2015自查报告.txt").await;
+    let file = fixtures::upload(&app, &unit, "2015自查报告.txt", MATERIAL.to_vec()).await;
     let path = format!("/api/v1/assessment-cycles/{y2015}/units/1/self-inspection");
     let saved = app
         .request(Method::PUT, &path, Some(&unit))

@@ -3,90 +3,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{Sheet, record, sheet};
 use crate::helpers::{TestApp, assert_problem};
-use crate::self_inspections::{Fixture, fixture};
-
-pub struct Sheet {
-    pub f: Fixture,
-    pub leader: String,
-    pub member1: String,
-    pub member2: String,
-    pub other_team: String,
-}
-
-async fn team(app: &TestApp, cycle: i64, name: &str, leader: &str, members: &[&str], unit: i64) {
-    let members: Vec<Value> = members
-        .iter()
-        .map(|m| json!({"sub": m, "name": "考核组成员"}))
-        .collect();
-    let body =
-        json!({"name": name, "leader": {"sub": leader, "name": "欧阳志明"}, "members": members});
-    let created = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{cycle}/teams"),
-            &app.office,
-            &body,
-        )
-        .await;
-    let id = created.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    let assigned = app
-        .request(
-            Method::PUT,
-            &format!("/api/v1/assessment-cycles/{cycle}/teams/{id}/units/{unit}"),
-            Some(&app.office),
-        )
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(assigned.status(), 204);
-}
-
-pub async fn sheet(app: &TestApp) -> Sheet {
-    let f = fixture(app).await;
-    team(
-        app,
-        f.cycle,
-        "第一考核组",
-        "leader-a",
-        &["member-a1", "member-a2"],
-        f.town,
-    )
-    .await;
-    team(
-        app,
-        f.cycle,
-        "第二考核组",
-        "leader-b",
-        &["member-b1"],
-        f.dept,
-    )
-    .await;
-    let moved = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{}/transitions", f.cycle),
-            &app.office,
-            &json!({"to": "special_inspection"}),
-        )
-        .await;
-    assert_eq!(moved.status(), 200);
-    let inspector = |sub: &str| app.token(lianzheng::auth::Role::Inspector, sub, None);
-    Sheet {
-        leader: inspector("leader-a"),
-        member1: inspector("member-a1"),
-        member2: inspector("member-a2"),
-        other_team: inspector("member-b1"),
-        f,
-    }
-}
-
-pub fn record(s: &Sheet) -> String {
-    format!(
-        "/api/v1/assessment-cycles/{}/units/{}/scoring-record",
-        s.f.cycle, s.f.town
-    )
-}
 
 fn put_item(
     app: &TestApp,
@@ -517,7 +435,10 @@ async fn the_sheet_is_final_only_when_all_have_signed_and_a_change_voids_signatu
 async fn only_the_office_reopens_a_final_sheet_and_only_with_a_reason() {
     let app = TestApp::spawn().await;
     let s = sheet(&app).await;
-    app.post(&format!("{}/referrals", record(&s)), &s.member1, &json!({"facts": "2014年5月因安全生产监管失职被追究纪律责任", "decision": "阳纪发〔2014〕12号"})).await;
+    let referral = json!({"facts": "2014年5月因安全生产监管失职被追究纪律责任",
+                          "decision": "阳纪发〔2014〕12号"});
+    app.post(&format!("{}/referrals", record(&s)), &s.member1, &referral)
+        .await;
     app.post(&format!("{}/submit", record(&s)), &s.leader, &json!({}))
         .await;
     for token in [&s.member1, &s.member2, &s.leader] {
@@ -574,7 +495,8 @@ async fn only_the_office_reopens_a_final_sheet_and_only_with_a_reason() {
     );
     assert_eq!(
         app.count(
-            "SELECT count(*) AS n FROM reopenings WHERE content->'content' IS NOT NULL AND reason = '审核发现第4.2项扣分依据不足'"
+            "SELECT count(*) AS n FROM reopenings \
+             WHERE content->'content' IS NOT NULL AND reason = '审核发现第4.2项扣分依据不足'"
         ),
         1
     );
@@ -709,7 +631,13 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         )
         .await;
     assert_eq!(reopened.status(), 200);
-    assert_eq!(app.count("SELECT count(*) AS n FROM signatures WHERE document_kind = 'team_report' AND voided_at IS NOT NULL"), 3);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM signatures \
+             WHERE document_kind = 'team_report' AND voided_at IS NOT NULL"
+        ),
+        3
+    );
 }
 
 #[tokio::test]

@@ -4,97 +4,15 @@ use diesel::connection::SimpleConnection;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::{self, Fixture, fixture};
 use crate::helpers::{TestApp, assert_problem};
 
-/// A town and a department with their first responsible persons, in a cycle in self-inspection.
-pub struct Fixture {
-    pub cycle: i64,
-    pub town: i64,
-    pub dept: i64,
-    pub town_leaders: Vec<i64>,
-    pub items: Vec<(String, String)>,
-}
-
-pub async fn fixture(app: &TestApp) -> Fixture {
-    let town = app.create_unit("阳城镇", "town").await["id"]
-        .as_i64()
-        .expect("id");
-    let dept = app.create_unit("县财政局", "county_department").await["id"]
-        .as_i64()
-        .expect("id");
-    let secretary = app.create_leader(town, "李建国", "党委书记", true).await["id"]
-        .as_i64()
-        .expect("id");
-    let head = app.create_leader(town, "梁伟", "镇长", true).await["id"]
-        .as_i64()
-        .expect("id");
-    app.create_leader(dept, "何志强", "局长", true).await;
-    let response = app
-        .post(
-            "/api/v1/assessment-cycles",
-            &app.office,
-            &json!({"year": 2014}),
-        )
-        .await;
-    let cycle = response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    // The due date lies ahead unless a test moves it.
-    app.db
-        .owner()
-        .batch_execute(&format!(
-            "UPDATE assessment_cycles SET self_inspection_due = '2099-09-20' WHERE id = {cycle}"
-        ))
-        .expect("arrange the calendar");
-    let moved = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
-            &app.office,
-            &json!({"to": "self_inspection"}),
-        )
-        .await;
-    assert_eq!(moved.status(), 200);
-    let form: Value = app
-        .get(
-            &format!("/api/v1/assessment-cycles/{cycle}/forms/town"),
-            &app.office,
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    let items = form["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| {
-            (
-                i["code"].as_str().unwrap_or("").to_owned(),
-                i["max_points"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
-    Fixture {
-        cycle,
-        town,
-        dept,
-        town_leaders: vec![secretary, head],
-        items,
-    }
-}
-
 fn path(f: &Fixture, unit: i64) -> String {
-    format!(
-        "/api/v1/assessment-cycles/{}/units/{unit}/self-inspection",
-        f.cycle
-    )
+    f.self_inspection(unit)
 }
 
 fn full_scores(f: &Fixture) -> Vec<Value> {
-    f.items
-        .iter()
-        .map(|(code, max)| json!({"item_code": code, "points": max}))
-        .collect()
+    f.full_scores()
 }
 
 fn put(
@@ -145,7 +63,8 @@ async fn a_unit_saves_submits_and_the_service_computes_the_total() {
     let expected = rows(
         &app,
         &format!(
-            "SELECT (sum(points) * 100)::bigint AS n FROM self_scores s JOIN self_inspections i ON i.id = s.self_inspection_id WHERE i.unit_id = {}",
+            "SELECT (sum(points) * 100)::bigint AS n FROM self_scores s \
+             JOIN self_inspections i ON i.id = s.self_inspection_id WHERE i.unit_id = {}",
             f.town
         ),
     );
@@ -457,7 +376,8 @@ async fn a_submission_after_the_due_date_is_accepted_and_marked_late() {
         .post(
             &format!("/api/v1/assessment-cycles/{}/deadline-extensions", f.cycle),
             &app.office,
-            &json!({"deadline": "self_inspection_due", "new_date": tomorrow.to_string(), "reason": "统一延期"}),
+            &json!({"deadline": "self_inspection_due", "new_date": tomorrow.to_string(),
+                    "reason": "统一延期"}),
         )
         .await;
     assert_eq!(extended.status(), 201);
@@ -628,9 +548,9 @@ async fn accountability_reports_follow_the_same_life_for_each_first_responsible_
         "not_found",
     )
     .await;
-    let not_first = app.create_leader(f.town, "何丽", "纪委书记", false).await["id"]
-        .as_i64()
-        .expect("id");
+    let not_first = fixtures::leader(&app, f.town, "何丽", "纪委书记", false)
+        .await
+        .id;
     let wrong = put(
         &app,
         &token,

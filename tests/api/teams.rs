@@ -4,70 +4,16 @@
 use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
 
+use crate::fixtures::{self, assign, fixture};
 use crate::helpers::{TestApp, assert_problem};
-use crate::self_inspections::fixture;
-
-/// Forms one team and assigns every assessed unit of the cycle to it.
-pub async fn team_for_every_unit(app: &TestApp, cycle: i64) -> i64 {
-    let team = form_team(
-        app,
-        cycle,
-        "第一考核组",
-        "inspector-leader",
-        &["inspector-1"],
-    )
-    .await;
-    let unassigned: Value = app
-        .get(
-            &format!("/api/v1/assessment-cycles/{cycle}/teams/unassigned"),
-            &app.office,
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    for unit in unassigned.as_array().expect("units") {
-        assign(app, cycle, team, unit["unit_id"].as_i64().expect("id")).await;
-    }
-    team
-}
-
-async fn form_team(app: &TestApp, cycle: i64, name: &str, leader: &str, members: &[&str]) -> i64 {
-    let members: Vec<Value> = members
-        .iter()
-        .map(|m| json!({"sub": m, "name": "考核组成员"}))
-        .collect();
-    let body =
-        json!({"name": name, "leader": {"sub": leader, "name": "欧阳志明"}, "members": members});
-    let response = app
-        .post(
-            &format!("/api/v1/assessment-cycles/{cycle}/teams"),
-            &app.office,
-            &body,
-        )
-        .await;
-    assert_eq!(response.status(), 201, "form {name}");
-    response.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
-}
-
-async fn assign(app: &TestApp, cycle: i64, team: i64, unit: i64) -> reqwest::Response {
-    app.request(
-        reqwest::Method::PUT,
-        &format!("/api/v1/assessment-cycles/{cycle}/teams/{team}/units/{unit}"),
-        Some(&app.office),
-    )
-    .send()
-    .await
-    .expect("send")
-}
 
 #[tokio::test]
 async fn a_cycle_cannot_enter_special_inspection_while_a_unit_has_no_team() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let team = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
     assert_eq!(assign(&app, f.cycle, team, f.town).await.status(), 204);
     let moved = app
         .post(
@@ -114,8 +60,12 @@ async fn a_cycle_cannot_enter_special_inspection_while_a_unit_has_no_team() {
 async fn each_unit_has_exactly_one_team_and_reassigning_moves_it() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let first = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
-    let second = form_team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"]).await;
+    let first = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
+    let second = fixtures::team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"])
+        .await
+        .id;
     assign(&app, f.cycle, first, f.town).await;
     assign(&app, f.cycle, second, f.town).await;
     assert_eq!(
@@ -140,13 +90,15 @@ async fn each_unit_has_exactly_one_team_and_reassigning_moves_it() {
         twice.is_err(),
         "the database refuses a second team for the same unit"
     );
-    let duplicate = app
-        .post(&format!("/api/v1/assessment-cycles/{}/teams", f.cycle), &app.office, &json!({"name": "第一考核组", "leader": {"sub": "x", "name": "x"}, "members": [{"sub": "y", "name": "y"}]}))
-        .await;
+    let teams = format!("/api/v1/assessment-cycles/{}/teams", f.cycle);
+    let team = |name: &str| {
+        json!({"name": name, "leader": {"sub": "x", "name": "x"},
+               "members": [{"sub": "y", "name": "y"}]})
+    };
+    let duplicate = app.post(&teams, &app.office, &team("第一考核组")).await;
     assert_problem(duplicate, 409, "team_name_taken").await;
-    let by_inspector = app
-        .post(&format!("/api/v1/assessment-cycles/{}/teams", f.cycle), &app.token(lianzheng::auth::Role::Inspector, "leader-1", None), &json!({"name": "第三考核组", "leader": {"sub": "x", "name": "x"}, "members": [{"sub": "y", "name": "y"}]}))
-        .await;
+    let inspector = app.token(lianzheng::auth::Role::Inspector, "leader-1", None);
+    let by_inspector = app.post(&teams, &inspector, &team("第三考核组")).await;
     assert_problem(by_inspector, 403, "forbidden").await;
     assert_eq!(app.count("SELECT count(*) AS n FROM inspection_teams"), 2);
 }
@@ -168,8 +120,12 @@ async fn an_inspector_sees_only_the_units_of_their_teams_and_never_writes_them()
     .send()
     .await
     .expect("send");
-    let first = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
-    let second = form_team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"]).await;
+    let first = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
+    let second = fixtures::team(&app, f.cycle, "第二考核组", "leader-2", &["member-2"])
+        .await
+        .id;
     assign(&app, f.cycle, first, f.town).await;
     assign(&app, f.cycle, second, f.dept).await;
 
@@ -251,7 +207,9 @@ async fn an_inspector_sees_only_the_units_of_their_teams_and_never_writes_them()
 async fn the_office_changes_a_teams_members_with_the_current_etag() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let team = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
     assign(&app, f.cycle, team, f.town).await;
     let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
     let body = json!({"members": [{"sub": "member-2", "name": "莫志强"}]});
@@ -356,7 +314,9 @@ async fn a_new_team_answers_its_own_url_and_etag_and_reads_there_with_304() {
 async fn a_team_is_read_by_the_office_and_its_own_inspectors_and_is_404_to_anyone_else() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let team = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
     let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
     for sub in ["leader-1", "member-1"] {
         let token = app.token(lianzheng::auth::Role::Inspector, sub, None);
@@ -374,7 +334,9 @@ async fn a_team_is_read_by_the_office_and_its_own_inspectors_and_is_404_to_anyon
 async fn a_teams_etag_changes_when_a_unit_is_assigned_to_it() {
     let app = TestApp::spawn().await;
     let f = fixture(&app).await;
-    let team = form_team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"]).await;
+    let team = fixtures::team(&app, f.cycle, "第一考核组", "leader-1", &["member-1"])
+        .await
+        .id;
     let path = format!("/api/v1/assessment-cycles/{}/teams/{team}", f.cycle);
     let before = app.get(&path, &app.office).await;
     let tag = before.headers()["etag"].to_str().expect("etag").to_owned();

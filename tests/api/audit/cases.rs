@@ -1,0 +1,629 @@
+//! One case per write operation of the contract, keyed by its `operationId`. A case arranges
+//! what its operation needs on an empty county, then makes one call that succeeds and one that
+//! is rejected, counting the audit records each appended; the test in `audit.rs` judges them.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::catalogue::{Body, Call, Who, etag, must};
+use crate::fixtures::{self, Sheet, fixture, inspectors, record, sheet, team_report};
+use crate::helpers::TestApp;
+
+use super::audit_count;
+
+/// A call's answer and how many audit records it appended.
+pub struct Counted {
+    /// The status it answered.
+    pub status: StatusCode,
+    /// The records appended while it ran.
+    pub records: i64,
+}
+
+/// What a case saw.
+pub struct Outcome {
+    /// The call that should succeed.
+    pub ok: Counted,
+    /// The action the successful call's record should name.
+    pub action: &'static str,
+    /// The call that should be rejected.
+    pub bad: Counted,
+}
+
+impl Outcome {
+    /// The successful call, the action its record names, and the rejected call.
+    fn new(ok: Counted, action: &'static str, bad: Counted) -> Self {
+        Self { ok, action, bad }
+    }
+}
+
+/// A case: its future borrows the app it runs on.
+pub type Case = for<'a> fn(&'a TestApp) -> Pin<Box<dyn Future<Output = Outcome> + 'a>>;
+
+/// Registers each async fn under its own name, which is the operationId it exercises.
+macro_rules! table {
+    ($($operation:ident),* $(,)?) => {{
+        let mut table: BTreeMap<&'static str, Case> = BTreeMap::new();
+        $({
+            fn case(app: &TestApp) -> Pin<Box<dyn Future<Output = Outcome> + '_>> {
+                Box::pin($operation(app))
+            }
+            table.insert(stringify!($operation), case);
+        })*
+        table
+    }};
+}
+
+/// Every case, keyed by the operationId it exercises.
+pub fn table() -> BTreeMap<&'static str, Case> {
+    table![
+        create_unit,
+        update_unit,
+        delete_unit,
+        archive_unit,
+        restore_unit,
+        create_leader,
+        update_leader,
+        delete_leader,
+        create_cycle,
+        update_cycle,
+        create_transition,
+        create_deadline_extension,
+        put_cycle_unit,
+        put_form,
+        copy_forms,
+        upload_attachment,
+        delete_attachment,
+        put_self_inspection,
+        submit_self_inspection,
+        return_self_inspection,
+        record_paper_copy,
+        put_accountability_report,
+        submit_accountability_report,
+        return_accountability_report,
+        create_team,
+        update_team,
+        assign_unit,
+        unassign_unit,
+        put_record_item,
+        put_record_methods,
+        create_referral,
+        delete_referral,
+        submit_scoring_record,
+        sign_scoring_record,
+        reopen_scoring_record,
+        put_team_report,
+        submit_team_report,
+        sign_team_report,
+        reopen_team_report,
+    ]
+}
+
+/// Sends `call` and counts the audit records it appended.
+async fn counted(app: &TestApp, call: &Call) -> Counted {
+    let before = audit_count(app);
+    let response = call.send(app).await;
+    Counted {
+        status: response.status(),
+        records: audit_count(app) - before,
+    }
+}
+
+/// A bodiless POST by the office, for the actions that take no input.
+fn bare_post(path: impl Into<String>) -> Call {
+    Call::new(Method::POST, path)
+}
+
+/// A POST of an empty JSON object, as the units and inspectors send their actions.
+fn empty_post(path: impl Into<String>) -> Call {
+    Call::post(path, json!({}))
+}
+
+/// The path of `rest` under `cycle`.
+fn in_cycle(cycle: i64, rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{cycle}{rest}")
+}
+
+async fn create_unit(app: &TestApp) -> Outcome {
+    let register = |name: &str| Call::post("/api/v1/units", json!({"name": name, "kind": "town"}));
+    let ok = counted(app, &register("阳城镇")).await;
+    let bad = counted(app, &register("")).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_unit(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "阳城镇", "town").await;
+    let path = format!("/api/v1/units/{}", unit.id);
+    // Both send the tag of the registration, which the first update makes stale.
+    let update =
+        |person: &str| Call::patch(&path, json!({"contact_person": person})).if_match(&unit.etag);
+    let ok = counted(app, &update("黄志明")).await;
+    let bad = counted(app, &update("别人")).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn delete_unit(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县粮食局", "county_department")
+        .await
+        .id;
+    let path = format!("/api/v1/units/{unit}");
+    let bad = counted(app, &Call::delete(&path).if_match("\"7\"")).await;
+    let ok = counted(app, &Call::delete(&path)).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+async fn archive_unit(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县粮食局", "county_department")
+        .await
+        .id;
+    let archive = bare_post(format!("/api/v1/units/{unit}/archive"));
+    let ok = counted(app, &archive).await;
+    let bad = counted(app, &archive).await;
+    Outcome::new(ok, "archive", bad)
+}
+
+async fn restore_unit(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县粮食局", "county_department")
+        .await
+        .id;
+    let restore = bare_post(format!("/api/v1/units/{unit}/restore"));
+    let bad = counted(app, &restore).await;
+    must(app, bare_post(format!("/api/v1/units/{unit}/archive"))).await;
+    let ok = counted(app, &restore).await;
+    Outcome::new(ok, "restore", bad)
+}
+
+async fn create_leader(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县审计局", "county_department")
+        .await
+        .id;
+    let path = format!("/api/v1/units/{unit}/leaders");
+    let first = |name: &str, position: &str| {
+        Call::post(
+            &path,
+            json!({"name": name, "position": position, "is_first_responsible": true}),
+        )
+    };
+    let ok = counted(app, &first("罗志明", "局长")).await;
+    // A department has one first responsible person.
+    let bad = counted(app, &first("谢芳", "党组书记")).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_leader(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县审计局", "county_department")
+        .await
+        .id;
+    let leader = fixtures::leader(app, unit, "罗志明", "局长", true).await;
+    let path = format!("/api/v1/units/{unit}/leaders/{}", leader.id);
+    let position = |position: &str| Call::patch(&path, json!({"position": position}));
+    let ok = counted(app, &position("局长、党组书记").if_match(&leader.etag)).await;
+    // The current tag, so only the blank position is wrong.
+    let bad = counted(app, &position("").if_match("\"2\"")).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn delete_leader(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县审计局", "county_department")
+        .await
+        .id;
+    let leader = fixtures::leader(app, unit, "罗志明", "局长", true).await.id;
+    let delete = |leader: i64| Call::delete(format!("/api/v1/units/{unit}/leaders/{leader}"));
+    let bad = counted(app, &delete(leader + 1000)).await;
+    let ok = counted(app, &delete(leader)).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+async fn create_cycle(app: &TestApp) -> Outcome {
+    let open = Call::post("/api/v1/assessment-cycles", json!({"year": 2014}));
+    let ok = counted(app, &open).await;
+    // One cycle a year.
+    let bad = counted(app, &open).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_cycle(app: &TestApp) -> Outcome {
+    let cycle = fixtures::cycle(app, 2014).await;
+    let path = in_cycle(cycle.id, "");
+    // Both send the tag of the creation, which the first update makes stale.
+    let retitle = |title: &str| Call::patch(&path, json!({"title": title})).if_match(&cycle.etag);
+    let ok = counted(app, &retitle("新标题")).await;
+    let bad = counted(app, &retitle("x")).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn create_transition(app: &TestApp) -> Outcome {
+    let cycle = fixtures::cycle(app, 2014).await.id;
+    let to = |state: &str| Call::post(in_cycle(cycle, "/transitions"), json!({"to": state}));
+    // A draft cannot skip to the review.
+    let bad = counted(app, &to("review")).await;
+    let ok = counted(app, &to("self_inspection")).await;
+    Outcome::new(ok, "transition", bad)
+}
+
+async fn create_deadline_extension(app: &TestApp) -> Outcome {
+    let cycle = fixtures::cycle(app, 2014).await.id;
+    let extend = Call::post(
+        in_cycle(cycle, "/deadline-extensions"),
+        json!({"deadline": "team_reports_due", "new_date": "2014-10-20", "reason": "延期"}),
+    );
+    let ok = counted(app, &extend).await;
+    // The same date again extends nothing.
+    let bad = counted(app, &extend).await;
+    Outcome::new(ok, "extend_deadline", bad)
+}
+
+async fn put_cycle_unit(app: &TestApp) -> Outcome {
+    let unit = fixtures::unit(app, "县审计局", "county_department")
+        .await
+        .id;
+    let cycle = fixtures::cycle(app, 2014).await.id;
+    let exclude = Call::put(
+        in_cycle(cycle, &format!("/units/{unit}")),
+        json!({"status": "excluded", "reason": "机构改革"}),
+    );
+    // A draft has no list of units yet.
+    let bad = counted(app, &exclude).await;
+    let start = Call::post(
+        in_cycle(cycle, "/transitions"),
+        json!({"to": "self_inspection"}),
+    );
+    must(app, start).await;
+    let ok = counted(app, &exclude).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn put_form(app: &TestApp) -> Outcome {
+    let cycle = fixtures::cycle(app, 2014).await.id;
+    let path = in_cycle(cycle, "/forms/county_enterprise");
+    let rule = json!({"code": "1.1-R1", "grounds": "未部署",
+        "points": {"min": "5.00", "max": "5.00"}, "evidence": "会议记录"});
+    let item = json!({"code": "1.1", "content_area": 1, "title": "部署",
+        "max_points": "100.00", "rules": [rule]});
+    let form = json!({"title": "企业考评表", "items": [item]});
+    let ok = counted(app, &Call::put(&path, form)).await;
+    let empty = json!({"title": "企业考评表", "items": []});
+    let bad = counted(app, &Call::put(&path, empty).if_match("\"1\"")).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn copy_forms(app: &TestApp) -> Outcome {
+    let last = fixtures::cycle(app, 2014).await.id;
+    let this = fixtures::cycle(app, 2015).await.id;
+    let copy = |from: i64| {
+        Call::post(
+            in_cycle(this, "/forms/copy"),
+            json!({"from_cycle_id": from}),
+        )
+    };
+    let ok = counted(app, &copy(last)).await;
+    let bad = counted(app, &copy(999_999)).await;
+    Outcome::new(ok, "copy_forms", bad)
+}
+
+/// The smallest PDF the type check accepts.
+const PDF: &[u8] = b"%PDF-1.4\n%%EOF\n";
+
+/// An upload of `bytes` named `name`, by the office.
+fn upload(name: &'static str, bytes: &[u8]) -> Call {
+    let mut call = Call::new(Method::POST, "/api/v1/attachments");
+    call.body = Body::Multipart {
+        field: "file",
+        file_name: name,
+        bytes: bytes.to_vec(),
+    };
+    call
+}
+
+async fn upload_attachment(app: &TestApp) -> Outcome {
+    let ok = counted(app, &upload("a.pdf", PDF)).await;
+    let bad = counted(app, &upload("a.txt", b"<html></html>")).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn delete_attachment(app: &TestApp) -> Outcome {
+    let attachment = fixtures::upload(app, &app.office, "a.pdf", PDF.to_vec()).await;
+    let delete = Call::delete(format!("/api/v1/attachments/{attachment}"));
+    let ok = counted(app, &delete).await;
+    let bad = counted(app, &delete).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+/// The fixture's town: its self-inspection's path, the town as the caller, and its draft
+/// scoring every item at its maximum.
+async fn self_inspection(app: &TestApp) -> (String, Who, Call) {
+    let f = fixture(app).await;
+    let path = f.self_inspection(f.town);
+    let town = Who::Unit(f.town);
+    let scores = f.full_scores();
+    let draft = Call::put(&path, json!({"report": "自查报告", "scores": scores})).by(town);
+    (path, town, draft)
+}
+
+async fn put_self_inspection(app: &TestApp) -> Outcome {
+    let (path, town, draft) = self_inspection(app).await;
+    let ok = counted(app, &draft).await;
+    let bad = counted(app, &Call::put(&path, json!({"report": "x"})).by(town)).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn submit_self_inspection(app: &TestApp) -> Outcome {
+    let (path, town, draft) = self_inspection(app).await;
+    must(app, draft).await;
+    let submit = empty_post(format!("{path}/submit")).by(town);
+    let ok = counted(app, &submit).await;
+    let bad = counted(app, &submit).await;
+    Outcome::new(ok, "submit", bad)
+}
+
+async fn return_self_inspection(app: &TestApp) -> Outcome {
+    let (path, town, draft) = self_inspection(app).await;
+    must(app, draft).await;
+    let send_back = |reason: &str| Call::post(format!("{path}/return"), json!({"reason": reason}));
+    // A draft was never submitted, so there is nothing to return.
+    let bad = counted(app, &send_back("未提交")).await;
+    must(app, empty_post(format!("{path}/submit")).by(town)).await;
+    let ok = counted(app, &send_back("补充材料")).await;
+    Outcome::new(ok, "return", bad)
+}
+
+async fn record_paper_copy(app: &TestApp) -> Outcome {
+    let (path, town, draft) = self_inspection(app).await;
+    must(app, draft).await;
+    let received = empty_post(format!("{path}/paper-received"));
+    let ok = counted(app, &received).await;
+    // Only the office records the paper copy.
+    let bad = counted(app, &received.clone().by(town)).await;
+    Outcome::new(ok, "paper_received", bad)
+}
+
+/// The fixture's town: the path of its secretary's accountability report, and the town as the
+/// caller.
+async fn accountability_report(app: &TestApp) -> (String, Who) {
+    let f = fixture(app).await;
+    let leader = f.town_leaders[0];
+    let rest = format!("/units/{}/accountability-reports/{leader}", f.town);
+    (in_cycle(f.cycle, &rest), Who::Unit(f.town))
+}
+
+/// A report's body.
+fn report(text: &str) -> serde_json::Value {
+    json!({"body": text})
+}
+
+async fn put_accountability_report(app: &TestApp) -> Outcome {
+    let (path, town) = accountability_report(app).await;
+    let ok = counted(app, &Call::put(&path, report("述责报告")).by(town)).await;
+    let bad = counted(app, &Call::put(&path, report("x")).by(town)).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn submit_accountability_report(app: &TestApp) -> Outcome {
+    let (path, town) = accountability_report(app).await;
+    must(app, Call::put(&path, report("述责报告")).by(town)).await;
+    let submit = empty_post(format!("{path}/submit")).by(town);
+    let ok = counted(app, &submit).await;
+    let bad = counted(app, &submit).await;
+    Outcome::new(ok, "submit", bad)
+}
+
+async fn return_accountability_report(app: &TestApp) -> Outcome {
+    let (path, town) = accountability_report(app).await;
+    must(app, Call::put(&path, report("述责报告")).by(town)).await;
+    let send_back = |reason: &str| Call::post(format!("{path}/return"), json!({"reason": reason}));
+    let bad = counted(app, &send_back("未提交")).await;
+    must(app, empty_post(format!("{path}/submit")).by(town)).await;
+    let ok = counted(app, &send_back("补充")).await;
+    Outcome::new(ok, "return", bad)
+}
+
+async fn create_team(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let body = json!({"name": "第一考核组", "leader": {"sub": "l", "name": "欧阳志明"},
+        "members": [{"sub": "m", "name": "陈晓红"}]});
+    let form = Call::post(in_cycle(f.cycle, "/teams"), body);
+    let ok = counted(app, &form).await;
+    // The name is taken now.
+    let bad = counted(app, &form).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_team(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let team = fixtures::team(app, f.cycle, "第一考核组", "l", &["m"]).await;
+    let path = in_cycle(f.cycle, &format!("/teams/{}", team.id));
+    // Both send the tag of the creation, which the first rename makes stale.
+    let rename = |name: &str| Call::patch(&path, json!({"name": name})).if_match(&team.etag);
+    let ok = counted(app, &rename("第二考核组")).await;
+    let bad = counted(app, &rename("第三考核组")).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn assign_unit(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let team = fixtures::team(app, f.cycle, "第一考核组", "l", &["m"])
+        .await
+        .id;
+    let assign = |team: i64| {
+        let rest = format!("/teams/{team}/units/{}", f.town);
+        Call::new(Method::PUT, in_cycle(f.cycle, &rest))
+    };
+    let ok = counted(app, &assign(team)).await;
+    let bad = counted(app, &assign(team + 99)).await;
+    Outcome::new(ok, "assign", bad)
+}
+
+async fn unassign_unit(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let team = fixtures::team(app, f.cycle, "第一考核组", "l", &["m"])
+        .await
+        .id;
+    let path = in_cycle(f.cycle, &format!("/teams/{team}/units/{}", f.town));
+    // The town is not on the team yet.
+    let bad = counted(app, &Call::delete(&path)).await;
+    must(app, Call::new(Method::PUT, &path)).await;
+    let ok = counted(app, &Call::delete(&path)).await;
+    Outcome::new(ok, "unassign", bad)
+}
+
+/// A member of the town's team.
+const MEMBER: Who = Who::Inspector(inspectors::MEMBER1);
+
+/// Every member of the town's team signs `path`'s document.
+async fn all_sign(app: &TestApp, path: &str) {
+    use inspectors::{LEADER, MEMBER1, MEMBER2};
+    for who in [MEMBER1, MEMBER2, LEADER] {
+        must(
+            app,
+            empty_post(format!("{path}/signatures")).by(Who::Inspector(who)),
+        )
+        .await;
+    }
+}
+
+async fn put_record_item(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let code = &s.f.items[0].0;
+    let path = format!("{}/items/{code}", record(&s));
+    // Both send the item's first tag, which the first change makes stale.
+    let note = |notes: &str| {
+        Call::put(&path, json!({"evidence_notes": notes}))
+            .by(MEMBER)
+            .if_match("\"0\"")
+    };
+    let ok = counted(app, &note("记录")).await;
+    let bad = counted(app, &note("过期")).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn put_record_methods(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let path = format!("{}/methods", record(&s));
+    let methods = |methods: serde_json::Value| {
+        Call::put(&path, json!({"methods": methods}))
+            .by(MEMBER)
+            .if_match("\"0\"")
+    };
+    let ok = counted(app, &methods(json!(["hearing_report"]))).await;
+    let bad = counted(app, &methods(json!([]))).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn create_referral(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let path = format!("{}/referrals", record(&s));
+    let referral = json!({"facts": "失职", "decision": "处分决定"});
+    let ok = counted(app, &Call::post(&path, referral).by(MEMBER)).await;
+    let bad = counted(app, &Call::post(&path, json!({"facts": "失职"})).by(MEMBER)).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn delete_referral(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let referrals = format!("{}/referrals", record(&s));
+    let referral = json!({"facts": "失职", "decision": "决定"});
+    let (sheet, _) = must(app, Call::post(&referrals, referral).by(MEMBER)).await;
+    let referral = sheet["referrals"][0]["id"]
+        .as_i64()
+        .expect("the referral's id");
+    let delete = Call::delete(format!("{referrals}/{referral}")).by(MEMBER);
+    let ok = counted(app, &delete).await;
+    let bad = counted(app, &delete).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+/// The town's sheet submitted for signature by a member.
+fn submit_sheet(s: &Sheet) -> Call {
+    empty_post(format!("{}/submit", record(s))).by(MEMBER)
+}
+
+async fn submit_scoring_record(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let ok = counted(app, &submit_sheet(&s)).await;
+    let bad = counted(app, &submit_sheet(&s)).await;
+    Outcome::new(ok, "submit_for_signature", bad)
+}
+
+async fn sign_scoring_record(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let sign = empty_post(format!("{}/signatures", record(&s))).by(MEMBER);
+    // An open sheet awaits no signature.
+    let bad = counted(app, &sign).await;
+    must(app, submit_sheet(&s)).await;
+    let ok = counted(app, &sign).await;
+    Outcome::new(ok, "sign", bad)
+}
+
+async fn reopen_scoring_record(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let reopen =
+        |reason: &str| Call::post(format!("{}/reopen", record(&s)), json!({"reason": reason}));
+    // Only a final sheet is reopened.
+    let bad = counted(app, &reopen("未定稿")).await;
+    must(app, submit_sheet(&s)).await;
+    all_sign(app, &record(&s)).await;
+    let ok = counted(app, &reopen("复核")).await;
+    Outcome::new(ok, "reopen", bad)
+}
+
+/// The town's team report written by a member with the tag its GET answers, and the call that
+/// wrote it (whose tag is stale once it has run).
+async fn written_team_report(app: &TestApp, s: &Sheet) -> Call {
+    let path = team_report(s);
+    let tag = etag(app, MEMBER, &path).await;
+    let body = json!({"overall_evaluation": "较好", "problems_found": "问题",
+        "rectification_advice": "建议"});
+    Call::put(&path, body).by(MEMBER).if_match(tag)
+}
+
+/// The town's team report submitted for signature by a member.
+fn submit_report(s: &Sheet) -> Call {
+    empty_post(format!("{}/submit", team_report(s))).by(MEMBER)
+}
+
+async fn put_team_report(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    let write = written_team_report(app, &s).await;
+    let ok = counted(app, &write).await;
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn submit_team_report(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    must(app, written_team_report(app, &s).await).await;
+    let ok = counted(app, &submit_report(&s)).await;
+    let bad = counted(app, &submit_report(&s)).await;
+    Outcome::new(ok, "submit_for_signature", bad)
+}
+
+async fn sign_team_report(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    must(app, written_team_report(app, &s).await).await;
+    let sign = empty_post(format!("{}/signatures", team_report(&s))).by(MEMBER);
+    // An open report awaits no signature.
+    let bad = counted(app, &sign).await;
+    must(app, submit_report(&s)).await;
+    let ok = counted(app, &sign).await;
+    Outcome::new(ok, "sign", bad)
+}
+
+async fn reopen_team_report(app: &TestApp) -> Outcome {
+    let s = sheet(app).await;
+    must(app, written_team_report(app, &s).await).await;
+    must(app, submit_report(&s)).await;
+    let reopen = |reason: &str| {
+        Call::post(
+            format!("{}/reopen", team_report(&s)),
+            json!({"reason": reason}),
+        )
+    };
+    // A report still awaiting signatures is not final, so it cannot be reopened.
+    let bad = counted(app, &reopen("未定稿")).await;
+    all_sign(app, &team_report(&s)).await;
+    let ok = counted(app, &reopen("复核")).await;
+    Outcome::new(ok, "reopen", bad)
+}
