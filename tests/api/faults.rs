@@ -436,15 +436,19 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     blocking(move || c.signal("STOP")).await;
     let frozen = Instant::now();
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let probe = Instant::now();
-    let ready = http
-        .get(format!("{address}/readyz"))
-        .timeout(Duration::from_secs(20))
-        .send()
-        .await
-        .expect("readyz answers");
-    let probe_took = probe.elapsed();
-    let ready_status = ready.status().as_u16();
+    // Probed beside the freeze, so the freeze lasts 10 s however long the probe takes.
+    let probe = {
+        let (http, address) = (http.clone(), address.clone());
+        tokio::spawn(async move {
+            let sent = Instant::now();
+            let ready = http
+                .get(format!("{address}/readyz"))
+                .timeout(Duration::from_secs(20))
+                .send()
+                .await;
+            (ready.map(|r| r.status().as_u16()), sent.elapsed())
+        })
+    };
     tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
     let c = cluster.clone();
     blocking(move || c.signal("CONT")).await;
@@ -457,7 +461,12 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     }
     handle.stop(false).await;
 
-    assert_eq!(ready_status, 503, "readyz on a frozen database");
+    let (ready_status, probe_took) = probe.await.expect("probe task");
+    assert_eq!(
+        ready_status.expect("readyz answers"),
+        503,
+        "readyz on a frozen database"
+    );
     assert!(
         probe_took < Duration::from_secs(2),
         "readyz took {probe_took:?}"
