@@ -1,6 +1,7 @@
 //! Fault test: the real service against a private PostgreSQL cluster of its own, under keyed
-//! write load, through an 8 s stop of the server (`pg_ctl stop -m fast`, then start) and a 10 s
-//! freeze of every process of the cluster (SIGSTOP, then SIGCONT).
+//! write load, through an 8 s stop of the server (`pg_ctl stop -m fast`, then start), a 10 s
+//! freeze of every process of the cluster (SIGSTOP, then SIGCONT), and a 16 s freeze, longer
+//! than a request's database budget.
 //!
 //! It proves that no write runs twice, every acknowledged write is kept, every answer comes
 //! within the documented bound (`DB_POOL_TIMEOUT` + `DB_STATEMENT_TIMEOUT` + 1 s) under the
@@ -247,6 +248,8 @@ enum Outcome {
     Created,
     /// 503 problem+json with `Retry-After`.
     Unavailable,
+    /// 409 `idempotency_in_flight`: the key's earlier attempt still holds it.
+    InFlight,
     /// Any other answer: status, content type, body.
     Other(u16, String, String),
     /// No answer at all.
@@ -256,6 +259,8 @@ enum Outcome {
 #[derive(Debug, Clone)]
 struct Attempt {
     name: String,
+    /// When it was sent, from the start of the load.
+    sent_at: Duration,
     took: Duration,
     outcome: Outcome,
 }
@@ -263,6 +268,7 @@ struct Attempt {
 /// One client: creates leaders one after another, each with its own key and unique name,
 /// retrying each with the same key until it is created or refused for good.
 async fn client(
+    start: Instant,
     address: String,
     office: String,
     unit_id: i64,
@@ -314,13 +320,20 @@ async fn client(
                         {
                             Outcome::Unavailable
                         }
+                        409 if content_type == "application/problem+json"
+                            && problem["code"] == "idempotency_in_flight" =>
+                        {
+                            Outcome::InFlight
+                        }
                         _ => Outcome::Other(status, content_type, text),
                     }
                 }
             };
+            // 409 `idempotency_in_flight` is retried too; any other 4xx is final.
             let done = matches!(outcome, Outcome::Created | Outcome::Other(400..=499, ..));
             attempts.push(Attempt {
                 name: name.clone(),
+                sent_at: sent.duration_since(start),
                 took: sent.elapsed(),
                 outcome,
             });
@@ -415,10 +428,11 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     let unit_id = unit["id"].as_i64().expect("unit id");
 
     let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|n| {
             let (address, office, stop) = (address.clone(), office.clone(), stop.clone());
-            tokio::spawn(client(address, office, unit_id, n, stop))
+            tokio::spawn(client(start, address, office, unit_id, n, stop))
         })
         .collect();
 
@@ -452,7 +466,16 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     tokio::time::sleep(Duration::from_secs(10).saturating_sub(frozen.elapsed())).await;
     let c = cluster.clone();
     blocking(move || c.signal("CONT")).await;
-    tokio::time::sleep(Duration::from_secs(4)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // A 16 s freeze, past the 13 s database budget: requests must give up at their deadline.
+    let c = cluster.clone();
+    blocking(move || c.signal("STOP")).await;
+    tokio::time::sleep(Duration::from_secs(16)).await;
+    let thawed = start.elapsed();
+    let c = cluster.clone();
+    blocking(move || c.signal("CONT")).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     stop.store(true, Ordering::Relaxed);
 
     let mut attempts = Vec::new();
@@ -491,24 +514,46 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
         "slowest answer {slowest:?}, bound {BOUND:?} + margin {MARGIN:?}"
     );
 
-    // Per key, in order: after its last 503 the very next attempt created the leader.
-    let mut by_name: BTreeMap<&str, Vec<&Outcome>> = BTreeMap::new();
+    let cut = attempts
+        .iter()
+        .filter(|a| matches!(a.outcome, Outcome::Unavailable))
+        .filter(|a| a.took >= settings.database_budget() - Duration::from_secs(1))
+        .count();
+    assert!(
+        cut > 0,
+        "the long freeze ran requests into their deadline, answered 503"
+    );
+
+    // Per key, in order: after its last 503 the next attempt created the leader. Only an attempt
+    // cut at its deadline during the long freeze may still hold its key for a moment after the
+    // thaw (its transaction then rolls back): 409 `idempotency_in_flight`, answered within 2 s
+    // of it.
+    let mut by_name: BTreeMap<&str, Vec<&Attempt>> = BTreeMap::new();
     for attempt in &attempts {
         by_name
             .entry(attempt.name.as_str())
             .or_default()
-            .push(&attempt.outcome);
+            .push(attempt);
     }
     let mut retried = 0;
-    for (name, outcomes) in &by_name {
+    for (name, tries) in &by_name {
+        let outcomes: Vec<&Outcome> = tries.iter().map(|a| &a.outcome).collect();
+        let stray = tries.iter().find(|a| {
+            matches!(a.outcome, Outcome::InFlight)
+                && !(thawed..thawed + Duration::from_secs(2)).contains(&(a.sent_at + a.took))
+        });
+        assert!(stray.is_none(), "{name}: refused as in flight: {tries:?}");
         if let Some(last) = outcomes
             .iter()
             .rposition(|o| matches!(o, Outcome::Unavailable))
         {
             retried += 1;
+            let next = outcomes[last + 1..]
+                .iter()
+                .find(|o| !matches!(o, Outcome::InFlight));
             assert!(
-                matches!(outcomes.get(last + 1), Some(Outcome::Created)),
-                "{name}: the retry after a 503 did not succeed at once: {outcomes:?}"
+                matches!(next, Some(Outcome::Created)),
+                "{name}: the retry after a 503 did not succeed: {tries:?}"
             );
         }
     }
@@ -518,7 +563,11 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     );
     let acknowledged: BTreeSet<&str> = by_name
         .iter()
-        .filter(|(_, o)| matches!(o.last(), Some(Outcome::Created)))
+        .filter(|(_, tries)| {
+            tries
+                .last()
+                .is_some_and(|a| matches!(a.outcome, Outcome::Created))
+        })
         .map(|(name, _)| *name)
         .collect();
     assert_eq!(acknowledged.len(), by_name.len(), "every key ended created");
@@ -552,8 +601,8 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
         .filter(|a| matches!(a.outcome, Outcome::Unavailable))
         .count();
     eprintln!(
-        "faults: {} writes, {} attempts, {unavailable} answered 503, slowest {slowest:?}, \
-         readyz on the frozen database {probe_took:?}",
+        "faults: {} writes, {} attempts, {unavailable} answered 503 ({cut} at the deadline), \
+         slowest {slowest:?}, readyz on the frozen database {probe_took:?}",
         acknowledged.len(),
         attempts.len()
     );
