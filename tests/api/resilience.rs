@@ -574,29 +574,35 @@ async fn a_concurrent_duplicate_is_refused_at_once_and_the_work_is_done_once() {
     );
 }
 
-#[tokio::test]
-async fn a_body_trickled_slower_than_the_read_timeout_is_refused() {
+/// Sends a request head and the first bytes of a body that never completes, and returns the
+/// raw answer.
+async fn trickle(app: &TestApp, path: &str, content_type: &str, first: &str) -> String {
     use std::io::{Read, Write};
-    let app = TestApp::spawn_with(|s| s.body_read_timeout = Duration::from_secs(1)).await;
     let address = app.address.trim_start_matches("http://").to_owned();
-    let office = app.office.clone();
-    let started = std::time::Instant::now();
-    let answer = tokio::task::spawn_blocking(move || {
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: 1000\r\n\r\n{first}",
+        app.office
+    );
+    tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(address).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(10)))
             .expect("timeout");
-        let head = format!(
-            "POST /api/v1/units HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {office}\r\n\
-             Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
-        );
         stream.write_all(head.as_bytes()).expect("write");
         let mut answer = Vec::new();
         let _ = stream.read_to_end(&mut answer);
         String::from_utf8_lossy(&answer).into_owned()
     })
     .await
-    .expect("client thread");
+    .expect("client thread")
+}
+
+#[tokio::test]
+async fn a_body_trickled_slower_than_the_read_timeout_is_refused() {
+    let app = TestApp::spawn_with(|s| s.body_read_timeout = Duration::from_secs(1)).await;
+    let started = std::time::Instant::now();
+    let answer = trickle(&app, "/api/v1/units", "application/json", "{").await;
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
     assert!(
@@ -604,4 +610,26 @@ async fn a_body_trickled_slower_than_the_read_timeout_is_refused() {
         "the body wait is bounded"
     );
     assert_eq!(app.count("SELECT count(*) AS n FROM units"), 0);
+}
+
+#[tokio::test]
+async fn an_upload_trickled_slower_than_the_read_timeout_is_refused() {
+    let app = TestApp::spawn_with(|s| s.body_read_timeout = Duration::from_secs(1)).await;
+    let started = std::time::Instant::now();
+    let first =
+        "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF";
+    let answer = trickle(
+        &app,
+        "/api/v1/attachments",
+        "multipart/form-data; boundary=b",
+        first,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the upload wait is bounded"
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 0);
 }
