@@ -100,6 +100,8 @@ pub struct Settings {
     pub body_limit: usize,
     /// `UPLOAD_LIMIT`: the largest attachment, in bytes.
     pub upload_limit: usize,
+    /// `BODY_READ_TIMEOUT`: the longest a client may take to send a request body (400 after).
+    pub body_read_timeout: Duration,
     /// `WORKERS`: HTTP worker threads.
     pub workers: usize,
     /// `SHUTDOWN_TIMEOUT`: how long graceful shutdown waits for in-flight requests.
@@ -224,6 +226,15 @@ impl Settings {
                 v.parse::<usize>()
                     .map_err(|_| "must be a number of bytes".to_owned())
             })?,
+            body_read_timeout: parse_var("BODY_READ_TIMEOUT", Duration::from_secs(30), |v| {
+                duration(v).and_then(|d| {
+                    if d.is_zero() {
+                        Err("must be longer than 0".to_owned())
+                    } else {
+                        Ok(d)
+                    }
+                })
+            })?,
             workers: parse_var("WORKERS", cpus, |v| match v.parse::<usize>() {
                 Ok(n) if n > 0 => Ok(n),
                 _ => Err("must be a positive integer".to_owned()),
@@ -300,6 +311,12 @@ impl Settings {
                     .to_owned(),
             ),
         }
+    }
+
+    /// The longest one request spends on the database before it answers 503:
+    /// `DB_POOL_TIMEOUT` + `DB_STATEMENT_TIMEOUT` (the README's bound adds 1 s for the rest).
+    pub fn database_budget(&self) -> Duration {
+        self.pool_timeout + self.statement_timeout
     }
 
     /// The public keys that verify the trail: `current`'s and the retired `AUDIT_VERIFY_KEYS`.

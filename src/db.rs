@@ -2,9 +2,14 @@
 //!
 //! diesel is synchronous: every `pool.get()` and every query runs inside [`run`], on actix's
 //! blocking thread pool, never on an async worker (actix/examples `databases/diesel`).
+//!
+//! Every wait is bounded. One request spends at most [`PgPool::budget`] (`DB_POOL_TIMEOUT` +
+//! `DB_STATEMENT_TIMEOUT`) on the database, counted from its first use, and then answers 503
+//! even if the database is frozen; the connections carry TCP keepalives, `tcp_user_timeout` and
+//! `connect_timeout`, so a thread left blocked on a silent server is freed in bounded time too.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -13,6 +18,7 @@ use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PoolError, Pool
 use diesel::sql_query;
 use diesel::sql_types::Text;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::audit::{self, Actor, Change, SigningKey};
 use crate::error::ApiError;
@@ -22,10 +28,50 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// The connection pool shared by all workers, with the key that signs the audit records its
 /// writes append (kept outside the database, so [`write`] signs without any handler knowing).
+///
+/// A request works on its own copy ([`PgPool::for_request`]), which carries the request's
+/// deadline and, for a keyed `POST`, the connection whose transaction the idempotency middleware
+/// opened: [`run`] and [`write`] then work inside that transaction, so the write and its stored
+/// response commit together.
 #[derive(Clone)]
 pub struct PgPool {
     pool: Pool<ConnectionManager<PgConnection>>,
     signer: Arc<SigningKey>,
+    budget: Duration,
+    /// `DB_POOL_TIMEOUT`: the longest wait for a connection (its permit included).
+    wait: Duration,
+    /// One permit a connection: a request waits for one here, asynchronously, before it takes a
+    /// blocking thread, so waiting requests never starve the ones holding connections of threads.
+    permits: Arc<Semaphore>,
+    request: Option<Arc<RequestScope>>,
+}
+
+/// A connection taken for one request, with its permit; derefs to the connection.
+pub struct Held {
+    conn: PooledConn,
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl std::ops::Deref for Held {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Held {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.conn
+    }
+}
+
+/// What one request's copy of the pool adds: its deadline and its pinned connection.
+#[derive(Default)]
+struct RequestScope {
+    /// Set on the request's first use of the database.
+    deadline: OnceLock<Instant>,
+    /// The connection of the request's open transaction; `None` uses the pool.
+    pinned: Mutex<Option<Held>>,
 }
 
 impl std::fmt::Debug for PgPool {
@@ -44,11 +90,75 @@ impl PgPool {
     pub fn signer(&self) -> &Arc<SigningKey> {
         &self.signer
     }
+
+    /// The longest one request spends on the database: the wait for a connection plus one
+    /// statement's timeout. Past it the request answers 503.
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// A copy for one request: all its database calls share one deadline, which starts at the
+    /// first of them.
+    pub fn for_request(&self) -> Self {
+        Self {
+            request: Some(Arc::new(RequestScope::default())),
+            ..self.clone()
+        }
+    }
+
+    /// Makes this request's later calls run on `conn`, inside the transaction the caller opened
+    /// on it (each call in a savepoint of its own). Fails on a copy that is not a request's
+    /// (dropping `conn`, which rolls its transaction back).
+    pub fn pin(&self, conn: Held) -> Result<(), ApiError> {
+        let scope = self
+            .request
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("pinning a connection outside a request"))?;
+        *scope.pinned.lock().unwrap_or_else(|e| e.into_inner()) = Some(conn);
+        Ok(())
+    }
+
+    /// A copy whose calls must finish within `budget` from now (for a probe that answers
+    /// faster than requests do).
+    pub fn within(&self, budget: Duration) -> Self {
+        Self {
+            budget,
+            request: None,
+            ..self.clone()
+        }
+    }
+
+    /// Takes back the connection given to [`PgPool::pin`], if no call is using it.
+    pub fn take_pinned(&self) -> Option<Held> {
+        let scope = self.request.as_ref()?;
+        scope.pinned.try_lock().ok()?.take()
+    }
+
+    /// Whether this request's calls run on a pinned connection (or one is busy with it).
+    fn is_pinned(&self) -> bool {
+        self.request.as_ref().is_some_and(|scope| {
+            scope
+                .pinned
+                .try_lock()
+                .map_or(true, |pinned| pinned.is_some())
+        })
+    }
+
+    /// The time left before this request's deadline (starting it if this is the first use).
+    fn remaining(&self) -> Duration {
+        match &self.request {
+            Some(scope) => {
+                let deadline = scope.deadline.get_or_init(|| Instant::now() + self.budget);
+                deadline.saturating_duration_since(Instant::now())
+            }
+            None => self.budget,
+        }
+    }
 }
 /// One connection taken from the pool.
 pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
 
-/// Sets the per-statement timeout and the application name on every new connection.
+/// Sets the per-statement and lock timeouts and the application name on every new connection.
 #[derive(Debug)]
 struct SessionSettings {
     statement_timeout_ms: u128,
@@ -56,12 +166,45 @@ struct SessionSettings {
 
 impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
     fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        // A lock wait is cut at the statement timeout as well, and says so (503).
         conn.batch_execute(&format!(
-            "SET statement_timeout = {}; SET application_name = 'lianzheng'; SET TIME ZONE 'UTC'",
-            self.statement_timeout_ms
+            "SET statement_timeout = {ms}; SET lock_timeout = {ms}; \
+             SET application_name = 'lianzheng'; SET TIME ZONE 'UTC'",
+            ms = self.statement_timeout_ms
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+/// Adds to a libpq connection string the network bounds it does not set itself: a
+/// `connect_timeout` (the pool's wait, at least libpq's minimum of 2 s), TCP keepalives, and a
+/// `tcp_user_timeout` of the statement timeout, so that a server that vanished without a reset
+/// (frozen, partitioned) fails the connection instead of holding a thread for ever.
+pub fn with_network_bounds(url: &str, wait: Duration, statement_timeout: Duration) -> String {
+    let connect = wait.as_secs_f64().ceil().max(2.0) as u64;
+    let user_timeout = statement_timeout.as_millis().max(1000);
+    let bounds = [
+        ("connect_timeout", connect.to_string()),
+        ("keepalives", "1".to_owned()),
+        ("keepalives_idle", "5".to_owned()),
+        ("keepalives_interval", "2".to_owned()),
+        ("keepalives_count", "3".to_owned()),
+        ("tcp_user_timeout", user_timeout.to_string()),
+    ];
+    let is_uri = url.contains("://");
+    let mut out = url.to_owned();
+    for (name, value) in bounds {
+        if url.contains(&format!("{name}=")) {
+            continue;
+        }
+        if is_uri {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(&format!("{name}={value}"));
+        } else {
+            out.push_str(&format!(" {name}={value}"));
+        }
+    }
+    out
 }
 
 /// Logs a failure to open a pooled connection as a warning (the request that needed it
@@ -108,8 +251,9 @@ pub fn connect(
         target: redact_url(url),
         reason,
     };
+    let bounded = with_network_bounds(url, wait, statement_timeout);
     // One direct attempt first: an unreachable database fails at once, in one line.
-    PgConnection::establish(url).map_err(|e| error(first_line(&e.to_string())))?;
+    PgConnection::establish(&bounded).map_err(|e| error(first_line(&e.to_string())))?;
     let pool = Pool::builder()
         .error_handler(Box::new(LogPoolErrors))
         .max_size(size)
@@ -118,13 +262,20 @@ pub fn connect(
         .connection_customizer(Box::new(SessionSettings {
             statement_timeout_ms: statement_timeout.as_millis(),
         }))
-        .build(ConnectionManager::<PgConnection>::new(url))
+        .build(ConnectionManager::<PgConnection>::new(bounded))
         .map_err(|e| error(first_line(&e.to_string())))?;
     let mut conn = pool.get().map_err(|e| error(first_line(&e.to_string())))?;
     sql_query("SELECT 1")
         .execute(&mut conn)
         .map_err(|e| error(first_line(&e.to_string())))?;
-    Ok(PgPool { pool, signer })
+    Ok(PgPool {
+        pool,
+        signer,
+        budget: wait + statement_timeout,
+        wait,
+        permits: Arc::new(Semaphore::new(size as usize)),
+        request: None,
+    })
 }
 
 fn first_line(message: &str) -> String {
@@ -304,21 +455,117 @@ pub fn url_user(url: &str) -> Option<String> {
     (!user.is_empty()).then(|| user.to_owned())
 }
 
-/// Runs `f` with a pooled connection on the blocking thread pool, keeping the caller's span.
+/// The answer of a request that found no connection free within `DB_POOL_TIMEOUT`.
+fn no_connection() -> ApiError {
+    tracing::warn!("no database connection available");
+    ApiError::Unavailable(
+        "no database connection became available in time; retry shortly".to_owned(),
+    )
+}
+
+/// The answer of a request whose database work ran past its deadline.
+fn too_slow(budget: Duration) -> ApiError {
+    tracing::warn!(
+        budget_ms = budget.as_millis() as u64,
+        "database deadline passed"
+    );
+    ApiError::Unavailable(format!(
+        "the database did not answer within {} s; retry shortly",
+        budget.as_secs_f64().ceil()
+    ))
+}
+
+/// Runs `job` on the blocking thread pool, keeping the caller's span, and gives up at the
+/// request's deadline: the client is answered 503 at once, and the thread, if the database
+/// froze under it, is freed by the connection's `tcp_user_timeout` (or when the database wakes).
+/// With `permit`, first waits (asynchronously, within the same deadline) for a connection
+/// permit, which `job` holds until it returns or hands it on.
+async fn bounded<F, T>(pool: &PgPool, permit: bool, job: F) -> Result<T, ApiError>
+where
+    F: FnOnce(Option<OwnedSemaphorePermit>) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let remaining = pool.remaining();
+    let permits = pool.permits.clone();
+    let wait = pool.wait;
+    let span = tracing::Span::current();
+    let work = async move {
+        let permit = match permit {
+            true => Some(
+                actix_web::rt::time::timeout(wait, permits.acquire_owned())
+                    .await
+                    .map_err(|_| no_connection())?
+                    .map_err(ApiError::internal)?,
+            ),
+            false => None,
+        };
+        actix_web::web::block(move || {
+            let _entered = span.enter();
+            job(permit)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    };
+    match actix_web::rt::time::timeout(remaining, work).await {
+        Ok(done) => done,
+        Err(_) => Err(too_slow(pool.budget)),
+    }
+}
+
+/// Runs `f` with a connection on the blocking thread pool, within the request's deadline: the
+/// request's pinned connection (in a savepoint, inside its open transaction) or a pooled one.
 pub async fn run<F, T>(pool: &PgPool, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
-    let span = tracing::Span::current();
-    actix_web::web::block(move || {
-        let _entered = span.enter();
-        let mut conn = pool.get()?;
+    let copy = pool.clone();
+    if pool.is_pinned() {
+        return bounded(pool, false, move |_| {
+            if let Some(scope) = &copy.request {
+                let mut pinned = scope.pinned.lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(conn) = pinned.as_mut() {
+                    // A savepoint: a failed call leaves the request's transaction usable.
+                    return conn.transaction(|conn| f(conn));
+                }
+            }
+            let mut conn = copy.get()?;
+            f(&mut conn)
+        })
+        .await;
+    }
+    bounded(pool, true, move |_permit| {
+        let mut conn = copy.get()?;
         f(&mut conn)
     })
     .await
-    .map_err(ApiError::internal)?
+}
+
+/// Runs `f` with a connection of its own (never the request's pinned one), taken from the pool
+/// within the request's deadline; `f` may keep it, with its permit.
+pub async fn run_owned<F, T>(pool: &PgPool, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(Held) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let copy = pool.clone();
+    bounded(pool, true, move |permit| {
+        f(Held {
+            conn: copy.get()?,
+            _permit: permit,
+        })
+    })
+    .await
+}
+
+/// Runs `f` on a connection already held (taken back with [`PgPool::take_pinned`]), within the
+/// request's deadline.
+pub async fn run_held<F, T>(pool: &PgPool, held: Held, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(Held) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    bounded(pool, false, move |_| f(held)).await
 }
 
 /// Runs a write: `f` makes the change and says what it changed; the audit record is appended
@@ -350,6 +597,23 @@ mod tests {
             "postgres://app@db:5432/x"
         );
         assert_eq!(redact_url("postgres://db/x"), "postgres://db/x");
+    }
+
+    #[test]
+    fn network_bounds_are_added_only_where_the_url_sets_none() {
+        let wait = Duration::from_millis(500);
+        let statement = Duration::from_secs(10);
+        let url = with_network_bounds("postgres://app@db/x", wait, statement);
+        assert!(url.starts_with("postgres://app@db/x?connect_timeout=2&keepalives=1"));
+        assert!(url.ends_with("&tcp_user_timeout=10000"), "{url}");
+        let own = with_network_bounds("postgres://db/x?connect_timeout=9", wait, statement);
+        assert_eq!(own.matches("connect_timeout").count(), 1, "{own}");
+        assert!(own.contains("connect_timeout=9&keepalives=1"), "{own}");
+        let dsn = with_network_bounds("host=db dbname=x", Duration::from_secs(3), statement);
+        assert!(
+            dsn.starts_with("host=db dbname=x connect_timeout=3 keepalives=1"),
+            "{dsn}"
+        );
     }
 
     #[test]

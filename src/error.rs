@@ -271,7 +271,9 @@ impl From<DieselError> for ApiError {
                     DatabaseErrorKind::SerializationFailure => {
                         ApiError::Unavailable("the database was busy with a conflicting change; retry".to_owned())
                     }
-                    _ if info.message().contains("statement timeout") => {
+                    _ if info.message().contains("statement timeout")
+                        || info.message().contains("lock timeout") =>
+                    {
                         tracing::warn!("database statement timed out");
                         ApiError::Unavailable("the database took too long to answer; retry shortly".to_owned())
                     }

@@ -18,7 +18,7 @@ use crate::db::PgPool;
 use crate::error::ApiError;
 use crate::http::guards::{no_store, refuse_unstorable_input};
 use crate::http::idempotency::idempotency;
-use crate::http::json::BodyLimit;
+use crate::http::json::{BodyLimit, BodyReadTimeout};
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
 use crate::routes::attachments::UploadLimit;
@@ -68,6 +68,7 @@ impl Application {
         let pool = web::Data::new(pool);
         let body_limit = settings.body_limit;
         let upload_limit = settings.upload_limit;
+        let body_read_timeout = settings.body_read_timeout;
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             App::new()
@@ -81,6 +82,7 @@ impl Application {
                 .app_data(routes.clone())
                 .app_data(BodyLimit(body_limit))
                 .app_data(UploadLimit(upload_limit))
+                .app_data(BodyReadTimeout(body_read_timeout))
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)

@@ -343,12 +343,21 @@ fn serve(settings: Settings) -> Result<(), String> {
     })
 }
 
-/// Removes unattached uploads older than a day, every hour. Safe with several instances: each
-/// purge is one transaction.
+/// Removes unattached uploads older than a day and expired idempotency keys, every hour. Safe
+/// with several instances: each purge is one transaction.
 async fn purge_every_hour(pool: db::PgPool) {
     let mut interval = actix_web::rt::time::interval(Duration::from_secs(3600));
     loop {
         interval.tick().await;
+        match db::run(&pool, |conn| {
+            Ok(crate::http::idempotency::purge_expired(conn)?)
+        })
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "expired idempotency keys removed"),
+            Err(e) => tracing::warn!(error = %e, "purging expired idempotency keys failed"),
+        }
         let signer = pool.signer().clone();
         match db::run(&pool, move |conn| {
             crate::routes::attachments::purge_unattached(conn, &signer)

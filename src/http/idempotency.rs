@@ -2,22 +2,35 @@
 //! the route. The same key with the same body replays the first response without doing the
 //! work again; with another body it is 422; while the first is still in flight it is 409. Keys
 //! live in PostgreSQL, so every instance shares them, and expire after 24 hours.
+//!
+//! The stored response commits in the same transaction as the write, or not at all: for a keyed
+//! `POST` this middleware checks out one connection, opens a transaction, takes a transaction
+//! advisory lock on the key (without waiting: a second request for it answers 409 at once), and
+//! runs the handler on a copy of the pool pinned to that connection ([`PgPool::pin`]). The
+//! response (2xx or 4xx) is then inserted and the transaction committed. A 5xx, a failed insert
+//! or commit, or a dead instance rolls everything back, so the key stays free and a retry runs
+//! at once; no outage can make a write run twice.
+
+use std::rc::Rc;
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use chrono::{Duration, Utc};
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
 
 use crate::audit::sha256_hex;
 use crate::auth::authenticate;
-use crate::db::{self, PgPool};
+use crate::db::{self, Held, PgPool};
 use crate::error::ApiError;
-use crate::http::json::{BodyLimit, read_body};
+use crate::http::json::{BodyLimit, BodyReadTimeout, read_body};
 use crate::routes::attachments::UploadLimit;
 use crate::schema::idempotency_keys as keys;
 
@@ -27,8 +40,6 @@ pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// How long a key is remembered.
 const KEY_LIFETIME_HOURS: i64 = 24;
-/// An in-flight claim older than this is taken to be abandoned (its instance died).
-const ABANDONED_AFTER_SECONDS: i64 = 120;
 /// Response headers that are stored and replayed.
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
@@ -36,10 +47,9 @@ const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, h
 /// of ballot codes, once they exist): no stored response may hold a ballot code.
 pub const EXEMPT_PATH_SUFFIXES: &[&str] = &[];
 
-#[derive(Debug)]
 enum Claim {
-    /// First time: do the work.
-    New,
+    /// First time: do the work on this connection, inside its open transaction.
+    New(Held),
     /// Done before with the same body: replay.
     Replay {
         status: i16,
@@ -56,94 +66,132 @@ fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-fn claim(
+/// The advisory lock id of a key: the first 8 bytes of SHA-256 over (sub, route, key), each
+/// length-prefixed so that no two triples share an encoding.
+fn lock_id(sub: &str, route: &str, key: &str) -> i64 {
+    let mut hasher = Sha256::new();
+    for part in [sub, route, key] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+#[derive(QueryableByName)]
+struct Locked {
+    #[diesel(sql_type = Bool)]
+    locked: bool,
+}
+
+type StoredRow = (
+    String,
+    Option<i16>,
+    Option<Value>,
+    Option<Vec<u8>>,
+    chrono::DateTime<Utc>,
+);
+
+/// Opens the transaction of a keyed request and decides what to do with it. Only `New` keeps the
+/// transaction (and its lock) open; every other answer ends it here.
+fn claim(mut conn: Held, sub: &str, route: &str, key: &str, hash: &str) -> Result<Claim, ApiError> {
+    AnsiTransactionManager::begin_transaction(&mut *conn)?;
+    let decided = decide(&mut conn, sub, route, key, hash);
+    match decided {
+        Ok(None) => Ok(Claim::New(conn)),
+        Ok(Some(answer)) => {
+            AnsiTransactionManager::rollback_transaction(&mut *conn)?;
+            Ok(answer)
+        }
+        // The connection is dropped inside its transaction, so the pool discards it.
+        Err(error) => Err(error),
+    }
+}
+
+/// `None`: the key is free and now locked by this transaction.
+fn decide(
     conn: &mut PgConnection,
     sub: &str,
     route: &str,
     key: &str,
     hash: &str,
-) -> Result<Claim, ApiError> {
-    conn.transaction(|conn| {
-        let now = Utc::now();
-        diesel::delete(keys::table.filter(keys::expires_at.lt(now))).execute(conn)?;
-        let inserted = diesel::insert_into(keys::table)
-            .values((
-                keys::caller_sub.eq(sub),
-                keys::route.eq(route),
-                keys::key.eq(key),
-                keys::request_hash.eq(hash),
-                keys::locked_at.eq(now),
-                keys::expires_at.eq(now + Duration::hours(KEY_LIFETIME_HOURS)),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
-        if inserted == 1 {
-            return Ok(Claim::New);
+) -> Result<Option<Claim>, ApiError> {
+    let locked = diesel::sql_query("SELECT pg_try_advisory_xact_lock($1) AS locked")
+        .bind::<BigInt, _>(lock_id(sub, route, key))
+        .get_result::<Locked>(conn)?
+        .locked;
+    if !locked {
+        return Ok(Some(Claim::InFlight));
+    }
+    let row = keys::table
+        .find((sub, route, key))
+        .select((
+            keys::request_hash,
+            keys::response_status,
+            keys::response_headers,
+            keys::response_body,
+            keys::expires_at,
+        ))
+        .first::<StoredRow>(conn)
+        .optional()?;
+    match row {
+        None => Ok(None),
+        // Expired, or a claim without a response left by an earlier version of the service
+        // (which stored the response in a step of its own): the key is free again.
+        Some((_, status, _, _, expires_at)) if status.is_none() || expires_at < Utc::now() => {
+            diesel::delete(keys::table.find((sub, route, key))).execute(conn)?;
+            Ok(None)
         }
-        let row = keys::table
-            .find((sub, route, key))
-            .select((
-                keys::request_hash,
-                keys::response_status,
-                keys::response_headers,
-                keys::response_body,
-                keys::locked_at,
-            ))
-            .for_update()
-            .first::<(
-                String,
-                Option<i16>,
-                Option<Value>,
-                Option<Vec<u8>>,
-                chrono::DateTime<Utc>,
-            )>(conn)
-            .optional()?;
-        let Some((stored_hash, status, headers, body, locked_at)) = row else {
-            return Ok(Claim::InFlight);
-        };
-        if stored_hash != hash {
-            return Ok(Claim::Mismatch);
-        }
-        match status {
-            Some(status) => Ok(Claim::Replay {
-                status,
-                headers: headers.unwrap_or(Value::Null),
-                body: body.unwrap_or_default(),
-            }),
-            None if locked_at < now - Duration::seconds(ABANDONED_AFTER_SECONDS) => {
-                diesel::update(keys::table.find((sub, route, key)))
-                    .set(keys::locked_at.eq(now))
-                    .execute(conn)?;
-                Ok(Claim::New)
-            }
-            None => Ok(Claim::InFlight),
-        }
-    })
+        Some((stored_hash, _, _, _, _)) if stored_hash != hash => Ok(Some(Claim::Mismatch)),
+        Some((_, status, headers, body, _)) => Ok(Some(Claim::Replay {
+            status: status.unwrap_or(200),
+            headers: headers.unwrap_or(Value::Null),
+            body: body.unwrap_or_default(),
+        })),
+    }
 }
 
-fn complete(
-    conn: &mut PgConnection,
-    sub: &str,
-    route: &str,
-    key: &str,
+/// The response a keyed request answered, as stored for replays.
+struct Stored {
+    sub: String,
+    route: String,
+    key: String,
+    hash: String,
     status: u16,
     headers: Value,
-    body: &[u8],
-) -> QueryResult<()> {
-    diesel::update(keys::table.find((sub, route, key)))
-        .set((
-            keys::response_status.eq(status as i16),
-            keys::response_headers.eq(headers),
-            keys::response_body.eq(body),
-        ))
-        .execute(conn)
-        .map(|_| ())
+    body: Vec<u8>,
 }
 
-fn release(conn: &mut PgConnection, sub: &str, route: &str, key: &str) -> QueryResult<()> {
-    diesel::delete(keys::table.find((sub, route, key)))
-        .execute(conn)
-        .map(|_| ())
+/// Stores the response and commits it together with the handler's work.
+fn complete(conn: &mut PgConnection, stored: Stored) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let saved = diesel::insert_into(keys::table)
+        .values((
+            keys::caller_sub.eq(&stored.sub),
+            keys::route.eq(&stored.route),
+            keys::key.eq(&stored.key),
+            keys::request_hash.eq(&stored.hash),
+            keys::response_status.eq(stored.status as i16),
+            keys::response_headers.eq(&stored.headers),
+            keys::response_body.eq(&stored.body),
+            keys::locked_at.eq(now),
+            keys::expires_at.eq(now + Duration::hours(KEY_LIFETIME_HOURS)),
+        ))
+        .execute(conn);
+    if let Err(error) = saved {
+        let _ = AnsiTransactionManager::rollback_transaction(conn);
+        return Err(error.into());
+    }
+    // On failure diesel rolls back; nothing of the request remains.
+    AnsiTransactionManager::commit_transaction(conn)?;
+    Ok(())
+}
+
+/// Removes the keys past their lifetime (run hourly by `serve`; a lookup ignores them anyway).
+pub fn purge_expired(conn: &mut PgConnection) -> QueryResult<usize> {
+    diesel::delete(keys::table.filter(keys::expires_at.lt(Utc::now()))).execute(conn)
 }
 
 fn answer(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
@@ -151,11 +199,40 @@ fn answer(req: ServiceRequest, error: ApiError) -> ServiceResponse<BoxBody> {
     req.into_response(response)
 }
 
-/// Middleware: applies idempotency keys to `POST` requests that carry one.
+/// The answer to a request whose work could not be committed: nothing of it was kept.
+fn not_committed(error: ApiError) -> ApiError {
+    match error {
+        // A refusal at commit (a deferred constraint) is the client's, and kept nothing either.
+        error if error.status_code().is_client_error() => error,
+        ApiError::Unavailable(detail) => ApiError::Unavailable(detail),
+        other => {
+            tracing::warn!(error = %other, "the idempotent request could not be committed");
+            ApiError::Unavailable(
+                "the change could not be committed and was not saved; retry with the same \
+                 Idempotency-Key"
+                    .to_owned(),
+            )
+        }
+    }
+}
+
+/// Middleware: gives every request its own copy of the pool (one database deadline a request),
+/// and applies idempotency keys to `POST` requests that carry one.
 pub async fn idempotency(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(shared) = req.app_data::<web::Data<PgPool>>().cloned() else {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
+    };
+    let pool = shared.for_request();
+    let mut container = Extensions::new();
+    container.insert(web::Data::new(pool.clone()));
+    req.add_data_container(Rc::new(container));
+
     let key = req
         .headers()
         .get(&IDEMPOTENCY_KEY)
@@ -175,7 +252,7 @@ pub async fn idempotency(
             ));
         }
     };
-    let (Some(key), Some(pool)) = (key, req.app_data::<web::Data<PgPool>>().cloned()) else {
+    let Some(key) = key else {
         return next
             .call(req)
             .await
@@ -200,8 +277,9 @@ pub async fn idempotency(
     } else {
         req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0)
     };
+    let read_timeout = BodyReadTimeout::of(req.request());
     let mut payload = req.take_payload();
-    let body = match read_body(req.request(), &mut payload, limit).await {
+    let body = match read_body(req.request(), &mut payload, limit, read_timeout).await {
         Ok(body) => body.freeze(),
         Err(error) => return Ok(answer(req, error)),
     };
@@ -227,9 +305,9 @@ pub async fn idempotency(
 
     let claimed = {
         let (sub, route, key, hash) = (sub.clone(), route.clone(), key.clone(), hash.clone());
-        db::run(&pool, move |conn| claim(conn, &sub, &route, &key, &hash)).await
+        db::run_owned(&pool, move |conn| claim(conn, &sub, &route, &key, &hash)).await
     };
-    match claimed {
+    let conn = match claimed {
         Err(error) => return Ok(answer(req, error)),
         Ok(Claim::Mismatch) => {
             return Ok(answer(
@@ -246,7 +324,9 @@ pub async fn idempotency(
                 req,
                 ApiError::Conflict {
                     code: "idempotency_in_flight",
-                    detail: "a request with this Idempotency-Key is still being processed; retry shortly".to_owned(),
+                    detail: "a request with this Idempotency-Key is still being processed; \
+                             retry shortly"
+                        .to_owned(),
                 },
             ));
         }
@@ -271,54 +351,63 @@ pub async fn idempotency(
             tracing::info!("idempotent replay");
             return Ok(req.into_response(response.body(body)));
         }
-        Ok(Claim::New) => {}
+        Ok(Claim::New(conn)) => conn,
+    };
+    if pool.pin(conn).is_err() {
+        return Ok(answer(
+            req,
+            ApiError::internal("the request's pool copy has no scope"),
+        ));
     }
 
-    let response = next.call(req).await;
-    let response = match response {
+    // From here on, dropping the pinned connection (still inside its transaction) makes the pool
+    // discard it and PostgreSQL roll the transaction back: the key is free again.
+    let response = match next.call(req).await {
         Ok(response) => response,
         Err(error) => {
-            let _ = db::run(&pool, move |conn| Ok(release(conn, &sub, &route, &key)?)).await;
+            drop(pool.take_pinned());
             return Err(error);
         }
     };
     let status = response.status();
     if status.is_server_error() {
-        // Nothing was done: let a retry try again.
-        let _ = db::run(&pool, move |conn| Ok(release(conn, &sub, &route, &key)?)).await;
+        drop(pool.take_pinned());
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let bytes = to_bytes(body).await.unwrap_or_default();
-    let mut stored = Map::new();
+    let mut headers = Map::new();
     for name in KEPT_HEADERS {
         if let Some(value) = head.headers().get(&name).and_then(|v| v.to_str().ok()) {
-            stored.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
+            headers.insert(name.as_str().to_owned(), Value::String(value.to_owned()));
         }
     }
-    let saved = {
-        let bytes = bytes.clone();
-        db::run(&pool, move |conn| {
-            Ok(complete(
-                conn,
-                &sub,
-                &route,
-                &key,
-                status.as_u16(),
-                Value::Object(stored),
-                &bytes,
-            )?)
-        })
-        .await
+    let stored = Stored {
+        sub,
+        route,
+        key,
+        hash,
+        status: status.as_u16(),
+        headers: Value::Object(headers),
+        body: bytes.to_vec(),
     };
-    if let Err(error) = saved {
-        tracing::warn!(error = %error, "could not store the idempotent response");
+    let Some(conn) = pool.take_pinned() else {
+        // A call of the handler that gave up at the deadline still holds the connection.
+        let error = ApiError::Unavailable("the database did not answer in time; retry".to_owned());
+        return Ok(ServiceResponse::new(request, error.error_response()));
+    };
+    let committed = db::run_held(&pool, conn, move |mut conn| complete(&mut conn, stored)).await;
+    match committed {
+        Ok(()) => Ok(ServiceResponse::new(
+            request,
+            head.set_body(BoxBody::new(bytes)),
+        )),
+        Err(error) => {
+            let error = not_committed(error);
+            Ok(ServiceResponse::new(request, error.error_response()))
+        }
     }
-    Ok(ServiceResponse::new(
-        request,
-        head.set_body(BoxBody::new(bytes)),
-    ))
 }
 
 #[cfg(test)]
@@ -331,5 +420,11 @@ mod tests {
         assert!(!valid_key(""));
         assert!(!valid_key("带中文"));
         assert!(!valid_key(&"k".repeat(256)));
+    }
+
+    #[test]
+    fn lock_ids_tell_apart_triples_that_concatenate_alike() {
+        assert_ne!(lock_id("ab", "c", "k"), lock_id("a", "bc", "k"));
+        assert_eq!(lock_id("a", "POST /x", "k"), lock_id("a", "POST /x", "k"));
     }
 }

@@ -23,6 +23,33 @@ use crate::error::{ApiError, FieldError};
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
+/// The longest a client may take to send a whole request body, registered as app data
+/// (`BODY_READ_TIMEOUT`); past it the request answers 400 `body_timeout`.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyReadTimeout(pub std::time::Duration);
+
+impl BodyReadTimeout {
+    /// The default when none is registered.
+    pub const DEFAULT: std::time::Duration = std::time::Duration::from_secs(30);
+
+    /// The timeout registered for `req`'s app.
+    pub fn of(req: &HttpRequest) -> std::time::Duration {
+        req.app_data::<BodyReadTimeout>()
+            .map_or(Self::DEFAULT, |t| t.0)
+    }
+
+    /// The answer to a body that did not arrive in time.
+    pub fn exceeded(timeout: std::time::Duration) -> ApiError {
+        ApiError::BadRequest {
+            code: "body_timeout",
+            detail: format!(
+                "the request body did not arrive within {} s",
+                timeout.as_secs_f64()
+            ),
+        }
+    }
+}
+
 /// Field-level rules of a request body, run after it deserialised.
 pub trait Validate {
     /// Every rule the value breaks; empty when it is valid.
@@ -95,8 +122,20 @@ pub fn invalid_character(field: &str) -> FieldError {
     )
 }
 
-/// Reads a body of at most `limit` bytes, answering 413 past it.
+/// Reads a body of at most `limit` bytes, answering 413 past it and 400 `body_timeout` when it
+/// takes longer than `timeout` to arrive (a client trickling bytes holds nothing for long).
 pub async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+    timeout: std::time::Duration,
+) -> Result<web::BytesMut, ApiError> {
+    actix_web::rt::time::timeout(timeout, read_all(req, payload, limit))
+        .await
+        .map_err(|_| BodyReadTimeout::exceeded(timeout))?
+}
+
+async fn read_all(
     req: &HttpRequest,
     payload: &mut Payload,
     limit: usize,
@@ -191,7 +230,8 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 return Err(wrong_type());
             }
             let limit = req.app_data::<BodyLimit>().map_or(1024 * 1024, |l| l.0);
-            let mut body = read_body(&req, &mut payload, limit).await?;
+            let timeout = BodyReadTimeout::of(&req);
+            let mut body = read_body(&req, &mut payload, limit, timeout).await?;
             if body.is_empty() {
                 // No body at all reads as `{}`: required fields are named, optional ones default.
                 body.extend_from_slice(b"{}");

@@ -1,5 +1,7 @@
 //! Liveness and readiness probes; open, no token needed.
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, get, web};
 use diesel::RunQueryDsl;
 use serde::Serialize;
@@ -23,7 +25,10 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus { status: "ok" })
 }
 
-/// Readiness: the database answers
+/// How long readiness waits for the database before answering 503: a probe must not hang.
+const READY_WITHIN: Duration = Duration::from_millis(1500);
+
+/// Readiness: the database answers (within 1.5 s, else 503)
 #[utoipa::path(
     tag = "health",
     responses(
@@ -33,7 +38,7 @@ pub async fn healthz() -> HttpResponse {
 )]
 #[get("/readyz")]
 pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
-    db::run(&pool, |conn| {
+    db::run(&pool.within(READY_WITHIN), |conn| {
         diesel::sql_query("SELECT 1").execute(conn).map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
             ApiError::Unavailable("the database does not answer".to_owned())

@@ -360,6 +360,8 @@ pub struct TestApp {
     pub office: String,
     /// Stops the server.
     pub handle: actix_web::dev::ServerHandle,
+    /// The server's task, to check that it has ended.
+    pub server: Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     /// The key its audit records are signed with (tests verify with its public half only).
     pub signer: Arc<SigningKey>,
 }
@@ -389,7 +391,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();
-        tokio::spawn(server);
+        let server = Mutex::new(Some(tokio::spawn(server)));
         let office = token(&settings, Role::Office, "office-admin", None);
         Self {
             address,
@@ -398,6 +400,7 @@ impl TestApp {
             db,
             office,
             handle,
+            server,
             signer,
         }
     }
@@ -421,7 +424,7 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();
-        tokio::spawn(server);
+        let server = Mutex::new(Some(tokio::spawn(server)));
         let office = token(&settings, Role::Office, "office-admin", None);
         // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
         // request never goes out on a connection the server is closing.
@@ -436,6 +439,7 @@ impl TestApp {
             db,
             office,
             handle,
+            server,
             signer,
         }
     }

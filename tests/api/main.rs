@@ -9,6 +9,7 @@ mod conditional;
 mod contract;
 mod cycles;
 mod errors;
+mod faults;
 mod fixtures;
 mod forms;
 mod health;

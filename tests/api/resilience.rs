@@ -361,10 +361,275 @@ async fn graceful_shutdown_finishes_the_requests_in_flight() {
         app.count("SELECT count(*) AS n FROM units WHERE name = '改名'"),
         1
     );
-    let after = app
-        .client
-        .get(format!("{}/healthz", app.address))
+    // Only our own server can complete its own future: unlike probing the freed port (which
+    // another test process may have bound meanwhile), this cannot pass by accident.
+    let server = app.server.lock().expect("server handle").take();
+    let finished = tokio::time::timeout(Duration::from_secs(2), server.expect("server task"))
+        .await
+        .expect("the server task ends once stopped")
+        .expect("the server task did not panic");
+    assert!(finished.is_ok(), "the server stopped cleanly: {finished:?}");
+}
+
+/// A keyed leader creation, as a client that retries with the same key would send it.
+fn keyed_leader(app: &TestApp, unit_id: i64, key: &str, name: &str) -> reqwest::RequestBuilder {
+    app.request(
+        Method::POST,
+        &format!("/api/v1/units/{unit_id}/leaders"),
+        Some(&app.office),
+    )
+    .header("Idempotency-Key", key)
+    .json(&json!({"name": name, "position": "副书记", "is_first_responsible": false}))
+}
+
+/// Runs SQL as the superuser on the app's database (triggers, locks, killing backends).
+fn superuser_sql(app: &TestApp, sql: &str) {
+    app.db.superuser().batch_execute(sql).expect(sql);
+}
+
+/// Waits until one of the service's sessions is blocked on a lock, and returns its pid.
+async fn blocked_service_backend(app: &TestApp) -> i32 {
+    #[derive(diesel::QueryableByName)]
+    struct Pid {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        pid: i32,
+    }
+    let mut conn = app.db.superuser();
+    for _ in 0..100 {
+        let blocked: Vec<Pid> = diesel::RunQueryDsl::load(
+            diesel::sql_query(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+                 AND application_name = 'lianzheng' AND wait_event_type = 'Lock'",
+            ),
+            &mut conn,
+        )
+        .expect("read pg_stat_activity");
+        if let Some(first) = blocked.first() {
+            return first.pid;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no service session became blocked on the lock");
+}
+
+const REFUSE: &str = "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS \
+    $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$;";
+
+#[tokio::test]
+async fn a_response_that_cannot_be_stored_undoes_the_write_and_the_retry_runs_at_once() {
+    let app = TestApp::spawn().await;
+    let unit_id = app.create_unit("阳城镇", "town").await["id"]
+        .as_i64()
+        .expect("id");
+    superuser_sql(
+        &app,
+        &format!(
+            "{REFUSE} CREATE TRIGGER refuse_responses BEFORE INSERT OR UPDATE ON idempotency_keys \
+             FOR EACH ROW WHEN (NEW.response_status IS NOT NULL) EXECUTE FUNCTION refuse();"
+        ),
+    );
+    let first = keyed_leader(&app, unit_id, "key-store", "李明")
         .send()
-        .await;
-    assert!(after.is_err(), "the server no longer accepts connections");
+        .await
+        .expect("send");
+    assert!(first.headers().contains_key("retry-after"));
+    assert_problem(first, 503, "service_unavailable").await;
+    let leaders = "SELECT count(*) AS n FROM leaders WHERE name = '李明'";
+    assert_eq!(app.count(leaders), 0, "the write went with its response");
+    assert_eq!(app.count("SELECT count(*) AS n FROM idempotency_keys"), 0);
+
+    superuser_sql(&app, "DROP TRIGGER refuse_responses ON idempotency_keys");
+    let started = std::time::Instant::now();
+    let retry = keyed_leader(&app, unit_id, "key-store", "李明")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(retry.status(), 201, "the key was left free");
+    assert!(retry.headers().get("idempotent-replayed").is_none());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "at once, not after a claim expires"
+    );
+    let replay = keyed_leader(&app, unit_id, "key-store", "李明")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(replay.status(), 201);
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(app.count(leaders), 1, "the work was done once");
+}
+
+#[tokio::test]
+async fn a_write_whose_commit_fails_leaves_the_key_free_for_a_retry_that_succeeds_once() {
+    let app = TestApp::spawn().await;
+    let unit_id = app.create_unit("阳城镇", "town").await["id"]
+        .as_i64()
+        .expect("id");
+    // Checked only at COMMIT: the handler's work succeeds, its transaction does not.
+    superuser_sql(
+        &app,
+        &format!(
+            "{REFUSE} CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER INSERT ON leaders \
+             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse();"
+        ),
+    );
+    let first = keyed_leader(&app, unit_id, "key-commit", "王芳")
+        .send()
+        .await
+        .expect("send");
+    assert_problem(first, 503, "service_unavailable").await;
+    let leaders = "SELECT count(*) AS n FROM leaders WHERE name = '王芳'";
+    assert_eq!(app.count(leaders), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM idempotency_keys"), 0);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log WHERE resource = 'leader'"),
+        0
+    );
+
+    superuser_sql(&app, "DROP TRIGGER refuse_at_commit ON leaders");
+    let started = std::time::Instant::now();
+    let retry = keyed_leader(&app, unit_id, "key-commit", "王芳")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(retry.status(), 201);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the retry ran at once"
+    );
+    assert_eq!(app.count(leaders), 1);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log WHERE resource = 'leader'"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_stored_response_and_the_write_commit_in_one_transaction() {
+    let app = TestApp::spawn().await;
+    let unit_id = app.create_unit("阳城镇", "town").await["id"]
+        .as_i64()
+        .expect("id");
+    // SHARE blocks the response's INSERT but lets everybody read.
+    let mut lock = app.db.superuser();
+    lock.batch_execute("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE;")
+        .expect("lock");
+    let request = tokio::spawn(keyed_leader(&app, unit_id, "key-tx", "赵强").send());
+    let pid = blocked_service_backend(&app).await;
+    // The session waiting to store the response has already written the leader (it holds a
+    // lock on `leaders`), yet nobody else sees it: the write waits for its response.
+    let holds = app.count(&format!(
+        "SELECT count(*) AS n FROM pg_locks WHERE pid = {pid} \
+         AND relation = 'leaders'::regclass AND mode = 'RowExclusiveLock'"
+    ));
+    assert_eq!(holds, 1, "the blocked transaction wrote the leader");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM leaders WHERE name = '赵强'"),
+        0
+    );
+    lock.batch_execute("COMMIT").expect("unlock");
+    let response = request.await.expect("task").expect("send");
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM leaders WHERE name = '赵强'"),
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM idempotency_keys WHERE response_status = 201"),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_concurrent_duplicate_is_refused_at_once_and_the_work_is_done_once() {
+    let app = TestApp::spawn().await;
+    let unit_id = app.create_unit("阳城镇", "town").await["id"]
+        .as_i64()
+        .expect("id");
+    let mut lock = app.db.superuser();
+    lock.batch_execute("BEGIN; LOCK TABLE idempotency_keys IN SHARE MODE;")
+        .expect("lock");
+    let first = tokio::spawn(keyed_leader(&app, unit_id, "key-dup", "孙丽").send());
+    blocked_service_backend(&app).await;
+    let started = std::time::Instant::now();
+    let duplicate = keyed_leader(&app, unit_id, "key-dup", "孙丽")
+        .send()
+        .await
+        .expect("send");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused without waiting"
+    );
+    assert_problem(duplicate, 409, "idempotency_in_flight").await;
+    lock.batch_execute("COMMIT").expect("unlock");
+    assert_eq!(first.await.expect("task").expect("send").status(), 201);
+    let retry = keyed_leader(&app, unit_id, "key-dup", "孙丽")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(retry.headers()["idempotent-replayed"], "true");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM leaders WHERE name = '孙丽'"),
+        1
+    );
+}
+
+/// Sends a request head and the first bytes of a body that never completes, and returns the
+/// raw answer.
+async fn trickle(app: &TestApp, path: &str, content_type: &str, first: &str) -> String {
+    use std::io::{Read, Write};
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: 1000\r\n\r\n{first}",
+        app.office
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(address).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream.write_all(head.as_bytes()).expect("write");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .expect("client thread")
+}
+
+#[tokio::test]
+async fn a_body_trickled_slower_than_the_read_timeout_is_refused() {
+    let app = TestApp::spawn_with(|s| s.body_read_timeout = Duration::from_secs(1)).await;
+    let started = std::time::Instant::now();
+    let answer = trickle(&app, "/api/v1/units", "application/json", "{").await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the body wait is bounded"
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM units"), 0);
+}
+
+#[tokio::test]
+async fn an_upload_trickled_slower_than_the_read_timeout_is_refused() {
+    let app = TestApp::spawn_with(|s| s.body_read_timeout = Duration::from_secs(1)).await;
+    let started = std::time::Instant::now();
+    let first =
+        "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n\r\n%PDF";
+    let answer = trickle(
+        &app,
+        "/api/v1/attachments",
+        "multipart/form-data; boundary=b",
+        first,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the upload wait is bounded"
+    );
+    assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 0);
 }

@@ -13,7 +13,7 @@ use crate::db::{self, PgPool};
 use crate::domain::file_types::{self, Refused};
 use crate::domain::text;
 use crate::error::{ApiError, Problem};
-use crate::http::json::invalid_character;
+use crate::http::json::{BodyReadTimeout, invalid_character};
 use crate::models::attachment::NewAttachment;
 
 /// The multipart form of an upload.
@@ -126,45 +126,53 @@ pub async fn upload_attachment(
         return Err(too_large(limit));
     }
     let mut form = Multipart::new(req.headers(), payload);
-    let mut upload: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(malformed)?;
-        let part_name = field.name().unwrap_or_default().to_owned();
-        if !text::is_storable(&part_name) {
-            return Err(ApiError::Validation(vec![invalid_character(
-                &part_name.replace('\0', "\\u0000"),
-            )]));
-        }
-        if part_name != "file" {
+    // The whole form must arrive within BODY_READ_TIMEOUT: a trickling client holds nothing.
+    let read_timeout = BodyReadTimeout::of(&req);
+    let read = async {
+        let mut upload: Option<(String, Vec<u8>)> = None;
+        while let Some(field) = form.next().await {
+            let mut field = field.map_err(malformed)?;
+            let part_name = field.name().unwrap_or_default().to_owned();
+            if !text::is_storable(&part_name) {
+                return Err(ApiError::Validation(vec![invalid_character(
+                    &part_name.replace('\0', "\\u0000"),
+                )]));
+            }
+            if part_name != "file" {
+                while let Some(chunk) = field.next().await {
+                    chunk.map_err(malformed)?;
+                }
+                continue;
+            }
+            if upload.is_some() {
+                return Err(ApiError::field(
+                    "file",
+                    "duplicate_file",
+                    "the form has more than one field named `file`; send one file a request",
+                ));
+            }
+            let raw_name = client_file_name(field.content_disposition());
+            if raw_name.as_deref().is_some_and(|n| !text::is_storable(n)) {
+                return Err(ApiError::Validation(vec![invalid_character(
+                    "file.filename",
+                )]));
+            }
+            let name = clean_file_name(raw_name.as_deref());
+            let mut bytes = Vec::new();
             while let Some(chunk) = field.next().await {
-                chunk.map_err(malformed)?;
+                let chunk = chunk.map_err(malformed)?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                bytes.extend_from_slice(&chunk);
             }
-            continue;
+            upload = Some((name, bytes));
         }
-        if upload.is_some() {
-            return Err(ApiError::field(
-                "file",
-                "duplicate_file",
-                "the form has more than one field named `file`; send one file a request",
-            ));
-        }
-        let raw_name = client_file_name(field.content_disposition());
-        if raw_name.as_deref().is_some_and(|n| !text::is_storable(n)) {
-            return Err(ApiError::Validation(vec![invalid_character(
-                "file.filename",
-            )]));
-        }
-        let name = clean_file_name(raw_name.as_deref());
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(malformed)?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_large(limit));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        upload = Some((name, bytes));
-    }
+        Ok::<_, ApiError>(upload)
+    };
+    let upload = actix_web::rt::time::timeout(read_timeout, read)
+        .await
+        .map_err(|_| BodyReadTimeout::exceeded(read_timeout))??;
     let (file_name, content) = upload.ok_or_else(|| ApiError::BadRequest {
         code: "file_missing",
         detail: "the form has no field named `file`".to_owned(),
