@@ -8,6 +8,7 @@ mod cli;
 mod conditional;
 mod contract;
 mod cycles;
+mod documents;
 mod errors;
 mod forms;
 mod health;

@@ -48,19 +48,38 @@ pub async fn reopen_team_report(
         user.require_office()?;
         let report = super::find(conn, cycle_id, unit_id, true)?
             .filter(|r| r.status == SheetStatus::Final)
-            .ok_or_else(|| ApiError::Conflict { code: "not_final", detail: "only a final report is reopened".to_owned() })?;
-        let signatures = Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
-        let snapshot = serde_json::json!({"content": super::content(cycle_id, unit_id, Some(&report)), "signatures": signatures});
-        reopen_document(conn, SignedKind::TeamReport, report.id, report.round, &reason, &user.sub, &snapshot)?;
-        diesel::update(team_reports::table.find(report.id)).set(team_reports::round.eq(team_reports::round + 1)).execute(conn)?;
+            .ok_or_else(|| ApiError::Conflict {
+                code: "not_final",
+                detail: "only a final report is reopened".to_owned(),
+            })?;
+        let signatures =
+            Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
+        let content = super::content(cycle_id, unit_id, Some(&report));
+        let snapshot = serde_json::json!({
+            "content": content,
+            "signatures": signatures,
+            "version": report.version,
+        });
+        reopen_document(
+            conn,
+            SignedKind::TeamReport,
+            report.id,
+            report.round,
+            &reason,
+            &user.sub,
+            &snapshot,
+        )?;
+        diesel::update(team_reports::table.find(report.id))
+            .set(team_reports::round.eq(team_reports::round + 1))
+            .execute(conn)?;
         super::touch(conn, report.id, SheetStatus::Open)?;
         let view = super::view(conn, cycle_id, unit_id)?;
         let change = Change::new(
             "reopen",
             "team_report",
             format!("{cycle_id}/{unit_id}"),
-            serde_json::json!({"status": "final"}),
-            serde_json::json!({"status": "open", "reason": reason}),
+            serde_json::json!({"status": "final", "round": report.round}),
+            serde_json::json!({"status": "open", "round": view.round, "reason": reason}),
         );
         Ok((view, change))
     })
