@@ -9,9 +9,7 @@ use crate::domain::default_forms;
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::models::{Leader, NewLeader, NewUnit, UnitKind};
-use crate::routes::cycles::create::{open_cycle, plan_cycle};
-use crate::routes::cycles::json::CycleSettings;
-use crate::routes::cycles::transition::advance;
+use crate::ops::cycles::{CycleSettings, advance, open_cycle, plan_cycle};
 use crate::schema::{assessment_cycles, units};
 
 /// The demo county, bundled into the binary.
@@ -102,7 +100,7 @@ pub fn seed_demo(conn: &mut PgConnection, signer: &SigningKey) -> Result<SeedRep
                 report.leaders_created += 1;
             }
             let first = Leader::count_first_responsible(conn, created.id, None)?;
-            crate::routes::units::ensure_first_responsible_limit(created.kind, first)?;
+            crate::ops::units::ensure_first_responsible_limit(created.kind, first)?;
             let leaders = Leader::for_unit(conn, created.id)?;
             let record = serde_json::json!({"unit": created, "leaders": leaders});
             audit::append(

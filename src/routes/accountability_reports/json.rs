@@ -8,7 +8,7 @@ use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::LeaderId;
 use crate::models::self_inspection::DocumentStatus;
-use crate::routes::attachments::json::AttachmentResponse;
+use crate::ops::attachments::AttachmentResponse;
 use crate::routes::self_inspections::json::VersionResponse;
 
 /// A first responsible person's accountability report (述责报告) in a cycle.

@@ -33,7 +33,7 @@ use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind};
 use crate::models::team::{FullTeam, Team};
 use crate::models::{CycleId, UnitId};
-use crate::routes::cycles::find_cycle;
+use crate::ops::cycles::find_cycle;
 use crate::schema::{document_versions, self_inspections};
 
 /// Registers the score sheet routes.

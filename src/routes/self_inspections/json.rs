@@ -11,7 +11,7 @@ use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::self_inspection::{DocumentStatus, DocumentVersion};
 use crate::models::{CycleId, UnitId, UnitKind};
-use crate::routes::attachments::json::AttachmentResponse;
+use crate::ops::attachments::AttachmentResponse;
 
 /// A self-score for one item of the unit's form.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -20,14 +20,14 @@ use crate::auth::{AuthUser, scope};
 use crate::domain::lifecycle::CycleState;
 use crate::domain::points::Points;
 use crate::error::ApiError;
-use crate::models::attachment::{AttachmentMeta, OwnerKind};
+use crate::models::attachment::OwnerKind;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::self_inspection::SelfInspection;
 use crate::models::{CycleId, UnitId};
-use crate::routes::attachments::json::AttachmentResponse;
-use crate::routes::cycles::find_cycle;
+pub use crate::ops::attachments::{attach, attachments_of};
+use crate::ops::cycles::find_cycle;
 
 /// Registers the self-inspection routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -137,65 +137,4 @@ pub fn view(
         version: doc.version,
         updated_at: doc.updated_at,
     })
-}
-
-/// The attachments of a document.
-pub fn attachments_of(
-    conn: &mut PgConnection,
-    kind: OwnerKind,
-    id: i64,
-) -> Result<Vec<AttachmentResponse>, ApiError> {
-    use crate::schema::attachments;
-    use diesel::prelude::*;
-    let rows: Vec<AttachmentMeta> = attachments::table
-        .filter(attachments::owner_kind.eq(kind))
-        .filter(attachments::owner_id.eq(id))
-        .order(attachments::id.asc())
-        .select(AttachmentMeta::as_select())
-        .load(conn)?;
-    Ok(rows.into_iter().map(AttachmentResponse::from).collect())
-}
-
-/// Attaches uploads to a document: each must exist, be the caller's own upload, and not be
-/// attached to anything else (422 naming the id otherwise).
-pub fn attach(
-    conn: &mut PgConnection,
-    user: &AuthUser,
-    ids: &[i64],
-    kind: OwnerKind,
-    owner: i64,
-) -> Result<(), ApiError> {
-    let found = AttachmentMeta::find_many(conn, ids)?;
-    for (i, id) in ids.iter().enumerate() {
-        let field = format!("attachment_ids[{i}]");
-        match found.iter().find(|m| m.id == *id) {
-            None => {
-                return Err(ApiError::field(
-                    &field,
-                    "not_found",
-                    format!("attachment {id} does not exist"),
-                ));
-            }
-            Some(m) if m.uploader_sub != user.sub => {
-                return Err(ApiError::field(
-                    &field,
-                    "not_yours",
-                    format!("attachment {id} was uploaded by someone else"),
-                ));
-            }
-            Some(m)
-                if m.owner_kind.is_some()
-                    && (m.owner_kind != Some(kind) || m.owner_id != Some(owner)) =>
-            {
-                return Err(ApiError::field(
-                    &field,
-                    "attached_elsewhere",
-                    format!("attachment {id} belongs to another document"),
-                ));
-            }
-            Some(_) => {}
-        }
-    }
-    AttachmentMeta::attach(conn, ids, kind, owner)?;
-    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::{CycleId, UnitId};
-use crate::routes::cycles::lock_cycle;
+use crate::ops::cycles::lock_cycle;
 use crate::schema::{inspection_teams, team_units};
 
 /// Assign a unit to a team
