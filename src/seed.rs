@@ -334,7 +334,8 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
         ScoringRecord, SheetStatus, Signature, SignedKind, record_reopening,
     };
     use crate::models::team::Team;
-    use crate::routes::scoring_records::{SheetContext, content_of};
+    use crate::ops::sheets::content_of;
+    use crate::ops::signed::SheetContext;
     use crate::schema::{
         inspection_teams, record_items, referrals, scoring_records, team_members, team_reports,
         team_units,

@@ -6,4 +6,7 @@
 
 pub mod attachments;
 pub mod cycles;
+pub mod sheets;
+pub mod signed;
+pub mod team_reports;
 pub mod units;

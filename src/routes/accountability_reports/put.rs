@@ -6,7 +6,7 @@ use super::json::{PutReport, ReportResponse};
 use crate::audit::Change;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_edit;
+use crate::domain::submitted::refuse_edit;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};

@@ -6,7 +6,7 @@ use super::json::ReportResponse;
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_return;
+use crate::domain::submitted::refuse_return;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};

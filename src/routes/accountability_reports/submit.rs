@@ -9,7 +9,7 @@ use crate::audit::Change;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
 use crate::domain::calendar::is_late;
-use crate::domain::documents::refuse_edit;
+use crate::domain::submitted::refuse_edit;
 use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::models::attachment::OwnerKind;

@@ -2,16 +2,17 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use diesel::prelude::*;
 
-use super::Access;
 use super::json::{CreateReferral, RecordResponse};
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
 use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, Leader, UnitId};
+use crate::ops::{sheets, signed, signed::Signed};
 use crate::schema::referrals;
 
 /// Refer a dereliction-of-duty case to the 公述民评 group
@@ -37,7 +38,7 @@ use crate::schema::referrals;
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/referrals")]
 pub async fn create_referral(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     body: ValidJson<CreateReferral>,
@@ -46,10 +47,10 @@ pub async fn create_referral(
     let body = body.0;
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        super::ensure_not_final(&record)?;
+        signed::ensure_changeable(Signed::from(&record))?;
         let leader_name = match body.leader_id {
             None => None,
             Some(id) => Some(
@@ -76,8 +77,8 @@ pub async fn create_referral(
                 referrals::created_by.eq(&user.sub),
             ))
             .execute(conn)?;
-        super::changed(conn, &record)?;
-        let view = super::view(conn, &ctx, unit_id)?;
+        signed::changed(conn, Signed::from(&record))?;
+        let view = sheets::view(conn, &ctx, unit_id)?;
         let change = Change::created(
             "referral",
             format!("{cycle_id}/{unit_id}"),
