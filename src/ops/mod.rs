@@ -8,5 +8,6 @@ pub mod attachments;
 pub mod cycles;
 pub mod sheets;
 pub mod signed;
+pub mod submitted;
 pub mod team_reports;
 pub mod units;
