@@ -85,8 +85,10 @@ pub fn find_readable(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": 12, "file_name": "阳城镇2014年党风廉政建设自查报告.pdf", "content_type": "application/pdf",
-    "size_bytes": 183204, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-    "uploader_sub": "yangcheng-01", "attached_to": "self_inspection", "created_at": "2014-09-18T03:20:00Z",
+    "size_bytes": 183204,
+    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+    "uploader_sub": "yangcheng-01", "attached_to": "self_inspection",
+    "created_at": "2014-09-18T03:20:00Z",
     "download_url": "/api/v1/attachments/12"
 }))]
 pub struct AttachmentResponse {

@@ -59,7 +59,9 @@ pub fn ensure_draft(cycle: &Cycle, what: &str) -> Result<(), ApiError> {
 /// those to change while the cycle is a draft (`year` cannot change).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"year": 2015, "title": "阳山县2015年党风廉政建设责任制考核检查", "rectification_line": "75.00"}))]
+#[schema(example = json!({
+    "year": 2015, "title": "阳山县2015年党风廉政建设责任制考核检查", "rectification_line": "75.00"
+}))]
 pub struct CycleSettings {
     /// The year to assess (2000 to 2100), one cycle per year; required at creation.
     pub year: Option<i32>,
@@ -250,7 +252,8 @@ pub fn plan_cycle(s: CycleSettings) -> Result<NewCycle, ApiError> {
 }
 
 /// Moves cycle `id` to `to` if that is its next state and the guards hold, recording the
-/// transition; returns the transition, the cycle after it and the audit change. Used by the route and by `seed-demo`.
+/// transition; returns the transition, the cycle after it and the audit change. Used by the
+/// route and by `seed-demo`.
 pub fn advance(
     conn: &mut PgConnection,
     id: CycleId,
@@ -283,7 +286,8 @@ pub fn advance(
             return Err(ApiError::Conflict {
                 code: "units_without_team",
                 detail: format!(
-                    "{} assessed unit(s) have no inspection team yet, for example {}; see GET …/teams/unassigned",
+                    "{} assessed unit(s) have no inspection team yet, for example {}; \
+                     see GET …/teams/unassigned",
                     unassigned.len(),
                     names.join("、")
                 ),

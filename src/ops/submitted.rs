@@ -77,7 +77,8 @@ pub fn ensure_open_for_units(cycle: &Cycle) -> Result<(), ApiError> {
         state => Err(ApiError::Conflict {
             code: "cycle_not_open",
             detail: format!(
-                "units submit during self_inspection and special_inspection; cycle {} is in {state}",
+                "units submit during self_inspection and special_inspection; \
+                 cycle {} is in {state}",
                 cycle.id
             ),
         }),

@@ -63,7 +63,8 @@ pub fn ensure_first_responsible_limit(kind: UnitKind, count: i64) -> Result<(), 
         return Err(ApiError::Conflict {
             code: "too_many_first_responsible",
             detail: format!(
-                "a unit of kind {} has at most {limit} first responsible person(s); it would have {count}",
+                "a unit of kind {} has at most {limit} first responsible person(s); \
+                 it would have {count}",
                 kind.as_str()
             ),
         });
