@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use lianzheng::auth::Role;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, assert_problem};
 
 /// 小江镇 in the demo's 2014 cycle: its sheet is final and its team report open (team 3).
 const FINAL_TOWN: &str = "/api/v1/assessment-cycles/1/units/9";
@@ -96,4 +96,83 @@ async fn the_audit_record_of_a_team_report_reopening_names_the_round_before() {
         records, 1,
         "the audit record says which round closed and which began"
     );
+}
+
+/// 阳城镇 in the demo's 2014 cycle: its sheet is open (team 1) and its self-inspection submitted.
+const TOWN: &str = "/api/v1/assessment-cycles/1/units/1";
+/// 七拱镇, held by team 2.
+const OTHER_TOWN: &str = "/api/v1/assessment-cycles/1/units/2";
+
+#[tokio::test]
+async fn a_unit_is_refused_a_team_write_for_its_role_alone_on_its_own_sheet_and_another() {
+    let app = TestApp::spawn_demo().await;
+    let items = "SELECT count(*) AS n FROM record_items";
+    let (before, audit) = (
+        app.count(items),
+        app.count("SELECT count(*) AS n FROM audit_log"),
+    );
+    let unit = app.unit_token(1);
+    for sheet in [TOWN, OTHER_TOWN] {
+        let response = app
+            .post(&format!("{sheet}/scoring-record/submit"), &unit, &json!({}))
+            .await;
+        // The same answer for its own sheet and another unit's: it says nothing of either.
+        assert_problem(response, 403, "forbidden").await;
+    }
+    assert_eq!(app.count(items), before, "no item changed");
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log"),
+        audit,
+        "nothing recorded"
+    );
+}
+
+#[tokio::test]
+async fn scoring_an_item_answers_the_item_exactly_as_the_sheet_then_shows_it() {
+    let app = TestApp::spawn_demo().await;
+    let member = app.token(Role::Inspector, "insp-1-a", None);
+    let sheet: Value = app
+        .get(&format!("{TOWN}/scoring-record"), &member)
+        .await
+        .json()
+        .await
+        .expect("sheet JSON");
+    let item = &sheet["items"][0];
+    let code = item["item_code"].as_str().expect("item code");
+    let etag = item["etag"].as_str().expect("item ETag");
+    let put = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("{TOWN}/scoring-record/items/{code}"),
+            Some(&member),
+        )
+        .header("If-Match", etag)
+        .json(&json!({"deductions": [], "evidence_notes": "查阅党委会议记录"}))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(put.status(), 200, "scored");
+    let header = put.headers()["etag"].to_str().expect("ETag").to_owned();
+    let written: Value = put.json().await.expect("item JSON");
+    assert_ne!(written["etag"], item["etag"], "a new ETag");
+    assert_eq!(
+        written["etag"],
+        header.as_str(),
+        "the header carries the item's ETag"
+    );
+    let after: Value = app
+        .get(&format!("{TOWN}/scoring-record"), &member)
+        .await
+        .json()
+        .await
+        .expect("sheet JSON");
+    let shown = after["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["item_code"] == code))
+        .expect("the item on the sheet");
+    assert_eq!(
+        &written, shown,
+        "the answer is the item as the sheet shows it"
+    );
+    assert_eq!(written["evidence_notes"], "查阅党委会议记录");
 }
