@@ -124,6 +124,42 @@ pub struct Referral {
     pub created_at: DateTime<Utc>,
 }
 
+/// Values for a new referral.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct NewReferral {
+    pub record_id: i64,
+    pub leader_id: Option<LeaderId>,
+    pub leader_name: Option<String>,
+    pub facts: String,
+    pub decision: String,
+    pub created_by: String,
+}
+
+impl NewReferral {
+    /// Records the referral.
+    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<Referral> {
+        diesel::insert_into(referrals::table)
+            .values(self)
+            .returning(Referral::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl Referral {
+    /// Withdraws a referral of a record; returns it, if it was there.
+    pub fn delete(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
+        diesel::delete(
+            referrals::table
+                .filter(referrals::id.eq(id))
+                .filter(referrals::record_id.eq(record_id)),
+        )
+        .returning(Referral::as_returning())
+        .get_result(conn)
+        .optional()
+    }
+}
+
 /// A row of `signatures`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = signatures, check_for_backend(Pg))]
@@ -210,6 +246,23 @@ impl ScoringRecord {
             ))
             .returning(ScoringRecord::as_returning())
             .get_result(conn)
+    }
+
+    /// Replaces the methods the team used, bumping their own version (the sheet's version goes
+    /// up through the family, after any change).
+    pub fn set_methods(
+        conn: &mut PgConnection,
+        id: i64,
+        methods: &[crate::domain::scoring::Method],
+    ) -> QueryResult<serde_json::Value> {
+        let value = serde_json::to_value(methods).unwrap_or_default();
+        diesel::update(scoring_records::table.find(id))
+            .set((
+                scoring_records::methods.eq(&value),
+                scoring_records::methods_version.eq(scoring_records::methods_version + 1),
+            ))
+            .execute(conn)?;
+        Ok(value)
     }
 
     /// Starts the next signing round.

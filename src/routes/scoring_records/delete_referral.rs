@@ -1,15 +1,13 @@
 use actix_web::{HttpResponse, delete, web};
-use diesel::prelude::*;
 
 use crate::audit::Change;
 use crate::auth::Inspector;
 use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::models::scoring::ScoringRecord;
+use crate::models::scoring::{Referral, ScoringRecord};
 use crate::models::{CycleId, UnitId};
 use crate::ops::{signed, signed::Signed};
-use crate::schema::referrals;
 
 /// Withdraw a referral
 ///
@@ -44,16 +42,10 @@ pub async fn delete_referral(
         let record = ScoringRecord::find(conn, cycle_id, unit_id, true)?
             .ok_or_else(|| ApiError::not_found(format!("no referral {referral_id}")))?;
         signed::ensure_changeable(Signed::from(&record))?;
-        let removed: Vec<(String, String)> = diesel::delete(
-            referrals::table
-                .filter(referrals::id.eq(referral_id))
-                .filter(referrals::record_id.eq(record.id)),
-        )
-        .returning((referrals::facts, referrals::decision))
-        .get_results(conn)?;
-        let Some((facts, decision)) = removed.into_iter().next() else {
+        let Some(removed) = Referral::delete(conn, record.id, referral_id)? else {
             return Err(ApiError::not_found(format!("no referral {referral_id}")));
         };
+        let (facts, decision) = (removed.facts, removed.decision);
         signed::changed(conn, Signed::from(&record))?;
         let change = Change::deleted(
             "referral",

@@ -1,6 +1,5 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
-use diesel::prelude::*;
 
 use super::json::{PutMethods, RecordResponse};
 use crate::audit::Change;
@@ -12,7 +11,6 @@ use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
 use crate::ops::{sheets, signed, signed::Signed};
-use crate::schema::scoring_records;
 
 /// Record the methods the team used
 ///
@@ -56,13 +54,7 @@ pub async fn put_record_methods(
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
         signed::ensure_changeable(Signed::from(&record))?;
         if_match.check(&ETag::from_version(record.methods_version))?;
-        let value = serde_json::to_value(&methods).unwrap_or_default();
-        diesel::update(scoring_records::table.find(record.id))
-            .set((
-                scoring_records::methods.eq(&value),
-                scoring_records::methods_version.eq(scoring_records::methods_version + 1),
-            ))
-            .execute(conn)?;
+        let value = ScoringRecord::set_methods(conn, record.id, &methods)?;
         signed::changed(conn, Signed::from(&record))?;
         let view = sheets::view(conn, &ctx, unit_id)?;
         let change = Change::updated(

@@ -1,6 +1,5 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
 use super::json::{CreateReferral, RecordResponse};
 use crate::audit::Change;
@@ -10,10 +9,9 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::ScoringRecord;
+use crate::models::scoring::{NewReferral, ScoringRecord};
 use crate::models::{CycleId, Leader, UnitId};
 use crate::ops::{sheets, signed, signed::Signed};
-use crate::schema::referrals;
 
 /// Refer a dereliction-of-duty case to the 公述民评 group
 ///
@@ -67,16 +65,15 @@ pub async fn create_referral(
         };
         let facts = body.facts.as_deref().map(clean).unwrap_or_default();
         let decision = body.decision.as_deref().map(clean).unwrap_or_default();
-        diesel::insert_into(referrals::table)
-            .values((
-                referrals::record_id.eq(record.id),
-                referrals::leader_id.eq(body.leader_id),
-                referrals::leader_name.eq(&leader_name),
-                referrals::facts.eq(&facts),
-                referrals::decision.eq(&decision),
-                referrals::created_by.eq(&user.sub),
-            ))
-            .execute(conn)?;
+        NewReferral {
+            record_id: record.id,
+            leader_id: body.leader_id,
+            leader_name: leader_name.clone(),
+            facts: facts.clone(),
+            decision: decision.clone(),
+            created_by: user.sub.clone(),
+        }
+        .insert(conn)?;
         signed::changed(conn, Signed::from(&record))?;
         let view = sheets::view(conn, &ctx, unit_id)?;
         let change = Change::created(
