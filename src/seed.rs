@@ -336,7 +336,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
     use crate::models::team_report::{TeamReport, TeamReportText};
     use crate::ops::sheets::content_of;
     use crate::ops::signed::{self, SheetContext, Signed};
-    use crate::schema::{inspection_teams, team_members, team_units};
+    use crate::ops::teams;
 
     let system = Actor::system();
     let cycle: Cycle = assessment_cycles::table
@@ -354,24 +354,19 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
     let leaders = ["欧阳志明", "黄国强", "陈丽华", "梁建新", "何伟文", "罗秀英"];
     let mut team_ids = Vec::new();
     for (n, (name, leader)) in names.iter().zip(leaders).enumerate().take(DEMO_TEAMS) {
-        let id: i64 = diesel::insert_into(inspection_teams::table)
-            .values((
-                inspection_teams::cycle_id.eq(cycle.id),
-                inspection_teams::name.eq(name),
-                inspection_teams::leader_sub.eq(format!("insp-{}-leader", n + 1)),
-                inspection_teams::leader_name.eq(leader),
-            ))
-            .returning(inspection_teams::id)
-            .get_result(conn)?;
-        for (suffix, member) in [("a", "成员甲"), ("b", "成员乙")] {
-            diesel::insert_into(team_members::table)
-                .values((
-                    team_members::team_id.eq(id),
-                    team_members::sub.eq(format!("insp-{}-{suffix}", n + 1)),
-                    team_members::name.eq(format!("{name}{member}")),
-                ))
-                .execute(conn)?;
-        }
+        let members: Vec<(String, String)> = [("a", "成员甲"), ("b", "成员乙")]
+            .iter()
+            .map(|(suffix, member)| {
+                (
+                    format!("insp-{}-{suffix}", n + 1),
+                    format!("{name}{member}"),
+                )
+            })
+            .collect();
+        let leader_sub = format!("insp-{}-leader", n + 1);
+        let id = teams::create_team(conn, cycle.id, name, (&leader_sub, leader), &members)?
+            .team
+            .id;
         audit::append(
             conn,
             signer,
@@ -393,13 +388,12 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
         10_000,
     )?;
     for (index, (place, _, _)) in places.iter().enumerate() {
-        diesel::insert_into(team_units::table)
-            .values((
-                team_units::cycle_id.eq(cycle.id),
-                team_units::unit_id.eq(place.unit_id),
-                team_units::team_id.eq(team_ids[index % team_ids.len()]),
-            ))
-            .execute(conn)?;
+        teams::assign_unit(
+            conn,
+            cycle.id,
+            team_ids[index % team_ids.len()],
+            place.unit_id,
+        )?;
     }
     audit::append(
         conn,

@@ -10,4 +10,5 @@ pub mod sheets;
 pub mod signed;
 pub mod submitted;
 pub mod team_reports;
+pub mod teams;
 pub mod units;
