@@ -322,20 +322,11 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
     Ok(count)
 }
 
-/// Six teams share the 2014 units; the cycle moves into the special inspection; the teams'
-/// score sheets stand in every state (open with deductions, awaiting signatures with some
-/// signed, final, and one reopened), two with referrals, and the final ones with their report.
+/// Six teams share the 2014 units and the cycle moves into the special inspection; then the
+/// teams' score sheets (`seed_sheets`).
 fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
-    use crate::auth::{AuthUser, Role};
-    use crate::domain::scoring::{Deduction, DeductionKind, Method, content_hash, item_points};
     use crate::models::cycle::Cycle;
     use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
-    use crate::models::form::ScoringForm;
-    use crate::models::scoring::{NewRecordItem, NewReferral, ScoringRecord, SheetStatus};
-    use crate::models::team::Team;
-    use crate::models::team_report::{TeamReport, TeamReportText};
-    use crate::ops::sheets::content_of;
-    use crate::ops::signed::{self, SheetContext, Signed};
     use crate::ops::teams;
 
     let system = Actor::system();
@@ -418,11 +409,36 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
     )?;
     audit::append(conn, signer, &system, change)?;
 
-    let cycle = Cycle::find(conn, cycle.id)?;
+    let places: Vec<CycleUnit> = places.into_iter().map(|(place, _, _)| place).collect();
+    seed_sheets(conn, signer, cycle.id, &places)?;
+    Ok(team_ids.len())
+}
+
+/// The teams' score sheets of the first sixteen assessed units, taken through the family's
+/// operations as the teams' calls would take them: four open, four awaiting signatures, seven
+/// final with their report, one reopened; two with referrals.
+fn seed_sheets(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle_id: crate::models::CycleId,
+    places: &[crate::models::cycle_unit::CycleUnit],
+) -> Result<(), ApiError> {
+    use crate::auth::{AuthUser, Role};
+    use crate::domain::scoring::{Deduction, DeductionKind, Method, content_hash, item_points};
+    use crate::models::cycle::Cycle;
+    use crate::models::form::ScoringForm;
+    use crate::models::scoring::{NewRecordItem, NewReferral, ScoringRecord, SheetStatus};
+    use crate::models::team::Team;
+    use crate::models::team_report::{TeamReport, TeamReportText};
+    use crate::ops::sheets::content_of;
+    use crate::ops::signed::{self, SheetContext, Signed};
+
+    let system = Actor::system();
+    let cycle = Cycle::find(conn, cycle_id)?;
     let forms = ScoringForm::for_cycle(conn, cycle.id)?;
     let teams = Team::for_cycle(conn, cycle.id, None)?;
     // The first sixteen units: four open, four awaiting signatures, seven final, one reopened.
-    for (index, (place, _, _)) in places.iter().enumerate().take(16) {
+    for (index, place) in places.iter().enumerate().take(16) {
         let Some(form) = forms
             .iter()
             .find(|f| Some(f.form.form_kind) == place.form_kind)
@@ -559,7 +575,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
         );
         audit::append(conn, signer, &system, change)?;
     }
-    Ok(team_ids.len())
+    Ok(())
 }
 
 #[cfg(test)]
