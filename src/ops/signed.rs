@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::audit::Change;
 use crate::auth::scope::{self, TeamDocumentAccess, Verdict};
-use crate::auth::{AuthUser, Role};
+use crate::auth::AuthUser;
 use crate::domain::lifecycle::CycleState;
 use crate::domain::signed::{refuse_change, refuse_reopen, refuse_sign, refuse_submit};
 use crate::domain::signed::{signed_by_all, signer_role};
@@ -373,11 +373,6 @@ pub fn signature_views(
             SignatureView::new(s, &now)
         })
         .collect())
-}
-
-/// Whether `user` is the office (a reopening's 403 for a team member comes from the rule).
-pub fn is_office(user: &AuthUser) -> bool {
-    user.role == Role::Office
 }
 
 /// The office reopens a final document.
