@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod models;
 pub mod openapi;
+pub mod ops;
 pub mod routes;
 pub mod schema;
 pub mod seed;

@@ -9,9 +9,7 @@ use crate::domain::default_forms;
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::models::{Leader, NewLeader, NewUnit, UnitKind};
-use crate::routes::cycles::create::{open_cycle, plan_cycle};
-use crate::routes::cycles::json::CycleSettings;
-use crate::routes::cycles::transition::advance;
+use crate::ops::cycles::{CycleSettings, advance, open_cycle, plan_cycle};
 use crate::schema::{assessment_cycles, units};
 
 /// The demo county, bundled into the binary.
@@ -102,7 +100,7 @@ pub fn seed_demo(conn: &mut PgConnection, signer: &SigningKey) -> Result<SeedRep
                 report.leaders_created += 1;
             }
             let first = Leader::count_first_responsible(conn, created.id, None)?;
-            crate::routes::units::ensure_first_responsible_limit(created.kind, first)?;
+            crate::ops::units::ensure_first_responsible_limit(created.kind, first)?;
             let leaders = Leader::for_unit(conn, created.id)?;
             let record = serde_json::json!({"unit": created, "leaders": leaders});
             audit::append(
@@ -324,23 +322,12 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
     Ok(count)
 }
 
-/// Six teams share the 2014 units; the cycle moves into the special inspection; the teams'
-/// score sheets stand in every state (open with deductions, awaiting signatures with some
-/// signed, final, and one reopened), two with referrals, and the final ones with their report.
+/// Six teams share the 2014 units and the cycle moves into the special inspection; then the
+/// teams' score sheets (`seed_sheets`).
 fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
-    use crate::domain::scoring::{Deduction, DeductionKind, content_hash, item_points};
     use crate::models::cycle::Cycle;
     use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
-    use crate::models::form::ScoringForm;
-    use crate::models::scoring::{
-        ScoringRecord, SheetStatus, Signature, SignedKind, record_reopening,
-    };
-    use crate::models::team::Team;
-    use crate::routes::scoring_records::{SheetContext, content_of};
-    use crate::schema::{
-        inspection_teams, record_items, referrals, scoring_records, team_members, team_reports,
-        team_units,
-    };
+    use crate::ops::teams;
 
     let system = Actor::system();
     let cycle: Cycle = assessment_cycles::table
@@ -358,24 +345,19 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
     let leaders = ["欧阳志明", "黄国强", "陈丽华", "梁建新", "何伟文", "罗秀英"];
     let mut team_ids = Vec::new();
     for (n, (name, leader)) in names.iter().zip(leaders).enumerate().take(DEMO_TEAMS) {
-        let id: i64 = diesel::insert_into(inspection_teams::table)
-            .values((
-                inspection_teams::cycle_id.eq(cycle.id),
-                inspection_teams::name.eq(name),
-                inspection_teams::leader_sub.eq(format!("insp-{}-leader", n + 1)),
-                inspection_teams::leader_name.eq(leader),
-            ))
-            .returning(inspection_teams::id)
-            .get_result(conn)?;
-        for (suffix, member) in [("a", "成员甲"), ("b", "成员乙")] {
-            diesel::insert_into(team_members::table)
-                .values((
-                    team_members::team_id.eq(id),
-                    team_members::sub.eq(format!("insp-{}-{suffix}", n + 1)),
-                    team_members::name.eq(format!("{name}{member}")),
-                ))
-                .execute(conn)?;
-        }
+        let members: Vec<(String, String)> = [("a", "成员甲"), ("b", "成员乙")]
+            .iter()
+            .map(|(suffix, member)| {
+                (
+                    format!("insp-{}-{suffix}", n + 1),
+                    format!("{name}{member}"),
+                )
+            })
+            .collect();
+        let leader_sub = format!("insp-{}-leader", n + 1);
+        let id = teams::create_team(conn, cycle.id, name, (&leader_sub, leader), &members)?
+            .team
+            .id;
         audit::append(
             conn,
             signer,
@@ -397,13 +379,12 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
         10_000,
     )?;
     for (index, (place, _, _)) in places.iter().enumerate() {
-        diesel::insert_into(team_units::table)
-            .values((
-                team_units::cycle_id.eq(cycle.id),
-                team_units::unit_id.eq(place.unit_id),
-                team_units::team_id.eq(team_ids[index % team_ids.len()]),
-            ))
-            .execute(conn)?;
+        teams::assign_unit(
+            conn,
+            cycle.id,
+            team_ids[index % team_ids.len()],
+            place.unit_id,
+        )?;
     }
     audit::append(
         conn,
@@ -428,11 +409,36 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
     )?;
     audit::append(conn, signer, &system, change)?;
 
-    let cycle = Cycle::find(conn, cycle.id)?;
+    let places: Vec<CycleUnit> = places.into_iter().map(|(place, _, _)| place).collect();
+    seed_sheets(conn, signer, cycle.id, &places)?;
+    Ok(team_ids.len())
+}
+
+/// The teams' score sheets of the first sixteen assessed units, taken through the family's
+/// operations as the teams' calls would take them: four open, four awaiting signatures, seven
+/// final with their report, one reopened; two with referrals.
+fn seed_sheets(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle_id: crate::models::CycleId,
+    places: &[crate::models::cycle_unit::CycleUnit],
+) -> Result<(), ApiError> {
+    use crate::auth::{AuthUser, Role};
+    use crate::domain::scoring::{Deduction, DeductionKind, Method, content_hash, item_points};
+    use crate::models::cycle::Cycle;
+    use crate::models::form::ScoringForm;
+    use crate::models::scoring::{NewRecordItem, NewReferral, ScoringRecord, SheetStatus};
+    use crate::models::team::Team;
+    use crate::models::team_report::{TeamReport, TeamReportText};
+    use crate::ops::sheets::content_of;
+    use crate::ops::signed::{self, SheetContext, Signed};
+
+    let system = Actor::system();
+    let cycle = Cycle::find(conn, cycle_id)?;
     let forms = ScoringForm::for_cycle(conn, cycle.id)?;
     let teams = Team::for_cycle(conn, cycle.id, None)?;
     // The first sixteen units: four open, four awaiting signatures, seven final, one reopened.
-    for (index, (place, _, _)) in places.iter().enumerate().take(16) {
+    for (index, place) in places.iter().enumerate().take(16) {
         let Some(form) = forms
             .iter()
             .find(|f| Some(f.form.form_kind) == place.form_kind)
@@ -444,6 +450,9 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
             .find(|t| t.units.contains(&place.unit_id))
             .cloned();
         let record = ScoringRecord::open_locked(conn, cycle.id, place.unit_id)?;
+        let leader_sub = team
+            .as_ref()
+            .map_or("system", |t| t.team.leader_sub.as_str());
         for (_, item) in form
             .items
             .iter()
@@ -465,58 +474,47 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
                     DeductionKind::Other
                 },
             }];
-            let points = item_points(&parsed.max_points, &deductions);
-            diesel::insert_into(record_items::table)
-                .values((
-                    record_items::record_id.eq(record.id),
-                    record_items::item_code.eq(&item.code),
-                    record_items::deductions
-                        .eq(serde_json::to_value(&deductions).unwrap_or_default()),
-                    record_items::evidence_notes
-                        .eq(format!("查阅{}，{}", rule.evidence, rule.grounds)),
-                    record_items::points.eq(&points.0),
-                    record_items::updated_by.eq(team
-                        .as_ref()
-                        .map_or("system".to_owned(), |t| t.team.leader_sub.clone())),
-                ))
-                .execute(conn)?;
+            NewRecordItem {
+                record_id: record.id,
+                item_code: item.code.clone(),
+                deductions: serde_json::to_value(&deductions).unwrap_or_default(),
+                evidence_notes: Some(format!("查阅{}，{}", rule.evidence, rule.grounds)),
+                points: item_points(&parsed.max_points, &deductions).0,
+                updated_by: leader_sub.to_owned(),
+            }
+            .upsert(conn)?;
         }
-        diesel::update(scoring_records::table.find(record.id))
-            .set((
-                scoring_records::methods.eq(serde_json::json!([
-                    "hearing_report",
-                    "democratic_evaluation",
-                    "individual_talks",
-                    "reviewing_records"
-                ])),
-                scoring_records::methods_version.eq(1),
-            ))
-            .execute(conn)?;
+        let methods = [
+            Method::HearingReport,
+            Method::DemocraticEvaluation,
+            Method::IndividualTalks,
+            Method::ReviewingRecords,
+        ];
+        ScoringRecord::set_methods(conn, record.id, &methods)?;
         if index % 5 == 1 {
-            diesel::insert_into(referrals::table)
-                .values((
-                    referrals::record_id.eq(record.id),
-                    referrals::facts
-                        .eq("2014年5月，该单位一名班子成员因安全生产监管失职被追究纪律责任"),
-                    referrals::decision.eq("阳纪发〔2014〕12号：给予党内警告处分"),
-                    referrals::created_by.eq("system"),
-                ))
-                .execute(conn)?;
+            NewReferral {
+                record_id: record.id,
+                leader_id: None,
+                leader_name: None,
+                facts: "2014年5月，该单位一名班子成员因安全生产监管失职被追究纪律责任".to_owned(),
+                decision: "阳纪发〔2014〕12号：给予党内警告处分".to_owned(),
+                created_by: "system".to_owned(),
+            }
+            .insert(conn)?;
         }
         let state = match index {
             0..=3 => SheetStatus::Open,
             4..=7 => SheetStatus::AwaitingSignatures,
             _ => SheetStatus::Final,
         };
-        let record = ScoringRecord::touch(
-            conn,
-            record.id,
-            if state == SheetStatus::Open {
-                SheetStatus::Open
-            } else {
-                SheetStatus::AwaitingSignatures
-            },
-        )?;
+        // The sheet goes the way the team's calls take it: written, submitted, signed by the
+        // leader or by all, and the last one reopened by the office.
+        let doc = Signed::from(&record);
+        if state == SheetStatus::Open {
+            signed::changed(conn, doc)?;
+        } else {
+            signed::submit(conn, doc)?;
+        }
         if let (Some(team), true) = (&team, state != SheetStatus::Open) {
             let ctx = SheetContext {
                 cycle: cycle.clone(),
@@ -524,73 +522,49 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
                 team: Some(team.clone()),
             };
             let hash = content_hash(&content_of(conn, &ctx, place.unit_id)?);
-            let mut signers = vec![(
-                team.team.leader_sub.clone(),
-                team.team.leader_name.clone(),
-                "leader",
-            )];
-            signers.extend(
-                team.members
-                    .iter()
-                    .map(|m| (m.sub.clone(), m.name.clone(), "member")),
-            );
+            let doc = Signed::from(&ScoringRecord::open_locked(conn, cycle.id, place.unit_id)?);
             let count = if state == SheetStatus::Final {
-                signers.len()
+                ctx.signers().len()
             } else {
                 1
             };
-            for (sub, name, role) in signers.iter().take(count) {
-                Signature::insert(
-                    conn,
-                    SignedKind::ScoringRecord,
-                    record.id,
-                    record.round,
+            let signers: Vec<(String, String)> = std::iter::once(&team.team)
+                .map(|t| (t.leader_sub.clone(), t.leader_name.clone()))
+                .chain(team.members.iter().map(|m| (m.sub.clone(), m.name.clone())))
+                .take(count)
+                .collect();
+            for (sub, name) in signers {
+                let user = AuthUser {
                     sub,
                     name,
-                    role,
-                    record.version,
-                    &hash,
-                )?;
+                    role: Role::Inspector,
+                    unit_id: None,
+                    request_id: None,
+                };
+                signed::sign(conn, doc, &ctx, &user, &hash)?;
             }
             if state == SheetStatus::Final {
-                let record = ScoringRecord::touch(conn, record.id, SheetStatus::Final)?;
-                diesel::insert_into(team_reports::table)
-                    .values((
-                        team_reports::cycle_id.eq(cycle.id),
-                        team_reports::unit_id.eq(place.unit_id),
-                        team_reports::overall_evaluation
-                            .eq("该单位领导班子能认真履行党风廉政建设主体责任，总体评价为较好。"),
-                        team_reports::problems_found
-                            .eq("廉政风险防控措施落实不够到位；专题研究党风廉政建设工作次数不足。"),
-                        team_reports::rectification_advice.eq(
-                            "一是完善廉政风险点台账；二是每季度至少专题研究一次党风廉政建设工作。",
-                        ),
-                    ))
-                    .execute(conn)?;
+                let report = TeamReport::open_locked(conn, cycle.id, place.unit_id)?;
+                let text = TeamReportText {
+                    overall_evaluation: Some(
+                        "该单位领导班子能认真履行党风廉政建设主体责任，总体评价为较好。".to_owned(),
+                    ),
+                    problems_found: Some(
+                        "廉政风险防控措施落实不够到位；专题研究党风廉政建设工作次数不足。"
+                            .to_owned(),
+                    ),
+                    rectification_advice: Some(
+                        "一是完善廉政风险点台账；二是每季度至少专题研究一次党风廉政建设工作。"
+                            .to_owned(),
+                    ),
+                };
+                TeamReport::write_text(conn, report.id, &text)?;
                 if index == 15 {
-                    let snapshot =
-                        serde_json::json!({"content": content_of(conn, &ctx, place.unit_id)?});
                     let reason = "县纪委常委会审核发现扣分依据不足，退回考核组复核";
-                    record_reopening(
-                        conn,
-                        SignedKind::ScoringRecord,
-                        record.id,
-                        record.round,
-                        reason,
-                        "system",
-                        &snapshot,
-                    )?;
-                    Signature::void_round(
-                        conn,
-                        SignedKind::ScoringRecord,
-                        record.id,
-                        record.round,
-                        &format!("reopened: {reason}"),
-                    )?;
-                    diesel::update(scoring_records::table.find(record.id))
-                        .set(scoring_records::round.eq(scoring_records::round + 1))
-                        .execute(conn)?;
-                    ScoringRecord::touch(conn, record.id, SheetStatus::Open)?;
+                    let sheet = ScoringRecord::find(conn, cycle.id, place.unit_id, true)?;
+                    let content = |conn: &mut _| content_of(conn, &ctx, place.unit_id);
+                    let sheet = sheet.as_ref().map(Signed::from);
+                    signed::reopen(conn, sheet, reason, "system", content)?;
                 }
             }
         }
@@ -601,7 +575,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
         );
         audit::append(conn, signer, &system, change)?;
     }
-    Ok(team_ids.len())
+    Ok(())
 }
 
 #[cfg(test)]

@@ -167,3 +167,29 @@ impl FromRequest for Office {
         }))
     }
 }
+
+/// A caller with the inspector role; any other role gets 403. Used by the writes only an
+/// inspection team makes (scoring, the team report, signing): the 403 depends on the role
+/// alone, so it leaks nothing; which unit's documents the inspector may write is the object's
+/// rule, checked after (404 outside their team).
+#[derive(Debug, Clone)]
+pub struct Inspector(pub AuthUser);
+
+impl FromRequest for Inspector {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).and_then(|user| {
+            if user.role == Role::Inspector {
+                Ok(Inspector(user))
+            } else {
+                Err(ApiError::Forbidden(format!(
+                    "only the members and leader of the assigned team write this; the caller's \
+                     role is {}",
+                    user.role.as_str()
+                )))
+            }
+        }))
+    }
+}

@@ -191,3 +191,57 @@ mod tests {
         assert!(!is_own_unit(&user(Role::Office, None), UnitId(3)));
     }
 }
+
+/// What a call on a team's document (score sheet, team report) asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TeamDocumentAccess {
+    /// Reading.
+    Read,
+    /// Editing or signing: members and the leader of the assigned team only.
+    Team,
+    /// The office's own calls (reopening).
+    Office,
+}
+
+/// What an access rule answers for an object in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go ahead.
+    Allowed,
+    /// Outside the caller's scope: 404, as if it did not exist.
+    Hidden,
+    /// Inside the scope but not the caller's role to do: 403, with why.
+    Forbidden(&'static str),
+}
+
+/// The rule of a team's documents on a unit: the office reads and reopens and never edits;
+/// the members and leader of the team holding the unit (`team`) read, edit and sign, and never
+/// reopen; any other inspector sees nothing; the unit reads its own once the results are
+/// published, and nothing before.
+pub fn team_document(
+    user: &AuthUser,
+    access: TeamDocumentAccess,
+    unit_id: UnitId,
+    state: CycleState,
+    team: Option<&FullTeam>,
+) -> Verdict {
+    let member = team.is_some_and(|t| on_team(t, &user.sub));
+    match (user.role, access) {
+        (Role::Office, TeamDocumentAccess::Team) => Verdict::Forbidden(
+            "only the members and leader of the assigned team edit and sign a score sheet",
+        ),
+        (Role::Office, _) => Verdict::Allowed,
+        (Role::Inspector, _) if !member => Verdict::Hidden,
+        (Role::Inspector, TeamDocumentAccess::Office) => {
+            Verdict::Forbidden("only the office reopens a score sheet")
+        }
+        (Role::Inspector, _) => Verdict::Allowed,
+        (Role::Unit, TeamDocumentAccess::Read)
+            if user.unit_id == Some(unit_id)
+                && matches!(state, CycleState::Published | CycleState::Archived) =>
+        {
+            Verdict::Allowed
+        }
+        (Role::Unit, _) => Verdict::Hidden,
+    }
+}

@@ -360,7 +360,7 @@ async fn purge_every_hour(pool: db::PgPool) {
         }
         let signer = pool.signer().clone();
         match db::run(&pool, move |conn| {
-            crate::routes::attachments::purge_unattached(conn, &signer)
+            crate::ops::attachments::purge_unattached(conn, &signer)
         })
         .await
         {

@@ -31,7 +31,7 @@ use crate::auth::authenticate;
 use crate::db::{self, Held, PgPool};
 use crate::error::ApiError;
 use crate::http::json::{BodyLimit, BodyReadTimeout, read_body};
-use crate::routes::attachments::UploadLimit;
+use crate::ops::attachments::UploadLimit;
 use crate::schema::idempotency_keys as keys;
 
 /// The request header carrying the key.

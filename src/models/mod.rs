@@ -8,6 +8,7 @@ pub mod leader;
 pub mod scoring;
 pub mod self_inspection;
 pub mod team;
+pub mod team_report;
 pub mod unit;
 
 use diesel_derive_newtype::DieselNewType;

@@ -61,6 +61,55 @@ pub struct RecordItem {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Values for an item's row, inserted or replacing the one there (its version then goes up).
+#[derive(Debug, Clone)]
+pub struct NewRecordItem {
+    pub record_id: i64,
+    pub item_code: String,
+    pub deductions: serde_json::Value,
+    pub evidence_notes: Option<String>,
+    pub points: BigDecimal,
+    pub updated_by: String,
+}
+
+impl NewRecordItem {
+    /// Inserts the item's row or replaces the one there; returns the row as stored.
+    pub fn upsert(&self, conn: &mut PgConnection) -> QueryResult<RecordItem> {
+        diesel::insert_into(record_items::table)
+            .values((
+                record_items::record_id.eq(self.record_id),
+                record_items::item_code.eq(&self.item_code),
+                record_items::deductions.eq(&self.deductions),
+                record_items::evidence_notes.eq(&self.evidence_notes),
+                record_items::points.eq(&self.points),
+                record_items::updated_by.eq(&self.updated_by),
+            ))
+            .on_conflict((record_items::record_id, record_items::item_code))
+            .do_update()
+            .set((
+                record_items::deductions.eq(&self.deductions),
+                record_items::evidence_notes.eq(&self.evidence_notes),
+                record_items::points.eq(&self.points),
+                record_items::version.eq(record_items::version + 1),
+                record_items::updated_by.eq(&self.updated_by),
+                record_items::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(RecordItem::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl RecordItem {
+    /// A record's row for one item, if written.
+    pub fn find(conn: &mut PgConnection, record_id: i64, code: &str) -> QueryResult<Option<Self>> {
+        record_items::table
+            .find((record_id, code))
+            .select(RecordItem::as_select())
+            .first(conn)
+            .optional()
+    }
+}
+
 /// A row of `referrals`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = referrals, check_for_backend(Pg))]
@@ -73,6 +122,42 @@ pub struct Referral {
     pub decision: String,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// Values for a new referral.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct NewReferral {
+    pub record_id: i64,
+    pub leader_id: Option<LeaderId>,
+    pub leader_name: Option<String>,
+    pub facts: String,
+    pub decision: String,
+    pub created_by: String,
+}
+
+impl NewReferral {
+    /// Records the referral.
+    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<Referral> {
+        diesel::insert_into(referrals::table)
+            .values(self)
+            .returning(Referral::as_returning())
+            .get_result(conn)
+    }
+}
+
+impl Referral {
+    /// Withdraws a referral of a record; returns it, if it was there.
+    pub fn delete(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
+        diesel::delete(
+            referrals::table
+                .filter(referrals::id.eq(id))
+                .filter(referrals::record_id.eq(record_id)),
+        )
+        .returning(Referral::as_returning())
+        .get_result(conn)
+        .optional()
+    }
 }
 
 /// A row of `signatures`.
@@ -161,6 +246,31 @@ impl ScoringRecord {
             ))
             .returning(ScoringRecord::as_returning())
             .get_result(conn)
+    }
+
+    /// Replaces the methods the team used, bumping their own version (the sheet's version goes
+    /// up through the family, after any change).
+    pub fn set_methods(
+        conn: &mut PgConnection,
+        id: i64,
+        methods: &[crate::domain::scoring::Method],
+    ) -> QueryResult<serde_json::Value> {
+        let value = serde_json::to_value(methods).unwrap_or_default();
+        diesel::update(scoring_records::table.find(id))
+            .set((
+                scoring_records::methods.eq(&value),
+                scoring_records::methods_version.eq(scoring_records::methods_version + 1),
+            ))
+            .execute(conn)?;
+        Ok(value)
+    }
+
+    /// Starts the next signing round.
+    pub fn start_round(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
+        diesel::update(scoring_records::table.find(id))
+            .set(scoring_records::round.eq(scoring_records::round + 1))
+            .execute(conn)
+            .map(drop)
     }
 }
 

@@ -44,6 +44,16 @@ pub struct SelfInspection {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The text of a self-inspection draft.
+#[derive(Debug, Clone, AsChangeset, Insertable)]
+#[diesel(table_name = self_inspections, treat_none_as_null = true)]
+pub struct SelfInspectionDraft {
+    /// The written report.
+    pub report: Option<String>,
+    /// The problems found, with their fixes.
+    pub problems: serde_json::Value,
+}
+
 /// A row of `self_scores`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = self_scores, check_for_backend(Pg))]
@@ -82,6 +92,95 @@ impl SelfInspection {
             .load(conn)
     }
 
+    /// Starts the unit's draft.
+    pub fn insert_draft(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+        draft: &SelfInspectionDraft,
+    ) -> QueryResult<SelfInspection> {
+        diesel::insert_into(self_inspections::table)
+            .values((
+                self_inspections::cycle_id.eq(cycle_id),
+                self_inspections::unit_id.eq(unit_id),
+                draft,
+            ))
+            .returning(SelfInspection::as_returning())
+            .get_result(conn)
+    }
+
+    /// Replaces the draft's text, bumping the version.
+    pub fn update_draft(
+        conn: &mut PgConnection,
+        id: i64,
+        draft: &SelfInspectionDraft,
+    ) -> QueryResult<SelfInspection> {
+        diesel::update(self_inspections::table.find(id))
+            .set((
+                draft,
+                self_inspections::version.eq(self_inspections::version + 1),
+                self_inspections::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(SelfInspection::as_returning())
+            .get_result(conn)
+    }
+
+    /// Marks it submitted with its total: `at`, late or not, as submission `number`; clears
+    /// the return reason and bumps the version.
+    pub fn mark_submitted(
+        conn: &mut PgConnection,
+        id: i64,
+        total: &BigDecimal,
+        (at, late, number): (DateTime<Utc>, bool, i32),
+    ) -> QueryResult<SelfInspection> {
+        diesel::update(self_inspections::table.find(id))
+            .set((
+                self_inspections::status.eq(DocumentStatus::Submitted),
+                self_inspections::total.eq(total),
+                self_inspections::submitted_at.eq(at),
+                self_inspections::late.eq(late),
+                self_inspections::submission_count.eq(number),
+                self_inspections::return_reason.eq(None::<String>),
+                self_inspections::version.eq(self_inspections::version + 1),
+                self_inspections::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(SelfInspection::as_returning())
+            .get_result(conn)
+    }
+
+    /// Marks it returned with `reason`, bumping the version.
+    pub fn mark_returned(
+        conn: &mut PgConnection,
+        id: i64,
+        reason: &str,
+    ) -> QueryResult<SelfInspection> {
+        diesel::update(self_inspections::table.find(id))
+            .set((
+                self_inspections::status.eq(DocumentStatus::Returned),
+                self_inspections::return_reason.eq(reason),
+                self_inspections::version.eq(self_inspections::version + 1),
+                self_inspections::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(SelfInspection::as_returning())
+            .get_result(conn)
+    }
+
+    /// Records the paper copy's arrival, bumping the version.
+    pub fn mark_paper_received(
+        conn: &mut PgConnection,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> QueryResult<SelfInspection> {
+        diesel::update(self_inspections::table.find(id))
+            .set((
+                self_inspections::paper_received_at.eq(at),
+                self_inspections::version.eq(self_inspections::version + 1),
+                self_inspections::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(SelfInspection::as_returning())
+            .get_result(conn)
+    }
+
     /// Replaces its self-scores.
     pub fn replace_scores(
         conn: &mut PgConnection,
@@ -117,6 +216,81 @@ pub struct AccountabilityReport {
 }
 
 impl AccountabilityReport {
+    /// Starts a leader's draft.
+    pub fn insert_draft(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+        leader_id: LeaderId,
+        body: Option<&str>,
+    ) -> QueryResult<AccountabilityReport> {
+        diesel::insert_into(accountability_reports::table)
+            .values((
+                accountability_reports::cycle_id.eq(cycle_id),
+                accountability_reports::unit_id.eq(unit_id),
+                accountability_reports::leader_id.eq(leader_id),
+                accountability_reports::body.eq(body),
+            ))
+            .returning(AccountabilityReport::as_returning())
+            .get_result(conn)
+    }
+
+    /// Replaces the draft's text, bumping the version.
+    pub fn update_draft(
+        conn: &mut PgConnection,
+        id: i64,
+        body: Option<&str>,
+    ) -> QueryResult<AccountabilityReport> {
+        diesel::update(accountability_reports::table.find(id))
+            .set((
+                accountability_reports::body.eq(body),
+                accountability_reports::version.eq(accountability_reports::version + 1),
+                accountability_reports::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(AccountabilityReport::as_returning())
+            .get_result(conn)
+    }
+
+    /// Marks it submitted `at`, late or not, as submission `number`; clears the return reason
+    /// and bumps the version.
+    pub fn mark_submitted(
+        conn: &mut PgConnection,
+        id: i64,
+        (at, late, number): (DateTime<Utc>, bool, i32),
+    ) -> QueryResult<AccountabilityReport> {
+        use accountability_reports as r;
+        diesel::update(r::table.find(id))
+            .set((
+                r::status.eq(DocumentStatus::Submitted),
+                r::submitted_at.eq(at),
+                r::late.eq(late),
+                r::submission_count.eq(number),
+                r::return_reason.eq(None::<String>),
+                r::version.eq(r::version + 1),
+                r::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(AccountabilityReport::as_returning())
+            .get_result(conn)
+    }
+
+    /// Marks it returned with `reason`, bumping the version.
+    pub fn mark_returned(
+        conn: &mut PgConnection,
+        id: i64,
+        reason: &str,
+    ) -> QueryResult<AccountabilityReport> {
+        use accountability_reports as r;
+        diesel::update(r::table.find(id))
+            .set((
+                r::status.eq(DocumentStatus::Returned),
+                r::return_reason.eq(reason),
+                r::version.eq(r::version + 1),
+                r::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(AccountabilityReport::as_returning())
+            .get_result(conn)
+    }
+
     /// The reports of a unit in a cycle.
     pub fn for_unit(
         conn: &mut PgConnection,

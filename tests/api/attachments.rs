@@ -246,7 +246,7 @@ async fn unattached_uploads_older_than_a_day_are_removed_and_attached_ones_kept(
         ))
         .expect("age the uploads");
     let audit_before = app.count("SELECT count(*) AS n FROM audit_log");
-    let removed = lianzheng::routes::attachments::purge_unattached(&mut app.db.app(), &app.signer)
+    let removed = lianzheng::ops::attachments::purge_unattached(&mut app.db.app(), &app.signer)
         .expect("purge");
     assert_eq!(removed, 1);
     let remaining: Vec<i64> = [stale, fresh, kept]

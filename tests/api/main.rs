@@ -8,6 +8,7 @@ mod cli;
 mod conditional;
 mod contract;
 mod cycles;
+mod documents;
 mod errors;
 mod faults;
 mod fixtures;

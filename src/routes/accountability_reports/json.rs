@@ -8,8 +8,8 @@ use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::LeaderId;
 use crate::models::self_inspection::DocumentStatus;
-use crate::routes::attachments::json::AttachmentResponse;
-use crate::routes::self_inspections::json::VersionResponse;
+use crate::ops::attachments::AttachmentResponse;
+pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 
 /// A first responsible person's accountability report (述责报告) in a cycle.
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,7 +6,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::models::self_inspection::AccountabilityReport;
 use crate::models::{CycleId, Leader, UnitId};
-use crate::routes::self_inspections::context;
+use crate::ops::submitted::context;
 
 /// A unit's accountability reports
 ///

@@ -11,13 +11,15 @@ mod submit;
 use diesel::PgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use serde_json::json;
+
 use self::json::ReportResponse;
 use crate::error::ApiError;
 use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{AccountabilityReport, DocumentVersion};
+use crate::models::self_inspection::AccountabilityReport;
 use crate::models::{Leader, LeaderId, UnitId};
-use crate::routes::self_inspections::attachments_of;
-use crate::routes::self_inspections::json::VersionResponse;
+use crate::ops::attachments::attachments_of;
+use crate::ops::submitted::{self, Context, Head, Submission, SubmittedDocument};
 
 /// Registers the accountability report routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -53,10 +55,7 @@ pub fn view(
     report: AccountabilityReport,
 ) -> Result<ReportResponse, ApiError> {
     let attachments = attachments_of(conn, OwnerKind::AccountabilityReport, report.id)?;
-    let versions = DocumentVersion::for_document(conn, OwnerKind::AccountabilityReport, report.id)?
-        .into_iter()
-        .map(VersionResponse::from)
-        .collect();
+    let versions = submitted::versions(conn, OwnerKind::AccountabilityReport, report.id)?;
     Ok(ReportResponse {
         id: report.id,
         status: report.status,
@@ -70,4 +69,37 @@ pub fn view(
         version: report.version,
         updated_at: report.updated_at,
     })
+}
+
+impl SubmittedDocument for AccountabilityReport {
+    type View = ReportResponse;
+    const KIND: OwnerKind = OwnerKind::AccountabilityReport;
+    const NOUN: &'static str = "report";
+
+    fn head(&self) -> Head {
+        Head::new(self.id, self.status, self.version, self.submission_count)
+    }
+
+    fn view(self, conn: &mut PgConnection, _: &Context) -> Result<Self::View, ApiError> {
+        view(conn, self)
+    }
+
+    fn version_content(view: &Self::View) -> serde_json::Value {
+        json!({
+            "body": view.body,
+            "attachment_ids": view.attachments.iter().map(|a| a.id).collect::<Vec<_>>(),
+        })
+    }
+
+    fn mark_submitted(conn: &mut PgConnection, id: i64, s: &Submission) -> Result<Self, ApiError> {
+        Ok(AccountabilityReport::mark_submitted(
+            conn,
+            id,
+            (s.at, s.late, s.number),
+        )?)
+    }
+
+    fn mark_returned(conn: &mut PgConnection, id: i64, reason: &str) -> Result<Self, ApiError> {
+        Ok(AccountabilityReport::mark_returned(conn, id, reason)?)
+    }
 }

@@ -1,20 +1,17 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
-use diesel::prelude::*;
 
 use super::json::{PutReport, ReportResponse};
-use crate::audit::Change;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_edit;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::attachment::OwnerKind;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::models::{CycleId, LeaderId, UnitId};
-use crate::routes::self_inspections::{attach, context, ensure_open_for_units};
-use crate::schema::accountability_reports;
+use crate::ops::attachments::attach;
+use crate::ops::submitted::{self, SubmittedDocument};
 
 /// Save an accountability report draft
 ///
@@ -54,60 +51,31 @@ pub async fn put_accountability_report(
     let if_match = IfMatch::optional(&req);
     let actor = user.actor();
     let (view, created) = db::write(&pool, actor, move |conn| {
-        let ctx = context(conn, &user, cycle_id, unit_id)?;
-        ensure_open_for_units(&ctx.cycle)?;
+        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
+        submitted::ensure_open_for_units(&ctx.cycle)?;
         super::first_responsible(conn, unit_id, leader_id)?;
         let text = body.body.as_deref().map(clean).filter(|b| !b.is_empty());
-        let existing = AccountabilityReport::find(conn, cycle_id, leader_id, true)?;
-        let before = match &existing {
-            Some(r) => Some(super::view(conn, r.clone())?),
-            None => None,
-        };
-        let report: AccountabilityReport = match existing {
+        let text = text.as_deref();
+        let (report, before) = match AccountabilityReport::find(conn, cycle_id, leader_id, true)? {
             Some(report) => {
-                let if_match = if_match.ok_or_else(|| {
-                    ApiError::PreconditionRequired(
-                        "changing the report needs If-Match with its ETag".to_owned(),
-                    )
-                })?;
-                if_match.check(&ETag::from_version(report.version))?;
-                if let Some(reason) = refuse_edit(report.status) {
-                    return Err(ApiError::Conflict {
-                        code: "already_submitted",
-                        detail: format!("the report cannot change: {reason}"),
-                    });
-                }
-                diesel::update(accountability_reports::table.find(report.id))
-                    .set((
-                        accountability_reports::body.eq(&text),
-                        accountability_reports::version.eq(accountability_reports::version + 1),
-                        accountability_reports::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .returning(AccountabilityReport::as_returning())
-                    .get_result(conn)?
+                submitted::check_replace(&report, if_match)?;
+                let before = report.clone().view(conn, &ctx)?;
+                (
+                    AccountabilityReport::update_draft(conn, report.id, text)?,
+                    Some(before),
+                )
             }
-            None => diesel::insert_into(accountability_reports::table)
-                .values((
-                    accountability_reports::cycle_id.eq(cycle_id),
-                    accountability_reports::unit_id.eq(unit_id),
-                    accountability_reports::leader_id.eq(leader_id),
-                    accountability_reports::body.eq(&text),
-                ))
-                .returning(AccountabilityReport::as_returning())
-                .get_result(conn)?,
+            None => {
+                let new =
+                    AccountabilityReport::insert_draft(conn, cycle_id, unit_id, leader_id, text)?;
+                (new, None)
+            }
         };
-        attach(
-            conn,
-            &user,
-            &body.attachment_ids,
-            OwnerKind::AccountabilityReport,
-            report.id,
-        )?;
-        let view = super::view(conn, report)?;
-        let change = match &before {
-            Some(before) => Change::updated("accountability_report", view.id, before, &view),
-            None => Change::created("accountability_report", view.id, &view),
-        };
+        let kind = OwnerKind::AccountabilityReport;
+        attach(conn, &user, &body.attachment_ids, kind, report.id)?;
+        let view = report.view(conn, &ctx)?;
+        let change =
+            submitted::draft_change::<AccountabilityReport>(view.id, before.as_ref(), &view);
         Ok(((view, before.is_none()), change))
     })
     .await?;

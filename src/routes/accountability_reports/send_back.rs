@@ -1,21 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
-use super::json::ReportResponse;
-use crate::audit::Change;
+use super::json::{ReportResponse, ReturnDocument};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_return;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
-use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{AccountabilityReport, DocumentStatus, DocumentVersion};
+use crate::models::self_inspection::AccountabilityReport;
 use crate::models::{CycleId, LeaderId, UnitId};
-use crate::routes::self_inspections::context;
-use crate::routes::self_inspections::json::ReturnDocument;
-use crate::schema::accountability_reports;
+use crate::ops::submitted;
 
 /// Return a submitted accountability report for revision
 ///
@@ -48,39 +42,12 @@ pub async fn return_accountability_report(
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        context(conn, &user, cycle_id, unit_id)?;
+        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
         user.require_office()?;
         super::first_responsible(conn, unit_id, leader_id)?;
         let report = AccountabilityReport::find(conn, cycle_id, leader_id, true)?
             .ok_or_else(|| ApiError::not_found(format!("leader {leader_id} has no report yet")))?;
-        if let Some(why) = refuse_return(report.status) {
-            return Err(ApiError::Conflict {
-                code: "not_submitted",
-                detail: format!("it cannot be returned: {why}"),
-            });
-        }
-        let before = super::view(conn, report.clone())?;
-        DocumentVersion::mark_returned(
-            conn,
-            OwnerKind::AccountabilityReport,
-            report.id,
-            report.submission_count,
-            &user.sub,
-            &reason,
-        )?;
-        let updated: AccountabilityReport =
-            diesel::update(accountability_reports::table.find(report.id))
-                .set((
-                    accountability_reports::status.eq(DocumentStatus::Returned),
-                    accountability_reports::return_reason.eq(&reason),
-                    accountability_reports::version.eq(accountability_reports::version + 1),
-                    accountability_reports::updated_at.eq(diesel::dsl::now),
-                ))
-                .returning(AccountabilityReport::as_returning())
-                .get_result(conn)?;
-        let view = super::view(conn, updated)?;
-        let change = Change::changed("return", "accountability_report", view.id, &before, &view);
-        Ok((view, change))
+        submitted::send_back(conn, &ctx, report, &user, &reason)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -5,7 +5,7 @@ use diesel::sql_types::{BigInt, Text};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_edit;
+use crate::domain::submitted::refuse_edit;
 use crate::error::{ApiError, Problem};
 use crate::models::attachment::OwnerKind;
 use crate::models::self_inspection::DocumentStatus;

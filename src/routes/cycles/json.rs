@@ -12,6 +12,7 @@ use crate::models::cycle::{Cycle, Deadline, DeadlineExtension, Transition};
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus, FallbackSource};
 use crate::models::form::FormKind;
 use crate::models::{CycleId, UnitId, UnitKind};
+pub use crate::ops::cycles::{CycleSettings, check_combined};
 
 /// An assessment cycle: one year's assessment with its settings and calendar.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -78,129 +79,6 @@ impl From<Cycle> for CycleResponse {
             updated_at: c.updated_at,
         }
     }
-}
-
-/// A cycle's settings: all of them at creation (each not given takes the plan's default), or
-/// those to change while the cycle is a draft (`year` cannot change).
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"year": 2015, "title": "阳山县2015年党风廉政建设责任制考核检查", "rectification_line": "75.00"}))]
-pub struct CycleSettings {
-    /// The year to assess (2000 to 2100), one cycle per year; required at creation.
-    pub year: Option<i32>,
-    /// Title (default: 「<year>年党风廉政建设责任制考核检查」).
-    pub title: Option<String>,
-    /// Special-inspection weight (default 90.00).
-    pub special_weight: Option<Points>,
-    /// Routine weight (default 10.00); the two weights add up to 100.
-    pub routine_weight: Option<Points>,
-    /// Rectification line, inclusive (default 75.00).
-    pub rectification_line: Option<Points>,
-    /// Towns drawn for the routine inspection (default 2).
-    pub routine_sample_towns: Option<i32>,
-    /// County departments drawn for the routine inspection (default 2).
-    pub routine_sample_departments: Option<i32>,
-    /// Flag margin between team score and self-score (default 2.00).
-    pub flag_margin: Option<Points>,
-    /// Self-inspection due date (default 20 September).
-    pub self_inspection_due: Option<NaiveDate>,
-    /// Special inspection end date (default 30 September).
-    pub special_inspection_ends: Option<NaiveDate>,
-    /// Team reports due date (default 15 October).
-    pub team_reports_due: Option<NaiveDate>,
-}
-
-fn points_in_range(rules: &mut Rules, field: &str, value: &Option<Points>) {
-    if let Some(value) = value {
-        if value.is_negative() || *value > Points::whole(100) {
-            rules.0.push(FieldError::new(
-                field,
-                "out_of_range",
-                format!("`{field}` must be 0 to 100"),
-            ));
-        }
-        if !value.has_two_decimals_at_most() {
-            rules.0.push(FieldError::new(
-                field,
-                "too_precise",
-                format!("`{field}` has more than two decimal places"),
-            ));
-        }
-    }
-}
-
-impl Validate for CycleSettings {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
-        if let Some(title) = &self.title {
-            rules.text("title", title, 200);
-        }
-        if self.year.is_some_and(|year| !(2000..=2100).contains(&year)) {
-            rules.0.push(FieldError::new(
-                "year",
-                "out_of_range",
-                "`year` must be 2000 to 2100",
-            ));
-        }
-        for (field, value) in [
-            ("special_weight", &self.special_weight),
-            ("routine_weight", &self.routine_weight),
-            ("rectification_line", &self.rectification_line),
-            ("flag_margin", &self.flag_margin),
-        ] {
-            points_in_range(&mut rules, field, value);
-        }
-        for (field, value) in [
-            ("routine_sample_towns", self.routine_sample_towns),
-            (
-                "routine_sample_departments",
-                self.routine_sample_departments,
-            ),
-        ] {
-            if value.is_some_and(|n| !(0..=100).contains(&n)) {
-                rules.0.push(FieldError::new(
-                    field,
-                    "out_of_range",
-                    format!("`{field}` must be 0 to 100"),
-                ));
-            }
-        }
-        rules.0
-    }
-}
-
-/// Checks the rules that involve several settings at once, on the values the cycle would have.
-pub fn check_combined(
-    special: &Points,
-    routine: &Points,
-    dates: (NaiveDate, NaiveDate, NaiveDate),
-) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    if Points::sum([special, routine]) != Points::whole(100) {
-        errors.push(FieldError::new(
-            "routine_weight",
-            "weights_not_100",
-            format!(
-                "special_weight ({special}) and routine_weight ({routine}) must add up to 100.00"
-            ),
-        ));
-    }
-    let (self_due, special_ends, reports_due) = dates;
-    if self_due > special_ends {
-        errors.push(FieldError::new(
-            "special_inspection_ends",
-            "before_self_inspection_due",
-            "the special inspection cannot end before self-inspection is due",
-        ));
-    }
-    if special_ends > reports_due {
-        errors.push(FieldError::new(
-            "team_reports_due",
-            "before_special_inspection_ends",
-            "team reports cannot be due before the special inspection ends",
-        ));
-    }
-    errors
 }
 
 /// Filters of the cycle list.

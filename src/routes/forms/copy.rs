@@ -9,7 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::models::CycleId;
 use crate::models::form::ScoringForm;
-use crate::routes::cycles::{ensure_draft, find_cycle, lock_cycle};
+use crate::ops::cycles::{ensure_draft, find_cycle, lock_cycle};
 
 /// Copy another cycle's forms into this one
 ///

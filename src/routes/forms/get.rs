@@ -8,7 +8,7 @@ use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::CycleId;
 use crate::models::form::{FormKind, ScoringForm};
-use crate::routes::cycles::find_cycle;
+use crate::ops::cycles::find_cycle;
 
 /// One scoring form
 #[utoipa::path(

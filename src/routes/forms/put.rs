@@ -11,7 +11,7 @@ use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::CycleId;
 use crate::models::form::{FormKind, ScoringForm};
-use crate::routes::cycles::{ensure_draft, lock_cycle};
+use crate::ops::cycles::{ensure_draft, lock_cycle};
 
 /// Replace (or add) a scoring form
 ///

@@ -9,7 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
 use crate::models::{NewLeader, UnitId};
-use crate::routes::units::{
+use crate::ops::units::{
     ensure_active, ensure_first_responsible_limit, first_responsible_count, lock_visible,
 };
 

@@ -6,7 +6,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::{ETag, IfMatch};
 use crate::models::{Leader, LeaderId, UnitId};
-use crate::routes::units::{ensure_active, lock_visible};
+use crate::ops::units::{ensure_active, lock_visible};
 
 /// Remove a leader
 ///

@@ -7,7 +7,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::{LeaderId, UnitId};
-use crate::routes::units::find_visible;
+use crate::ops::units::find_visible;
 
 /// Get a leader
 #[utoipa::path(

@@ -7,7 +7,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::{Page, PageQuery};
 use crate::models::{Leader, UnitId};
-use crate::routes::units::find_visible;
+use crate::ops::units::find_visible;
 use crate::schema::leaders;
 
 /// List a unit's leaders

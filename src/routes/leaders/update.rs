@@ -10,7 +10,7 @@ use crate::http::conditional::stale;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::{Leader, LeaderChangeset, LeaderId, UnitId};
-use crate::routes::units::{ensure_active, ensure_first_responsible_limit, lock_visible};
+use crate::ops::units::{ensure_active, ensure_first_responsible_limit, lock_visible};
 
 /// Update a leader
 ///

@@ -1,14 +1,13 @@
 use actix_web::{HttpResponse, delete, web};
-use diesel::prelude::*;
 
-use super::Access;
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::models::scoring::ScoringRecord;
+use crate::models::scoring::{Referral, ScoringRecord};
 use crate::models::{CycleId, UnitId};
-use crate::schema::referrals;
+use crate::ops::{signed, signed::Signed};
 
 /// Withdraw a referral
 ///
@@ -31,29 +30,23 @@ use crate::schema::referrals;
 )]
 #[delete("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/referrals/{referral_id}")]
 pub async fn delete_referral(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id, referral_id) = path.into_inner();
     let actor = user.actor();
     db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
         let record = ScoringRecord::find(conn, cycle_id, unit_id, true)?
             .ok_or_else(|| ApiError::not_found(format!("no referral {referral_id}")))?;
-        super::ensure_not_final(&record)?;
-        let removed: Vec<(String, String)> = diesel::delete(
-            referrals::table
-                .filter(referrals::id.eq(referral_id))
-                .filter(referrals::record_id.eq(record.id)),
-        )
-        .returning((referrals::facts, referrals::decision))
-        .get_results(conn)?;
-        let Some((facts, decision)) = removed.into_iter().next() else {
+        signed::ensure_changeable(Signed::from(&record))?;
+        let Some(removed) = Referral::delete(conn, record.id, referral_id)? else {
             return Err(ApiError::not_found(format!("no referral {referral_id}")));
         };
-        super::changed(conn, &record)?;
+        let (facts, decision) = (removed.facts, removed.decision);
+        signed::changed(conn, Signed::from(&record))?;
         let change = Change::deleted(
             "referral",
             referral_id,

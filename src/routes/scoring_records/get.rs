@@ -1,13 +1,14 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 
-use super::Access;
 use super::json::RecordResponse;
 use crate::auth::AuthUser;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::{CycleId, UnitId};
+use crate::ops::{sheets, signed};
 
 /// A unit's score sheet
 ///
@@ -38,8 +39,8 @@ pub async fn get_scoring_record(
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id) = path.into_inner();
     let view = db::run(&pool, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Read)?;
-        super::view(conn, &ctx, unit_id)
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+        sheets::view(conn, &ctx, unit_id)
     })
     .await?;
     // Self-scores, flags, signatures and the form feed the sheet besides its own versions, so

@@ -1,20 +1,21 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
-use diesel::prelude::*;
+use serde_json::json;
 
-use super::Access;
 use super::json::{ItemView, PutItem};
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::domain::points::Points;
 use crate::domain::scoring::{check_deductions, item_points};
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::scoring::{RecordItem, ScoringRecord};
+use crate::models::scoring::{NewRecordItem, RecordItem, ScoringRecord};
 use crate::models::{CycleId, UnitId};
-use crate::schema::record_items;
+use crate::ops::sheets;
+use crate::ops::signed::{self, Signed};
 
 /// Score one item
 ///
@@ -47,7 +48,7 @@ use crate::schema::record_items;
 )]
 #[put("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/items/{item_code}")]
 pub async fn put_record_item(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId, String)>,
     if_match: IfMatch,
@@ -57,20 +58,15 @@ pub async fn put_record_item(
     let body = body.0;
     let actor = user.actor();
     let item = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
-        let form_item = ctx
-            .items
-            .iter()
-            .find(|i| i.code == code)
-            .ok_or_else(|| ApiError::not_found(format!("item {code} is not on the unit's form")))?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let form_item =
+            ctx.items.iter().find(|i| i.code == code).ok_or_else(|| {
+                ApiError::not_found(format!("item {code} is not on the unit's form"))
+            })?;
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        super::ensure_not_final(&record)?;
-        let current: Option<RecordItem> = record_items::table
-            .find((record.id, &code))
-            .select(RecordItem::as_select())
-            .first(conn)
-            .optional()?;
+        signed::ensure_changeable(Signed::from(&record))?;
+        let current = RecordItem::find(conn, record.id, &code)?;
         let version = current.as_ref().map_or(0, |c| c.version);
         if_match.check(&ETag::from_version(version))?;
         let errors = check_deductions(&form_item.to_item(), &body.deductions);
@@ -78,42 +74,38 @@ pub async fn put_record_item(
             return Err(ApiError::Validation(errors));
         }
         let points = item_points(&Points(form_item.max_points.clone()), &body.deductions);
-        let deductions = serde_json::to_value(&body.deductions).unwrap_or_default();
-        let notes = body.evidence_notes.as_deref().map(clean).filter(|n| !n.is_empty());
-        diesel::insert_into(record_items::table)
-            .values((
-                record_items::record_id.eq(record.id),
-                record_items::item_code.eq(&code),
-                record_items::deductions.eq(&deductions),
-                record_items::evidence_notes.eq(&notes),
-                record_items::points.eq(&points.0),
-                record_items::updated_by.eq(&user.sub),
-            ))
-            .on_conflict((record_items::record_id, record_items::item_code))
-            .do_update()
-            .set((
-                record_items::deductions.eq(&deductions),
-                record_items::evidence_notes.eq(&notes),
-                record_items::points.eq(&points.0),
-                record_items::version.eq(record_items::version + 1),
-                record_items::updated_by.eq(&user.sub),
-                record_items::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
-        super::changed(conn, &record)?;
-        let view = super::view(conn, &ctx, unit_id)?;
-        let item = view.items.into_iter().find(|i| i.item_code == code).ok_or_else(|| ApiError::internal("item vanished"))?;
-        let before = serde_json::json!({
+        let row = NewRecordItem {
+            record_id: record.id,
+            item_code: code.clone(),
+            deductions: serde_json::to_value(&body.deductions).unwrap_or_default(),
+            evidence_notes: body
+                .evidence_notes
+                .as_deref()
+                .map(clean)
+                .filter(|n| !n.is_empty()),
+            points: points.0,
+            updated_by: user.sub.clone(),
+        }
+        .upsert(conn)?;
+        signed::changed(conn, Signed::from(&record))?;
+        // The item alone, from the row just written: the rest of the sheet is not read again.
+        let own = sheets::self_score(conn, cycle_id, unit_id, &code)?;
+        let margin = Points(ctx.cycle.flag_margin.clone());
+        let item = sheets::item_view(form_item, Some(&row), own, &margin);
+        let before = json!({
             "deductions": current.as_ref().map(|c| c.deductions.clone()),
             "evidence_notes": current.as_ref().and_then(|c| c.evidence_notes.clone()),
         });
-        let change = Change::updated(
-            "scoring_record_item",
-            format!("{cycle_id}/{unit_id}/{code}"),
-            &before,
-            &serde_json::json!({"deductions": item.deductions, "evidence_notes": item.evidence_notes, "points": item.points}),
-        );
-        Ok((item, change))
+        let after = json!({
+            "deductions": item.deductions,
+            "evidence_notes": item.evidence_notes,
+            "points": item.points,
+        });
+        let id = format!("{cycle_id}/{unit_id}/{code}");
+        Ok((
+            item,
+            Change::updated("scoring_record_item", id, &before, &after),
+        ))
     })
     .await?;
     Ok(HttpResponse::Ok()

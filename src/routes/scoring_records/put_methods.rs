@@ -1,17 +1,16 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
-use diesel::prelude::*;
 
-use super::Access;
 use super::json::{PutMethods, RecordResponse};
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
-use crate::schema::scoring_records;
+use crate::ops::{sheets, signed, signed::Signed};
 
 /// Record the methods the team used
 ///
@@ -38,7 +37,7 @@ use crate::schema::scoring_records;
 )]
 #[put("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/methods")]
 pub async fn put_record_methods(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     if_match: IfMatch,
@@ -50,20 +49,14 @@ pub async fn put_record_methods(
     methods.dedup();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        super::ensure_not_final(&record)?;
+        signed::ensure_changeable(Signed::from(&record))?;
         if_match.check(&ETag::from_version(record.methods_version))?;
-        let value = serde_json::to_value(&methods).unwrap_or_default();
-        diesel::update(scoring_records::table.find(record.id))
-            .set((
-                scoring_records::methods.eq(&value),
-                scoring_records::methods_version.eq(scoring_records::methods_version + 1),
-            ))
-            .execute(conn)?;
-        super::changed(conn, &record)?;
-        let view = super::view(conn, &ctx, unit_id)?;
+        let value = ScoringRecord::set_methods(conn, record.id, &methods)?;
+        signed::changed(conn, Signed::from(&record))?;
+        let view = sheets::view(conn, &ctx, unit_id)?;
         let change = Change::updated(
             "scoring_record",
             format!("{cycle_id}/{unit_id}"),

@@ -1,18 +1,17 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
-use super::Access;
 use super::json::{CreateReferral, RecordResponse};
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::ScoringRecord;
+use crate::models::scoring::{NewReferral, ScoringRecord};
 use crate::models::{CycleId, Leader, UnitId};
-use crate::schema::referrals;
+use crate::ops::{sheets, signed, signed::Signed};
 
 /// Refer a dereliction-of-duty case to the 公述民评 group
 ///
@@ -37,7 +36,7 @@ use crate::schema::referrals;
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/referrals")]
 pub async fn create_referral(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     body: ValidJson<CreateReferral>,
@@ -46,10 +45,10 @@ pub async fn create_referral(
     let body = body.0;
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
         let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        super::ensure_not_final(&record)?;
+        signed::ensure_changeable(Signed::from(&record))?;
         let leader_name = match body.leader_id {
             None => None,
             Some(id) => Some(
@@ -66,18 +65,17 @@ pub async fn create_referral(
         };
         let facts = body.facts.as_deref().map(clean).unwrap_or_default();
         let decision = body.decision.as_deref().map(clean).unwrap_or_default();
-        diesel::insert_into(referrals::table)
-            .values((
-                referrals::record_id.eq(record.id),
-                referrals::leader_id.eq(body.leader_id),
-                referrals::leader_name.eq(&leader_name),
-                referrals::facts.eq(&facts),
-                referrals::decision.eq(&decision),
-                referrals::created_by.eq(&user.sub),
-            ))
-            .execute(conn)?;
-        super::changed(conn, &record)?;
-        let view = super::view(conn, &ctx, unit_id)?;
+        NewReferral {
+            record_id: record.id,
+            leader_id: body.leader_id,
+            leader_name: leader_name.clone(),
+            facts: facts.clone(),
+            decision: decision.clone(),
+            created_by: user.sub.clone(),
+        }
+        .insert(conn)?;
+        signed::changed(conn, Signed::from(&record))?;
+        let view = sheets::view(conn, &ctx, unit_id)?;
         let change = Change::created(
             "referral",
             format!("{cycle_id}/{unit_id}"),

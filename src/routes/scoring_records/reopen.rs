@@ -1,17 +1,16 @@
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
-use super::Access;
 use super::json::{RecordResponse, Reopen};
-use crate::audit::Change;
 use crate::auth::AuthUser;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind, reopen_document};
+use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
-use crate::schema::scoring_records;
+use crate::ops::sheets;
+use crate::ops::signed::{self, Signed};
 
 /// Reopen a final sheet
 ///
@@ -45,28 +44,23 @@ pub async fn reopen_scoring_record(
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Office)?;
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
         user.require_office()?;
-        let record = ScoringRecord::find(conn, cycle_id, unit_id, true)?
-            .filter(|r| r.status == SheetStatus::Final)
-            .ok_or_else(|| ApiError::Conflict { code: "not_final", detail: "only a final sheet is reopened".to_owned() })?;
-        let content = super::content_of(conn, &ctx, unit_id)?;
-        let signatures = Signature::standing(conn, SignedKind::ScoringRecord, record.id, record.round)?;
-        let snapshot = serde_json::json!({"content": content, "signatures": signatures, "version": record.version});
-        reopen_document(conn, SignedKind::ScoringRecord, record.id, record.round, &reason, &user.sub, &snapshot)?;
-        diesel::update(scoring_records::table.find(record.id))
-            .set(scoring_records::round.eq(scoring_records::round + 1))
-            .execute(conn)?;
-        ScoringRecord::touch(conn, record.id, SheetStatus::Open)?;
-        let view = super::view(conn, &ctx, unit_id)?;
-        let change = Change::new(
-            "reopen",
-            "scoring_record",
-            format!("{cycle_id}/{unit_id}"),
-            serde_json::json!({"status": "final", "round": record.round}),
-            serde_json::json!({"status": "open", "round": view.round, "reason": reason}),
-        );
-        Ok((view, change))
+        let record = ScoringRecord::find(conn, cycle_id, unit_id, true)?;
+        let content = |conn: &mut _| sheets::content_of(conn, &ctx, unit_id);
+        let before = signed::reopen(
+            conn,
+            record.as_ref().map(Signed::from),
+            &reason,
+            &user.sub,
+            content,
+        )?;
+        let view = sheets::view(conn, &ctx, unit_id)?;
+        let id = format!("{cycle_id}/{unit_id}");
+        Ok((
+            view.clone(),
+            signed::reopen_change(before, id, view.round, &reason),
+        ))
     })
     .await?;
     Ok(HttpResponse::Ok().json(view))

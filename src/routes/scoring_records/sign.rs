@@ -1,16 +1,17 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
-use super::Access;
 use super::json::{Empty, RecordResponse};
-use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::domain::scoring::content_hash;
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::{ScoringRecord, SheetStatus, SignedKind, sign_document};
+use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
+use crate::ops::sheets;
+use crate::ops::signed::{self, Signed};
 
 /// Sign the sheet
 ///
@@ -34,7 +35,7 @@ use crate::models::{CycleId, UnitId};
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/signatures")]
 pub async fn sign_scoring_record(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     _body: ValidJson<Empty>,
@@ -42,36 +43,14 @@ pub async fn sign_scoring_record(
     let (cycle_id, unit_id) = path.into_inner();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
-        let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        if record.status != SheetStatus::AwaitingSignatures {
-            return Err(ApiError::Conflict {
-                code: "not_awaiting_signatures",
-                detail: format!("the sheet is {}; it is signed after it is submitted for signature", record.status),
-            });
-        }
-        let team = ctx.team.as_ref().ok_or_else(|| ApiError::internal("a signer without a team"))?;
-        let role = if team.team.leader_sub == user.sub { "leader" } else { "member" };
-        let hash = content_hash(&super::content_of(conn, &ctx, unit_id)?);
-        let required: Vec<&str> =
-            std::iter::once(team.team.leader_sub.as_str()).chain(team.members.iter().map(|m| m.sub.as_str())).collect();
-        let signer = (user.sub.as_str(), user.name.as_str(), role);
-        let everyone =
-            sign_document(conn, SignedKind::ScoringRecord, record.id, record.round, record.version, signer, &hash, &required)?
-                .map_err(|_| ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() })?;
-        if everyone {
-            ScoringRecord::touch(conn, record.id, SheetStatus::Final)?;
-        }
-        let view = super::view(conn, &ctx, unit_id)?;
-        let change = Change::new(
-            "sign",
-            "scoring_record",
-            format!("{cycle_id}/{unit_id}"),
-            serde_json::Value::Null,
-            serde_json::json!({"signer": user.sub, "role": role, "content_sha256": hash, "status": view.status}),
-        );
-        Ok((view, change))
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let record = Signed::from(&ScoringRecord::open_locked(conn, cycle_id, unit_id)?);
+        let hash = content_hash(&sheets::content_of(conn, &ctx, unit_id)?);
+        let signing = signed::sign(conn, record, &ctx, &user, &hash)?;
+        let id = format!("{cycle_id}/{unit_id}");
+        let change = signed::sign_change(record, id, &user, &signing, &hash);
+        Ok((sheets::view(conn, &ctx, unit_id)?, change))
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -1,14 +1,16 @@
 use actix_web::{HttpResponse, post, web};
+use serde_json::json;
 
-use super::Access;
 use super::json::{Empty, RecordResponse};
-use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::{ScoringRecord, SheetStatus};
+use crate::models::scoring::ScoringRecord;
 use crate::models::{CycleId, UnitId};
+use crate::ops::sheets;
+use crate::ops::signed::{self, Signed};
 
 /// Submit the sheet for signature
 ///
@@ -30,7 +32,7 @@ use crate::models::{CycleId, UnitId};
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/submit")]
 pub async fn submit_scoring_record(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     _body: ValidJson<Empty>,
@@ -38,23 +40,17 @@ pub async fn submit_scoring_record(
     let (cycle_id, unit_id) = path.into_inner();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = super::context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        super::ensure_team_phase(&ctx.cycle)?;
-        let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        if record.status != SheetStatus::Open {
-            return Err(ApiError::Conflict {
-                code: "not_open",
-                detail: format!("the sheet is {}, not open", record.status),
-            });
-        }
-        ScoringRecord::touch(conn, record.id, SheetStatus::AwaitingSignatures)?;
-        let view = super::view(conn, &ctx, unit_id)?;
-        let change = Change::new(
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let record = Signed::from(&ScoringRecord::open_locked(conn, cycle_id, unit_id)?);
+        signed::submit(conn, record)?;
+        let view = sheets::view(conn, &ctx, unit_id)?;
+        let change = signed::change(
+            record.kind,
             "submit_for_signature",
-            "scoring_record",
             format!("{cycle_id}/{unit_id}"),
-            serde_json::json!({"status": record.status}),
-            serde_json::json!({"status": view.status, "content_sha256": view.content_sha256}),
+            json!({"status": record.status}),
+            json!({"status": view.status, "content_sha256": view.content_sha256}),
         );
         Ok((view, change))
     })

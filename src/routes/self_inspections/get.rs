@@ -35,7 +35,7 @@ pub async fn get_self_inspection(
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id) = path.into_inner();
     let view = db::run(&pool, move |conn| {
-        let context = super::context(conn, &user, cycle_id, unit_id)?;
+        let context = crate::ops::submitted::context(conn, &user, cycle_id, unit_id)?;
         let doc = SelfInspection::find(conn, cycle_id, unit_id, false)?
             .ok_or_else(|| super::not_started(unit_id))?;
         super::view(conn, doc, context.items.len())

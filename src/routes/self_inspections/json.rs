@@ -9,9 +9,10 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::points::Points;
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::self_inspection::{DocumentStatus, DocumentVersion};
+use crate::models::self_inspection::DocumentStatus;
 use crate::models::{CycleId, UnitId, UnitKind};
-use crate::routes::attachments::json::AttachmentResponse;
+use crate::ops::attachments::AttachmentResponse;
+pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 
 /// A self-score for one item of the unit's form.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -146,24 +147,6 @@ pub struct SelfInspectionResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The office returns a submitted document for revision.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "自评分与实际不符，第2.1项请补充说明并附佐证材料"}))]
-pub struct ReturnDocument {
-    /// Why, for the unit and the record.
-    #[schema(required = true, value_type = String)]
-    pub reason: Option<String>,
-}
-
-impl Validate for ReturnDocument {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
-        rules.required_text("reason", &self.reason, 2000);
-        rules.0
-    }
-}
-
 /// The office records the stamped paper copy's arrival.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,42 +160,6 @@ pub struct PaperReceived {
 impl Validate for PaperReceived {
     fn validate(&self) -> Vec<FieldError> {
         Vec::new()
-    }
-}
-
-/// One submitted version, as it was submitted.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VersionResponse {
-    /// 1 for the first submission, then 2, 3 ...
-    pub number: i32,
-    /// The content as submitted.
-    pub content: serde_json::Value,
-    /// Who submitted it.
-    pub submitted_by: String,
-    /// When.
-    pub submitted_at: DateTime<Utc>,
-    /// Whether it was late.
-    pub late: bool,
-    /// Who returned it, if it was returned.
-    pub returned_by: Option<String>,
-    /// When it was returned.
-    pub returned_at: Option<DateTime<Utc>>,
-    /// Why.
-    pub return_reason: Option<String>,
-}
-
-impl From<DocumentVersion> for VersionResponse {
-    fn from(v: DocumentVersion) -> Self {
-        Self {
-            number: v.number,
-            content: v.content,
-            submitted_by: v.submitted_by,
-            submitted_at: v.submitted_at,
-            late: v.late,
-            returned_by: v.returned_by,
-            returned_at: v.returned_at,
-            return_reason: v.return_reason,
-        }
     }
 }
 

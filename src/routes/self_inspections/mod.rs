@@ -15,19 +15,17 @@ mod versions;
 use diesel::PgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
 use self::json::{FoundProblem, SelfInspectionResponse, SelfScore};
-use crate::auth::{AuthUser, scope};
-use crate::domain::lifecycle::CycleState;
 use crate::domain::points::Points;
 use crate::error::ApiError;
-use crate::models::attachment::{AttachmentMeta, OwnerKind};
-use crate::models::cycle::Cycle;
-use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
-use crate::models::form::{FormItemRow, ScoringForm};
+use crate::models::UnitId;
+use crate::models::attachment::OwnerKind;
 use crate::models::self_inspection::SelfInspection;
-use crate::models::{CycleId, UnitId};
-use crate::routes::attachments::json::AttachmentResponse;
-use crate::routes::cycles::find_cycle;
+use crate::ops::attachments::attachments_of;
+use crate::ops::submitted::{Context, Head, PaperCopy, Submission, SubmittedDocument};
 
 /// Registers the self-inspection routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -38,60 +36,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(send_back::return_self_inspection)
         .service(paper::record_paper_copy)
         .service(versions::list_self_inspection_versions);
-}
-
-/// What every self-inspection call needs: the cycle, and the items of the unit's form.
-pub struct Context {
-    /// The cycle.
-    pub cycle: Cycle,
-    /// The items of the form the unit is scored on, in order.
-    pub items: Vec<FormItemRow>,
-}
-
-/// Loads the cycle and the unit's form, answering 404 when the unit is outside the caller's
-/// scope or not assessed in the cycle.
-pub fn context(
-    conn: &mut PgConnection,
-    user: &AuthUser,
-    cycle_id: CycleId,
-    unit_id: UnitId,
-) -> Result<Context, ApiError> {
-    if !scope::can_read_unit_in_cycle(conn, user, cycle_id, unit_id)? {
-        return Err(ApiError::not_found(format!(
-            "unit {unit_id} does not exist"
-        )));
-    }
-    let cycle = find_cycle(conn, cycle_id)?;
-    let place = CycleUnit::find(conn, cycle_id, unit_id)?;
-    let Some(form_kind) = place
-        .filter(|p| p.status == CycleUnitStatus::Assessed)
-        .and_then(|p| p.form_kind)
-    else {
-        return Err(ApiError::not_found(format!(
-            "unit {unit_id} is not assessed in cycle {cycle_id}"
-        )));
-    };
-    let items = ScoringForm::for_cycle(conn, cycle_id)?
-        .into_iter()
-        .find(|f| f.form.form_kind == form_kind)
-        .map(|f| f.items)
-        .unwrap_or_default();
-    Ok(Context { cycle, items })
-}
-
-/// Units write their documents only while the cycle is in self-inspection or special
-/// inspection (409 otherwise).
-pub fn ensure_open_for_units(cycle: &Cycle) -> Result<(), ApiError> {
-    match cycle.state {
-        CycleState::SelfInspection | CycleState::SpecialInspection => Ok(()),
-        state => Err(ApiError::Conflict {
-            code: "cycle_not_open",
-            detail: format!(
-                "units submit during self_inspection and special_inspection; cycle {} is in {state}",
-                cycle.id
-            ),
-        }),
-    }
 }
 
 /// The 404 for a unit that has not started its self-inspection.
@@ -139,63 +83,58 @@ pub fn view(
     })
 }
 
-/// The attachments of a document.
-pub fn attachments_of(
-    conn: &mut PgConnection,
-    kind: OwnerKind,
-    id: i64,
-) -> Result<Vec<AttachmentResponse>, ApiError> {
-    use crate::schema::attachments;
-    use diesel::prelude::*;
-    let rows: Vec<AttachmentMeta> = attachments::table
-        .filter(attachments::owner_kind.eq(kind))
-        .filter(attachments::owner_id.eq(id))
-        .order(attachments::id.asc())
-        .select(AttachmentMeta::as_select())
-        .load(conn)?;
-    Ok(rows.into_iter().map(AttachmentResponse::from).collect())
+impl SubmittedDocument for SelfInspection {
+    type View = SelfInspectionResponse;
+    const KIND: OwnerKind = OwnerKind::SelfInspection;
+    const NOUN: &'static str = "self-inspection";
+
+    fn head(&self) -> Head {
+        Head::new(self.id, self.status, self.version, self.submission_count)
+    }
+
+    fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError> {
+        view(conn, self, ctx.items.len())
+    }
+
+    fn version_content(view: &Self::View) -> serde_json::Value {
+        json!({
+            "report": view.report,
+            "scores": view.scores,
+            "problems": view.problems,
+            "total": view.total,
+            "attachment_ids": view.attachments.iter().map(|a| a.id).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The service computes the total from the self-scores as submitted.
+    fn mark_submitted(conn: &mut PgConnection, id: i64, s: &Submission) -> Result<Self, ApiError> {
+        let scores = SelfInspection::scores(conn, id)?;
+        let total = Points::sum(
+            scores
+                .into_iter()
+                .map(|s| Points(s.points))
+                .collect::<Vec<_>>()
+                .iter(),
+        );
+        Ok(SelfInspection::mark_submitted(
+            conn,
+            id,
+            &total.0,
+            (s.at, s.late, s.number),
+        )?)
+    }
+
+    fn mark_returned(conn: &mut PgConnection, id: i64, reason: &str) -> Result<Self, ApiError> {
+        Ok(SelfInspection::mark_returned(conn, id, reason)?)
+    }
 }
 
-/// Attaches uploads to a document: each must exist, be the caller's own upload, and not be
-/// attached to anything else (422 naming the id otherwise).
-pub fn attach(
-    conn: &mut PgConnection,
-    user: &AuthUser,
-    ids: &[i64],
-    kind: OwnerKind,
-    owner: i64,
-) -> Result<(), ApiError> {
-    let found = AttachmentMeta::find_many(conn, ids)?;
-    for (i, id) in ids.iter().enumerate() {
-        let field = format!("attachment_ids[{i}]");
-        match found.iter().find(|m| m.id == *id) {
-            None => {
-                return Err(ApiError::field(
-                    &field,
-                    "not_found",
-                    format!("attachment {id} does not exist"),
-                ));
-            }
-            Some(m) if m.uploader_sub != user.sub => {
-                return Err(ApiError::field(
-                    &field,
-                    "not_yours",
-                    format!("attachment {id} was uploaded by someone else"),
-                ));
-            }
-            Some(m)
-                if m.owner_kind.is_some()
-                    && (m.owner_kind != Some(kind) || m.owner_id != Some(owner)) =>
-            {
-                return Err(ApiError::field(
-                    &field,
-                    "attached_elsewhere",
-                    format!("attachment {id} belongs to another document"),
-                ));
-            }
-            Some(_) => {}
-        }
+impl PaperCopy for SelfInspection {
+    fn mark_paper_received(
+        conn: &mut PgConnection,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Self, ApiError> {
+        Ok(SelfInspection::mark_paper_received(conn, id, at)?)
     }
-    AttachmentMeta::attach(conn, ids, kind, owner)?;
-    Ok(())
 }

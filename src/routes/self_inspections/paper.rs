@@ -1,17 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use diesel::prelude::*;
 
 use super::json::{PaperReceived, SelfInspectionResponse};
-use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::{ETag, ValidJson};
 use crate::models::self_inspection::SelfInspection;
 use crate::models::{CycleId, UnitId};
-use crate::schema::self_inspections;
+use crate::ops::submitted;
 
 /// Record the stamped paper copy's arrival
 ///
@@ -41,22 +39,11 @@ pub async fn record_paper_copy(
     let received_at = body.0.received_at.unwrap_or_else(Utc::now);
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let context = super::context(conn, &user, cycle_id, unit_id)?;
+        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
         user.require_office()?;
         let doc = SelfInspection::find(conn, cycle_id, unit_id, true)?
             .ok_or_else(|| super::not_started(unit_id))?;
-        let before = super::view(conn, doc.clone(), context.items.len())?;
-        let updated: SelfInspection = diesel::update(self_inspections::table.find(doc.id))
-            .set((
-                self_inspections::paper_received_at.eq(received_at),
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)?;
-        let view = super::view(conn, updated, context.items.len())?;
-        let change = Change::changed("paper_received", "self_inspection", view.id, &before, &view);
-        Ok((view, change))
+        submitted::record_paper(conn, &ctx, doc, received_at)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -11,7 +11,7 @@ use crate::domain::points::Points;
 use crate::error::{ApiError, Problem};
 use crate::http::{Page, PageQuery};
 use crate::models::{CycleId, UnitId, UnitKind};
-use crate::routes::cycles::find_cycle;
+use crate::ops::cycles::find_cycle;
 
 #[derive(QueryableByName)]
 struct Row {

@@ -1,20 +1,18 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
-use diesel::prelude::*;
 
 use super::json::{PutSelfInspection, SelfInspectionResponse};
-use crate::audit::Change;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_edit;
 use crate::domain::points::Points;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{SelfInspection, SelfScore};
+use crate::models::self_inspection::{SelfInspection, SelfInspectionDraft, SelfScore};
 use crate::models::{CycleId, UnitId};
-use crate::schema::self_inspections;
+use crate::ops::attachments::attach;
+use crate::ops::submitted::{self, SubmittedDocument};
 
 /// Save the unit's self-inspection draft
 ///
@@ -57,8 +55,8 @@ pub async fn put_self_inspection(
     let if_match = IfMatch::optional(&req);
     let actor = user.actor();
     let (view, created) = db::write(&pool, actor, move |conn| {
-        let context = super::context(conn, &user, cycle_id, unit_id)?;
-        super::ensure_open_for_units(&context.cycle)?;
+        let context = submitted::context(conn, &user, cycle_id, unit_id)?;
+        submitted::ensure_open_for_units(&context.cycle)?;
         let mut errors = Vec::new();
         for (i, score) in body.scores.iter().enumerate() {
             match context
@@ -89,45 +87,23 @@ pub async fn put_self_inspection(
             return Err(ApiError::Validation(errors));
         }
         let existing = SelfInspection::find(conn, cycle_id, unit_id, true)?;
-        let problems = serde_json::to_value(&body.problems).unwrap_or_default();
-        let report = body.report.as_deref().map(clean).filter(|r| !r.is_empty());
-        let before = match &existing {
-            Some(doc) => Some(super::view(conn, doc.clone(), context.items.len())?),
-            None => None,
+        let draft = SelfInspectionDraft {
+            report: body.report.as_deref().map(clean).filter(|r| !r.is_empty()),
+            problems: serde_json::to_value(&body.problems).unwrap_or_default(),
         };
-        let doc = match existing {
+        let (doc, before) = match existing {
             Some(doc) => {
-                let if_match = if_match.ok_or_else(|| {
-                    ApiError::PreconditionRequired(
-                        "changing the self-inspection needs If-Match with its ETag".to_owned(),
-                    )
-                })?;
-                if_match.check(&ETag::from_version(doc.version))?;
-                if let Some(reason) = refuse_edit(doc.status) {
-                    return Err(ApiError::Conflict {
-                        code: "already_submitted",
-                        detail: format!("the self-inspection cannot change: {reason}"),
-                    });
-                }
-                diesel::update(self_inspections::table.find(doc.id))
-                    .set((
-                        self_inspections::report.eq(&report),
-                        self_inspections::problems.eq(&problems),
-                        self_inspections::version.eq(self_inspections::version + 1),
-                        self_inspections::updated_at.eq(diesel::dsl::now),
-                    ))
-                    .returning(SelfInspection::as_returning())
-                    .get_result(conn)?
+                submitted::check_replace(&doc, if_match)?;
+                let before = doc.clone().view(conn, &context)?;
+                (
+                    SelfInspection::update_draft(conn, doc.id, &draft)?,
+                    Some(before),
+                )
             }
-            None => diesel::insert_into(self_inspections::table)
-                .values((
-                    self_inspections::cycle_id.eq(cycle_id),
-                    self_inspections::unit_id.eq(unit_id),
-                    self_inspections::report.eq(&report),
-                    self_inspections::problems.eq(&problems),
-                ))
-                .returning(SelfInspection::as_returning())
-                .get_result(conn)?,
+            None => (
+                SelfInspection::insert_draft(conn, cycle_id, unit_id, &draft)?,
+                None,
+            ),
         };
         let scores: Vec<SelfScore> = body
             .scores
@@ -140,18 +116,10 @@ pub async fn put_self_inspection(
             })
             .collect();
         SelfInspection::replace_scores(conn, doc.id, &scores)?;
-        super::attach(
-            conn,
-            &user,
-            &body.attachment_ids,
-            OwnerKind::SelfInspection,
-            doc.id,
-        )?;
-        let view = super::view(conn, doc, context.items.len())?;
-        let change = match &before {
-            Some(before) => Change::updated("self_inspection", view.id, before, &view),
-            None => Change::created("self_inspection", view.id, &view),
-        };
+        let kind = OwnerKind::SelfInspection;
+        attach(conn, &user, &body.attachment_ids, kind, doc.id)?;
+        let view = doc.view(conn, &context)?;
+        let change = submitted::draft_change::<SelfInspection>(view.id, before.as_ref(), &view);
         Ok(((view, before.is_none()), change))
     })
     .await?;

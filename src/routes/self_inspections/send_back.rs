@@ -1,19 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
 use super::json::{ReturnDocument, SelfInspectionResponse};
-use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::domain::documents::refuse_return;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
-use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{DocumentStatus, DocumentVersion, SelfInspection};
+use crate::models::self_inspection::SelfInspection;
 use crate::models::{CycleId, UnitId};
-use crate::schema::self_inspections;
+use crate::ops::submitted;
 
 /// Return a submitted self-inspection for revision
 ///
@@ -46,37 +42,11 @@ pub async fn return_self_inspection(
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let context = super::context(conn, &user, cycle_id, unit_id)?;
+        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
         user.require_office()?;
         let doc = SelfInspection::find(conn, cycle_id, unit_id, true)?
             .ok_or_else(|| super::not_started(unit_id))?;
-        if let Some(why) = refuse_return(doc.status) {
-            return Err(ApiError::Conflict {
-                code: "not_submitted",
-                detail: format!("it cannot be returned: {why}"),
-            });
-        }
-        let before = super::view(conn, doc.clone(), context.items.len())?;
-        DocumentVersion::mark_returned(
-            conn,
-            OwnerKind::SelfInspection,
-            doc.id,
-            doc.submission_count,
-            &user.sub,
-            &reason,
-        )?;
-        let updated: SelfInspection = diesel::update(self_inspections::table.find(doc.id))
-            .set((
-                self_inspections::status.eq(DocumentStatus::Returned),
-                self_inspections::return_reason.eq(&reason),
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)?;
-        let view = super::view(conn, updated, context.items.len())?;
-        let change = Change::changed("return", "self_inspection", view.id, &before, &view);
-        Ok((view, change))
+        submitted::send_back(conn, &ctx, doc, &user, &reason)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -31,7 +31,7 @@ pub async fn list_self_inspection_versions(
 ) -> Result<web::Json<Vec<VersionResponse>>, ApiError> {
     let (cycle_id, unit_id) = path.into_inner();
     let versions = db::run(&pool, move |conn| {
-        super::context(conn, &user, cycle_id, unit_id)?;
+        crate::ops::submitted::context(conn, &user, cycle_id, unit_id)?;
         let doc = SelfInspection::find(conn, cycle_id, unit_id, false)?
             .ok_or_else(|| super::not_started(unit_id))?;
         Ok(DocumentVersion::for_document(

@@ -2,12 +2,13 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::json::TeamReportResponse;
 use crate::auth::AuthUser;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::{Access, context};
+use crate::ops::{signed, team_reports};
 
 /// A team's assessment report on a unit
 #[utoipa::path(
@@ -32,8 +33,8 @@ pub async fn get_team_report(
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id) = path.into_inner();
     let view = db::run(&pool, move |conn| {
-        context(conn, &user, cycle_id, unit_id, Access::Read)?;
-        super::view(conn, cycle_id, unit_id)
+        signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+        team_reports::view(conn, cycle_id, unit_id)
     })
     .await?;
     let etag = ETag::of_body(&view);

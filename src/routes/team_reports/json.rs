@@ -1,43 +1,12 @@
 //! Request and response bodies of team assessment reports.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::scoring::SheetStatus;
-use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::json::SignatureView;
-
-/// A team's assessment report on one unit (考核报告, plan §5(五)).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TeamReportResponse {
-    /// The cycle.
-    pub cycle_id: CycleId,
-    /// The unit.
-    pub unit_id: UnitId,
-    /// Overall evaluation of the leadership team.
-    pub overall_evaluation: Option<String>,
-    /// Problems found.
-    pub problems_found: Option<String>,
-    /// Rectification advice.
-    pub rectification_advice: Option<String>,
-    /// `open`, `awaiting_signatures` or `final`.
-    pub status: SheetStatus,
-    /// When it was submitted for signature.
-    pub submitted_at: Option<DateTime<Utc>>,
-    /// Whether that was after the team-report due date (end of day, Asia/Shanghai).
-    pub late: bool,
-    /// Version (0 before the first write); signatures name it.
-    pub version: i32,
-    /// Signing round.
-    pub round: i32,
-    /// Standing signatures of this round.
-    pub signatures: Vec<SignatureView>,
-    /// SHA-256 of the canonical content now.
-    pub content_sha256: String,
-}
+pub use crate::ops::signed::{Empty, Reopen};
+pub use crate::ops::team_reports::TeamReportResponse;
 
 /// The report's text.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,18 +1,18 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
-use diesel::prelude::*;
 
 use super::json::{PutTeamReport, TeamReportResponse};
 use crate::audit::Change;
-use crate::auth::AuthUser;
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::scoring::{SheetStatus, Signature, SignedKind};
+use crate::models::team_report::{TeamReport, TeamReportText};
 use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::{Access, context, ensure_team_phase};
-use crate::schema::team_reports;
+use crate::ops::signed::{self, Signed};
+use crate::ops::team_reports;
 
 /// Write the team's assessment report
 ///
@@ -39,7 +39,7 @@ use crate::schema::team_reports;
 )]
 #[put("/assessment-cycles/{cycle_id}/units/{unit_id}/team-report")]
 pub async fn put_team_report(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     if_match: IfMatch,
@@ -48,60 +48,35 @@ pub async fn put_team_report(
     let (cycle_id, unit_id) = path.into_inner();
     let body = body.0;
     let text = |v: &Option<String>| v.as_deref().map(clean).filter(|t| !t.is_empty());
-    let (evaluation, problems, advice) = (
-        text(&body.overall_evaluation),
-        text(&body.problems_found),
-        text(&body.rectification_advice),
-    );
+    let text = TeamReportText {
+        overall_evaluation: text(&body.overall_evaluation),
+        problems_found: text(&body.problems_found),
+        rectification_advice: text(&body.rectification_advice),
+    };
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        ensure_team_phase(&ctx.cycle)?;
-        diesel::insert_into(team_reports::table)
-            .values((
-                team_reports::cycle_id.eq(cycle_id),
-                team_reports::unit_id.eq(unit_id),
-                team_reports::version.eq(0),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
-        let report = super::find(conn, cycle_id, unit_id, true)?
-            .ok_or_else(|| ApiError::internal("report vanished"))?;
-        if report.status == SheetStatus::Final {
-            return Err(ApiError::Conflict {
-                code: "report_final",
-                detail: "the report is signed and final".to_owned(),
-            });
-        }
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let report = TeamReport::open_locked(conn, cycle_id, unit_id)?;
+        signed::ensure_changeable(Signed::from(&report))?;
         // The tag the GET sent: a hash of the report as shown (signatures included).
-        if_match.check(&ETag::of_body(&super::view(conn, cycle_id, unit_id)?))?;
-        let before = super::content(cycle_id, unit_id, Some(&report));
-        diesel::update(team_reports::table.find(report.id))
-            .set((
-                team_reports::overall_evaluation.eq(&evaluation),
-                team_reports::problems_found.eq(&problems),
-                team_reports::rectification_advice.eq(&advice),
-            ))
-            .execute(conn)?;
-        Signature::void_round(
-            conn,
-            SignedKind::TeamReport,
-            report.id,
-            report.round,
-            "the report changed after it was signed",
-        )?;
-        super::touch(conn, report.id, report.status)?;
-        let view = super::view(conn, cycle_id, unit_id)?;
-        let after = super::content(
-            cycle_id,
-            unit_id,
-            super::find(conn, cycle_id, unit_id, false)?.as_ref(),
-        );
+        if_match.check(&ETag::of_body(&team_reports::view(
+            conn, cycle_id, unit_id,
+        )?))?;
+        TeamReport::write_text(conn, report.id, &text)?;
+        signed::changed(conn, Signed::from(&report))?;
+        let view = team_reports::view(conn, cycle_id, unit_id)?;
+        let after = TeamReport {
+            overall_evaluation: text.overall_evaluation,
+            problems_found: text.problems_found,
+            rectification_advice: text.rectification_advice,
+            ..report.clone()
+        };
         let change = Change::updated(
             "team_report",
             format!("{cycle_id}/{unit_id}"),
-            &before,
-            &after,
+            &team_reports::content(cycle_id, unit_id, Some(&report)),
+            &team_reports::content(cycle_id, unit_id, Some(&after)),
         );
         Ok((view, change))
     })

@@ -1,18 +1,16 @@
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
-use super::json::TeamReportResponse;
-use crate::audit::Change;
+use super::json::{Reopen, TeamReportResponse};
 use crate::auth::AuthUser;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::scoring::{SheetStatus, Signature, SignedKind, reopen_document};
+use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::json::Reopen;
-use crate::routes::scoring_records::{Access, context};
-use crate::schema::team_reports;
+use crate::ops::signed::{self, Signed};
+use crate::ops::team_reports;
 
 /// Reopen a final team report
 ///
@@ -44,24 +42,15 @@ pub async fn reopen_team_report(
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        context(conn, &user, cycle_id, unit_id, Access::Office)?;
+        signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
         user.require_office()?;
-        let report = super::find(conn, cycle_id, unit_id, true)?
-            .filter(|r| r.status == SheetStatus::Final)
-            .ok_or_else(|| ApiError::Conflict { code: "not_final", detail: "only a final report is reopened".to_owned() })?;
-        let signatures = Signature::standing(conn, SignedKind::TeamReport, report.id, report.round)?;
-        let snapshot = serde_json::json!({"content": super::content(cycle_id, unit_id, Some(&report)), "signatures": signatures});
-        reopen_document(conn, SignedKind::TeamReport, report.id, report.round, &reason, &user.sub, &snapshot)?;
-        diesel::update(team_reports::table.find(report.id)).set(team_reports::round.eq(team_reports::round + 1)).execute(conn)?;
-        super::touch(conn, report.id, SheetStatus::Open)?;
-        let view = super::view(conn, cycle_id, unit_id)?;
-        let change = Change::new(
-            "reopen",
-            "team_report",
-            format!("{cycle_id}/{unit_id}"),
-            serde_json::json!({"status": "final"}),
-            serde_json::json!({"status": "open", "reason": reason}),
-        );
+        let report = TeamReport::find(conn, cycle_id, unit_id, true)?;
+        let content = team_reports::content(cycle_id, unit_id, report.as_ref());
+        let report = report.as_ref().map(Signed::from);
+        let before = signed::reopen(conn, report, &reason, &user.sub, |_| Ok(content))?;
+        let view = team_reports::view(conn, cycle_id, unit_id)?;
+        let id = format!("{cycle_id}/{unit_id}");
+        let change = signed::reopen_change(before, id, view.round, &reason);
         Ok((view, change))
     })
     .await?;

@@ -1,17 +1,17 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
-use super::json::TeamReportResponse;
-use crate::audit::Change;
-use crate::auth::AuthUser;
+use super::json::{Empty, TeamReportResponse};
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::domain::scoring::content_hash;
 use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::{SheetStatus, SignedKind, sign_document};
+use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::json::Empty;
-use crate::routes::scoring_records::{Access, context, ensure_team_phase};
+use crate::ops::signed::{self, Signed};
+use crate::ops::team_reports;
 
 /// Sign the team report
 ///
@@ -34,7 +34,7 @@ use crate::routes::scoring_records::{Access, context, ensure_team_phase};
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/team-report/signatures")]
 pub async fn sign_team_report(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     _body: ValidJson<Empty>,
@@ -42,34 +42,19 @@ pub async fn sign_team_report(
     let (cycle_id, unit_id) = path.into_inner();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        ensure_team_phase(&ctx.cycle)?;
-        let report = super::find(conn, cycle_id, unit_id, true)?
-            .ok_or_else(|| ApiError::not_found(format!("the team has not written its report on unit {unit_id}")))?;
-        if report.status != SheetStatus::AwaitingSignatures {
-            return Err(ApiError::Conflict { code: "not_awaiting_signatures", detail: format!("the report is {}", report.status) });
-        }
-        let team = ctx.team.as_ref().ok_or_else(|| ApiError::internal("a signer without a team"))?;
-        let role = if team.team.leader_sub == user.sub { "leader" } else { "member" };
-        let hash = content_hash(&super::content(cycle_id, unit_id, Some(&report)));
-        let required: Vec<&str> =
-            std::iter::once(team.team.leader_sub.as_str()).chain(team.members.iter().map(|m| m.sub.as_str())).collect();
-        let signer = (user.sub.as_str(), user.name.as_str(), role);
-        let everyone =
-            sign_document(conn, SignedKind::TeamReport, report.id, report.round, report.version, signer, &hash, &required)?
-                .map_err(|_| ApiError::Conflict { code: "already_signed", detail: "you have signed this version already".to_owned() })?;
-        if everyone {
-            super::touch(conn, report.id, SheetStatus::Final)?;
-        }
-        let view = super::view(conn, cycle_id, unit_id)?;
-        let change = Change::new(
-            "sign",
-            "team_report",
-            format!("{cycle_id}/{unit_id}"),
-            serde_json::Value::Null,
-            serde_json::json!({"signer": user.sub, "role": role, "content_sha256": hash, "status": view.status}),
-        );
-        Ok((view, change))
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let report = TeamReport::find(conn, cycle_id, unit_id, true)?.ok_or_else(|| {
+            ApiError::not_found(format!(
+                "the team has not written its report on unit {unit_id}"
+            ))
+        })?;
+        let hash = content_hash(&team_reports::content(cycle_id, unit_id, Some(&report)));
+        let report = Signed::from(&report);
+        let signing = signed::sign(conn, report, &ctx, &user, &hash)?;
+        let id = format!("{cycle_id}/{unit_id}");
+        let change = signed::sign_change(report, id, &user, &signing, &hash);
+        Ok((team_reports::view(conn, cycle_id, unit_id)?, change))
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -1,19 +1,19 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use diesel::prelude::*;
+use serde_json::json;
 
-use super::json::TeamReportResponse;
-use crate::audit::Change;
-use crate::auth::AuthUser;
+use super::json::{Empty, TeamReportResponse};
+use crate::auth::Inspector;
+use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::domain::calendar::is_late;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, FieldError, Problem};
 use crate::http::ValidJson;
-use crate::models::scoring::SheetStatus;
+use crate::models::scoring::SignedKind;
+use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, UnitId};
-use crate::routes::scoring_records::json::Empty;
-use crate::routes::scoring_records::{Access, context, ensure_team_phase};
-use crate::schema::team_reports;
+use crate::ops::signed::{self, Signed};
+use crate::ops::team_reports;
 
 /// Submit the team report for signature
 ///
@@ -37,7 +37,7 @@ use crate::schema::team_reports;
 )]
 #[post("/assessment-cycles/{cycle_id}/units/{unit_id}/team-report/submit")]
 pub async fn submit_team_report(
-    user: AuthUser,
+    Inspector(user): Inspector,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId)>,
     _body: ValidJson<Empty>,
@@ -45,52 +45,37 @@ pub async fn submit_team_report(
     let (cycle_id, unit_id) = path.into_inner();
     let actor = user.actor();
     let view = db::write(&pool, actor, move |conn| {
-        let ctx = context(conn, &user, cycle_id, unit_id, Access::Team)?;
-        ensure_team_phase(&ctx.cycle)?;
-        let report = super::find(conn, cycle_id, unit_id, true)?.ok_or_else(|| {
+        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+        signed::ensure_team_phase(&ctx.cycle)?;
+        let report = TeamReport::find(conn, cycle_id, unit_id, true)?.ok_or_else(|| {
             ApiError::not_found(format!(
                 "the team has not written its report on unit {unit_id}"
             ))
         })?;
-        if report.status != SheetStatus::Open {
-            return Err(ApiError::Conflict {
-                code: "not_open",
-                detail: format!("the report is {}", report.status),
-            });
-        }
-        let mut missing = Vec::new();
-        for (field, value) in [
+        // Submitting checks the state first; a missing part then rolls the step back.
+        signed::submit(conn, Signed::from(&report))?;
+        let missing: Vec<FieldError> = [
             ("overall_evaluation", &report.overall_evaluation),
             ("problems_found", &report.problems_found),
             ("rectification_advice", &report.rectification_advice),
-        ] {
-            if value.is_none() {
-                missing.push(crate::error::FieldError::new(
-                    field,
-                    "missing",
-                    format!("`{field}` is required"),
-                ));
-            }
-        }
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(field, _)| FieldError::new(field, "missing", format!("`{field}` is required")))
+        .collect();
         if !missing.is_empty() {
             return Err(ApiError::Validation(missing));
         }
         let now = Utc::now();
         let late = is_late(ctx.cycle.team_reports_due, now);
-        diesel::update(team_reports::table.find(report.id))
-            .set((
-                team_reports::submitted_at.eq(now),
-                team_reports::late.eq(late),
-            ))
-            .execute(conn)?;
-        super::touch(conn, report.id, SheetStatus::AwaitingSignatures)?;
-        let view = super::view(conn, cycle_id, unit_id)?;
-        let change = Change::new(
+        TeamReport::mark_submitted(conn, report.id, now, late)?;
+        let view = team_reports::view(conn, cycle_id, unit_id)?;
+        let change = signed::change(
+            SignedKind::TeamReport,
             "submit_for_signature",
-            "team_report",
             format!("{cycle_id}/{unit_id}"),
-            serde_json::json!({"status": report.status}),
-            serde_json::json!({"status": view.status, "late": late}),
+            json!({"status": report.status}),
+            json!({"status": view.status, "late": late}),
         );
         Ok((view, change))
     })

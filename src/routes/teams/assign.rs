@@ -1,16 +1,12 @@
 use actix_web::{HttpResponse, put, web};
-use diesel::prelude::*;
 use serde_json::json;
 
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
-use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::{CycleId, UnitId};
-use crate::routes::cycles::lock_cycle;
-use crate::schema::{inspection_teams, team_units};
+use crate::ops::teams;
 
 /// Assign a unit to a team
 ///
@@ -39,49 +35,7 @@ pub async fn assign_unit(
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, team_id, unit_id) = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {
-        let cycle = lock_cycle(conn, cycle_id)?;
-        if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
-            return Err(ApiError::Conflict {
-                code: "cycle_closed",
-                detail: format!("cycle {cycle_id} is {}", cycle.state),
-            });
-        }
-        let exists: i64 = inspection_teams::table
-            .filter(inspection_teams::id.eq(team_id))
-            .filter(inspection_teams::cycle_id.eq(cycle_id))
-            .count()
-            .get_result(conn)?;
-        if exists == 0 {
-            return Err(ApiError::not_found(format!(
-                "cycle {cycle_id} has no team {team_id}"
-            )));
-        }
-        let assessed = CycleUnit::find(conn, cycle_id, unit_id)?
-            .is_some_and(|p| p.status == CycleUnitStatus::Assessed);
-        if !assessed {
-            return Err(ApiError::Conflict {
-                code: "unit_not_assessed",
-                detail: format!("unit {unit_id} is not assessed in cycle {cycle_id}"),
-            });
-        }
-        let previous: Option<i64> = team_units::table
-            .find((cycle_id, unit_id))
-            .select(team_units::team_id)
-            .first(conn)
-            .optional()?;
-        diesel::insert_into(team_units::table)
-            .values((
-                team_units::cycle_id.eq(cycle_id),
-                team_units::unit_id.eq(unit_id),
-                team_units::team_id.eq(team_id),
-            ))
-            .on_conflict((team_units::cycle_id, team_units::unit_id))
-            .do_update()
-            .set((
-                team_units::team_id.eq(team_id),
-                team_units::assigned_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)?;
+        let previous = teams::assign_unit(conn, cycle_id, team_id, unit_id)?;
         let change = Change::new(
             "assign",
             "team_unit",

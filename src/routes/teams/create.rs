@@ -1,19 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
-use diesel::prelude::*;
 
 use super::json::{CreateTeam, TeamResponse};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
 use crate::models::CycleId;
-use crate::models::team::{Team, TeamMember};
-use crate::routes::cycles::lock_cycle;
-use crate::schema::{inspection_teams, team_members};
+use crate::ops::teams;
 
 /// Form an inspection team
 ///
@@ -53,38 +49,13 @@ pub async fn create_team(
         }
     };
     let team = db::write(&pool, user.actor(), move |conn| {
-        let cycle = lock_cycle(conn, cycle_id)?;
-        if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
-            return Err(ApiError::Conflict {
-                code: "cycle_closed",
-                detail: format!("cycle {cycle_id} is {}", cycle.state),
-            });
-        }
-        let team: Team = diesel::insert_into(inspection_teams::table)
-            .values((
-                inspection_teams::cycle_id.eq(cycle_id),
-                inspection_teams::name.eq(&name),
-                inspection_teams::leader_sub.eq(leader.sub.trim()),
-                inspection_teams::leader_name.eq(leader.name.trim()),
-            ))
-            .returning(Team::as_returning())
-            .get_result(conn)?;
-        let members: Vec<TeamMember> = body
+        let leader = (leader.sub.trim(), leader.name.trim());
+        let members: Vec<(String, String)> = body
             .members
             .iter()
-            .map(|m| TeamMember {
-                team_id: team.id,
-                sub: m.sub.trim().to_owned(),
-                name: m.name.trim().to_owned(),
-            })
+            .map(|m| (m.sub.trim().to_owned(), m.name.trim().to_owned()))
             .collect();
-        diesel::insert_into(team_members::table)
-            .values(&members)
-            .execute(conn)?;
-        let full = Team::for_cycle(conn, cycle_id, None)?
-            .into_iter()
-            .find(|t| t.team.id == team.id)
-            .ok_or_else(|| ApiError::internal("the new team vanished"))?;
+        let full = teams::create_team(conn, cycle_id, &name, leader, &members)?;
         let response = TeamResponse::from(full);
         let change = Change::created("team", response.id, &response);
         Ok((response, change))

@@ -6,7 +6,7 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::models::CycleId;
 use crate::models::team::Team;
-use crate::routes::cycles::find_cycle;
+use crate::ops::cycles::find_cycle;
 
 /// A cycle's inspection teams
 ///

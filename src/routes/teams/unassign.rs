@@ -7,7 +7,7 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::models::{CycleId, UnitId};
-use crate::routes::cycles::lock_cycle;
+use crate::ops::cycles::lock_cycle;
 use crate::schema::team_units;
 
 /// Take a unit off a team

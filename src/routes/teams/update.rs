@@ -12,7 +12,7 @@ use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::CycleId;
 use crate::models::team::{Team, TeamMember};
-use crate::routes::cycles::lock_cycle;
+use crate::ops::cycles::lock_cycle;
 use crate::schema::{inspection_teams, team_members};
 
 /// Change a team's name, leader or members

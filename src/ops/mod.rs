@@ -1,0 +1,14 @@
+//! Operations: what the service does, free of HTTP. Handlers, the CLI and `seed-demo` call
+//! these, so a rule is written once: creating and advancing a cycle, the registry's checks,
+//! attachments, and the two families of documents (see ARCHITECTURE.md, "Document families").
+//! An operation takes the connection and returns rows or views and, for a write, the audit
+//! `Change`; the caller runs it inside `db::write` (or appends the change itself, as the seed).
+
+pub mod attachments;
+pub mod cycles;
+pub mod sheets;
+pub mod signed;
+pub mod submitted;
+pub mod team_reports;
+pub mod teams;
+pub mod units;
