@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 
 use crate::audit::Change;
-use crate::auth::scope::{self, TeamDocumentAccess, Verdict};
 use crate::auth::AuthUser;
+use crate::auth::scope::{self, TeamDocumentAccess, Verdict};
 use crate::domain::lifecycle::CycleState;
 use crate::domain::signed::{refuse_change, refuse_reopen, refuse_sign, refuse_submit};
 use crate::domain::signed::{signed_by_all, signer_role};

@@ -115,16 +115,28 @@ fn template() -> &'static str {
 }
 
 /// Hash of the files the demo county is built from: the template holding it is rebuilt whenever
-/// the demo data, the default forms or the seeding code change.
+/// the demo data, the default forms or any source file change.
 fn demo_hash() -> String {
     let root = env!("CARGO_MANIFEST_DIR");
-    let mut files: Vec<std::path::PathBuf> = ["data/demo", "data/forms"]
-        .iter()
-        .flat_map(|dir| std::fs::read_dir(format!("{root}/{dir}")).expect("demo data dir"))
-        .flatten()
-        .map(|f| f.path())
-        .collect();
-    files.push(format!("{root}/src/seed.rs").into());
+    // The seed runs through the operations, models and rules of the whole crate, so any source
+    // file may change what it writes: all of src/ counts, with the data it loads.
+    fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir)
+            .expect("a source or data dir")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for dir in ["data/demo", "data/forms", "src"] {
+        walk(&std::path::Path::new(root).join(dir), &mut files);
+    }
     files.sort();
     let mut hasher = Sha256::new();
     for file in files {
