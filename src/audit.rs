@@ -92,7 +92,8 @@ impl Change {
         Self::changed("update", resource, id, before, after)
     }
 
-    /// A named action (`archive`, `restore`, ...) changed a resource; records the fields that differ.
+    /// A named action (`archive`, `restore`, ...) changed a resource; records the fields that
+    /// differ.
     pub fn changed(
         action: &str,
         resource: &'static str,

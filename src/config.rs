@@ -353,9 +353,10 @@ mod tests {
 
     #[test]
     fn issuer_entries_parse_from_json() {
-        let issuers: Vec<IssuerSettings> = serde_json::from_str(
-            r#"[{"issuer":"https://oa.example","algorithm":"RS256","kid":"k1","public_key_file":"/etc/oa.pem"}]"#,
-        )
+        let issuers: Vec<IssuerSettings> = serde_json::from_str(concat!(
+            r#"[{"issuer":"https://oa.example","algorithm":"RS256","kid":"k1","#,
+            r#""public_key_file":"/etc/oa.pem"}]"#,
+        ))
         .expect("valid issuer JSON");
         assert_eq!(issuers[0].algorithm, Algorithm::RS256);
         assert_eq!(issuers[0].kid.as_deref(), Some("k1"));

@@ -214,7 +214,8 @@ struct LogPoolErrors;
 
 impl diesel::r2d2::HandleError<diesel::r2d2::Error> for LogPoolErrors {
     fn handle_error(&self, error: diesel::r2d2::Error) {
-        tracing::warn!(error = %first_line(&error.to_string()), "cannot open a database connection");
+        tracing::warn!(error = %first_line(&error.to_string()), "cannot open a database \
+            connection");
     }
 }
 
@@ -436,7 +437,8 @@ pub fn grant_runtime_privileges(conn: &mut PgConnection, role: &str) -> QueryRes
     ))?;
     for table in APPEND_ONLY_TABLES {
         conn.batch_execute(&format!(
-            "REVOKE UPDATE, DELETE, TRUNCATE ON TABLE {table} FROM {role}; GRANT SELECT, INSERT ON TABLE {table} TO {role};"
+            "REVOKE UPDATE, DELETE, TRUNCATE ON TABLE {table} FROM {role}; GRANT SELECT, INSERT \
+                ON TABLE {table} TO {role};"
         ))?;
     }
     Ok(())

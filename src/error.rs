@@ -261,25 +261,35 @@ impl From<DieselError> for ApiError {
                     },
                     DatabaseErrorKind::ForeignKeyViolation => ApiError::Conflict {
                         code: "referenced",
-                        detail: "the object is referenced by other data, or refers to data that does not exist"
+                        detail: "the object is referenced by other data, or refers to data that \
+                            does not exist"
                             .to_owned(),
                     },
-                    DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand => {
+                    DatabaseErrorKind::ClosedConnection
+                    | DatabaseErrorKind::UnableToSendCommand => {
                         tracing::warn!(error = %error, "database connection lost");
-                        ApiError::Unavailable("the database is unavailable; retry shortly".to_owned())
+                        ApiError::Unavailable(
+                            "the database is unavailable; retry shortly".to_owned(),
+                        )
                     }
-                    DatabaseErrorKind::SerializationFailure => {
-                        ApiError::Unavailable("the database was busy with a conflicting change; retry".to_owned())
-                    }
+                    DatabaseErrorKind::SerializationFailure => ApiError::Unavailable(
+                        "the database was busy with a conflicting change; \
+                            retry"
+                            .to_owned(),
+                    ),
                     _ if info.message().contains("statement timeout")
                         || info.message().contains("lock timeout") =>
                     {
                         tracing::warn!("database statement timed out");
-                        ApiError::Unavailable("the database took too long to answer; retry shortly".to_owned())
+                        ApiError::Unavailable(
+                            "the database took too long to answer; retry shortly".to_owned(),
+                        )
                     }
                     _ if is_connection_failure(info.message()) => {
                         tracing::warn!(error = %error, "database connection failure");
-                        ApiError::Unavailable("the database is unavailable; retry shortly".to_owned())
+                        ApiError::Unavailable(
+                            "the database is unavailable; retry shortly".to_owned(),
+                        )
                     }
                     _ => ApiError::internal(error),
                 }

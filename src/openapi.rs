@@ -16,10 +16,12 @@ use crate::error::PROBLEM_JSON;
 #[openapi(
     info(
         title = "lianzheng 廉政考核",
-        description = "党风廉政建设责任制考核检查: the county's yearly assessment of how each leadership team carries \
-out its Party-conduct and clean-government duties.\n\nEvery call except the probes needs `Authorization: Bearer <JWT>` \
-(paste a token from `lianzheng token --role office --sub admin` into **Authorize**). Errors are RFC 9457 \
-`application/problem+json` with a stable `code`. Decimals travel as strings (`\"87.50\"`).",
+        description = "党风廉政建设责任制考核检查: the county's yearly assessment of how each \
+            leadership team carries out its Party-conduct and clean-government duties.\n\n\
+            Every call except the probes needs `Authorization: Bearer <JWT>` (paste a token \
+            from `lianzheng token --role office --sub admin` into **Authorize**). Errors are \
+            RFC 9457 `application/problem+json` with a stable `code`. Decimals travel as \
+            strings (`\"87.50\"`).",
     ),
     // Types named only in `params(...)` are not collected by the routes: list them here, or
     // the contract refers to schemas it does not hold (`every_reference_resolves` checks).
@@ -33,11 +35,20 @@ out its Party-conduct and clean-government duties.\n\nEvery call except the prob
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
         (name = "leaders", description = "班子成员: a unit's leadership team"),
-        (name = "cycles", description = "年度考核: assessment cycles, their settings, calendar and lifecycle"),
+        (
+            name = "cycles",
+            description = "年度考核: assessment cycles, their settings, calendar and lifecycle"
+        ),
         (name = "forms", description = "考评表: the scoring forms of a cycle"),
-        (name = "self-inspections", description = "自查: units' self-inspection reports and self-scores"),
+        (
+            name = "self-inspections",
+            description = "自查: units' self-inspection reports and self-scores"
+        ),
         (name = "teams", description = "考核组: inspection teams and the units each inspects"),
-        (name = "scoring", description = "考核评分表: the teams' item-by-item score sheets, referrals and signatures"),
+        (
+            name = "scoring",
+            description = "考核评分表: the teams' item-by-item score sheets, referrals and signatures"
+        ),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "The tamper-evident audit trail of every write"),
         (name = "health", description = "Probes"),

@@ -236,7 +236,11 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
             "{name}2014年党风廉政建设责任制落实情况自查报告：按照县委部署，本单位领导班子认真履行党风廉政建设主体责任，\
              年初召开部署会议，将责任分解到每位班子成员，全年专题研究党风廉政建设工作，对照考评表逐项自查自评。"
         );
-        let problems = serde_json::json!([{"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": index % 2 == 0}]);
+        let problems = serde_json::json!([{
+            "problem": "廉政风险点排查不够全面",
+            "fix": "10月底前完成全部岗位风险点梳理",
+            "done": index % 2 == 0
+        }]);
         let id: i64 = diesel::insert_into(self_inspections::table)
             .values((
                 self_inspections::cycle_id.eq(cycle.id),
@@ -314,7 +318,12 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
         let change = Change::created(
             "self_inspection",
             id,
-            &serde_json::json!({"unit_id": place.unit_id, "total": total.to_string(), "late": late, "returned": returned}),
+            &serde_json::json!({
+                "unit_id": place.unit_id,
+                "total": total.to_string(),
+                "late": late,
+                "returned": returned
+            }),
         );
         audit::append(conn, signer, &system, change)?;
         count += 1;

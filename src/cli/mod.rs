@@ -170,7 +170,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let report =
                 crate::seed::seed_demo(&mut conn, pool.signer()).map_err(|e| e.to_string())?;
             eprintln!(
-                "demo data: {} units created, {} already present, {} leaders created, {}, {} self-inspections submitted, {} teams formed",
+                "demo data: {} units created, {} already present, {} leaders created, {}, {} \
+                    self-inspections submitted, {} teams formed",
                 report.units_created,
                 report.units_existing,
                 report.leaders_created,
@@ -338,7 +339,8 @@ fn serve(settings: Settings) -> Result<(), String> {
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(&settings, pool.clone()).map_err(|e| e.to_string())?;
         actix_web::rt::spawn(purge_every_hour(pool));
-        tracing::info!(port = app.port(), bind = %settings.bind_addr, "serving; Swagger UI at /swagger-ui/");
+        tracing::info!(port = app.port(), bind = %settings.bind_addr, "serving; Swagger UI at \
+            /swagger-ui/");
         app.run_until_stopped().await.map_err(|e| e.to_string())
     })
 }

@@ -22,10 +22,16 @@ pub use unit::{NewUnit, Unit, UnitChangeset, UnitKind, UnitListQuery};
 /// snake_case JSON string: serde, OpenAPI schema, `as_str`, `FromStr`, and diesel conversions.
 #[macro_export]
 macro_rules! text_enum {
-    ($(#[$doc:meta])* pub enum $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    (
+        $(#[$doc:meta])*
+        pub enum $name:ident {
+            $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)?
+        }
+    ) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
             diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -59,14 +65,22 @@ macro_rules! text_enum {
         }
 
         impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
-            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>) -> diesel::serialize::Result {
-                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(self.as_str(), out)
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
             }
         }
 
         impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
             fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
-                let raw = <String as diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg>>::from_sql(bytes)?;
+                use diesel::deserialize::FromSql;
+                use diesel::sql_types::Text;
+                let raw = <String as FromSql<Text, diesel::pg::Pg>>::from_sql(bytes)?;
                 raw.parse().map_err(Into::into)
             }
         }
@@ -77,7 +91,8 @@ macro_rules! id_newtype {
     ($(#[$doc:meta])* $name:ident, $example:expr) => {
         $(#[$doc])*
         #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize, Deserialize, ToSchema,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            DieselNewType, Serialize, Deserialize, ToSchema,
         )]
         #[serde(transparent)]
         #[schema(value_type = i64, example = $example)]

@@ -19,7 +19,10 @@ pub struct HealthStatus {
 }
 
 /// Liveness: the process is up
-#[utoipa::path(tag = "health", responses((status = 200, description = "The process is up", body = HealthStatus)))]
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "The process is up", body = HealthStatus))
+)]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus { status: "ok" })
@@ -33,7 +36,12 @@ const READY_WITHIN: Duration = Duration::from_millis(1500);
     tag = "health",
     responses(
         (status = 200, description = "The database answers", body = HealthStatus),
-        (status = 503, description = "The database does not answer", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 503,
+            description = "The database does not answer",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     )
 )]
 #[get("/readyz")]

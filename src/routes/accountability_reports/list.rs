@@ -19,8 +19,17 @@ use crate::ops::submitted::context;
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
     ),
     responses(
-        (status = 200, description = "The first responsible persons and their reports", body = Vec<LeaderReport>),
-        (status = 404, description = "Outside the caller's scope, or not assessed", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "The first responsible persons and their reports",
+            body = Vec<LeaderReport>,
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope, or not assessed",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -23,11 +23,36 @@ use crate::ops::submitted;
         ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
     ),
     responses(
-        (status = 200, description = "Submitted", body = ReportResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not a unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not started, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted, or the cycle is not open to units", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The report has no text", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Submitted",
+            body = ReportResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is not a unit",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Not started, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Already submitted, or the cycle is not open to units",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "The report has no text",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

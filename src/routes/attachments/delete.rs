@@ -26,9 +26,24 @@ struct Count {
     params(("attachment_id" = i64, Path, description = "Attachment id", example = 12)),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "The caller can read it but did not upload it", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such attachment in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Its document is submitted, or a submitted version lists it", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller can read it but did not upload it",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such attachment in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Its document is submitted, or a submitted version lists it",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]
@@ -43,13 +58,17 @@ pub async fn delete_attachment(
     db::write(&pool, actor, move |conn| {
         let meta = super::find_readable(conn, &user, id)?;
         if meta.uploader_sub != user.sub {
-            return Err(ApiError::Forbidden("only the uploader removes an attachment".to_owned()));
+            return Err(ApiError::Forbidden(
+                "only the uploader removes an attachment".to_owned(),
+            ));
         }
         if let (Some(kind), Some(owner)) = (meta.owner_kind, meta.owner_id) {
             let status: DocumentStatus = match kind {
-                OwnerKind::SelfInspection => {
-                    self_inspections::table.find(owner).select(self_inspections::status).for_update().first(conn)?
-                }
+                OwnerKind::SelfInspection => self_inspections::table
+                    .find(owner)
+                    .select(self_inspections::status)
+                    .for_update()
+                    .first(conn)?,
                 OwnerKind::AccountabilityReport => accountability_reports::table
                     .find(owner)
                     .select(accountability_reports::status)
@@ -57,11 +76,15 @@ pub async fn delete_attachment(
                     .first(conn)?,
             };
             if let Some(reason) = refuse_edit(status) {
-                return Err(ApiError::Conflict { code: "document_submitted", detail: format!("its document cannot change: {reason}") });
+                return Err(ApiError::Conflict {
+                    code: "document_submitted",
+                    detail: format!("its document cannot change: {reason}"),
+                });
             }
             let listed = diesel::sql_query(
                 "SELECT count(*) AS n FROM document_versions
-                  WHERE document_kind = $1 AND document_id = $2 AND content->'attachment_ids' @> to_jsonb($3::bigint)",
+                  WHERE document_kind = $1 AND document_id = $2
+                    AND content->'attachment_ids' @> to_jsonb($3::bigint)",
             )
             .bind::<Text, _>(kind.as_str())
             .bind::<BigInt, _>(owner)
@@ -71,7 +94,8 @@ pub async fn delete_attachment(
             if listed > 0 {
                 return Err(ApiError::Conflict {
                     code: "attachment_in_submitted_version",
-                    detail: "a submitted version lists this attachment; it stays on record".to_owned(),
+                    detail: "a submitted version lists this attachment; it stays on record"
+                        .to_owned(),
                 });
             }
         }
@@ -79,7 +103,12 @@ pub async fn delete_attachment(
         let change = Change::deleted(
             "attachment",
             id,
-            &serde_json::json!({"file_name": meta.file_name, "sha256": meta.sha256, "owner_kind": meta.owner_kind, "owner_id": meta.owner_id}),
+            &serde_json::json!({
+                "file_name": meta.file_name,
+                "sha256": meta.sha256,
+                "owner_kind": meta.owner_kind,
+                "owner_id": meta.owner_id
+            }),
         );
         Ok(((), change))
     })

@@ -37,10 +37,20 @@ fn disposition(file_name: &str) -> String {
     tag = "attachments",
     params(("attachment_id" = i64, Path, description = "Attachment id", example = 12)),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
-            headers(("ETag" = String), ("Content-Disposition" = String))),
+        (
+            status = 200,
+            description = "The file",
+            content_type = "application/octet-stream",
+            body = Vec<u8>,
+            headers(("ETag" = String), ("Content-Disposition" = String))
+        ),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such attachment in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such attachment in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -17,8 +17,18 @@ use crate::schema::audit_log;
     params(AuditFilter, PageQuery),
     responses(
         (status = 200, description = "One page of audit records", body = Page<AuditEntry>),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "A page parameter is out of range",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -20,10 +20,28 @@ use crate::ops::cycles::{open_cycle, plan_cycle};
     request_body = CycleSettings,
     responses(
         (status = 201, description = "Opened", body = CycleResponse,
-            headers(("Location" = String, description = "URL of the new cycle"), ("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "A cycle for this year exists (`cycle_year_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid settings", body = Problem, content_type = "application/problem+json"),
+            headers(
+                ("Location" = String, description = "URL of the new cycle"),
+                ("ETag" = String)),
+            ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "A cycle for this year exists (`cycle_year_taken`)",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid settings",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

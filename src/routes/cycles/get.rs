@@ -15,7 +15,12 @@ use crate::models::CycleId;
     responses(
         (status = 200, description = "The cycle", body = CycleResponse, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

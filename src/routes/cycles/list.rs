@@ -17,7 +17,12 @@ use crate::schema::assessment_cycles;
     params(CycleFilter, PageQuery),
     responses(
         (status = 200, description = "One page of cycles", body = Page<CycleResponse>),
-        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 422,
+            description = "A page parameter is out of range",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

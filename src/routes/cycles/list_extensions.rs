@@ -15,7 +15,12 @@ use crate::models::cycle::DeadlineExtension;
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     responses(
         (status = 200, description = "The extensions", body = Vec<ExtensionResponse>),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -15,7 +15,12 @@ use crate::models::cycle::Transition;
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     responses(
         (status = 200, description = "The transitions", body = Vec<TransitionResponse>),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -15,11 +15,29 @@ use crate::models::cycle_unit::CycleUnit;
 /// an inspector the units their teams hold in this cycle.
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1), CycleUnitFilter, PageQuery),
+    params(
+        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
+        CycleUnitFilter,
+        PageQuery,
+    ),
     responses(
-        (status = 200, description = "One page of the cycle's units", body = Page<CycleUnitResponse>),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "One page of the cycle's units",
+            body = Page<CycleUnitResponse>,
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "A page parameter is out of range",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -27,10 +27,30 @@ use crate::models::{CycleId, Unit, UnitId, UnitKind};
     request_body = PutCycleUnit,
     responses(
         (status = 200, description = "The unit's place in the cycle", body = CycleUnitResponse),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle or unit", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cycle is a draft or already published, or the unit is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, a vertical unit to assess, or a form the cycle lacks", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle or unit",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The cycle is a draft or already published, or the unit is archived",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid body, a vertical unit to assess, or a form the cycle lacks",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]
@@ -53,20 +73,27 @@ pub async fn put_cycle_unit(
             CycleState::Draft => {
                 return Err(ApiError::Conflict {
                     code: "cycle_in_draft",
-                    detail: "the units in scope are taken when the cycle leaves draft; add or exclude units after that"
+                    detail: "the units in scope are taken when the cycle leaves draft; add or \
+                        exclude units after that"
                         .to_owned(),
                 });
             }
             CycleState::Published | CycleState::Archived => {
                 return Err(ApiError::Conflict {
                     code: "cycle_closed",
-                    detail: format!("cycle {cycle_id} is {}; its units can no longer change", cycle.state),
+                    detail: format!(
+                        "cycle {cycle_id} is {}; its units can no longer change",
+                        cycle.state
+                    ),
                 });
             }
             _ => {}
         }
         let unit = Unit::find(conn, unit_id).map_err(|e| match e {
-            diesel::result::Error::NotFound => ApiError::not_found(format!("unit {unit_id} does not exist")),
+            diesel::result::Error::NotFound => ApiError::not_found(format!(
+                "unit {unit_id} does \
+                not exist"
+            )),
             other => other.into(),
         })?;
         let available = ScoringForm::kinds(conn, cycle_id)?;
@@ -76,23 +103,38 @@ pub async fn put_cycle_unit(
                     return Err(ApiError::field(
                         "status",
                         "vertical_not_assessed",
-                        "vertically managed units are not assessed (plan §1); exclude it with a fallback source",
+                        "vertically managed units are not assessed (plan §1); exclude it with a \
+                            fallback source",
                     ));
                 }
                 if unit.archived_at.is_some() {
-                    return Err(ApiError::Conflict { code: "unit_archived", detail: format!("unit {unit_id} is archived") });
+                    return Err(ApiError::Conflict {
+                        code: "unit_archived",
+                        detail: format!("unit {unit_id} is archived"),
+                    });
                 }
-                let form = body.form_kind.or_else(|| FormKind::for_unit(unit.kind, &available));
+                let form = body
+                    .form_kind
+                    .or_else(|| FormKind::for_unit(unit.kind, &available));
                 if let Some(form) = form
                     && !available.contains(&form)
                 {
-                    return Err(ApiError::field("form_kind", "no_such_form", format!("the cycle has no {form} form")));
+                    return Err(ApiError::field(
+                        "form_kind",
+                        "no_such_form",
+                        format!(
+                            "the cycle \
+                        has no {form} form"
+                        ),
+                    ));
                 }
                 (form, None)
             }
             CycleUnitStatus::Excluded => {
                 let fallback = match unit.kind {
-                    UnitKind::Vertical => Some(body.fallback_source.unwrap_or(FallbackSource::SelfScore)),
+                    UnitKind::Vertical => {
+                        Some(body.fallback_source.unwrap_or(FallbackSource::SelfScore))
+                    }
                     _ => body.fallback_source,
                 };
                 (None, fallback)

@@ -21,10 +21,31 @@ use crate::ops::cycles::{ensure_draft, find_cycle, lock_cycle};
     request_body = CopyForms,
     responses(
         (status = 200, description = "The cycle's forms after the copy", body = Vec<FormResponse>),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "This cycle has left draft", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, a source cycle that does not exist, or copying a cycle onto itself", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "This cycle has left draft",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid body, a source cycle that does not exist, or copying a cycle \
+                onto itself",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

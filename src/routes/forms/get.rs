@@ -15,12 +15,21 @@ use crate::ops::cycles::find_cycle;
     tag = "forms",
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("form_kind" = FormKind, Path, description = "`town`, `county_department` or `county_enterprise`"),
+        (
+            "form_kind" = FormKind,
+            Path,
+            description = "`town`, `county_department` or `county_enterprise`",
+        ),
     ),
     responses(
         (status = 200, description = "The form", body = FormResponse, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such cycle or form", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such cycle or form",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -13,8 +13,17 @@ use crate::ops::cycles::find_cycle;
     tag = "forms",
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     responses(
-        (status = 200, description = "Every form of the cycle with its items", body = Vec<FormResponse>),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Every form of the cycle with its items",
+            body = Vec<FormResponse>,
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

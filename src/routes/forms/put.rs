@@ -23,20 +23,58 @@ use crate::ops::cycles::{ensure_draft, lock_cycle};
     tag = "forms",
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("form_kind" = FormKind, Path, description = "`town`, `county_department` or `county_enterprise`"),
-        ("If-Match" = Option<String>, Header, description = "The form's current ETag; required when it exists"),
+        (
+            "form_kind" = FormKind,
+            Path,
+            description = "`town`, `county_department` or `county_enterprise`",
+        ),
+        (
+            "If-Match" = Option<String>,
+            Header,
+            description = "The form's current ETag; required when it exists",
+        ),
     ),
     request_body = PutForm,
     responses(
         (status = 200, description = "Replaced", body = FormResponse, headers(("ETag" = String))),
         (status = 201, description = "Added", body = FormResponse,
             headers(("Location" = String, description = "URL of the form"), ("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cycle has left draft: its forms are frozen", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid form; every offending field is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing for an existing form", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The cycle has left draft: its forms are frozen",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid form; every offending field is listed",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing for an existing form",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

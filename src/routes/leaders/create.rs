@@ -23,11 +23,34 @@ use crate::ops::units::{
     request_body = CreateLeader,
     responses(
         (status = 201, description = "Added", body = LeaderResponse,
-            headers(("Location" = String, description = "URL of the new leader"), ("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The unit is archived, or has all its first responsible persons", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+            headers(
+                ("Location" = String, description = "URL of the new leader"),
+                ("ETag" = String)),
+            ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The unit is archived, or has all its first responsible persons",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid fields",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -16,14 +16,38 @@ use crate::ops::units::{ensure_active, lock_visible};
     params(
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
         ("leader_id" = i64, Path, description = "Leader id", example = 1),
-        ("If-Match" = Option<String>, Header, description = "Delete only if the leader is still at this ETag"),
+        (
+            "If-Match" = Option<String>,
+            Header,
+            description = "Delete only if the leader is still at this ETag",
+        ),
     ),
     responses(
         (status = 204, description = "Removed"),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit or leader in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The unit is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit or leader in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The unit is archived",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -17,9 +17,19 @@ use crate::ops::units::find_visible;
         ("leader_id" = i64, Path, description = "Leader id", example = 1),
     ),
     responses(
-        (status = 200, description = "The leader", body = LeaderResponse, headers(("ETag" = String))),
+        (
+            status = 200,
+            description = "The leader",
+            body = LeaderResponse,
+            headers(("ETag" = String)),
+        ),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such unit or leader in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such unit or leader in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -18,8 +18,18 @@ use crate::schema::leaders;
     params(("unit_id" = i64, Path, description = "Unit id", example = 1), PageQuery),
     responses(
         (status = 200, description = "One page of leaders", body = Page<LeaderResponse>),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "A page parameter is out of range",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

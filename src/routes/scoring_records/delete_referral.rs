@@ -22,9 +22,24 @@ use crate::ops::{signed, signed::Signed};
     ),
     responses(
         (status = 204, description = "Withdrawn"),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or no such referral", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The sheet is final", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope, or no such referral",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The sheet is final",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -37,12 +37,42 @@ use crate::ops::signed::{self, Signed};
     request_body = PutItem,
     responses(
         (status = 200, description = "Scored", body = ItemView, headers(("ETag" = String))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or no such item", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The sheet is final, or the cycle is not in the special inspection", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Deductions outside their rule's range or over its cap", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope, or no such item",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The sheet is final, or the cycle is not in the special inspection",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Deductions outside their rule's range or over its cap",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

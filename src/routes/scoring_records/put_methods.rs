@@ -27,11 +27,36 @@ use crate::ops::{sheets, signed, signed::Signed};
     request_body = PutMethods,
     responses(
         (status = 200, description = "Recorded", body = RecordResponse),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The sheet is final", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The sheet is final",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -26,10 +26,30 @@ use crate::ops::signed::{self, Signed};
     request_body = Reopen,
     responses(
         (status = 200, description = "Reopened", body = RecordResponse),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The sheet is not final", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason given", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The sheet is not final",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "No reason given",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

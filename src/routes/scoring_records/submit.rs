@@ -24,9 +24,24 @@ use crate::ops::signed::{self, Signed};
     request_body = Empty,
     responses(
         (status = 200, description = "Awaiting signatures", body = RecordResponse),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not open (already submitted or final)", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Not open (already submitted or final)",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -20,9 +20,19 @@ use crate::models::{CycleId, UnitId};
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
     ),
     responses(
-        (status = 200, description = "The self-inspection", body = SelfInspectionResponse, headers(("ETag" = String))),
+        (
+            status = 200,
+            description = "The self-inspection",
+            body = SelfInspectionResponse,
+            headers(("ETag" = String)),
+        ),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Not started, not assessed, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "Not started, not assessed, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

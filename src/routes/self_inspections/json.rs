@@ -47,8 +47,13 @@ pub struct FoundProblem {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "report": "2014年，我镇党委认真履行党风廉政建设主体责任……",
-    "scores": [{"item_code": "1.1", "points": "3.00"}, {"item_code": "1.3", "points": "4.00", "note": "全年专题研究3次"}],
-    "problems": [{"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}],
+    "scores": [
+        {"item_code": "1.1", "points": "3.00"},
+        {"item_code": "1.3", "points": "4.00", "note": "全年专题研究3次"}
+    ],
+    "problems": [
+        {"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}
+    ],
     "attachment_ids": [12]
 }))]
 pub struct PutSelfInspection {
@@ -191,7 +196,8 @@ pub struct ProgressFilter {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "unit_id": 3, "unit_name": "太平镇", "unit_kind": "town", "status": "submitted", "late": true,
-    "submitted_at": "2014-09-21T02:15:00Z", "submission_count": 1, "paper_received_at": null, "total": "91.50",
+    "submitted_at": "2014-09-21T02:15:00Z", "submission_count": 1, "paper_received_at": null,
+    "total": "91.50",
     "reports_expected": 2, "reports_submitted": 2
 }))]
 pub struct ProgressRow {

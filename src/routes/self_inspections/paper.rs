@@ -22,9 +22,24 @@ use crate::ops::submitted;
     ),
     request_body = PaperReceived,
     responses(
-        (status = 200, description = "Recorded", body = SelfInspectionResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not started, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Recorded",
+            body = SelfInspectionResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Not started, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

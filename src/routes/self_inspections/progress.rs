@@ -47,9 +47,11 @@ SELECT cu.unit_id, u.name AS unit_name, u.kind AS unit_kind,
        CASE WHEN si.id IS NULL THEN 'missing' ELSE si.status END AS status,
        coalesce(si.late, false) AS late, si.submitted_at,
        coalesce(si.submission_count, 0) AS submission_count, si.paper_received_at, si.total,
-       (SELECT count(*) FROM leaders l WHERE l.unit_id = cu.unit_id AND l.is_first_responsible) AS reports_expected,
+       (SELECT count(*) FROM leaders l
+         WHERE l.unit_id = cu.unit_id AND l.is_first_responsible) AS reports_expected,
        (SELECT count(*) FROM accountability_reports ar
-         WHERE ar.cycle_id = cu.cycle_id AND ar.unit_id = cu.unit_id AND ar.status = 'submitted') AS reports_submitted,
+         WHERE ar.cycle_id = cu.cycle_id AND ar.unit_id = cu.unit_id
+           AND ar.status = 'submitted') AS reports_submitted,
        count(*) OVER () AS total_rows
   FROM cycle_units cu
   JOIN units u ON u.id = cu.unit_id
@@ -68,11 +70,29 @@ SELECT cu.unit_id, u.name AS unit_name, u.kind AS unit_kind,
 /// `returned`) and `late`.
 #[utoipa::path(
     tag = "self-inspections",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1), ProgressFilter, PageQuery),
+    params(
+        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
+        ProgressFilter,
+        PageQuery,
+    ),
     responses(
-        (status = 200, description = "One page of units and their progress", body = Page<ProgressRow>),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "One page of units and their progress",
+            body = Page<ProgressRow>,
+        ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

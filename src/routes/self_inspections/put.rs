@@ -26,19 +26,58 @@ use crate::ops::submitted::{self, SubmittedDocument};
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("If-Match" = Option<String>, Header, description = "The current ETag; required once it exists"),
+        (
+            "If-Match" = Option<String>,
+            Header,
+            description = "The current ETag; required once it exists",
+        ),
     ),
     request_body = PutSelfInspection,
     responses(
-        (status = 200, description = "Saved", body = SelfInspectionResponse, headers(("ETag" = String))),
+        (
+            status = 200,
+            description = "Saved",
+            body = SelfInspectionResponse,
+            headers(("ETag" = String)),
+        ),
         (status = 201, description = "Started", body = SelfInspectionResponse,
             headers(("Location" = String), ("ETag" = String))),
-        (status = 403, description = "The caller is not a unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or not assessed in the cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted already, or the cycle is not open to units", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Scores out of range, over-precise, or for items not on the form", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not a unit",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope, or not assessed in the cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Submitted already, or the cycle is not open to units",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Scores out of range, over-precise, or for items not on the form",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

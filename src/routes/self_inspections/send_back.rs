@@ -23,11 +23,36 @@ use crate::ops::submitted;
     ),
     request_body = ReturnDocument,
     responses(
-        (status = 200, description = "Returned", body = SelfInspectionResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not started, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not submitted", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No reason given", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Returned",
+            body = SelfInspectionResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Not started, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Not submitted",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "No reason given",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -24,11 +24,36 @@ use crate::ops::submitted;
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
     ),
     responses(
-        (status = 200, description = "Submitted", body = SelfInspectionResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not a unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Not started, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already submitted, or the cycle is not open to units", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Incomplete: every missing item and the report are listed", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Submitted",
+            body = SelfInspectionResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is not a unit",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Not started, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Already submitted, or the cycle is not open to units",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Incomplete: every missing item and the report are listed",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]
@@ -67,7 +92,8 @@ pub async fn submit_self_inspection(
         submitted::submit(conn, &ctx, doc, due, &user)
     })
     .await?;
-    tracing::info!(cycle_id = %cycle_id, unit_id = %unit_id, late = view.late, "self-inspection submitted");
+    tracing::info!(cycle_id = %cycle_id, unit_id = %unit_id, late = view.late, "self-inspection \
+        submitted");
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, ETag::from_version(view.version).0))
         .json(view))

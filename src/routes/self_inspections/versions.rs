@@ -19,7 +19,12 @@ use crate::models::{CycleId, UnitId};
     ),
     responses(
         (status = 200, description = "The versions", body = Vec<VersionResponse>),
-        (status = 404, description = "Not started, or outside the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "Not started, or outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -18,9 +18,19 @@ use crate::ops::{signed, team_reports};
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
     ),
     responses(
-        (status = 200, description = "The report", body = TeamReportResponse, headers(("ETag" = String))),
+        (
+            status = 200,
+            description = "The report",
+            body = TeamReportResponse,
+            headers(("ETag" = String)),
+        ),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "Outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -28,12 +28,42 @@ use crate::ops::team_reports;
     ),
     request_body = PutTeamReport,
     responses(
-        (status = 200, description = "Saved", body = TeamReportResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The report is final", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Saved",
+            body = TeamReportResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The report is final",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -28,10 +28,30 @@ use crate::ops::team_reports;
     request_body = Empty,
     responses(
         (status = 200, description = "Awaiting signatures", body = TeamReportResponse),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or not started", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not open", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A part is missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "Outside the caller's scope, or not started",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Not open",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "A part is missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

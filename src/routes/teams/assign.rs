@@ -21,9 +21,24 @@ use crate::ops::teams;
     ),
     responses(
         (status = 204, description = "Assigned"),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle or team", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The unit is not assessed in the cycle, or the cycle is closed", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle or team",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The unit is not assessed in the cycle, or the cycle is closed",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -23,7 +23,12 @@ use crate::models::team::Team;
     responses(
         (status = 200, description = "The team", body = TeamResponse, headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such team in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such team in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -132,7 +132,10 @@ impl Validate for CreateTeam {
 /// Changes to a team: absent fields stay; `members` replaces the whole list.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"members": [{"sub": "oa-20071", "name": "陈晓红"}, {"sub": "oa-20093", "name": "莫志强"}]}))]
+#[schema(example = json!({"members": [
+    {"sub": "oa-20071", "name": "陈晓红"},
+    {"sub": "oa-20093", "name": "莫志强"}
+]}))]
 pub struct UpdateTeam {
     /// New name.
     pub name: Option<String>,

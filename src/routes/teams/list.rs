@@ -15,8 +15,17 @@ use crate::ops::cycles::find_cycle;
     tag = "teams",
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     responses(
-        (status = 200, description = "The teams with their members and units", body = Vec<TeamResponse>),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "The teams with their members and units",
+            body = Vec<TeamResponse>,
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

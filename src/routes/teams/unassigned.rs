@@ -16,8 +16,18 @@ use crate::ops::cycles::find_cycle;
     params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
     responses(
         (status = 200, description = "The units no team inspects yet", body = Vec<UnassignedUnit>),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

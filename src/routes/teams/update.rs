@@ -29,12 +29,42 @@ use crate::schema::{inspection_teams, team_members};
     request_body = UpdateTeam,
     responses(
         (status = 200, description = "Changed", body = TeamResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such team in the cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken, or the cycle is closed", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such team in the cycle",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The name is taken, or the cycle is closed",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid fields",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -18,9 +18,24 @@ use crate::models::{Unit, UnitId};
     params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
     responses(
         (status = 200, description = "Archived", body = UnitResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already archived (`unit_archived`)", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Already archived (`unit_archived`)",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -20,9 +20,24 @@ use crate::models::NewUnit;
     responses(
         (status = 201, description = "Registered", body = UnitResponse,
             headers(("Location" = String, description = "URL of the new unit"), ("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The name is taken (`unit_name_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "The name is taken (`unit_name_taken`)",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid fields",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

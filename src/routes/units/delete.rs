@@ -15,14 +15,38 @@ use crate::models::{Unit, UnitId};
     tag = "units",
     params(
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("If-Match" = Option<String>, Header, description = "Delete only if the unit is still at this ETag"),
+        (
+            "If-Match" = Option<String>,
+            Header,
+            description = "Delete only if the unit is still at this ETag",
+        ),
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Referenced by assessment data (`unit_referenced`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Referenced by assessment data (`unit_referenced`)",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -16,9 +16,19 @@ use crate::models::UnitId;
     tag = "units",
     params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
     responses(
-        (status = 200, description = "The unit", body = UnitResponse, headers(("ETag" = String, description = "Current version"))),
+        (
+            status = 200,
+            description = "The unit",
+            body = UnitResponse,
+            headers(("ETag" = String, description = "Current version")),
+        ),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -16,7 +16,8 @@ const ADDRESS_MAX: usize = 200;
 /// A registered unit.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({
-    "id": 1, "name": "阳城镇", "kind": "town", "contact_person": "黄志明", "contact_phone": "0763-7882101",
+    "id": 1, "name": "阳城镇", "kind": "town", "contact_person": "黄志明", "contact_phone": "0763-788210\
+        1",
     "address": "阳山县阳城镇韩愈路1号", "email": null, "archived": false, "archived_at": null, "version": 1,
     "created_at": "2014-09-01T08:00:00Z", "updated_at": "2014-09-01T08:00:00Z"
 }))]

@@ -17,7 +17,12 @@ use crate::models::{Unit, UnitListQuery};
     params(UnitFilter, PageQuery),
     responses(
         (status = 200, description = "One page of units", body = Page<UnitResponse>),
-        (status = 422, description = "A page parameter is out of range", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 422,
+            description = "A page parameter is out of range",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

@@ -17,10 +17,30 @@ use crate::models::{Unit, UnitId};
     tag = "units",
     params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
     responses(
-        (status = 200, description = "Active again", body = UnitResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not archived, or its name is taken", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 200,
+            description = "Active again",
+            body = UnitResponse,
+            headers(("ETag" = String)),
+        ),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Not archived, or its name is taken",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]

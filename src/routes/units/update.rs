@@ -24,12 +24,43 @@ use crate::models::{Unit, UnitChangeset, UnitId};
     request_body = UpdateUnit,
     responses(
         (status = 200, description = "Updated", body = UnitResponse, headers(("ETag" = String))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such unit in the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Archived, name taken, or too many first responsible persons for the new kind", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (
+            status = 403,
+            description = "The caller is not the office",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 404,
+            description = "No such unit in the caller's scope",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 409,
+            description = "Archived, name taken, or too many first responsible persons for the \
+                new kind",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 412,
+            description = "Stale If-Match",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 422,
+            description = "Invalid fields",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
+        (
+            status = 428,
+            description = "If-Match missing",
+            body = Problem,
+            content_type = "application/problem+json",
+        ),
     ),
     security(("bearer" = []))
 )]
