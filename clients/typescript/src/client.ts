@@ -196,6 +196,10 @@ async function scoreSheet(): Promise<{ sheet: Schemas["RecordResponse"]; etag: s
   return { sheet: data, etag };
 }
 
+/** The path of put_record_item (a constant, so that its type is the literal the client needs). */
+const itemPath =
+  "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/items/{item_code}";
+
 /** put_record_item with If-Match: scores one item, then shows a stale tag changes nothing. */
 async function scoreOneItem(form: Schemas["FormResponse"]): Promise<void> {
   const formItem = need(form.items[0], "the town form's first item");
@@ -205,7 +209,6 @@ async function scoreOneItem(form: Schemas["FormResponse"]): Promise<void> {
     before.sheet.items.find((candidate) => candidate.item_code === formItem.code),
     `item ${formItem.code} on the sheet`,
   );
-  const path = "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/items/{item_code}";
   const params = { cycle_id: cycleId, unit_id: unitId, item_code: formItem.code };
   const deduction: Schemas["Deduction"] = {
     rule_code: rule.code,
@@ -219,7 +222,7 @@ async function scoreOneItem(form: Schemas["FormResponse"]): Promise<void> {
     evidence_notes: "查阅2014年党委会议记录",
   };
 
-  const written = await inspector.PUT(path, {
+  const written = await inspector.PUT(itemPath, {
     params: { path: params, header: { "If-Match": item.etag } },
     body,
   });
@@ -239,7 +242,7 @@ async function scoreOneItem(form: Schemas["FormResponse"]): Promise<void> {
     "the ETag header equals the item's etag field",
   );
 
-  const stale = await inspector.PUT(path, {
+  const stale = await inspector.PUT(itemPath, {
     params: { path: params, header: { "If-Match": item.etag } },
     body: { deductions: [] },
   });
