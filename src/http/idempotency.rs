@@ -62,6 +62,55 @@ enum Claim {
     InFlight,
 }
 
+/// What makes two requests "the same" for a key: the query, the media type and the body. A
+/// multipart body's boundary is chosen afresh each time a client builds the body, so it is
+/// replaced by a fixed token, in the body and in the media type: a retry of the same parts
+/// replays instead of answering 422.
+fn request_hash(query: &str, content_type: &str, body: &[u8]) -> String {
+    let boundary = content_type
+        .to_ascii_lowercase()
+        .starts_with("multipart/")
+        .then(|| {
+            content_type.split(';').find_map(|p| {
+                let (name, value) = p.trim().split_once('=')?;
+                name.eq_ignore_ascii_case("boundary")
+                    .then(|| value.trim().trim_matches('"').to_owned())
+            })
+        })
+        .flatten()
+        .filter(|b| !b.is_empty());
+    let (content_type, body) = match boundary {
+        Some(boundary) => (
+            content_type.replace(&boundary, "BOUNDARY"),
+            replace_all(body, boundary.as_bytes(), b"BOUNDARY"),
+        ),
+        None => (content_type.to_owned(), body.to_vec()),
+    };
+    sha256_hex(
+        &[
+            query.as_bytes(),
+            b"\n",
+            content_type.as_bytes(),
+            b"\n",
+            &body,
+        ]
+        .concat(),
+    )
+}
+
+/// `haystack` with every occurrence of `needle` replaced by `with`.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 fn valid_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic())
 }
@@ -289,16 +338,7 @@ pub async fn idempotency(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let hash = sha256_hex(
-        &[
-            req.query_string().as_bytes(),
-            b"\n",
-            content_type.as_bytes(),
-            b"\n",
-            &body,
-        ]
-        .concat(),
-    );
+    let hash = request_hash(req.query_string(), &content_type, &body);
     req.set_payload(Payload::from(body));
     let route = format!("POST {}", req.path());
     let sub = user.sub.clone();
@@ -426,5 +466,26 @@ mod tests {
     fn lock_ids_tell_apart_triples_that_concatenate_alike() {
         assert_ne!(lock_id("ab", "c", "k"), lock_id("a", "bc", "k"));
         assert_eq!(lock_id("a", "POST /x", "k"), lock_id("a", "POST /x", "k"));
+    }
+
+    #[test]
+    fn a_multipart_retry_with_a_new_boundary_hashes_alike_and_other_parts_do_not() {
+        let body = |boundary: &str, content: &str| {
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+                 filename=\"a.txt\"\r\n\r\n{content}\r\n--{boundary}--\r\n"
+            )
+        };
+        let hash = |boundary: &str, content: &str| {
+            request_hash(
+                "",
+                &format!("multipart/form-data; boundary={boundary}"),
+                body(boundary, content).as_bytes(),
+            )
+        };
+        assert_eq!(hash("----a1", "自查"), hash("----b2", "自查"));
+        assert_ne!(hash("----a1", "自查"), hash("----a1", "自查报告"));
+        let json = |b: &str| request_hash("", "application/json", b.as_bytes());
+        assert_ne!(json(r#"{"a":1}"#), json(r#"{"a":2}"#));
     }
 }

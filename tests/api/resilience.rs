@@ -633,3 +633,35 @@ async fn an_upload_trickled_slower_than_the_read_timeout_is_refused() {
     );
     assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 0);
 }
+
+#[tokio::test]
+async fn a_retried_upload_with_the_same_key_replays_though_the_boundary_is_new() {
+    let app = TestApp::spawn().await;
+    let token = app.unit_token(1);
+    let upload = || {
+        let part = reqwest::multipart::Part::bytes("自查佐证材料".as_bytes().to_vec())
+            .file_name("佐证.txt")
+            .mime_str("text/plain")
+            .expect("mime");
+        // reqwest draws a new random boundary for every form, as browsers' FormData does.
+        app.request(Method::POST, "/api/v1/attachments", Some(&token))
+            .header("Idempotency-Key", "upload-retry-1")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+    };
+    let first = upload().await.expect("first upload");
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.expect("json");
+    let again = upload().await.expect("retried upload");
+    assert_eq!(again.status(), 201, "the retry replays instead of 422");
+    assert_eq!(
+        again
+            .headers()
+            .get("idempotent-replayed")
+            .and_then(|v| v.to_str().ok()),
+        Some("true")
+    );
+    let again: Value = again.json().await.expect("json");
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(app.count("SELECT count(*) AS n FROM attachments"), 1);
+}
