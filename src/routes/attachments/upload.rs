@@ -84,7 +84,8 @@ fn clean_file_name(raw: Option<&str>) -> String {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = AttachmentResponse,
-            headers(("Location" = String, description = "Download URL"))),
+            headers(("Location" = String, description = "Download URL"),
+                ("ETag" = String, description = "The download's tag: the file's SHA-256"))),
         (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
@@ -209,6 +210,8 @@ pub async fn upload_attachment(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", meta.id)))
+        // The download's tag: the file's SHA-256, which never changes.
+        .insert_header((header::ETAG, format!("\"{}\"", meta.sha256)))
         .json(AttachmentResponse::from(meta)))
 }
 
