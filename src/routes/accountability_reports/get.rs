@@ -23,7 +23,8 @@ use crate::ops::submitted::context;
         ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
     ),
     responses(
-        (status = 200, description = "The report", body = ReportResponse, headers(("ETag" = String))),
+        (status = 200, description = "The report", body = ReportResponse,
+            headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
         (status = 404, description = "Outside the caller's scope, not a first responsible \
             person, or not started", body = Problem, content_type = "application/problem+json"),

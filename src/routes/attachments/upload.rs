@@ -86,9 +86,12 @@ fn clean_file_name(raw: Option<&str>) -> String {
         (status = 201, description = "Stored", body = AttachmentResponse,
             headers(("Location" = String, description = "Download URL"),
                 ("ETag" = String, description = "The download's tag: the file's SHA-256"))),
-        (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "No `file` field",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the upload limit",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or a file type that is not accepted",
+            body = Problem, content_type = "application/problem+json"),
         (status = 422,
             description = "Empty, two files, a NUL in a name, or an archive that is corrupt or \
                 unpacks to too much",
@@ -203,7 +206,12 @@ pub async fn upload_attachment(
         let change = Change::created(
             "attachment",
             meta.id,
-            &json!({"file_name": meta.file_name, "content_type": meta.content_type, "size_bytes": meta.size_bytes, "sha256": meta.sha256}),
+            &json!({
+                "file_name": meta.file_name,
+                "content_type": meta.content_type,
+                "size_bytes": meta.size_bytes,
+                "sha256": meta.sha256
+            }),
         );
         Ok((meta, change))
     })

@@ -25,10 +25,14 @@ use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension
         (status = 201, description = "Extended", body = ExtensionResponse,
             headers(("Location" = String, description = "URL of the new extension"),
                 ("ETag" = String, description = "The tag its GET sends"))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cycle is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, or the date is not later (`not_later`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cycle",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The cycle is archived",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body, or the date is not later (`not_later`)",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

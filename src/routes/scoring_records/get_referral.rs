@@ -24,7 +24,8 @@ use crate::ops::signed;
         ("referral_id" = i64, Path, description = "Referral id", example = 1),
     ),
     responses(
-        (status = 200, description = "The referral", body = ReferralView, headers(("ETag" = String))),
+        (status = 200, description = "The referral", body = ReferralView,
+            headers(("ETag" = String))),
         (status = 304, description = "Unchanged since the `If-None-Match` tag"),
         (status = 404, description = "Outside the caller's scope, or no such referral",
             body = Problem, content_type = "application/problem+json"),

@@ -30,10 +30,14 @@ use crate::ops::{sheets, signed, signed::Signed};
         (status = 201, description = "Referred: the sheet now", body = RecordResponse,
             headers(("Location" = String, description = "URL of the new referral"),
                 ("ETag" = String, description = "The referral's tag, as its GET sends"))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The sheet is final", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Facts or decision missing, or a leader of another unit", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside the caller's scope",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The sheet is final",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Facts or decision missing, or a leader of another unit",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -17,7 +17,9 @@ use crate::ops::signed::{self, Signed};
 ///
 /// Each member and the leader of the assigned team signs once per round; the signature records
 /// who, when, the version signed and the SHA-256 of the sheet's canonical content (RFC 8785,
-/// see README) at that moment. When all have signed the sheet is final.
+/// see README) at that moment. When all have signed the sheet is final. The answer is the
+/// sheet as it now stands; `Location` names the new signature and `ETag` is the tag its GET
+/// sends.
 #[utoipa::path(
     tag = "scoring",
     params(
@@ -29,9 +31,12 @@ use crate::ops::signed::{self, Signed};
         (status = 201, description = "Signed: the sheet now", body = RecordResponse,
             headers(("Location" = String, description = "URL of the new signature"),
                 ("ETag" = String, description = "The signature's tag, as its GET sends"))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not awaiting signatures, or already signed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside the caller's scope",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting signatures, or already signed",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]

@@ -16,7 +16,8 @@ use crate::ops::team_reports;
 /// Sign the team report
 ///
 /// Each member and the leader once per round, with the SHA-256 of the report's canonical
-/// content; final when all have signed.
+/// content; final when all have signed. The answer is the report as it now stands; `Location`
+/// names the new signature and `ETag` is the tag its GET sends.
 #[utoipa::path(
     tag = "scoring",
     params(
@@ -28,9 +29,12 @@ use crate::ops::team_reports;
         (status = 201, description = "Signed: the report now", body = TeamReportResponse,
             headers(("Location" = String, description = "URL of the new signature"),
                 ("ETag" = String, description = "The signature's tag, as its GET sends"))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or not started", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not awaiting signatures, or already signed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside the caller's scope, or not started",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting signatures, or already signed",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
