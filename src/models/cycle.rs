@@ -229,4 +229,18 @@ impl DeadlineExtension {
             .select(DeadlineExtension::as_select())
             .load(conn)
     }
+
+    /// One extension of a cycle, if it is that cycle's.
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        id: i64,
+    ) -> QueryResult<Option<DeadlineExtension>> {
+        cycle_deadline_extensions::table
+            .filter(cycle_deadline_extensions::cycle_id.eq(cycle_id))
+            .filter(cycle_deadline_extensions::id.eq(id))
+            .select(DeadlineExtension::as_select())
+            .first(conn)
+            .optional()
+    }
 }

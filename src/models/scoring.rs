@@ -147,6 +147,16 @@ impl NewReferral {
 }
 
 impl Referral {
+    /// One referral of a record, if it is that record's.
+    pub fn find(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
+        referrals::table
+            .filter(referrals::id.eq(id))
+            .filter(referrals::record_id.eq(record_id))
+            .select(Referral::as_select())
+            .first(conn)
+            .optional()
+    }
+
     /// Withdraws a referral of a record; returns it, if it was there.
     pub fn delete(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
         diesel::delete(
@@ -275,6 +285,22 @@ impl ScoringRecord {
 }
 
 impl Signature {
+    /// One signature of a document, voided or not, if it is that document's.
+    pub fn find(
+        conn: &mut PgConnection,
+        kind: SignedKind,
+        document_id: i64,
+        id: i64,
+    ) -> QueryResult<Option<Signature>> {
+        signatures::table
+            .filter(signatures::id.eq(id))
+            .filter(signatures::document_kind.eq(kind))
+            .filter(signatures::document_id.eq(document_id))
+            .select(Signature::as_select())
+            .first(conn)
+            .optional()
+    }
+
     /// The signatures of a document's round that stand (not voided).
     pub fn standing(
         conn: &mut PgConnection,

@@ -13,7 +13,7 @@ use crate::domain::points::Points;
 use crate::domain::scoring::{self, Deduction, Method, SignedItem, SignedReferral};
 use crate::error::ApiError;
 use crate::models::form::FormItemRow;
-use crate::models::scoring::{RecordItem, ScoringRecord, SheetStatus};
+use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus};
 use crate::models::{CycleId, LeaderId, UnitId};
 use crate::ops::signed::{SheetContext, SignatureView, Signed, signature_views};
 use crate::schema::{document_versions, self_inspections};
@@ -62,6 +62,20 @@ pub struct ReferralView {
     pub created_by: String,
     /// When.
     pub created_at: DateTime<Utc>,
+}
+
+impl From<Referral> for ReferralView {
+    fn from(r: Referral) -> Self {
+        Self {
+            id: r.id,
+            leader_id: r.leader_id,
+            leader_name: r.leader_name,
+            facts: r.facts,
+            decision: r.decision,
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
 }
 
 /// The score sheet (考核评分表) of one team for one unit.
@@ -195,18 +209,7 @@ pub fn view(
         Some(r) => ScoringRecord::referrals(conn, r.id)?,
         None => Vec::new(),
     };
-    let referral_views: Vec<ReferralView> = referrals
-        .into_iter()
-        .map(|r| ReferralView {
-            id: r.id,
-            leader_id: r.leader_id,
-            leader_name: r.leader_name,
-            facts: r.facts,
-            decision: r.decision,
-            created_by: r.created_by,
-            created_at: r.created_at,
-        })
-        .collect();
+    let referral_views: Vec<ReferralView> = referrals.into_iter().map(ReferralView::from).collect();
     let hash_in = |version: i32| {
         scoring::content_hash(&content(
             ctx.cycle.id,

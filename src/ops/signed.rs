@@ -213,6 +213,8 @@ pub struct Signing {
     pub role: &'static str,
     /// Whether it was the last one needed: the document is now final.
     pub last: bool,
+    /// The signature recorded.
+    pub signature: Signature,
 }
 
 /// Signs the document for `user` with `hash`, the SHA-256 of its canonical content now; when
@@ -246,14 +248,18 @@ pub fn sign(
     }
     let (kind, id, round) = (doc.kind, doc.id, doc.round);
     let (sub, name) = (user.sub.as_str(), user.name.as_str());
-    Signature::insert(conn, kind, id, round, sub, name, role, doc.version, hash)?;
+    let signature = Signature::insert(conn, kind, id, round, sub, name, role, doc.version, hash)?;
     let mut signed: Vec<&str> = standing.iter().map(|s| s.signer_sub.as_str()).collect();
     signed.push(sub);
     let last = signed_by_all(&ctx.signers(), &signed);
     if last {
         doc.touch(conn, SheetStatus::Final)?;
     }
-    Ok(Signing { role, last })
+    Ok(Signing {
+        role,
+        last,
+        signature,
+    })
 }
 
 /// Reopens a final document for the office with `reason`: keeps what stood (`content`, the
@@ -321,6 +327,8 @@ pub fn sign_change(doc: Signed, id: String, user: &AuthUser, s: &Signing, hash: 
 /// A signature on record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SignatureView {
+    /// Signature id: its own resource is `…/signatures/{id}` under the document.
+    pub id: i64,
     /// The signer's `sub`.
     pub signer_sub: String,
     /// Their name.
@@ -344,6 +352,7 @@ impl SignatureView {
     /// the signature's canonical version.
     pub fn new(s: Signature, now: &str) -> Self {
         Self {
+            id: s.id,
             content_matches: s.content_sha256 == now,
             signer_sub: s.signer_sub,
             signer_name: s.signer_name,
@@ -354,6 +363,69 @@ impl SignatureView {
             signed_at: s.signed_at,
         }
     }
+}
+
+/// A signature as its own resource (`…/signatures/{id}` under its document): what was signed,
+/// by whom and when, and whether a later change voided it. Unlike `SignatureView` it does not
+/// compare the hash with the document's content now, so it changes only when voided.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SignatureRecord {
+    /// Signature id.
+    pub id: i64,
+    /// The signing round it belongs to.
+    pub round: i32,
+    /// The signer's `sub`.
+    pub signer_sub: String,
+    /// Their name.
+    pub signer_name: String,
+    /// `leader` or `member`.
+    pub signer_role: String,
+    /// The document version signed.
+    pub doc_version: i32,
+    /// SHA-256 of the canonical content signed (README: "Signatures").
+    pub content_sha256: String,
+    /// Which canonical content it hashed: 1 cites rules by index, 2 by `rule_code`.
+    pub canonical_version: i32,
+    /// When.
+    pub signed_at: DateTime<Utc>,
+    /// When a change or a reopening voided it; absent while it stands.
+    pub voided_at: Option<DateTime<Utc>>,
+    /// Why it was voided.
+    pub void_reason: Option<String>,
+}
+
+impl From<Signature> for SignatureRecord {
+    fn from(s: Signature) -> Self {
+        Self {
+            id: s.id,
+            round: s.round,
+            signer_sub: s.signer_sub,
+            signer_name: s.signer_name,
+            signer_role: s.signer_role,
+            doc_version: s.doc_version,
+            content_sha256: s.content_sha256,
+            canonical_version: s.canonical_version,
+            signed_at: s.signed_at,
+            voided_at: s.voided_at,
+            void_reason: s.void_reason,
+        }
+    }
+}
+
+/// Signature `id` of the document `doc` (absent: not started), voided ones included; 404 when
+/// it is not that document's. The caller has already applied the document's read rule.
+pub fn find_signature(
+    conn: &mut PgConnection,
+    doc: Option<Signed>,
+    id: i64,
+) -> Result<SignatureRecord, ApiError> {
+    let found = match doc {
+        Some(doc) => Signature::find(conn, doc.kind, doc.id, id)?,
+        None => None,
+    };
+    found
+        .map(SignatureRecord::from)
+        .ok_or_else(|| ApiError::not_found(format!("the document has no signature {id}")))
 }
 
 /// The standing signatures of the document's round, each checked against the hash of the

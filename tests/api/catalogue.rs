@@ -559,6 +559,28 @@ fn create_deadline_extension() -> Call {
     .expect(201)
 }
 
+/// Sends a creating call and returns the `Location` it answers.
+async fn created_at(app: &TestApp, call: Call) -> String {
+    let response = call.send(app).await;
+    assert_eq!(
+        response.status().as_u16(),
+        201,
+        "{} {}",
+        call.method,
+        call.path
+    );
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .expect("a Location")
+}
+
+fn get_deadline_extension(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move { Call::get(created_at(app, create_deadline_extension()).await) })
+}
+
 fn put_cycle_unit() -> Call {
     Call::put(
         unit_path(VERTICAL, ""),
@@ -692,6 +714,13 @@ fn put_accountability_report(app: &TestApp) -> BoxFuture<'_, Call> {
         )
         .by(who)
         .expect(201)
+    })
+}
+
+fn get_accountability_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let location = created_at(app, put_accountability_report(app).await).await;
+        Call::get(location).by(Who::Unit(SILENT_DEPARTMENT))
     })
 }
 
@@ -837,6 +866,23 @@ fn create_referral(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
+fn get_referral(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = inspector(2, "a");
+        let (sheet, _) = must(
+            app,
+            Call::get(unit_path(REFERRAL_TOWN, "/scoring-record")).by(who),
+        )
+        .await;
+        let id = sheet["referrals"][0]["id"].as_i64().expect("referral id");
+        Call::get(unit_path(
+            REFERRAL_TOWN,
+            &format!("/scoring-record/referrals/{id}"),
+        ))
+        .by(who)
+    })
+}
+
 fn delete_referral(app: &TestApp) -> BoxFuture<'_, Call> {
     Box::pin(async move {
         let who = inspector(2, "a");
@@ -865,6 +911,23 @@ fn sign_scoring_record() -> Call {
     )
     .by(inspector(5, "a"))
     .expect(201)
+}
+
+fn get_scoring_record_signature(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let who = inspector(5, "a");
+        let (sheet, _) = must(
+            app,
+            Call::get(unit_path(AWAITING_TOWN, "/scoring-record")).by(who),
+        )
+        .await;
+        let id = sheet["signatures"][0]["id"].as_i64().expect("signature id");
+        Call::get(unit_path(
+            AWAITING_TOWN,
+            &format!("/scoring-record/signatures/{id}"),
+        ))
+        .by(who)
+    })
 }
 
 fn reopen_scoring_record() -> Call {
@@ -909,6 +972,13 @@ fn sign_team_report(app: &TestApp) -> BoxFuture<'_, Call> {
         Call::post(team_report_path("/signatures"), json!({}))
             .by(inspector(3, "a"))
             .expect(201)
+    })
+}
+
+fn get_team_report_signature(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let location = created_at(app, sign_team_report(app).await).await;
+        Call::get(location).by(inspector(3, "b"))
     })
 }
 
@@ -1045,6 +1115,11 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/deadline-extensions"),
             create_deadline_extension,
         ),
+        setup(
+            "GET",
+            in_cycle!("/deadline-extensions/{extension_id}"),
+            get_deadline_extension,
+        ),
         fixed("GET", in_cycle!("/units"), || {
             Call::get(cycle_path("/units"))
                 .query("status", "assessed")
@@ -1106,6 +1181,11 @@ pub fn catalogue() -> Vec<Entry> {
             put_accountability_report,
         ),
         setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/accountability-reports/{leader_id}"),
+            get_accountability_report,
+        ),
+        setup(
             "POST",
             in_cycle!("/units/{unit_id}/accountability-reports/{leader_id}/submit"),
             submit_accountability_report,
@@ -1157,6 +1237,11 @@ pub fn catalogue() -> Vec<Entry> {
             create_referral,
         ),
         setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/scoring-record/referrals/{referral_id}"),
+            get_referral,
+        ),
+        setup(
             "DELETE",
             in_cycle!("/units/{unit_id}/scoring-record/referrals/{referral_id}"),
             delete_referral,
@@ -1170,6 +1255,11 @@ pub fn catalogue() -> Vec<Entry> {
             "POST",
             in_cycle!("/units/{unit_id}/scoring-record/signatures"),
             sign_scoring_record,
+        ),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/scoring-record/signatures/{signature_id}"),
+            get_scoring_record_signature,
         ),
         fixed(
             "POST",
@@ -1195,6 +1285,11 @@ pub fn catalogue() -> Vec<Entry> {
             "POST",
             in_cycle!("/units/{unit_id}/team-report/signatures"),
             sign_team_report,
+        ),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/team-report/signatures/{signature_id}"),
+            get_team_report_signature,
         ),
         setup(
             "POST",

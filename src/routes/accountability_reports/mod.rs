@@ -2,6 +2,7 @@
 //! responsible person's accountability report (述责报告, plan §6(二)), submitted by the unit,
 //! with the same draft, submitted, late and returned life as the self-inspection.
 
+mod get;
 pub mod json;
 mod list;
 mod put;
@@ -24,6 +25,7 @@ use crate::ops::submitted::{self, Context, Head, Submission, SubmittedDocument};
 /// Registers the accountability report routes.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_accountability_reports)
+        .service(get::get_accountability_report)
         .service(put::put_accountability_report)
         .service(submit::submit_accountability_report)
         .service(send_back::return_accountability_report);

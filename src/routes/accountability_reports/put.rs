@@ -24,17 +24,25 @@ use crate::ops::submitted::{self, SubmittedDocument};
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
         ("unit_id" = i64, Path, description = "Unit id", example = 1),
         ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
-        ("If-Match" = Option<String>, Header, description = "The current ETag; required once it exists"),
+        ("If-Match" = Option<String>, Header,
+            description = "The current ETag; required once it exists"),
     ),
     request_body = PutReport,
     responses(
         (status = 200, description = "Saved", body = ReportResponse, headers(("ETag" = String))),
-        (status = 201, description = "Started", body = ReportResponse, headers(("Location" = String), ("ETag" = String))),
-        (status = 403, description = "The caller is not a unit", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or not a first responsible person", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted already, or the cycle is not open to units", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Started", body = ReportResponse,
+            headers(("Location" = String, description = "URL of the report"), ("ETag" = String))),
+        (status = 403, description = "The caller is not a unit",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404,
+            description = "Outside the caller's scope, or not a first responsible person",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted already, or the cycle is not open to units",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -85,7 +93,8 @@ pub async fn put_accountability_report(
             .insert_header((
                 header::LOCATION,
                 format!(
-                    "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/accountability-reports"
+                    "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}\
+                     /accountability-reports/{leader_id}"
                 ),
             ))
             .insert_header((header::ETAG, etag))

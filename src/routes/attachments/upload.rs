@@ -84,10 +84,14 @@ fn clean_file_name(raw: Option<&str>) -> String {
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored", body = AttachmentResponse,
-            headers(("Location" = String, description = "Download URL"))),
-        (status = 400, description = "No `file` field", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Over the upload limit", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not multipart, or a file type that is not accepted", body = Problem, content_type = "application/problem+json"),
+            headers(("Location" = String, description = "Download URL"),
+                ("ETag" = String, description = "The download's tag: the file's SHA-256"))),
+        (status = 400, description = "No `file` field",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Over the upload limit",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not multipart, or a file type that is not accepted",
+            body = Problem, content_type = "application/problem+json"),
         (status = 422,
             description = "Empty, two files, a NUL in a name, or an archive that is corrupt or \
                 unpacks to too much",
@@ -202,13 +206,20 @@ pub async fn upload_attachment(
         let change = Change::created(
             "attachment",
             meta.id,
-            &json!({"file_name": meta.file_name, "content_type": meta.content_type, "size_bytes": meta.size_bytes, "sha256": meta.sha256}),
+            &json!({
+                "file_name": meta.file_name,
+                "content_type": meta.content_type,
+                "size_bytes": meta.size_bytes,
+                "sha256": meta.sha256
+            }),
         );
         Ok((meta, change))
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", meta.id)))
+        // The download's tag: the file's SHA-256, which never changes.
+        .insert_header((header::ETAG, format!("\"{}\"", meta.sha256)))
         .json(AttachmentResponse::from(meta)))
 }
 

@@ -7,8 +7,8 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
-use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::{ETag, ValidJson};
 use crate::models::CycleId;
 use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension};
 
@@ -23,11 +23,16 @@ use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension
     request_body = CreateExtension,
     responses(
         (status = 201, description = "Extended", body = ExtensionResponse,
-            headers(("Location" = String, description = "The cycle's extensions"))),
-        (status = 403, description = "The caller is not the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cycle is archived", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, or the date is not later (`not_later`)", body = Problem, content_type = "application/problem+json"),
+            headers(("Location" = String, description = "URL of the new extension"),
+                ("ETag" = String, description = "The tag its GET sends"))),
+        (status = 403, description = "The caller is not the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such cycle",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The cycle is archived",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body, or the date is not later (`not_later`)",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -94,10 +99,15 @@ pub async fn create_deadline_extension(
         Ok((extension, change))
     })
     .await?;
+    let body = ExtensionResponse::from(extension);
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/assessment-cycles/{id}/deadline-extensions"),
+            format!(
+                "/api/v1/assessment-cycles/{id}/deadline-extensions/{}",
+                body.id
+            ),
         ))
-        .json(ExtensionResponse::from(extension)))
+        .insert_header((header::ETAG, ETag::of_body(&body).0))
+        .json(body))
 }

@@ -4,6 +4,7 @@
 pub mod create;
 mod extend;
 mod get;
+mod get_extension;
 pub mod json;
 mod list;
 mod list_extensions;
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(list_transitions::list_transitions)
         .service(extend::create_deadline_extension)
         .service(list_extensions::list_deadline_extensions)
+        .service(get_extension::get_deadline_extension)
         .service(list_units::list_cycle_units)
         .service(put_unit::put_cycle_unit);
 }

@@ -8,7 +8,7 @@ use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::LeaderId;
 pub use crate::ops::sheets::{ItemView, RecordResponse, ReferralView};
-pub use crate::ops::signed::{Empty, Reopen, SignatureView};
+pub use crate::ops::signed::{Empty, Reopen, SignatureRecord, SignatureView};
 
 /// An item's deductions and evidence notes.
 #[derive(Debug, Deserialize, ToSchema)]

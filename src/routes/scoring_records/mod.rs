@@ -7,6 +7,8 @@
 
 mod delete_referral;
 mod get;
+mod get_referral;
+mod get_signature;
 pub mod json;
 mod put_item;
 mod put_methods;
@@ -23,8 +25,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(put_item::put_record_item)
         .service(put_methods::put_record_methods)
         .service(referral::create_referral)
+        .service(get_referral::get_referral)
         .service(delete_referral::delete_referral)
         .service(submit::submit_scoring_record)
         .service(sign::sign_scoring_record)
+        .service(get_signature::get_scoring_record_signature)
         .service(reopen::reopen_scoring_record);
 }

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-pub use crate::ops::signed::{Empty, Reopen};
+pub use crate::ops::signed::{Empty, Reopen, SignatureRecord};
 pub use crate::ops::team_reports::TeamReportResponse;
 
 /// The report's text.

@@ -4,6 +4,7 @@
 //! (plan §5(五), §7). Access is the score sheet's.
 
 mod get;
+mod get_signature;
 pub mod json;
 mod put;
 mod reopen;
@@ -18,5 +19,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(put::put_team_report)
         .service(submit::submit_team_report)
         .service(sign::sign_team_report)
+        .service(get_signature::get_team_report_signature)
         .service(reopen::reopen_team_report);
 }

@@ -1,13 +1,13 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
-use super::json::{Empty, TeamReportResponse};
+use super::json::{Empty, SignatureRecord, TeamReportResponse};
 use crate::auth::Inspector;
 use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::domain::scoring::content_hash;
 use crate::error::{ApiError, Problem};
-use crate::http::ValidJson;
+use crate::http::{ETag, ValidJson};
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, UnitId};
 use crate::ops::signed::{self, Signed};
@@ -16,7 +16,8 @@ use crate::ops::team_reports;
 /// Sign the team report
 ///
 /// Each member and the leader once per round, with the SHA-256 of the report's canonical
-/// content; final when all have signed.
+/// content; final when all have signed. The answer is the report as it now stands; `Location`
+/// names the new signature and `ETag` is the tag its GET sends.
 #[utoipa::path(
     tag = "scoring",
     params(
@@ -25,10 +26,15 @@ use crate::ops::team_reports;
     ),
     request_body = Empty,
     responses(
-        (status = 201, description = "Signed", body = TeamReportResponse, headers(("Location" = String))),
-        (status = 403, description = "The caller is the office", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Outside the caller's scope, or not started", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not awaiting signatures, or already signed", body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "Signed: the report now", body = TeamReportResponse,
+            headers(("Location" = String, description = "URL of the new signature"),
+                ("ETag" = String, description = "The signature's tag, as its GET sends"))),
+        (status = 403, description = "The caller is the office",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Outside the caller's scope, or not started",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not awaiting signatures, or already signed",
+            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -41,7 +47,7 @@ pub async fn sign_team_report(
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id) = path.into_inner();
     let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
+    let (view, signature) = db::write(&pool, actor, move |conn| {
         let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
         signed::ensure_team_phase(&ctx.cycle)?;
         let report = TeamReport::find(conn, cycle_id, unit_id, true)?.ok_or_else(|| {
@@ -53,14 +59,22 @@ pub async fn sign_team_report(
         let report = Signed::from(&report);
         let signing = signed::sign(conn, report, &ctx, &user, &hash)?;
         let id = format!("{cycle_id}/{unit_id}");
+        let signature = SignatureRecord::from(signing.signature.clone());
         let change = signed::sign_change(report, id, &user, &signing, &hash);
-        Ok((team_reports::view(conn, cycle_id, unit_id)?, change))
+        Ok((
+            (team_reports::view(conn, cycle_id, unit_id)?, signature),
+            change,
+        ))
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
-            format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/team-report"),
+            format!(
+                "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/team-report/signatures/{}",
+                signature.id
+            ),
         ))
+        .insert_header((header::ETAG, ETag::of_body(&signature).0))
         .json(view))
 }
