@@ -40,7 +40,9 @@ pub struct ReportResponse {
 
 /// A first responsible person and their report, if started.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"leader_id": 1, "leader_name": "李建国", "position": "党委书记", "report": null}))]
+#[schema(example = json!({
+    "leader_id": 1, "leader_name": "李建国", "position": "党委书记", "report": null
+}))]
 pub struct LeaderReport {
     /// The leader.
     pub leader_id: LeaderId,

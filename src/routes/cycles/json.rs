@@ -20,7 +20,8 @@ pub use crate::ops::cycles::{CycleSettings, check_combined};
     "id": 1, "year": 2014, "title": "阳山县2014年党风廉政建设责任制考核检查", "state": "self_inspection",
     "special_weight": "90.00", "routine_weight": "10.00", "rectification_line": "75.00",
     "routine_sample_towns": 2, "routine_sample_departments": 2, "flag_margin": "2.00",
-    "self_inspection_due": "2014-09-20", "special_inspection_ends": "2014-09-30", "team_reports_due": "2014-10-15",
+    "self_inspection_due": "2014-09-20", "special_inspection_ends": "2014-09-30", "team_reports_du\
+        e": "2014-10-15",
     "version": 3, "created_at": "2014-08-20T02:00:00Z", "updated_at": "2014-09-01T02:00:00Z"
 }))]
 pub struct CycleResponse {
@@ -36,7 +37,8 @@ pub struct CycleResponse {
     pub special_weight: Points,
     /// Points of the routine inspection in the total (default 10); the two add up to 100.
     pub routine_weight: Points,
-    /// A total at or below this owes a written explanation and rectification (default 75, inclusive).
+    /// A total at or below this owes a written explanation and rectification (default 75,
+    /// inclusive).
     pub rectification_line: Points,
     /// Towns drawn for the routine inspection (default 2).
     pub routine_sample_towns: i32,
@@ -157,7 +159,11 @@ pub struct TransitionResult {
 /// A due date extended after the fact.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"deadline": "self_inspection_due", "new_date": "2014-09-25", "reason": "受台风“海鸥”影响，各乡镇自查顺延5天"}))]
+#[schema(example = json!({
+    "deadline": "self_inspection_due",
+    "new_date": "2014-09-25",
+    "reason": "受台风“海鸥”影响，各乡镇自查顺延5天"
+}))]
 pub struct CreateExtension {
     /// Which due date.
     #[schema(required = true, value_type = Deadline)]

@@ -48,7 +48,9 @@ impl Validate for PutItem {
 /// The methods the team used.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"methods": ["hearing_report", "democratic_evaluation", "individual_talks", "reviewing_records"]}))]
+#[schema(example = json!({"methods": [
+    "hearing_report", "democratic_evaluation", "individual_talks", "reviewing_records"
+]}))]
 pub struct PutMethods {
     /// Methods used.
     pub methods: Vec<Method>,
