@@ -118,3 +118,7 @@ id_newtype!(
     /// Id of an assessment cycle.
     CycleId, 1
 );
+id_newtype!(
+    /// Id of an inspection team.
+    TeamId, 1
+);
