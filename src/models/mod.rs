@@ -122,3 +122,11 @@ id_newtype!(
     /// Id of an inspection team.
     TeamId, 1
 );
+id_newtype!(
+    /// Id of a referral to the 公述民评 assessment group.
+    ReferralId, 1
+);
+id_newtype!(
+    /// Id of a signature on a score sheet or a team report.
+    SignatureId, 1
+);
