@@ -130,3 +130,11 @@ id_newtype!(
     /// Id of a signature on a score sheet or a team report.
     SignatureId, 1
 );
+id_newtype!(
+    /// Id of a recorded lifecycle transition of a cycle.
+    TransitionId, 1
+);
+id_newtype!(
+    /// Id of a recorded deadline extension of a cycle.
+    ExtensionId, 1
+);
