@@ -160,10 +160,11 @@ mod tests {
 
     #[test]
     fn the_leader_and_the_members_are_on_the_team_and_nobody_else() {
+        use crate::models::TeamId;
         use crate::models::team::{Team, TeamMember};
         let team = FullTeam {
             team: Team {
-                id: 1,
+                id: TeamId(1),
                 cycle_id: CycleId(1),
                 name: "第一考核组".into(),
                 leader_sub: "leader".into(),
@@ -173,7 +174,7 @@ mod tests {
                 updated_at: chrono::Utc::now(),
             },
             members: vec![TeamMember {
-                team_id: 1,
+                team_id: TeamId(1),
                 sub: "member".into(),
                 name: "成员".into(),
             }],

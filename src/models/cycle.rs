@@ -6,7 +6,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::CycleId;
+use super::{CycleId, ExtensionId, TransitionId};
 use crate::domain::lifecycle::CycleState;
 use crate::schema::{assessment_cycles, cycle_deadline_extensions, cycle_transitions};
 
@@ -136,7 +136,7 @@ impl NewCycle {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = cycle_transitions, check_for_backend(Pg))]
 pub struct Transition {
-    pub id: i64,
+    pub id: TransitionId,
     pub cycle_id: CycleId,
     pub from_state: CycleState,
     pub to_state: CycleState,
@@ -183,7 +183,7 @@ impl Transition {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = cycle_deadline_extensions, check_for_backend(Pg))]
 pub struct DeadlineExtension {
-    pub id: i64,
+    pub id: ExtensionId,
     pub cycle_id: CycleId,
     pub deadline: Deadline,
     pub old_date: NaiveDate,
@@ -234,7 +234,7 @@ impl DeadlineExtension {
     pub fn find(
         conn: &mut PgConnection,
         cycle_id: CycleId,
-        id: i64,
+        id: ExtensionId,
     ) -> QueryResult<Option<DeadlineExtension>> {
         cycle_deadline_extensions::table
             .filter(cycle_deadline_extensions::cycle_id.eq(cycle_id))

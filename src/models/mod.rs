@@ -118,3 +118,23 @@ id_newtype!(
     /// Id of an assessment cycle.
     CycleId, 1
 );
+id_newtype!(
+    /// Id of an inspection team.
+    TeamId, 1
+);
+id_newtype!(
+    /// Id of a referral to the 公述民评 assessment group.
+    ReferralId, 1
+);
+id_newtype!(
+    /// Id of a signature on a score sheet or a team report.
+    SignatureId, 1
+);
+id_newtype!(
+    /// Id of a recorded lifecycle transition of a cycle.
+    TransitionId, 1
+);
+id_newtype!(
+    /// Id of a recorded deadline extension of a cycle.
+    ExtensionId, 1
+);

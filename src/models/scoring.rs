@@ -6,7 +6,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{CycleId, LeaderId, UnitId};
+use super::{CycleId, LeaderId, ReferralId, SignatureId, UnitId};
 use crate::schema::{record_items, referrals, reopenings, scoring_records, signatures};
 
 crate::text_enum! {
@@ -114,7 +114,7 @@ impl RecordItem {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = referrals, check_for_backend(Pg))]
 pub struct Referral {
-    pub id: i64,
+    pub id: ReferralId,
     pub record_id: i64,
     pub leader_id: Option<LeaderId>,
     pub leader_name: Option<String>,
@@ -148,7 +148,11 @@ impl NewReferral {
 
 impl Referral {
     /// One referral of a record, if it is that record's.
-    pub fn find(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
+    pub fn find(
+        conn: &mut PgConnection,
+        record_id: i64,
+        id: ReferralId,
+    ) -> QueryResult<Option<Self>> {
         referrals::table
             .filter(referrals::id.eq(id))
             .filter(referrals::record_id.eq(record_id))
@@ -158,7 +162,11 @@ impl Referral {
     }
 
     /// Withdraws a referral of a record; returns it, if it was there.
-    pub fn delete(conn: &mut PgConnection, record_id: i64, id: i64) -> QueryResult<Option<Self>> {
+    pub fn delete(
+        conn: &mut PgConnection,
+        record_id: i64,
+        id: ReferralId,
+    ) -> QueryResult<Option<Self>> {
         diesel::delete(
             referrals::table
                 .filter(referrals::id.eq(id))
@@ -174,7 +182,7 @@ impl Referral {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = signatures, check_for_backend(Pg))]
 pub struct Signature {
-    pub id: i64,
+    pub id: SignatureId,
     pub document_kind: SignedKind,
     pub document_id: i64,
     pub round: i32,
@@ -290,7 +298,7 @@ impl Signature {
         conn: &mut PgConnection,
         kind: SignedKind,
         document_id: i64,
-        id: i64,
+        id: SignatureId,
     ) -> QueryResult<Option<Signature>> {
         signatures::table
             .filter(signatures::id.eq(id))

@@ -5,14 +5,14 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{CycleId, UnitId};
+use super::{CycleId, TeamId, UnitId};
 use crate::schema::{cycle_units, inspection_teams, team_members, team_units, units};
 
 /// A row of `inspection_teams`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = inspection_teams, check_for_backend(Pg))]
 pub struct Team {
-    pub id: i64,
+    pub id: TeamId,
     pub cycle_id: CycleId,
     pub name: String,
     pub leader_sub: String,
@@ -26,7 +26,7 @@ pub struct Team {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = team_members, check_for_backend(Pg))]
 pub struct TeamMember {
-    pub team_id: i64,
+    pub team_id: TeamId,
     pub sub: String,
     pub name: String,
 }
@@ -67,13 +67,13 @@ impl Team {
             .order(inspection_teams::id.asc())
             .select(Team::as_select())
             .load(conn)?;
-        let ids: Vec<i64> = teams.iter().map(|t| t.id).collect();
+        let ids: Vec<TeamId> = teams.iter().map(|t| t.id).collect();
         let members: Vec<TeamMember> = team_members::table
             .filter(team_members::team_id.eq_any(&ids))
             .order((team_members::team_id.asc(), team_members::sub.asc()))
             .select(TeamMember::as_select())
             .load(conn)?;
-        let assigned: Vec<(i64, UnitId)> = team_units::table
+        let assigned: Vec<(TeamId, UnitId)> = team_units::table
             .filter(team_units::team_id.eq_any(&ids))
             .order(team_units::unit_id.asc())
             .select((team_units::team_id, team_units::unit_id))

@@ -14,7 +14,7 @@ use crate::domain::scoring::{self, Deduction, Method, SignedItem, SignedReferral
 use crate::error::ApiError;
 use crate::models::form::FormItemRow;
 use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus};
-use crate::models::{CycleId, LeaderId, UnitId};
+use crate::models::{CycleId, LeaderId, ReferralId, TeamId, UnitId};
 use crate::ops::signed::{SheetContext, SignatureView, Signed, signature_views};
 use crate::schema::{document_versions, self_inspections};
 
@@ -49,7 +49,8 @@ pub struct ItemView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReferralView {
     /// Referral id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ReferralId,
     /// The leader concerned, when known.
     pub leader_id: Option<LeaderId>,
     /// Their name.
@@ -86,7 +87,8 @@ pub struct RecordResponse {
     /// The unit.
     pub unit_id: UnitId,
     /// The team assigned.
-    pub team_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub team_id: Option<TeamId>,
     /// `open`, `awaiting_signatures` or `final`.
     pub status: SheetStatus,
     /// The record's version (0 before the first write); signatures name it.

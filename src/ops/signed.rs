@@ -29,7 +29,7 @@ use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind, reopen_document};
 use crate::models::team::{FullTeam, Team};
 use crate::models::team_report::TeamReport;
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, SignatureId, UnitId};
 use crate::ops::cycles::find_cycle;
 
 /// What a call on a team's document of a unit needs.
@@ -328,7 +328,8 @@ pub fn sign_change(doc: Signed, id: String, user: &AuthUser, s: &Signing, hash: 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SignatureView {
     /// Signature id: its own resource is `…/signatures/{id}` under the document.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SignatureId,
     /// The signer's `sub`.
     pub signer_sub: String,
     /// Their name.
@@ -371,7 +372,8 @@ impl SignatureView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SignatureRecord {
     /// Signature id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SignatureId,
     /// The signing round it belongs to.
     pub round: i32,
     /// The signer's `sub`.
@@ -417,7 +419,7 @@ impl From<Signature> for SignatureRecord {
 pub fn find_signature(
     conn: &mut PgConnection,
     doc: Option<Signed>,
-    id: i64,
+    id: SignatureId,
 ) -> Result<SignatureRecord, ApiError> {
     let found = match doc {
         Some(doc) => Signature::find(conn, doc.kind, doc.id, id)?,

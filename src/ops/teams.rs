@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::team::{FullTeam, Team, TeamMember};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, TeamId, UnitId};
 use crate::ops::cycles::lock_cycle;
 use crate::schema::{inspection_teams, team_members, team_units};
 
@@ -64,9 +64,9 @@ pub fn create_team(
 pub fn assign_unit(
     conn: &mut PgConnection,
     cycle_id: CycleId,
-    team_id: i64,
+    team_id: TeamId,
     unit_id: UnitId,
-) -> Result<Option<i64>, ApiError> {
+) -> Result<Option<TeamId>, ApiError> {
     lock_open_cycle(conn, cycle_id)?;
     let exists: i64 = inspection_teams::table
         .filter(inspection_teams::id.eq(team_id))
@@ -86,7 +86,7 @@ pub fn assign_unit(
             detail: format!("unit {unit_id} is not assessed in cycle {cycle_id}"),
         });
     }
-    let previous: Option<i64> = team_units::table
+    let previous: Option<TeamId> = team_units::table
         .find((cycle_id, unit_id))
         .select(team_units::team_id)
         .first(conn)

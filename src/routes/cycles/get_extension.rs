@@ -6,8 +6,8 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::CycleId;
 use crate::models::cycle::DeadlineExtension;
+use crate::models::{CycleId, ExtensionId};
 
 /// One deadline extension
 ///
@@ -34,7 +34,7 @@ pub async fn get_deadline_extension(
     req: HttpRequest,
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, i64)>,
+    path: web::Path<(CycleId, ExtensionId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, extension_id) = path.into_inner();
     let row = db::run(&pool, move |conn| {

@@ -11,7 +11,7 @@ use crate::http::json::{Rules, Validate};
 use crate::models::cycle::{Cycle, Deadline, DeadlineExtension, Transition};
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus, FallbackSource};
 use crate::models::form::FormKind;
-use crate::models::{CycleId, UnitId, UnitKind};
+use crate::models::{CycleId, ExtensionId, TransitionId, UnitId, UnitKind};
 pub use crate::ops::cycles::{CycleSettings, check_combined};
 
 /// An assessment cycle: one year's assessment with its settings and calendar.
@@ -118,7 +118,8 @@ impl Validate for CreateTransition {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TransitionResponse {
     /// Record id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TransitionId,
     /// State before.
     pub from_state: CycleState,
     /// State after.
@@ -190,7 +191,8 @@ impl Validate for CreateExtension {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExtensionResponse {
     /// Record id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ExtensionId,
     /// Which due date.
     pub deadline: Deadline,
     /// The date before.

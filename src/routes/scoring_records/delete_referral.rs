@@ -6,7 +6,7 @@ use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::models::scoring::{Referral, ScoringRecord};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, ReferralId, UnitId};
 use crate::ops::{signed, signed::Signed};
 
 /// Withdraw a referral
@@ -47,7 +47,7 @@ use crate::ops::{signed, signed::Signed};
 pub async fn delete_referral(
     Inspector(user): Inspector,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, i64)>,
+    path: web::Path<(CycleId, UnitId, ReferralId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id, referral_id) = path.into_inner();
     let actor = user.actor();

@@ -8,7 +8,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::scoring::{Referral, ScoringRecord};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, ReferralId, UnitId};
 use crate::ops::signed;
 
 /// One referral of a score sheet
@@ -37,7 +37,7 @@ pub async fn get_referral(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, i64)>,
+    path: web::Path<(CycleId, UnitId, ReferralId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id, referral_id) = path.into_inner();
     let referral = db::run(&pool, move |conn| {

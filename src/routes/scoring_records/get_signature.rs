@@ -8,7 +8,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::scoring::ScoringRecord;
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, SignatureId, UnitId};
 use crate::ops::signed::{self, Signed};
 
 /// One signature of a score sheet
@@ -37,7 +37,7 @@ pub async fn get_scoring_record_signature(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, i64)>,
+    path: web::Path<(CycleId, UnitId, SignatureId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, unit_id, signature_id) = path.into_inner();
     let signature = db::run(&pool, move |conn| {

@@ -5,7 +5,7 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, TeamId, UnitId};
 use crate::ops::teams;
 
 /// Assign a unit to a team
@@ -46,7 +46,7 @@ use crate::ops::teams;
 pub async fn assign_unit(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, i64, UnitId)>,
+    path: web::Path<(CycleId, TeamId, UnitId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, team_id, unit_id) = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {

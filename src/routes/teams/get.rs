@@ -6,8 +6,8 @@ use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::CycleId;
 use crate::models::team::Team;
+use crate::models::{CycleId, TeamId};
 
 /// Get one inspection team
 ///
@@ -37,7 +37,7 @@ pub async fn get_team(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, i64)>,
+    path: web::Path<(CycleId, TeamId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, team_id) = path.into_inner();
     let team = db::run(&pool, move |conn| {

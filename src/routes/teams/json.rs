@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::team::FullTeam;
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, TeamId, UnitId};
 
 /// A person on a team, identified by the `sub` of their token.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -29,7 +29,8 @@ pub struct Person {
 }))]
 pub struct TeamResponse {
     /// Team id.
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: TeamId,
     /// The cycle.
     pub cycle_id: CycleId,
     /// Name, unique in the cycle.

@@ -6,7 +6,7 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, TeamId, UnitId};
 use crate::ops::cycles::lock_cycle;
 use crate::schema::team_units;
 
@@ -41,7 +41,7 @@ use crate::schema::team_units;
 pub async fn unassign_unit(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, i64, UnitId)>,
+    path: web::Path<(CycleId, TeamId, UnitId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (cycle_id, team_id, unit_id) = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {

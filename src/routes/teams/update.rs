@@ -10,8 +10,8 @@ use crate::domain::lifecycle::CycleState;
 use crate::error::{ApiError, Problem};
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::CycleId;
 use crate::models::team::{Team, TeamMember};
+use crate::models::{CycleId, TeamId};
 use crate::ops::cycles::lock_cycle;
 use crate::schema::{inspection_teams, team_members};
 
@@ -72,7 +72,7 @@ use crate::schema::{inspection_teams, team_members};
 pub async fn update_team(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, i64)>,
+    path: web::Path<(CycleId, TeamId)>,
     if_match: IfMatch,
     body: ValidJson<UpdateTeam>,
 ) -> Result<HttpResponse, ApiError> {
