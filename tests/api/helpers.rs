@@ -390,6 +390,26 @@ impl TestApp {
         let db = TestDb::create();
         let mut settings = test_settings(&db);
         adjust(&mut settings);
+        Self::start(db, settings, reqwest::Client::new())
+    }
+
+    /// Starts the application on a fresh clone of the demo county (see `src/seed.rs`).
+    pub async fn spawn_demo() -> Self {
+        init_logs();
+        let db = TestDb::create_demo();
+        let mut settings = test_settings(&db);
+        settings.audit_signing_key = Some(Secret::new(DEMO_AUDIT_KEY));
+        // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
+        // request never goes out on a connection the server is closing.
+        let client = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(2))
+            .build()
+            .expect("HTTP client");
+        Self::start(db, settings, client)
+    }
+
+    /// Connects the pool, builds the real application on `db` and serves it on port 0.
+    fn start(db: TestDb, settings: Settings, client: reqwest::Client) -> Self {
         let signer = Arc::new(settings.audit_signer().expect("the audit signing key"));
         let pool = db::connect(
             settings.database_url.expose(),
@@ -405,45 +425,6 @@ impl TestApp {
         let handle = server.handle();
         let server = Mutex::new(Some(tokio::spawn(server)));
         let office = token(&settings, Role::Office, "office-admin", None);
-        Self {
-            address,
-            client: reqwest::Client::new(),
-            settings,
-            db,
-            office,
-            handle,
-            server,
-            signer,
-        }
-    }
-
-    /// Starts the application on a fresh clone of the demo county (see `src/seed.rs`).
-    pub async fn spawn_demo() -> Self {
-        init_logs();
-        let db = TestDb::create_demo();
-        let mut settings = test_settings(&db);
-        settings.audit_signing_key = Some(Secret::new(DEMO_AUDIT_KEY));
-        let signer = Arc::new(demo_signer());
-        let pool = db::connect(
-            settings.database_url.expose(),
-            settings.pool_size,
-            settings.pool_timeout,
-            settings.statement_timeout,
-            signer.clone(),
-        )
-        .expect("connect the test pool");
-        let app = Application::build(&settings, pool).expect("build the application");
-        let address = format!("http://127.0.0.1:{}", app.port());
-        let server = app.into_server();
-        let handle = server.handle();
-        let server = Mutex::new(Some(tokio::spawn(server)));
-        let office = token(&settings, Role::Office, "office-admin", None);
-        // Idle connections are dropped before the server's 5 s keep-alive closes them, so a
-        // request never goes out on a connection the server is closing.
-        let client = reqwest::Client::builder()
-            .pool_idle_timeout(Duration::from_secs(2))
-            .build()
-            .expect("HTTP client");
         Self {
             address,
             client,
