@@ -2,14 +2,13 @@
 //! scheme and the error responses every operation shares.
 
 use actix_web::App;
-use utoipa::openapi::path::Operation;
-use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::OpenApi as Spec;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as Spec, Ref};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::error::PROBLEM_JSON;
+pub mod completion;
+pub mod responses;
 
 /// Top-level description of the API.
 #[derive(OpenApi)]
@@ -56,67 +55,32 @@ use crate::error::PROBLEM_JSON;
 )]
 pub struct ApiDoc;
 
-/// Builds the contract from the same route table the server runs.
-pub fn spec() -> Spec {
+/// Builds the contract from the same route table the server runs, completed by the rules of
+/// [`completion`].
+pub fn spec() -> serde_json::Value {
     let (_, mut api) = App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
-    SharedResponses.modify(&mut api);
+    Security.modify(&mut api);
     api.info.version = env!("CARGO_PKG_VERSION").to_owned();
-    api
+    let mut doc = serde_json::to_value(&api).expect("the contract serialises");
+    completion::complete(&mut doc);
+    doc
 }
 
 /// The contract as pretty JSON, exactly as committed in `openapi/openapi.json`.
 pub fn spec_json() -> String {
-    let mut json = spec().to_pretty_json().unwrap_or_default();
+    let mut json = serde_json::to_string_pretty(&spec()).unwrap_or_default();
     json.push('\n');
     json
 }
 
-fn problem_response(description: &str) -> utoipa::openapi::Response {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-}
+/// Adds the bearer scheme.
+struct Security;
 
-/// Adds the bearer scheme, and the 401, 500 and 503 answers, to every operation that needs them.
-struct SharedResponses;
-
-impl SharedResponses {
-    fn complete(operation: &mut Operation) {
-        let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-        let responses = &mut operation.responses.responses;
-        if secured && !responses.contains_key("401") {
-            responses.insert(
-                "401".to_owned(),
-                problem_response("No token, or a token that does not verify").into(),
-            );
-        }
-        if !responses.contains_key("503") {
-            responses.insert(
-                "503".to_owned(),
-                problem_response(
-                    "The database is unavailable or too slow; retry after `Retry-After` seconds",
-                )
-                .into(),
-            );
-        }
-        responses.insert(
-            "500".to_owned(),
-            problem_response("An unexpected error; logged, no details shown").into(),
-        );
-    }
-}
-
-impl Modify for SharedResponses {
+impl Modify for Security {
     fn modify(&self, openapi: &mut Spec) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
@@ -131,20 +95,6 @@ impl Modify for SharedResponses {
                     .build(),
             ),
         );
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                Self::complete(operation);
-            }
-        }
     }
 }
 
@@ -154,50 +104,61 @@ pub struct RouteTable(Vec<(Vec<String>, Vec<&'static str>)>);
 
 impl RouteTable {
     /// The table of the contract's paths.
-    pub fn from_spec(spec: &Spec) -> Self {
-        let rows = spec
-            .paths
-            .paths
-            .iter()
+    pub fn from_spec(spec: &serde_json::Value) -> Self {
+        let rows = spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
             .map(|(path, item)| {
                 let segments = path
                     .trim_matches('/')
                     .split('/')
                     .map(str::to_owned)
                     .collect();
-                let mut methods = Vec::new();
-                for (method, present) in [
-                    ("GET", item.get.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                ] {
-                    if present {
-                        methods.push(method);
-                    }
-                }
+                let methods = [
+                    ("GET", "get"),
+                    ("POST", "post"),
+                    ("PUT", "put"),
+                    ("PATCH", "patch"),
+                    ("DELETE", "delete"),
+                ]
+                .into_iter()
+                .filter(|(_, key)| item.get(key).is_some())
+                .map(|(method, _)| method)
+                .collect();
                 (segments, methods)
             })
             .collect();
         Self(rows)
     }
 
-    /// The methods allowed on `path`, or `None` when no route has that path.
+    /// The methods allowed on `path`, or `None` when no route has that path. Where templates
+    /// overlap (`forms/copy` and `forms/{form_kind}`), the one with a literal segment where the
+    /// other has a parameter wins, as it does in routing.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let mut allowed: Vec<String> = Vec::new();
-        for (template, methods) in &self.0 {
-            let matches = template.len() == segments.len()
-                && template
-                    .iter()
-                    .zip(&segments)
-                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s);
-            if matches {
-                allowed.extend(methods.iter().map(|m| (*m).to_owned()));
-            }
-        }
-        (!allowed.is_empty()).then_some(allowed)
+        let matching: Vec<(Vec<bool>, &Vec<&'static str>)> = self
+            .0
+            .iter()
+            .filter(|(template, _)| {
+                template.len() == segments.len()
+                    && template
+                        .iter()
+                        .zip(&segments)
+                        .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+            })
+            .map(|(template, methods)| {
+                let literal = template.iter().map(|t| !t.starts_with('{')).collect();
+                (literal, methods)
+            })
+            .collect();
+        let best = matching.iter().map(|(literal, _)| literal).max()?;
+        let allowed = matching
+            .iter()
+            .filter(|(literal, _)| literal == best)
+            .flat_map(|(_, methods)| methods.iter().map(|m| (*m).to_owned()))
+            .collect();
+        Some(allowed)
     }
 }
 
@@ -212,6 +173,11 @@ mod tests {
         let unit = table.allowed("/api/v1/units/5").expect("a unit path");
         assert!(unit.contains(&"PATCH".to_owned()) && unit.contains(&"DELETE".to_owned()));
         assert_eq!(table.allowed("/api/v1/nothing"), None);
+        // A literal segment wins over a parameter in the same place.
+        let copy = table.allowed("/api/v1/assessment-cycles/1/forms/copy");
+        assert_eq!(copy, Some(vec!["POST".to_owned()]));
+        let unassigned = table.allowed("/api/v1/assessment-cycles/1/teams/unassigned");
+        assert_eq!(unassigned, Some(vec!["GET".to_owned()]));
     }
 
     /// Every `$ref` in `doc`'s subtree that names nothing in `doc`.

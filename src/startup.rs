@@ -100,7 +100,7 @@ impl Application {
                 }))
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", spec.clone()),
+                        .external_url_unchecked("/api-docs/openapi.json", spec.clone()),
                 )
                 .service(web::resource("/swagger-ui").get(swagger_redirect))
                 .default_service(web::to(fallback))

@@ -11,6 +11,7 @@ pub mod cycles;
 pub mod forms;
 pub mod health;
 pub mod leaders;
+pub mod params;
 pub mod scoring_records;
 pub mod self_inspections;
 pub mod team_reports;

@@ -1,0 +1,541 @@
+//! The rules that complete every operation of the contract, so that no handler writes the same
+//! error responses and headers by hand.
+//!
+//! A handler declares what is its own: its success response, its parameters, and the error
+//! statuses that depend on its role or state (with the markers of [`super::responses`]). What
+//! follows from the shape of an operation is added here, by rule:
+//!
+//! | when | added |
+//! | --- | --- |
+//! | every operation | 422 (a query or path value PostgreSQL cannot store), 500 |
+//! | every operation but `/healthz` | 503 with `Retry-After` |
+//! | a token is needed | 401 |
+//! | a path parameter | 404 |
+//! | a query parameter, a body, or `POST` | 400 |
+//! | a declared body | 413, 415 |
+//! | `POST` | `Idempotency-Key`, 409 (a retry still running), `Idempotent-Replayed` on 2xx, |
+//! |  | an optional body where the handler reads none, so no body and `{}` are both valid |
+//! | an `If-Match` header | 412 and 428; `If-Match` is a plain string |
+//! | a `GET` whose 200 sends `ETag` | `If-None-Match`, 304 |
+//!
+//! Every problem response is a `$ref` to one of `components/responses`. The contract is also
+//! made to say what the server always sends: every property of a schema that only responses
+//! use is required (nullable where it may be null), and each `Page_*` refers to its item schema
+//! instead of copying it.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde_json::{Map, Value, json};
+
+use crate::error::PROBLEM_JSON;
+
+/// Request paths whose `POST` ignores `Idempotency-Key`
+/// (see [`crate::http::idempotency::EXEMPT_PATH_SUFFIXES`]).
+fn idempotent(path: &str) -> bool {
+    !crate::http::idempotency::EXEMPT_PATH_SUFFIXES
+        .iter()
+        .any(|suffix| path.ends_with(suffix))
+}
+
+/// The shared responses: name, status, description (Chinese first), extra headers.
+const SHARED: &[(&str, &str, &str)] = &[
+    (
+        "BadRequest",
+        "400",
+        "请求无法解析 (400): malformed JSON (`malformed_json`), a query string that does not \
+         parse (`invalid_query`), an `Idempotency-Key` that is not 1 to 255 visible ASCII \
+         characters (`invalid_idempotency_key`), or a body that stopped arriving \
+         (`body_timeout`).",
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "未登录或令牌无效 (401): no bearer token, or one that does not verify \
+         (`token_missing`, `token_invalid`, `token_expired`).",
+    ),
+    (
+        "Forbidden",
+        "403",
+        "无权执行 (403): the object is within the caller's scope, but their role may not do \
+         this (`forbidden`).",
+    ),
+    (
+        "NotFound",
+        "404",
+        "不存在，或不在调用者的权限范围内 (404): no such object, or one outside the caller's \
+         scope; the two are not told apart (`not_found`).",
+    ),
+    (
+        "Conflict",
+        "409",
+        "与当前状态冲突 (409): the request conflicts with the object's state, or a request with \
+         the same `Idempotency-Key` is still running (`idempotency_in_flight`). The `code` \
+         names the conflict.",
+    ),
+    (
+        "PreconditionFailed",
+        "412",
+        "版本已变化 (412): `If-Match` does not match the current `ETag`; nothing was changed \
+         (`precondition_failed`). Read again and retry.",
+    ),
+    (
+        "PayloadTooLarge",
+        "413",
+        "请求体过大 (413): the body is over the configured limit (`payload_too_large`).",
+    ),
+    (
+        "UnsupportedMediaType",
+        "415",
+        "不支持的媒体类型 (415): the body is not of a media type this call accepts \
+         (`unsupported_media_type`).",
+    ),
+    (
+        "UnprocessableContent",
+        "422",
+        "校验未通过 (422): the request was read but breaks the rules; `errors` lists every \
+         offending field (`validation_failed`).",
+    ),
+    (
+        "PreconditionRequired",
+        "428",
+        "缺少 If-Match (428): this write needs `If-Match` with the current `ETag` \
+         (`precondition_required`).",
+    ),
+    (
+        "ServiceUnavailable",
+        "503",
+        "服务暂不可用 (503): the database is unavailable or too slow; retry after \
+         `Retry-After` seconds (`service_unavailable`).",
+    ),
+    (
+        "InternalError",
+        "500",
+        "内部错误 (500): an unexpected error; it is logged, and no details are shown \
+         (`internal_error`).",
+    ),
+];
+
+/// The `$ref` of the shared response for `status`.
+fn shared_ref(status: &str) -> Option<Value> {
+    SHARED
+        .iter()
+        .find(|(_, s, _)| *s == status)
+        .map(|(name, _, _)| json!({ "$ref": format!("#/components/responses/{name}") }))
+}
+
+/// The shared responses, to go in `components/responses`.
+fn shared_components() -> Map<String, Value> {
+    let mut out = Map::new();
+    for (name, status, description) in SHARED {
+        let mut response = json!({
+            "description": description,
+            "content": { PROBLEM_JSON: { "schema": { "$ref": "#/components/schemas/Problem" } } },
+        });
+        let header = match *status {
+            "401" => Some((
+                "WWW-Authenticate",
+                "`Bearer`, with the reason when a token failed",
+            )),
+            "503" => Some(("Retry-After", "Seconds to wait before retrying")),
+            _ => None,
+        };
+        if let Some((name, description)) = header {
+            response["headers"] = json!({
+                name: { "description": description, "schema": { "type": "string" } }
+            });
+        }
+        out.insert((*name).to_owned(), response);
+    }
+    out.insert(
+        "NotModified".to_owned(),
+        json!({
+            "description": "未变化 (304): unchanged since the `If-None-Match` tag; no body.",
+            "headers": { "ETag": { "schema": { "type": "string" } } },
+        }),
+    );
+    out
+}
+
+fn header_parameter(name: &str, description: &str, example: &str) -> Value {
+    json!({
+        "name": name,
+        "in": "header",
+        "description": description,
+        "required": false,
+        "schema": { "type": "string", "minLength": 1 },
+        "example": example,
+    })
+}
+
+fn idempotency_key() -> Value {
+    let mut p = header_parameter(
+        "Idempotency-Key",
+        "幂等键: a retry with the same key and body answers the stored response once the first \
+         has finished (marked `Idempotent-Replayed: true`), and does the work only once. \
+         1 to 255 visible ASCII characters, kept 24 hours.",
+        "5f0c6a8e-2f4b-4c1e-9d7a-3b1e2c4d5f60",
+    );
+    p["schema"]["maxLength"] = json!(255);
+    p["schema"]["pattern"] = json!("^[\\x21-\\x7E]+$");
+    p
+}
+
+fn if_none_match() -> Value {
+    header_parameter(
+        "If-None-Match",
+        "An `ETag` this caller holds (or `*`): answers 304 with no body while it still matches.",
+        "\"1\"",
+    )
+}
+
+fn has_parameter(operation: &Value, name: &str) -> bool {
+    parameters(operation).iter().any(|p| {
+        p["name"]
+            .as_str()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
+}
+
+fn parameters(operation: &Value) -> Vec<Value> {
+    operation["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn push_parameter(operation: &mut Value, parameter: Value) {
+    match operation
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+    {
+        Some(list) => list.push(parameter),
+        None => operation["parameters"] = json!([parameter]),
+    }
+}
+
+/// Whether the response is a problem document (hand-written or shared).
+fn is_problem(response: &Value) -> bool {
+    response["content"].get(PROBLEM_JSON).is_some()
+        || response["$ref"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("#/components/responses/"))
+}
+
+/// Completes one operation by the rules of this module.
+fn complete_operation(path: &str, method: &str, op: &mut Value) {
+    let post = method == "post";
+    let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+    let params = parameters(op);
+    let in_path = params.iter().any(|p| p["in"] == "path");
+    let in_query = params.iter().any(|p| p["in"] == "query");
+    let declared_body = op.get("requestBody").is_some();
+
+    if post && !declared_body {
+        op["requestBody"] = json!({
+            "description": "No body, or an empty object.",
+            "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/Empty" } } },
+            "required": false,
+        });
+    }
+    if op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        == "#/components/schemas/Empty"
+    {
+        op["requestBody"]["required"] = json!(false);
+    }
+    if post && idempotent(path) && !has_parameter(op, "Idempotency-Key") {
+        push_parameter(op, idempotency_key());
+    }
+    let if_match = has_parameter(op, "If-Match");
+    if if_match && let Some(list) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+        for p in list.iter_mut().filter(|p| p["name"] == "If-Match") {
+            p["schema"] = json!({ "type": "string", "minLength": 1 });
+        }
+    }
+    let etag_on_200 = op["responses"]["200"]["headers"].get("ETag").is_some();
+    if method == "get" && etag_on_200 && !has_parameter(op, "If-None-Match") {
+        push_parameter(op, if_none_match());
+    }
+
+    let responses = op["responses"].as_object_mut().expect("responses");
+    // Every problem response, hand-written or not, is the shared one of its status.
+    for (status, response) in responses.iter_mut() {
+        if is_problem(response)
+            && let Some(shared) = shared_ref(status)
+        {
+            *response = shared;
+        }
+    }
+    if method == "get" && etag_on_200 {
+        responses.insert(
+            "304".to_owned(),
+            json!({ "$ref": "#/components/responses/NotModified" }),
+        );
+    }
+    if post && idempotent(path) {
+        for (_, response) in responses.iter_mut().filter(|(s, _)| s.starts_with('2')) {
+            response["headers"]["Idempotent-Replayed"] = json!({
+                "description": "`true` when this answer is the stored one of an earlier request \
+                                with the same `Idempotency-Key`",
+                "schema": { "type": "string", "enum": ["true"] },
+            });
+        }
+    }
+    let mut add = BTreeSet::from(["422", "500"]);
+    if path != "/healthz" {
+        add.insert("503");
+    }
+    if secured {
+        add.insert("401");
+    }
+    if in_path {
+        add.insert("404");
+    }
+    if in_query || post || declared_body {
+        add.insert("400");
+    }
+    if declared_body {
+        add.extend(["413", "415"]);
+    }
+    if post {
+        add.extend(["409", "413"]);
+    }
+    if if_match {
+        add.extend(["412", "428"]);
+    }
+    for status in add {
+        if !responses.contains_key(status) {
+            responses.insert(status.to_owned(), shared_ref(status).expect("shared"));
+        }
+    }
+    let mut sorted: Vec<(String, Value)> = std::mem::take(responses).into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    responses.extend(sorted);
+}
+
+/// Names of the schemas reachable from `node`, following `$ref`s through `schemas`.
+fn reachable(node: &Value, schemas: &Map<String, Value>, seen: &mut HashSet<String>) {
+    match node {
+        Value::Object(map) => {
+            let name = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"));
+            if let Some(name) = name
+                && seen.insert(name.to_owned())
+                && let Some(schema) = schemas.get(name)
+            {
+                reachable(schema, schemas, seen);
+            }
+            map.values().for_each(|v| reachable(v, schemas, seen));
+        }
+        Value::Array(items) => items.iter().for_each(|v| reachable(v, schemas, seen)),
+        _ => {}
+    }
+}
+
+/// Marks every property of an object schema (and of its inline object parts) as required.
+fn require_all(schema: &mut Value, optional: &[&str]) {
+    if let Some(properties) = schema["properties"].as_object() {
+        let names: Vec<Value> = properties
+            .keys()
+            .filter(|k| !optional.contains(&k.as_str()))
+            .map(|k| json!(k))
+            .collect();
+        if !names.is_empty() {
+            schema["required"] = Value::Array(names);
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = schema.get_mut(key).and_then(Value::as_array_mut) {
+            parts.iter_mut().for_each(|p| require_all(p, optional));
+        }
+    }
+}
+
+/// Fields a response may leave out (`skip_serializing_if`), by schema.
+const MAY_BE_ABSENT: &[(&str, &[&str])] = &[("Problem", &["errors"])];
+
+/// Completes the whole contract (as JSON) by the rules of this module.
+pub fn complete(doc: &mut Value) {
+    let paths: Vec<String> = doc["paths"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for path in &paths {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if let Some(op) = doc["paths"][path].get_mut(method) {
+                complete_operation(path, method, op);
+            }
+        }
+    }
+    let components = &mut doc["components"];
+    let responses = components["responses"]
+        .as_object_mut()
+        .map(std::mem::take)
+        .unwrap_or_default();
+    let mut shared = shared_components();
+    shared.extend(responses);
+    components["responses"] = Value::Object(shared);
+    if components["schemas"].get("Empty").is_none() {
+        components["schemas"]["Empty"] = json!({
+            "type": "object",
+            "description": "An empty object: the call takes no fields.",
+        });
+    }
+    refer_page_items(doc);
+    require_response_fields(doc);
+}
+
+/// Each `Page_X` lists `X` by reference, not by a copy of it.
+fn refer_page_items(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    let pages: Vec<String> = schemas
+        .keys()
+        .filter(|k| k.starts_with("Page_"))
+        .cloned()
+        .collect();
+    for page in pages {
+        let item = page.trim_start_matches("Page_").to_owned();
+        let inline = schemas[&page]["properties"]["items"]["items"].clone();
+        if inline.get("$ref").is_some() || inline.is_null() {
+            continue;
+        }
+        schemas.entry(item.clone()).or_insert(inline);
+        schemas[&page]["properties"]["items"]["items"] =
+            json!({ "$ref": format!("#/components/schemas/{item}") });
+    }
+}
+
+/// Every schema that only responses use has every property required.
+fn require_response_fields(doc: &mut Value) {
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut inputs = HashSet::new();
+    let mut outputs = HashSet::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+            reachable(&op["parameters"], &schemas, &mut inputs);
+            reachable(&op["requestBody"], &schemas, &mut inputs);
+            reachable(&op["responses"], &schemas, &mut outputs);
+        }
+    }
+    reachable(&doc["components"]["responses"], &schemas, &mut outputs);
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for name in outputs.difference(&inputs) {
+        let optional = MAY_BE_ABSENT
+            .iter()
+            .find(|(schema, _)| schema == name)
+            .map_or(&[][..], |(_, fields)| fields);
+        if let Some(schema) = schemas.get_mut(name) {
+            require_all(schema, optional);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+        let mut out = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("item") {
+                out.push((path.clone(), method.clone(), op.clone()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_operation_gets_the_statuses_its_shape_implies_as_shared_references() {
+        let doc = crate::openapi::spec();
+        let ops = operations(&doc);
+        assert!(ops.len() > 60, "the whole contract");
+        for (path, method, op) in &ops {
+            let responses = op["responses"].as_object().expect("responses");
+            let has = |s: &str| responses.contains_key(s);
+            assert!(has("422") && has("500"), "{method} {path}");
+            for (status, response) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    let target = response["$ref"].as_str().unwrap_or_default();
+                    assert!(
+                        target.starts_with("#/components/responses/"),
+                        "{method} {path} {status} is written inline"
+                    );
+                }
+            }
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let named = |n: &str| params.iter().any(|p| p["name"] == n);
+            if method == "post" {
+                assert!(named("Idempotency-Key"), "{method} {path}");
+                assert!(has("409") && has("400") && has("413"), "{method} {path}");
+                assert!(
+                    op["requestBody"].is_object(),
+                    "{method} {path} takes `{{}}`"
+                );
+            }
+            if named("If-Match") {
+                assert!(has("412") && has("428"), "{method} {path}");
+            }
+            if params.iter().any(|p| p["in"] == "path") {
+                assert!(has("404"), "{method} {path}");
+            }
+            if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+                assert!(has("401"), "{method} {path}");
+            }
+            if method == "get" && op["responses"]["200"]["headers"].get("ETag").is_some() {
+                assert!(named("If-None-Match") && has("304"), "{method} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_action_post_takes_no_body_or_an_empty_object() {
+        let doc = crate::openapi::spec();
+        let submit = "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection/submit";
+        let body = &doc["paths"][submit]["post"]["requestBody"];
+        assert_eq!(body["required"], json!(false));
+        let schema = &body["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(schema, "#/components/schemas/Empty");
+    }
+
+    #[test]
+    fn responses_say_what_is_always_sent_and_pages_refer_to_their_items() {
+        let doc = crate::openapi::spec();
+        let schemas = &doc["components"]["schemas"];
+        let unit = &schemas["UnitResponse"];
+        let required: Vec<&str> = unit["required"]
+            .as_array()
+            .expect("required")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        // Sent as `null` when empty, so required and nullable.
+        assert!(required.contains(&"contact_person"), "{required:?}");
+        assert_eq!(
+            unit["properties"]["contact_person"]["type"],
+            json!(["string", "null"])
+        );
+        // An input schema keeps its optional fields optional.
+        let create = schemas["CreateUnit"]["required"]
+            .as_array()
+            .expect("required");
+        assert!(!create.contains(&json!("contact_person")));
+        // `errors` is left out of a problem that is not a validation problem.
+        let problem = schemas["Problem"]["required"].as_array().expect("required");
+        assert!(!problem.contains(&json!("errors")) && problem.contains(&json!("detail")));
+        let items = &schemas["Page_UnitResponse"]["properties"]["items"]["items"];
+        assert_eq!(items["$ref"], "#/components/schemas/UnitResponse");
+    }
+}
