@@ -266,8 +266,10 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 return Err(ApiError::Validation(unstorable));
             }
             let mut deserializer = serde_json::Deserializer::from_slice(&body);
-            let value: T = serde_path_to_error::deserialize(&mut deserializer)
-                .map_err(|e| ApiError::Validation(vec![field_error(e)]))?;
+            let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
+                Ok(value) => value,
+                Err(first) => return Err(ApiError::Validation(every_field::<T>(document, first))),
+            };
             let errors = value.validate();
             if errors.is_empty() {
                 Ok(ValidJson(value))
@@ -275,6 +277,74 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 Err(ApiError::Validation(errors))
             }
         })
+    }
+}
+
+/// How many members a body may have wrong before the answer stops listing them.
+const MAX_LISTED: usize = 100;
+
+/// Every offending field of a body that did not deserialise, not only the first: the member
+/// serde stopped at is taken out and the rest read again, until it reads or stops at a member
+/// already named; then the type's own rules add what they find in what is left.
+fn every_field<T: DeserializeOwned + Validate>(
+    mut document: Value,
+    first: serde_path_to_error::Error<serde_json::Error>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut next = Some(first);
+    while let Some(error) = next.take() {
+        let segments: Vec<serde_path_to_error::Segment> = error.path().iter().cloned().collect();
+        let found = field_error(error);
+        if errors.iter().any(|e: &FieldError| e.field == found.field) || errors.len() >= MAX_LISTED
+        {
+            return errors;
+        }
+        errors.push(found);
+        if !remove_member(&mut document, &segments) {
+            return errors;
+        }
+        match serde_path_to_error::deserialize::<_, T>(&document) {
+            Ok(value) => {
+                let named: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+                errors.extend(
+                    value
+                        .validate()
+                        .into_iter()
+                        .filter(|e| !named.contains(&e.field)),
+                );
+                return errors;
+            }
+            Err(error) => next = Some(error),
+        }
+    }
+    errors
+}
+
+/// Takes the member at `path` out of `document` (serde's path of an unknown field ends with
+/// the field). False when there is nothing to take out.
+fn remove_member(document: &mut Value, path: &[serde_path_to_error::Segment]) -> bool {
+    use serde_path_to_error::Segment;
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut node = document;
+    for segment in parents {
+        node = match (segment, node) {
+            (Segment::Map { key }, Value::Object(map)) => match map.get_mut(key) {
+                Some(child) => child,
+                None => return false,
+            },
+            (Segment::Seq { index }, Value::Array(items)) => match items.get_mut(*index) {
+                Some(child) => child,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Segment::Map { key }, Value::Object(map)) => map.remove(key).is_some(),
+        // An element of a list cannot be left out without shifting the others: stop there.
+        _ => false,
     }
 }
 
@@ -349,4 +419,79 @@ pub fn clean(value: &str) -> String {
 /// Trims an optional text value for storage.
 pub fn clean_opt(value: Option<&str>) -> Option<String> {
     value.map(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        grounds: Option<String>,
+        points: Option<u32>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: Option<String>,
+        year: Option<i32>,
+        inner: Option<Inner>,
+        items: Option<Vec<Inner>>,
+    }
+
+    impl Validate for Body {
+        fn validate(&self) -> Vec<FieldError> {
+            let mut rules = Rules::default();
+            rules.required_text("name", &self.name, 10);
+            rules.0
+        }
+    }
+
+    fn errors_of(body: Value) -> Vec<(String, String)> {
+        let text = body.to_string();
+        let mut deserializer = serde_json::Deserializer::from_str(&text);
+        let first = serde_path_to_error::deserialize::<_, Body>(&mut deserializer)
+            .expect_err("the body is wrong");
+        every_field::<Body>(body, first)
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_body_that_does_not_parse_names_every_wrong_member_and_the_rules_broken_by_the_rest() {
+        let errors = errors_of(serde_json::json!({
+            "year": "2014",
+            "colour": "red",
+            "inner": { "points": -1, "extra": 1 },
+            "items": [{ "grounds": 5 }],
+        }));
+        let fields: Vec<&str> = errors.iter().map(|(f, _)| f.as_str()).collect();
+        assert!(fields.contains(&"year"), "{errors:?}");
+        assert!(fields.contains(&"colour"), "{errors:?}");
+        assert!(fields.contains(&"inner.points"), "{errors:?}");
+        assert!(
+            fields
+                .iter()
+                .any(|f| f.starts_with("inner") && *f != "inner.points")
+        );
+        assert!(fields.contains(&"items[0].grounds"), "{errors:?}");
+        // The rest then breaks the type's own rule: `name` is required.
+        assert!(
+            errors.contains(&("name".to_owned(), "required".to_owned())),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn each_field_is_named_once() {
+        let errors = errors_of(serde_json::json!({ "name": 5, "year": [] }));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].0, "name");
+        assert_eq!(errors[1].0, "year");
+    }
 }
