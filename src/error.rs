@@ -10,6 +10,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub mod messages;
+
+use messages::Lang;
+
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -25,8 +29,8 @@ pub struct FieldError {
     /// Stable code of the rule the value broke, for example `required` or `too_long`.
     #[schema(example = "blank")]
     pub code: String,
-    /// Human-readable explanation.
-    #[schema(example = "单位名称不能为空 (name must not be blank)")]
+    /// Human-readable explanation: Chinese, or English on `Accept-Language: en`.
+    #[schema(example = "`name` 不能为空白")]
     pub message: String,
 }
 
@@ -49,20 +53,21 @@ impl FieldError {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "type": "urn:lianzheng:problem:not_found",
-    "title": "Not Found",
+    "title": "未找到",
     "status": 404,
-    "detail": "unit 42 does not exist",
+    "detail": "对象不存在，或不在您的权限范围内（unit 42 does not exist）",
     "code": "not_found"
 }))]
 pub struct Problem {
     /// URI identifying the problem type: `urn:lianzheng:problem:<code>`.
     #[serde(rename = "type")]
     pub type_: String,
-    /// Short summary of the problem type (the HTTP reason phrase).
+    /// Short summary of the problem type: Chinese (`未找到`), or the HTTP reason phrase in
+    /// English on `Accept-Language: en`.
     pub title: String,
     /// HTTP status code.
     pub status: u16,
-    /// Explanation specific to this occurrence.
+    /// Explanation specific to this occurrence, in the same language as `title`.
     pub detail: String,
     /// Stable machine-readable code; clients branch on this, never on `detail`.
     pub code: String,
@@ -165,18 +170,55 @@ impl ApiError {
         }
     }
 
-    /// The problem document this error renders as.
+    /// The problem document this error renders as, in the language of the request being
+    /// served (Chinese unless it prefers English).
     pub fn problem(&self) -> Problem {
+        self.problem_in(messages::current())
+    }
+
+    /// The problem document this error renders as, in `lang`. The `code` is the same in both.
+    pub fn problem_in(&self, lang: Lang) -> Problem {
         let status = self.status_code();
         let code = self.code();
+        let english = self.detail();
+        let (title, detail) = match lang {
+            Lang::En => (
+                status.canonical_reason().unwrap_or("Error").to_owned(),
+                english,
+            ),
+            Lang::Zh => {
+                let detail = match self {
+                    Self::Validation(errors) => {
+                        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+                        format!("请求中有无效的字段：{}", fields.join("、"))
+                    }
+                    Self::MethodNotAllowed { allow } => {
+                        format!("该路径只支持：{}", allow.join(", "))
+                    }
+                    _ => messages::detail(status.as_u16(), code, &english),
+                };
+                (messages::title(status.as_u16()).to_owned(), detail)
+            }
+        };
         Problem {
             type_: format!("urn:lianzheng:problem:{code}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            title,
             status: status.as_u16(),
-            detail: self.detail(),
+            detail,
             code: code.to_owned(),
             errors: match self {
-                Self::Validation(errors) => Some(errors.clone()),
+                Self::Validation(errors) => Some(
+                    errors
+                        .iter()
+                        .map(|e| match lang {
+                            Lang::En => e.clone(),
+                            Lang::Zh => FieldError {
+                                message: messages::field(&e.field, &e.code, &e.message),
+                                ..e.clone()
+                            },
+                        })
+                        .collect(),
+                ),
                 _ => None,
             },
         }
@@ -217,7 +259,10 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
+        let lang = messages::current();
+        response.insert_header((header::CONTENT_LANGUAGE, lang.tag()));
+        response.insert_header((header::VARY, "Accept-Language"));
+        response.body(serde_json::to_string(&self.problem_in(lang)).unwrap_or_default())
     }
 }
 
@@ -329,17 +374,23 @@ mod tests {
             FieldError::new("name", "blank", "x"),
             FieldError::new("kind", "invalid", "y"),
         ]);
-        let problem = error.problem();
+        let problem = error.problem_in(Lang::En);
         assert_eq!(problem.status, 422);
         assert_eq!(problem.code, "validation_failed");
         assert_eq!(problem.errors.as_ref().map(Vec::len), Some(2));
         assert!(problem.detail.contains("name, kind"));
+        let chinese = error.problem_in(Lang::Zh);
+        assert_eq!(chinese.code, "validation_failed");
+        assert_eq!(chinese.title, "校验未通过");
+        assert!(chinese.detail.contains("name、kind"), "{}", chinese.detail);
     }
 
     #[test]
     fn internal_errors_hide_their_cause() {
         let problem = ApiError::Internal("secret table xyz".into()).problem();
         assert!(!problem.detail.contains("xyz"));
+        let english = ApiError::Internal("secret table xyz".into()).problem_in(Lang::En);
+        assert!(!english.detail.contains("xyz"));
         assert_eq!(problem.status, 500);
     }
 }

@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::http::guards::{no_store, refuse_unstorable_input};
 use crate::http::idempotency::idempotency;
 use crate::http::json::{BodyLimit, BodyReadTimeout};
+use crate::http::language::language;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
 use crate::routes::attachments::UploadLimit;
@@ -107,6 +108,7 @@ impl Application {
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(refuse_unstorable_input))
                 .wrap(from_fn(no_store))
+                .wrap(from_fn(language))
                 .wrap(cors(&origins))
                 .wrap(from_fn(trace_requests))
         })

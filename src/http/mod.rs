@@ -1,10 +1,11 @@
 //! HTTP plumbing shared by every resource: JSON bodies, conditional requests, pagination,
-//! request ids, the input guard and `Cache-Control`.
+//! request ids, the input guard, `Cache-Control` and the language of problems.
 
 pub mod conditional;
 pub mod guards;
 pub mod idempotency;
 pub mod json;
+pub mod language;
 pub mod pagination;
 pub mod request_id;
 

@@ -7,7 +7,8 @@
 //!
 //! | when | added |
 //! | --- | --- |
-//! | every operation | 422 (a query or path value PostgreSQL cannot store), 500 |
+//! | every operation | 422 (a query or path value PostgreSQL cannot store), 500, and the |
+//! |  | `Accept-Language` of its problems |
 //! | every operation but `/healthz` | 503 with `Retry-After` |
 //! | a token is needed | 401 |
 //! | a path parameter | 404 |
@@ -180,6 +181,15 @@ fn idempotency_key() -> Value {
     p
 }
 
+fn accept_language() -> Value {
+    header_parameter(
+        "Accept-Language",
+        "问题说明的语言: problems are in Chinese unless English is preferred (`en`); their \
+         `code` is the same in both.",
+        "zh-CN",
+    )
+}
+
 fn if_none_match() -> Value {
     header_parameter(
         "If-None-Match",
@@ -251,6 +261,9 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         for p in list.iter_mut().filter(|p| p["name"] == "If-Match") {
             p["schema"] = json!({ "type": "string", "minLength": 1 });
         }
+    }
+    if !has_parameter(op, "Accept-Language") {
+        push_parameter(op, accept_language());
     }
     let etag_on_200 = op["responses"]["200"]["headers"].get("ETag").is_some();
     if method == "get" && etag_on_200 && !has_parameter(op, "If-None-Match") {

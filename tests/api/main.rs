@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod hostile_catalogue;
 mod hostile_input;
+mod language;
 mod leaders;
 mod resilience;
 mod schema;

@@ -1,0 +1,261 @@
+//! The Chinese of every problem: titles by status, details by problem code, and field messages
+//! by rule code. A problem answers in Chinese unless the request prefers English
+//! (`Accept-Language: en`); its `code` is the same in both.
+//!
+//! Call sites write one English sentence with the particulars (which unit, which limit). In
+//! Chinese the sentence of the code comes first and those particulars follow in brackets, so
+//! nothing the English says is lost. A code missing here still answers in Chinese, with the
+//! sentence of its status; a test holds this table to every code the source uses.
+
+/// The language a problem is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese, the default.
+    #[default]
+    Zh,
+    /// English, on `Accept-Language: en`.
+    En,
+}
+
+impl Lang {
+    /// The language of an `Accept-Language` header: English when its most preferred language
+    /// (by `q`, then by order) is English, Chinese otherwise, and when there is no header.
+    pub fn negotiate(header: Option<&str>) -> Self {
+        let Some(header) = header else {
+            return Lang::Zh;
+        };
+        let mut best: Option<(u16, Lang)> = None;
+        for entry in header.split(',') {
+            let mut parts = entry.split(';');
+            let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .filter_map(|q| q.trim().parse::<f32>().ok())
+                .next()
+                .unwrap_or(1.0);
+            if !(0.0..=1.0).contains(&q) || q == 0.0 {
+                continue;
+            }
+            let lang = match tag.split('-').next().unwrap_or_default() {
+                "en" => Lang::En,
+                "zh" | "*" => Lang::Zh,
+                _ => continue,
+            };
+            let q = (q * 1000.0) as u16;
+            if best.is_none_or(|(b, _)| q > b) {
+                best = Some((q, lang));
+            }
+        }
+        best.map_or(Lang::Zh, |(_, lang)| lang)
+    }
+
+    /// The `Content-Language` of a problem in this language.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The language of the request being served (set by [`crate::http::language`]).
+    pub static LANG: Lang;
+}
+
+/// The language of the request being served; Chinese outside a request.
+pub fn current() -> Lang {
+    LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// The Chinese title of a status.
+pub fn title(status: u16) -> &'static str {
+    match status {
+        400 => "请求无效",
+        401 => "未认证",
+        403 => "无权操作",
+        404 => "未找到",
+        405 => "不支持该方法",
+        409 => "与当前状态冲突",
+        412 => "版本已变化",
+        413 => "请求体过大",
+        415 => "不支持的媒体类型",
+        422 => "校验未通过",
+        428 => "缺少前提条件",
+        429 => "请求过于频繁",
+        503 => "服务暂不可用",
+        _ => "内部错误",
+    }
+}
+
+/// Problem codes and their Chinese sentences.
+pub const PROBLEMS: &[(&str, &str)] = &[
+    ("malformed_json", "请求体不是有效的 JSON"),
+    (
+        "malformed_multipart",
+        "上传内容不是有效的 multipart/form-data",
+    ),
+    ("invalid_query", "查询参数无法解析"),
+    (
+        "invalid_idempotency_key",
+        "Idempotency-Key 须为 1 至 255 个可见 ASCII 字符",
+    ),
+    ("body_timeout", "请求体未能在规定时间内送达"),
+    ("body_unreadable", "请求体无法读取"),
+    ("token_missing", "缺少登录令牌"),
+    ("token_invalid", "登录令牌无效"),
+    ("token_expired", "登录令牌已过期"),
+    ("token_not_yet_valid", "登录令牌尚未生效"),
+    ("forbidden", "您的角色无权执行此操作"),
+    ("not_found", "对象不存在，或不在您的权限范围内"),
+    ("method_not_allowed", "该路径不支持此方法"),
+    ("conflict", "与现有数据冲突"),
+    ("referenced", "该对象仍被其他数据引用，或引用了不存在的数据"),
+    (
+        "idempotency_in_flight",
+        "使用同一 Idempotency-Key 的请求仍在处理中，请稍后重试",
+    ),
+    ("unit_name_taken", "已有同名的未归档单位"),
+    ("team_name_taken", "本周期已有同名的考核组"),
+    ("cycle_year_taken", "该年度已有考核周期"),
+    ("unit_archived", "单位已归档，只读"),
+    ("unit_not_archived", "单位未归档"),
+    ("unit_referenced", "单位已被考核周期引用，不能删除"),
+    ("unit_not_assessed", "该单位不在本周期的考核范围内"),
+    ("units_without_team", "尚有单位未分配考核组"),
+    (
+        "too_many_first_responsible",
+        "第一责任人人数超过该类单位的上限",
+    ),
+    ("cycle_archived", "考核周期已归档，只读"),
+    ("cycle_closed", "考核周期已结束，不能再修改"),
+    ("cycle_in_draft", "考核周期尚在草拟阶段"),
+    ("cycle_not_draft", "只有草拟阶段的考核周期可以这样修改"),
+    ("cycle_not_open", "考核周期不在可填报的阶段"),
+    (
+        "cycle_not_in_special_inspection",
+        "考核周期不在专项检查阶段",
+    ),
+    ("cycle_forms_invalid", "考核周期的考评表不完整或有误"),
+    ("illegal_transition", "考核周期不能从当前阶段转到该阶段"),
+    ("document_submitted", "文件已提交，不能再修改"),
+    ("already_submitted", "已经提交"),
+    ("not_submitted", "尚未提交"),
+    ("not_open", "尚未开始或已不可修改"),
+    ("not_awaiting_signatures", "不在待签署状态"),
+    ("already_signed", "您本轮已经签署"),
+    ("not_final", "尚未全部签署完毕"),
+    ("file_missing", "缺少上传的文件"),
+    ("archive_corrupt", "压缩文件已损坏"),
+    ("archive_too_large", "压缩文件解压后过大"),
+    (
+        "attachment_in_submitted_version",
+        "附件属于已提交的版本，不能删除",
+    ),
+    (
+        "precondition_failed",
+        "对象已被修改（If-Match 与当前 ETag 不符），请重新读取后再试",
+    ),
+    (
+        "precondition_required",
+        "此修改须带 If-Match，值为对象当前的 ETag",
+    ),
+    ("payload_too_large", "请求体超过允许的大小"),
+    ("unsupported_media_type", "请求体的媒体类型不受支持"),
+    ("validation_failed", "请求中有无效的字段"),
+    (
+        "service_unavailable",
+        "数据库暂不可用或响应过慢，请稍后重试",
+    ),
+    ("internal_error", "发生了意外错误，已记录"),
+];
+
+/// Field rule codes and their Chinese sentences (after the field's name).
+pub const FIELDS: &[(&str, &str)] = &[
+    ("required", "必须填写"),
+    ("blank", "不能为空白"),
+    ("empty", "不能为空"),
+    ("too_long", "过长"),
+    ("too_many", "项数过多"),
+    ("invalid", "类型或取值无效"),
+    ("invalid_character", "含有无法存储的字符（NUL）"),
+    ("unknown_field", "不是可接受的字段"),
+    ("out_of_range", "超出允许的范围"),
+    ("negative", "不能为负数"),
+    ("not_positive", "必须大于零"),
+    ("not_an_integer", "必须是整数"),
+    ("too_precise", "小数位数过多"),
+    ("missing", "缺失"),
+    ("duplicate", "重复"),
+    ("not_found", "所指对象不存在，或不在您的权限范围内"),
+    ("not_in_unit", "不属于该单位"),
+    ("not_yours", "不属于您"),
+    ("not_later", "须晚于原定时间"),
+    ("same_cycle", "不能是同一考核周期"),
+    ("unknown_cycle", "考核周期不存在"),
+    ("no_such_form", "考评表不存在"),
+    ("sum_not_100", "各项分值之和须为 100"),
+    ("weights_not_100", "权重之和须为 100"),
+    ("assessed", "已在考核范围内"),
+    ("not_assessed", "不在考核范围内"),
+    ("vertical_not_assessed", "垂直管理单位不参加此项考核"),
+    ("attached_elsewhere", "已附在其他文件上"),
+    ("empty_file", "文件为空"),
+    ("before_self_inspection_due", "须在自查截止日之后"),
+    ("before_special_inspection_ends", "须在专项检查结束之后"),
+    ("idempotency_key_reused", "此幂等键已用于另一个不同的请求"),
+];
+
+fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
+    table.iter().find(|(c, _)| *c == code).map(|(_, zh)| *zh)
+}
+
+/// The Chinese detail of a problem: its code's sentence, then the English particulars.
+pub fn detail(status: u16, code: &str, english: &str) -> String {
+    let sentence = lookup(PROBLEMS, code).unwrap_or_else(|| title(status));
+    match code {
+        // The English adds nothing to these.
+        "internal_error" | "validation_failed" => sentence.to_owned(),
+        _ if english.is_empty() => sentence.to_owned(),
+        _ => format!("{sentence}（{english}）"),
+    }
+}
+
+/// The Chinese message of a field error.
+pub fn field(field: &str, code: &str, english: &str) -> String {
+    match lookup(FIELDS, code) {
+        Some(sentence @ ("必须填写" | "不能为空白" | "不是可接受的字段")) => {
+            format!("`{field}` {sentence}")
+        }
+        Some(sentence) => format!("`{field}` {sentence}（{english}）"),
+        None => format!("`{field}` 的取值无效（{english}）"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_only_when_it_is_preferred() {
+        assert_eq!(Lang::negotiate(None), Lang::Zh);
+        assert_eq!(Lang::negotiate(Some("en")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("en-US,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::negotiate(Some("fr, en;q=0.5")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("en;q=0, zh;q=0.1")), Lang::Zh);
+        assert_eq!(Lang::negotiate(Some("de")), Lang::Zh);
+        assert_eq!(Lang::negotiate(Some("zh;q=0.5, en;q=0.7")), Lang::En);
+    }
+
+    #[test]
+    fn chinese_first_with_the_particulars_kept() {
+        let text = detail(409, "unit_name_taken", "the name 县财政局 is taken");
+        assert_eq!(text, "已有同名的未归档单位（the name 县财政局 is taken）");
+        assert_eq!(
+            field("name", "blank", "`name` must not be blank"),
+            "`name` 不能为空白"
+        );
+        assert!(field("x", "brand_new_rule", "because").contains("because"));
+    }
+}
