@@ -7,6 +7,7 @@ mod catalogue;
 mod cli;
 mod conditional;
 mod contract;
+mod cors;
 mod created;
 mod cycles;
 mod documents;
