@@ -5,6 +5,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use actix_web::http::header::HeaderName;
 use jsonwebtoken::Algorithm;
 use serde::Deserialize;
 
@@ -96,6 +97,9 @@ pub struct Settings {
     pub extra_issuers: Vec<IssuerSettings>,
     /// `CORS_ALLOWED_ORIGINS`: comma-separated origins allowed to call from a browser.
     pub cors_allowed_origins: Vec<String>,
+    /// `CORS_EXTRA_REQUEST_HEADERS`: comma-separated request headers a browser may send besides
+    /// the ones the API reads (a portal's trace header, for example).
+    pub cors_extra_request_headers: Vec<HeaderName>,
     /// `BODY_LIMIT`: the largest JSON body accepted, in bytes.
     pub body_limit: usize,
     /// `UPLOAD_LIMIT`: the largest attachment, in bytes.
@@ -158,6 +162,22 @@ fn duration(raw: &str) -> Result<Duration, String> {
     humantime::parse_duration(raw).map_err(|e| format!("{e} (use for example 3s, 500ms, 8h)"))
 }
 
+/// A comma-separated list of header names, each a valid token (RFC 9110 §5.1); `*` is refused,
+/// since a preflight with credentials takes it literally and the list is meant to name headers.
+fn header_names(raw: &str) -> Result<Vec<HeaderName>, String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            if name == "*" {
+                return Err("name each header: `*` is not supported".to_owned());
+            }
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("{name:?} is not a valid header name"))
+        })
+        .collect()
+}
+
 /// Default database of a local set-up (see `scripts/pg-ensure.sh`).
 pub const DEFAULT_DATABASE_URL: &str = "postgres://lianzheng_app@127.0.0.1:5432/lianzheng";
 /// Default owner connection of a local set-up, read only by `lianzheng migrate`
@@ -218,6 +238,11 @@ impl Settings {
                         .collect()
                 })
                 .unwrap_or_default(),
+            cors_extra_request_headers: parse_var(
+                "CORS_EXTRA_REQUEST_HEADERS",
+                Vec::new(),
+                header_names,
+            )?,
             body_limit: parse_var("BODY_LIMIT", 1024 * 1024, |v| {
                 v.parse::<usize>()
                     .map_err(|_| "must be a number of bytes".to_owned())
@@ -349,6 +374,15 @@ mod tests {
         assert_eq!(format!("{secret:?}"), "Secret(***)");
         let s = SecretString("hunter2".into());
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn extra_cors_headers_are_header_names() {
+        let names = header_names(" X-Trace-Id, x-portal-user ,").expect("two valid names");
+        assert_eq!(names, ["x-trace-id", "x-portal-user"]);
+        for bad in ["X Trace", "X-Trace:1", "*", "名字"] {
+            assert!(header_names(bad).is_err(), "{bad} is refused");
+        }
     }
 
     #[test]

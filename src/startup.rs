@@ -5,7 +5,8 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::http::{Method, header};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderName};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use utoipa::OpenApi;
@@ -17,7 +18,7 @@ use crate::config::Settings;
 use crate::db::PgPool;
 use crate::error::ApiError;
 use crate::http::guards::{no_store, refuse_unstorable_input};
-use crate::http::idempotency::idempotency;
+use crate::http::idempotency::{REPLAYED, idempotency};
 use crate::http::json::{BodyLimit, BodyReadTimeout};
 use crate::http::language::language;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
@@ -71,6 +72,7 @@ impl Application {
         let upload_limit = settings.upload_limit;
         let body_read_timeout = settings.body_read_timeout;
         let origins = settings.cors_allowed_origins.clone();
+        let extra_headers = settings.cors_extra_request_headers.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .into_utoipa_app()
@@ -109,7 +111,7 @@ impl Application {
                 .wrap(from_fn(refuse_unstorable_input))
                 .wrap(from_fn(no_store))
                 .wrap(from_fn(language))
-                .wrap(cors(&origins))
+                .wrap(cors(&origins, &extra_headers))
                 .wrap(from_fn(trace_requests))
         })
         .workers(settings.workers)
@@ -137,8 +139,9 @@ impl Application {
     }
 }
 
-/// CORS for the configured origins only, with the headers this API reads and writes.
-fn cors(origins: &[String]) -> Cors {
+/// CORS for the configured origins only, with the headers this API reads (plus the configured
+/// extra request headers) and every response header a client reads.
+fn cors(origins: &[String], extra_headers: &[HeaderName]) -> Cors {
     let mut cors = Cors::default()
         .allowed_methods([
             Method::GET,
@@ -153,14 +156,18 @@ fn cors(origins: &[String]) -> Cors {
             header::ACCEPT,
             header::IF_MATCH,
             header::IF_NONE_MATCH,
-            header::HeaderName::from_static("idempotency-key"),
+            header::ACCEPT_LANGUAGE,
+            HeaderName::from_static("idempotency-key"),
             REQUEST_ID_HEADER,
         ])
+        .allowed_headers(extra_headers.iter().cloned())
         .expose_headers([
             header::ETAG,
             header::LOCATION,
             header::RETRY_AFTER,
             REQUEST_ID_HEADER,
+            REPLAYED,
+            header::CONTENT_DISPOSITION,
         ])
         .max_age(3600);
     for origin in origins {
