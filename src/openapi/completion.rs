@@ -16,13 +16,15 @@
 //! | a declared body | 413, 415 |
 //! | `POST` | `Idempotency-Key`, 409 (a retry still running), `Idempotent-Replayed` on 2xx, |
 //! |  | an optional body where the handler reads none, so no body and `{}` are both valid |
+//! | a JSON body | not required: an empty body reads as `{}` |
 //! | an `If-Match` header | 412 and 428; `If-Match` is a plain string |
 //! | a `GET` whose 200 sends `ETag` | `If-None-Match`, 304 |
 //!
 //! Every problem response is a `$ref` to one of `components/responses`. The contract is also
-//! made to say what the server always sends: every property of a schema that only responses
-//! use is required (nullable where it may be null), and each `Page_*` refers to its item schema
-//! instead of copying it.
+//! given OpenAPI links (a read to the conditional writes its `ETag` allows, a creation to what
+//! it created), and made to say what the server always sends: every property of a schema that
+//! only responses use is required (nullable where it may be null), and each `Page_*` refers to
+//! its item schema instead of copying it.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -248,8 +250,10 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             "required": false,
         });
     }
-    if op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-        == "#/components/schemas/Empty"
+    // An empty JSON body reads as `{}` (see `ValidJson`): what it lacks is named in a 422.
+    if op["requestBody"]["content"]
+        .get("application/json")
+        .is_some()
     {
         op["requestBody"]["required"] = json!(false);
     }
@@ -398,6 +402,109 @@ pub fn complete(doc: &mut Value) {
     }
     refer_page_items(doc);
     require_response_fields(doc);
+    link_operations(doc);
+}
+
+/// The names of `op`'s path parameters.
+fn path_parameters(op: &Value) -> Vec<String> {
+    parameters(op)
+        .iter()
+        .filter(|p| p["in"] == "path")
+        .filter_map(|p| p["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The writes on `item` that take `If-Match`: (method, operation).
+fn conditional_writes(item: &Value) -> Vec<(&'static str, Value)> {
+    ["put", "patch", "delete"]
+        .into_iter()
+        .filter_map(|m| item.get(m).map(|op| (m, op.clone())))
+        .filter(|(_, op)| has_parameter(op, "If-Match"))
+        .collect()
+}
+
+/// A link to `target`, its path parameters taken from `source`'s request path except those
+/// in `from_body`, and `If-Match` from the answer's `ETag` when it takes one.
+fn link(target: &Value, from_body: Option<&str>) -> Value {
+    let mut parameters = Map::new();
+    for name in path_parameters(target) {
+        let expression = if from_body == Some(name.as_str()) {
+            "$response.body#/id".to_owned()
+        } else {
+            format!("$request.path.{name}")
+        };
+        parameters.insert(name, json!(expression));
+    }
+    if has_parameter(target, "If-Match") {
+        parameters.insert("If-Match".to_owned(), json!("$response.header.ETag"));
+    }
+    json!({ "operationId": target["operationId"], "parameters": parameters })
+}
+
+/// OpenAPI links, so that a client (and schemathesis's stateful phase) can follow a read to the
+/// conditional writes it enables, and a creation to what it created:
+/// - a `GET` whose 200 sends `ETag` links to each write on its path that takes `If-Match`;
+/// - a `POST` whose 201 sends the same schema as `GET {path}/{id}` links to that `GET` and its
+///   conditional writes, with the new id from the body.
+fn link_operations(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object().cloned() else {
+        return;
+    };
+    for (path, item) in &paths {
+        if let Some(get) = item.get("get")
+            && get["responses"]["200"]["headers"].get("ETag").is_some()
+        {
+            for (_, target) in conditional_writes(item) {
+                let name = target["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                doc["paths"][path]["get"]["responses"]["200"]["links"][name] = link(&target, None);
+            }
+        }
+        let Some(created) = item.get("post").map(|op| op["responses"]["201"].clone()) else {
+            continue;
+        };
+        let schema = &created["content"]["application/json"]["schema"]["$ref"];
+        let Some(schema_name) = schema
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        else {
+            continue;
+        };
+        if doc["components"]["schemas"][schema_name]["properties"]
+            .get("id")
+            .is_none()
+        {
+            continue;
+        }
+        for (child, child_item) in &paths {
+            let Some(id) = child
+                .strip_prefix(path.as_str())
+                .and_then(|rest| rest.strip_prefix("/{"))
+                .and_then(|rest| rest.strip_suffix('}'))
+                .filter(|id| !id.contains('/'))
+            else {
+                continue;
+            };
+            let Some(get) = child_item.get("get") else {
+                continue;
+            };
+            if get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] != *schema {
+                continue;
+            }
+            let mut targets = vec![get.clone()];
+            targets.extend(conditional_writes(child_item).into_iter().map(|(_, op)| op));
+            for target in targets {
+                let name = target["operationId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                doc["paths"][path]["post"]["responses"]["201"]["links"][name] =
+                    link(&target, Some(id));
+            }
+        }
+    }
 }
 
 /// Each `Page_X` lists `X` by reference, not by a copy of it.
@@ -511,6 +618,29 @@ mod tests {
                 assert!(named("If-None-Match") && has("304"), "{method} {path}");
             }
         }
+    }
+
+    #[test]
+    fn reads_link_to_their_conditional_writes_and_creations_to_what_they_created() {
+        let doc = crate::openapi::spec();
+        let read = &doc["paths"]["/api/v1/units/{unit_id}"]["get"]["responses"]["200"];
+        let update = &read["links"]["update_unit"];
+        assert_eq!(update["operationId"], "update_unit");
+        assert_eq!(update["parameters"]["If-Match"], "$response.header.ETag");
+        assert_eq!(update["parameters"]["unit_id"], "$request.path.unit_id");
+        let created = &doc["paths"]["/api/v1/units"]["post"]["responses"]["201"];
+        assert_eq!(
+            created["links"]["get_unit"]["parameters"]["unit_id"],
+            "$response.body#/id"
+        );
+        // A creation whose answer is not the created object links nowhere.
+        let signed =
+            "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/signatures";
+        assert!(
+            doc["paths"][signed]["post"]["responses"]["201"]
+                .get("links")
+                .is_none()
+        );
     }
 
     #[test]
