@@ -11,7 +11,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::auth::JwtVerifier;
 use crate::config::Settings;
@@ -103,7 +103,13 @@ impl Application {
                 }))
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .external_url_unchecked("/api-docs/openapi.json", spec.clone()),
+                        .external_url_unchecked("/api-docs/openapi.json", spec.clone())
+                        // The token pasted into Authorize survives a reload of the page.
+                        .config(
+                            SwaggerConfig::default()
+                                .persist_authorization(true)
+                                .display_request_duration(true),
+                        ),
                 )
                 .service(web::resource("/swagger-ui").get(swagger_redirect))
                 .default_service(web::to(fallback))

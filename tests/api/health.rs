@@ -52,4 +52,31 @@ async fn swagger_ui_is_served_and_redirected_to() {
         .expect("send");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.expect("html").contains("swagger"));
+    // The token pasted into Authorize is kept across reloads; the contract is the served one.
+    let initializer = client
+        .get(format!("{}/swagger-ui/swagger-initializer.js", app.address))
+        .send()
+        .await
+        .expect("send")
+        .text()
+        .await
+        .expect("js");
+    let compact: String = initializer.split_whitespace().collect();
+    assert!(
+        compact.contains("\"persistAuthorization\":true"),
+        "{initializer}"
+    );
+    assert!(
+        initializer.contains("/api-docs/openapi.json"),
+        "{initializer}"
+    );
+    let served: serde_json::Value = client
+        .get(format!("{}/api-docs/openapi.json", app.address))
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("contract");
+    assert_eq!(served, lianzheng::openapi::spec());
 }
