@@ -30,7 +30,8 @@ use crate::routes::params::CycleUnitPath;
         (status = 201, description = "已签署：评分表现状 (Signed: the sheet now)",
             body = RecordResponse,
             headers(
-                ("Location" = String, description = "评分表新签名的 URL (URL of the sheet's new signature)"),
+                ("Location" = String,
+                    description = "评分表新签名的 URL (URL of the sheet's new signature)"),
                 ("ETag" = String, description = "新签名的标签 (the signature's tag)"),
             )),
         Forbidden,

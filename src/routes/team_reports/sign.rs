@@ -29,7 +29,8 @@ use crate::routes::params::CycleUnitPath;
         (status = 201, description = "已签署：报告现状 (Signed: the report now)",
             body = TeamReportResponse,
             headers(
-                ("Location" = String, description = "报告新签名的 URL (URL of the report's new signature)"),
+                ("Location" = String,
+                    description = "报告新签名的 URL (URL of the report's new signature)"),
                 ("ETag" = String, description = "新签名的标签 (the signature's tag)"),
             )),
         Forbidden,
