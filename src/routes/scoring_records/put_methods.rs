@@ -29,7 +29,7 @@ use crate::routes::params::CycleUnitPath;
     params(
         CycleUnitPath,
         ("If-Match" = String, Header,
-            description = "评分表的 methods_etag (the sheet's methods_etag)", example = "\"0\""),
+            description = "评分表的 methods_etag (the sheet's methods_etag)", example = "\"1\""),
     ),
     request_body = PutMethods,
     responses(
