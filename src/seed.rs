@@ -436,11 +436,13 @@ fn seed_sheets(
     use crate::domain::scoring::{Deduction, DeductionKind, Method, content_hash, item_points};
     use crate::models::cycle::Cycle;
     use crate::models::form::ScoringForm;
-    use crate::models::scoring::{NewRecordItem, NewReferral, ScoringRecord, SheetStatus};
+    use crate::models::scoring::{
+        NewRecordItem, NewReferral, ScoringRecord, SheetStatus, SignedRow,
+    };
     use crate::models::team::Team;
     use crate::models::team_report::{TeamReport, TeamReportText};
     use crate::ops::sheets::content_of;
-    use crate::ops::signed::{self, SheetContext, Signed};
+    use crate::ops::signed::{SheetContext, Signed};
 
     let system = Actor::system();
     let cycle = Cycle::find(conn, cycle_id)?;
@@ -520,17 +522,18 @@ fn seed_sheets(
         // leader or by all, and the last one reopened by the office.
         let doc = Signed::from(&record);
         if state == SheetStatus::Open {
-            signed::changed(conn, doc)?;
+            doc.changed(conn)?;
         } else {
-            signed::submit(conn, doc)?;
+            doc.submit(conn)?;
         }
         if let (Some(team), true) = (&team, state != SheetStatus::Open) {
             let ctx = SheetContext {
                 cycle: cycle.clone(),
+                unit_id: place.unit_id,
                 items: form.items.clone(),
                 team: Some(team.clone()),
             };
-            let hash = content_hash(&content_of(conn, &ctx, place.unit_id)?);
+            let hash = content_hash(&content_of(conn, &ctx)?);
             let doc = Signed::from(&ScoringRecord::open_locked(conn, cycle.id, place.unit_id)?);
             let count = if state == SheetStatus::Final {
                 ctx.signers().len()
@@ -550,7 +553,7 @@ fn seed_sheets(
                     unit_id: None,
                     request_id: None,
                 };
-                signed::sign(conn, doc, &ctx, &user, &hash)?;
+                doc.sign(conn, &ctx, &user, &hash)?;
             }
             if state == SheetStatus::Final {
                 let report = TeamReport::open_locked(conn, cycle.id, place.unit_id)?;
@@ -571,9 +574,10 @@ fn seed_sheets(
                 if index == 15 {
                     let reason = "县纪委常委会审核发现扣分依据不足，退回考核组复核";
                     let sheet = ScoringRecord::find(conn, cycle.id, place.unit_id, true)?;
-                    let content = |conn: &mut _| content_of(conn, &ctx, place.unit_id);
-                    let sheet = sheet.as_ref().map(Signed::from);
-                    signed::reopen(conn, sheet, reason, "system", content)?;
+                    if let Some(sheet) = sheet {
+                        let content = content_of(conn, &ctx)?;
+                        Signed::from(&sheet).reopen(conn, reason, "system", content)?;
+                    }
                 }
             }
         }

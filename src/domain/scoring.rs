@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::forms::FormItem;
 use super::points::Points;
 use crate::error::FieldError;
+use crate::models::{CycleId, UnitId};
 
 crate::text_enum! {
     /// What a deduction is for; integrity violations and corruption are the main grounds
@@ -53,13 +54,20 @@ pub struct Deduction {
     /// The `code` of the item's deduction rule it applies, or `null` for a free deduction.
     #[serde(default)]
     pub rule_code: Option<String>,
-    /// How many times it applies (per-occurrence rules only; otherwise 1).
+    /// How many times it applies, 1 to 100 (per-occurrence rules only; otherwise 1).
     #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 100)]
     pub occurrences: u32,
-    /// Points per occurrence: within the rule's range.
+    /// Points per occurrence, more than zero: within the rule's range.
+    #[schema(
+        value_type = String,
+        example = "1.50",
+        pattern = r"^(0\.(0[1-9]|[1-9]\d?)|[1-9]\d{0,2}(\.\d{1,2})?)$"
+    )]
     pub points: Points,
-    /// The grounds: required for a free deduction, optional detail otherwise.
+    /// The grounds: required for a free deduction, optional detail otherwise; never blank.
     #[serde(default)]
+    #[schema(min_length = 1)]
     pub grounds: Option<String>,
     /// Integrity violation, corruption, or other.
     pub kind: DeductionKind,
@@ -269,8 +277,8 @@ pub struct SignedReferral {
 /// for this content, see README). Version 2 also names itself (`canonical_version`).
 pub fn record_content(
     version: i32,
-    cycle_id: i64,
-    unit_id: i64,
+    cycle_id: CycleId,
+    unit_id: UnitId,
     items: &[SignedItem],
     methods: &[Method],
     referrals: &[SignedReferral],
@@ -351,6 +359,25 @@ mod tests {
         );
     }
 
+    /// The contract's pattern for a deduction's points,
+    /// `^(0\.(0[1-9]|[1-9]\d?)|[1-9]\d{0,2}(\.\d{1,2})?)$`, is `Points` less zero.
+    #[test]
+    fn a_deduction_takes_exactly_the_positive_points_its_pattern_describes() {
+        let refused = |points: &str| {
+            let mut d = deduction(None, 1, points);
+            d.grounds = Some("班子成员违规收受礼金".into());
+            check_deductions(&item(), &[d])
+                .iter()
+                .any(|e| e.code == "not_positive")
+        };
+        for good in ["0.01", "0.1", "0.50", "0.99", "1", "2.00", "999.99"] {
+            assert!(!refused(good), "{good}");
+        }
+        for zero in ["0", "0.0", "0.00"] {
+            assert!(refused(zero), "{zero}");
+        }
+    }
+
     #[test]
     fn an_item_never_goes_below_zero() {
         let mut free = deduction(None, 1, "3.00");
@@ -401,9 +428,9 @@ mod tests {
             decision: "县纪委〔2014〕12号处分决定".into(),
         }];
         let methods = [Method::HearingReport, Method::ReviewingRecords];
-        let v1 = record_content(1, 1, 7, &items, &methods, &referrals);
+        let v1 = record_content(1, CycleId(1), UnitId(7), &items, &methods, &referrals);
         assert_eq!(content_hash(&v1), FIXTURE_DIGEST);
-        let v2 = record_content(2, 1, 7, &items, &methods, &referrals);
+        let v2 = record_content(2, CycleId(1), UnitId(7), &items, &methods, &referrals);
         assert_eq!(content_hash(&v2), FIXTURE_DIGEST_V2);
     }
 

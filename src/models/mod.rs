@@ -138,3 +138,16 @@ id_newtype!(
     /// Id of a recorded deadline extension of a cycle.
     ExtensionId, 1
 );
+id_newtype!(
+    /// Id of a team's score sheet (a row of `scoring_records`).
+    RecordId, 1
+);
+id_newtype!(
+    /// Id of a team's assessment report on a unit (a row of `team_reports`).
+    TeamReportId, 1
+);
+id_newtype!(
+    /// Id of a signed document as `signatures` and `reopenings` store it, beside its kind; made
+    /// only from a `RecordId` or a `TeamReportId` (`scoring::SignedDocument`).
+    SignedDocumentId, 1
+);

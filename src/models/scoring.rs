@@ -6,7 +6,8 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{CycleId, LeaderId, ReferralId, SignatureId, UnitId};
+use super::{CycleId, LeaderId, RecordId, ReferralId, SignatureId, SignedDocumentId};
+use super::{TeamReportId, UnitId};
 use crate::schema::{record_items, referrals, reopenings, scoring_records, signatures};
 
 crate::text_enum! {
@@ -31,11 +32,137 @@ crate::text_enum! {
     }
 }
 
+/// A signed document as `signatures` and `reopenings` name it: its kind and its row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedDocument {
+    /// A score sheet.
+    ScoringRecord(RecordId),
+    /// A team assessment report.
+    TeamReport(TeamReportId),
+}
+
+impl SignedDocument {
+    /// Its kind, as stored.
+    pub fn kind(self) -> SignedKind {
+        match self {
+            SignedDocument::ScoringRecord(_) => SignedKind::ScoringRecord,
+            SignedDocument::TeamReport(_) => SignedKind::TeamReport,
+        }
+    }
+
+    /// Its row's id, as stored beside the kind.
+    pub fn id(self) -> SignedDocumentId {
+        match self {
+            SignedDocument::ScoringRecord(id) => SignedDocumentId(id.0),
+            SignedDocument::TeamReport(id) => SignedDocumentId(id.0),
+        }
+    }
+}
+
+/// What the signed family needs of a member's table, implemented by `signed_table!`.
+pub trait SignedRow: Sized {
+    /// The row of a unit in a cycle, if the team has started it; locked when `lock`.
+    fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+        lock: bool,
+    ) -> QueryResult<Option<Self>>;
+
+    /// The row, created when missing, locked until the transaction ends.
+    fn open_locked(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+    ) -> QueryResult<Self>;
+
+    /// Which document it is.
+    fn document(&self) -> SignedDocument;
+
+    /// Where it is, its version (a signature names it) and its signing round.
+    fn state(&self) -> (SheetStatus, i32, i32);
+}
+
+/// The queries every signed document's table shares: [`SignedRow`] (the row of a unit in a
+/// cycle, locked on demand or created when missing), and `touch` (its version and status after
+/// a change) and `start_round`. The table has `id`, `cycle_id`, `unit_id`, `status`,
+/// `version`, `round` and `updated_at`; `$variant` is its `SignedDocument`, `$created` further
+/// values of a new row.
+macro_rules! signed_table {
+    ($row:ident, $table:ident, $id:ty, $variant:ident $(, $created:expr)*) => {
+        impl $crate::models::scoring::SignedRow for $row {
+            fn find(
+                conn: &mut PgConnection,
+                cycle_id: CycleId,
+                unit_id: UnitId,
+                lock: bool,
+            ) -> QueryResult<Option<$row>> {
+                let query = $table::table
+                    .filter($table::cycle_id.eq(cycle_id))
+                    .filter($table::unit_id.eq(unit_id))
+                    .select($row::as_select());
+                if lock {
+                    query.for_update().first(conn).optional()
+                } else {
+                    query.first(conn).optional()
+                }
+            }
+
+            fn open_locked(
+                conn: &mut PgConnection,
+                cycle_id: CycleId,
+                unit_id: UnitId,
+            ) -> QueryResult<$row> {
+                diesel::insert_into($table::table)
+                    .values((
+                        $table::cycle_id.eq(cycle_id),
+                        $table::unit_id.eq(unit_id),
+                        $($created,)*
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)?;
+                Self::find(conn, cycle_id, unit_id, true)?.ok_or(diesel::result::Error::NotFound)
+            }
+
+            fn document(&self) -> $crate::models::scoring::SignedDocument {
+                $crate::models::scoring::SignedDocument::$variant(self.id)
+            }
+
+            fn state(&self) -> (SheetStatus, i32, i32) {
+                (self.status, self.version, self.round)
+            }
+        }
+
+        impl $row {
+            /// Bumps the version and sets the status, after a change or a step.
+            pub fn touch(conn: &mut PgConnection, id: $id, status: SheetStatus) -> QueryResult<()> {
+                diesel::update($table::table.find(id))
+                    .set((
+                        $table::status.eq(status),
+                        $table::version.eq($table::version + 1),
+                        $table::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .map(drop)
+            }
+
+            /// Starts the next signing round.
+            pub fn start_round(conn: &mut PgConnection, id: $id) -> QueryResult<()> {
+                diesel::update($table::table.find(id))
+                    .set($table::round.eq($table::round + 1))
+                    .execute(conn)
+                    .map(drop)
+            }
+        }
+    };
+}
+pub(crate) use signed_table;
+
 /// A row of `scoring_records`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = scoring_records, check_for_backend(Pg))]
 pub struct ScoringRecord {
-    pub id: i64,
+    pub id: RecordId,
     pub cycle_id: CycleId,
     pub unit_id: UnitId,
     pub status: SheetStatus,
@@ -51,7 +178,7 @@ pub struct ScoringRecord {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = record_items, check_for_backend(Pg))]
 pub struct RecordItem {
-    pub record_id: i64,
+    pub record_id: RecordId,
     pub item_code: String,
     pub deductions: serde_json::Value,
     pub evidence_notes: Option<String>,
@@ -64,7 +191,7 @@ pub struct RecordItem {
 /// Values for an item's row, inserted or replacing the one there (its version then goes up).
 #[derive(Debug, Clone)]
 pub struct NewRecordItem {
-    pub record_id: i64,
+    pub record_id: RecordId,
     pub item_code: String,
     pub deductions: serde_json::Value,
     pub evidence_notes: Option<String>,
@@ -101,7 +228,11 @@ impl NewRecordItem {
 
 impl RecordItem {
     /// A record's row for one item, if written.
-    pub fn find(conn: &mut PgConnection, record_id: i64, code: &str) -> QueryResult<Option<Self>> {
+    pub fn find(
+        conn: &mut PgConnection,
+        record_id: RecordId,
+        code: &str,
+    ) -> QueryResult<Option<Self>> {
         record_items::table
             .find((record_id, code))
             .select(RecordItem::as_select())
@@ -115,7 +246,7 @@ impl RecordItem {
 #[diesel(table_name = referrals, check_for_backend(Pg))]
 pub struct Referral {
     pub id: ReferralId,
-    pub record_id: i64,
+    pub record_id: RecordId,
     pub leader_id: Option<LeaderId>,
     pub leader_name: Option<String>,
     pub facts: String,
@@ -128,7 +259,7 @@ pub struct Referral {
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = referrals)]
 pub struct NewReferral {
-    pub record_id: i64,
+    pub record_id: RecordId,
     pub leader_id: Option<LeaderId>,
     pub leader_name: Option<String>,
     pub facts: String,
@@ -150,7 +281,7 @@ impl Referral {
     /// One referral of a record, if it is that record's.
     pub fn find(
         conn: &mut PgConnection,
-        record_id: i64,
+        record_id: RecordId,
         id: ReferralId,
     ) -> QueryResult<Option<Self>> {
         referrals::table
@@ -164,7 +295,7 @@ impl Referral {
     /// Withdraws a referral of a record; returns it, if it was there.
     pub fn delete(
         conn: &mut PgConnection,
-        record_id: i64,
+        record_id: RecordId,
         id: ReferralId,
     ) -> QueryResult<Option<Self>> {
         diesel::delete(
@@ -184,7 +315,7 @@ impl Referral {
 pub struct Signature {
     pub id: SignatureId,
     pub document_kind: SignedKind,
-    pub document_id: i64,
+    pub document_id: SignedDocumentId,
     pub round: i32,
     pub signer_sub: String,
     pub signer_name: String,
@@ -198,43 +329,11 @@ pub struct Signature {
     pub canonical_version: i32,
 }
 
+signed_table!(ScoringRecord, scoring_records, RecordId, ScoringRecord);
+
 impl ScoringRecord {
-    /// The record of a unit in a cycle, if the team has started it.
-    pub fn find(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        unit_id: UnitId,
-        lock: bool,
-    ) -> QueryResult<Option<ScoringRecord>> {
-        let query = scoring_records::table
-            .filter(scoring_records::cycle_id.eq(cycle_id))
-            .filter(scoring_records::unit_id.eq(unit_id))
-            .select(ScoringRecord::as_select());
-        if lock {
-            query.for_update().first(conn).optional()
-        } else {
-            query.first(conn).optional()
-        }
-    }
-
-    /// The record, created when missing, locked until the transaction ends.
-    pub fn open_locked(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        unit_id: UnitId,
-    ) -> QueryResult<ScoringRecord> {
-        diesel::insert_into(scoring_records::table)
-            .values((
-                scoring_records::cycle_id.eq(cycle_id),
-                scoring_records::unit_id.eq(unit_id),
-            ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
-        Self::find(conn, cycle_id, unit_id, true)?.ok_or(diesel::result::Error::NotFound)
-    }
-
     /// Its items.
-    pub fn items(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<RecordItem>> {
+    pub fn items(conn: &mut PgConnection, id: RecordId) -> QueryResult<Vec<RecordItem>> {
         record_items::table
             .filter(record_items::record_id.eq(id))
             .select(RecordItem::as_select())
@@ -242,7 +341,7 @@ impl ScoringRecord {
     }
 
     /// Its referrals.
-    pub fn referrals(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<Referral>> {
+    pub fn referrals(conn: &mut PgConnection, id: RecordId) -> QueryResult<Vec<Referral>> {
         referrals::table
             .filter(referrals::record_id.eq(id))
             .order(referrals::id.asc())
@@ -250,27 +349,11 @@ impl ScoringRecord {
             .load(conn)
     }
 
-    /// Bumps the version (and sets the status), after a change.
-    pub fn touch(
-        conn: &mut PgConnection,
-        id: i64,
-        status: SheetStatus,
-    ) -> QueryResult<ScoringRecord> {
-        diesel::update(scoring_records::table.find(id))
-            .set((
-                scoring_records::status.eq(status),
-                scoring_records::version.eq(scoring_records::version + 1),
-                scoring_records::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(ScoringRecord::as_returning())
-            .get_result(conn)
-    }
-
     /// Replaces the methods the team used, bumping their own version (the sheet's version goes
     /// up through the family, after any change).
     pub fn set_methods(
         conn: &mut PgConnection,
-        id: i64,
+        id: RecordId,
         methods: &[crate::domain::scoring::Method],
     ) -> QueryResult<serde_json::Value> {
         let value = serde_json::to_value(methods).unwrap_or_default();
@@ -282,28 +365,19 @@ impl ScoringRecord {
             .execute(conn)?;
         Ok(value)
     }
-
-    /// Starts the next signing round.
-    pub fn start_round(conn: &mut PgConnection, id: i64) -> QueryResult<()> {
-        diesel::update(scoring_records::table.find(id))
-            .set(scoring_records::round.eq(scoring_records::round + 1))
-            .execute(conn)
-            .map(drop)
-    }
 }
 
 impl Signature {
     /// One signature of a document, voided or not, if it is that document's.
     pub fn find(
         conn: &mut PgConnection,
-        kind: SignedKind,
-        document_id: i64,
+        doc: SignedDocument,
         id: SignatureId,
     ) -> QueryResult<Option<Signature>> {
         signatures::table
             .filter(signatures::id.eq(id))
-            .filter(signatures::document_kind.eq(kind))
-            .filter(signatures::document_id.eq(document_id))
+            .filter(signatures::document_kind.eq(doc.kind()))
+            .filter(signatures::document_id.eq(doc.id()))
             .select(Signature::as_select())
             .first(conn)
             .optional()
@@ -312,29 +386,14 @@ impl Signature {
     /// The signatures of a document's round that stand (not voided).
     pub fn standing(
         conn: &mut PgConnection,
-        kind: SignedKind,
-        id: i64,
+        doc: SignedDocument,
         round: i32,
     ) -> QueryResult<Vec<Signature>> {
         signatures::table
-            .filter(signatures::document_kind.eq(kind))
-            .filter(signatures::document_id.eq(id))
+            .filter(signatures::document_kind.eq(doc.kind()))
+            .filter(signatures::document_id.eq(doc.id()))
             .filter(signatures::round.eq(round))
             .filter(signatures::voided_at.is_null())
-            .order(signatures::id.asc())
-            .select(Signature::as_select())
-            .load(conn)
-    }
-
-    /// Every signature of a document, voided ones included, oldest first.
-    pub fn history(
-        conn: &mut PgConnection,
-        kind: SignedKind,
-        id: i64,
-    ) -> QueryResult<Vec<Signature>> {
-        signatures::table
-            .filter(signatures::document_kind.eq(kind))
-            .filter(signatures::document_id.eq(id))
             .order(signatures::id.asc())
             .select(Signature::as_select())
             .load(conn)
@@ -343,15 +402,14 @@ impl Signature {
     /// Voids the standing signatures of a round; returns how many.
     pub fn void_round(
         conn: &mut PgConnection,
-        kind: SignedKind,
-        id: i64,
+        doc: SignedDocument,
         round: i32,
         reason: &str,
     ) -> QueryResult<usize> {
         diesel::update(
             signatures::table
-                .filter(signatures::document_kind.eq(kind))
-                .filter(signatures::document_id.eq(id))
+                .filter(signatures::document_kind.eq(doc.kind()))
+                .filter(signatures::document_id.eq(doc.id()))
                 .filter(signatures::round.eq(round))
                 .filter(signatures::voided_at.is_null()),
         )
@@ -361,113 +419,55 @@ impl Signature {
         ))
         .execute(conn)
     }
+}
 
-    /// Records a signature.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "a signature is these eight facts; a struct would only rename them"
-    )]
-    pub fn insert(
-        conn: &mut PgConnection,
-        kind: SignedKind,
-        id: i64,
-        round: i32,
-        sub: &str,
-        name: &str,
-        role: &str,
-        version: i32,
-        sha256: &str,
-    ) -> QueryResult<Signature> {
+/// Values for a new signature.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = signatures)]
+pub struct NewSignature<'a> {
+    pub document_kind: SignedKind,
+    pub document_id: SignedDocumentId,
+    pub round: i32,
+    pub signer_sub: &'a str,
+    pub signer_name: &'a str,
+    pub signer_role: &'a str,
+    pub doc_version: i32,
+    pub content_sha256: &'a str,
+    /// Which canonical content `content_sha256` hashes.
+    pub canonical_version: i32,
+}
+
+impl NewSignature<'_> {
+    /// Records the signature.
+    pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<Signature> {
         diesel::insert_into(signatures::table)
-            .values((
-                signatures::document_kind.eq(kind),
-                signatures::document_id.eq(id),
-                signatures::round.eq(round),
-                signatures::signer_sub.eq(sub),
-                signatures::signer_name.eq(name),
-                signatures::signer_role.eq(role),
-                signatures::doc_version.eq(version),
-                signatures::content_sha256.eq(sha256),
-                signatures::canonical_version.eq(crate::domain::scoring::CANONICAL_VERSION),
-            ))
+            .values(self)
             .returning(Signature::as_returning())
             .get_result(conn)
     }
 }
 
-/// Records a reopening with what stood before.
-pub fn record_reopening(
-    conn: &mut PgConnection,
-    kind: SignedKind,
-    id: i64,
-    round: i32,
-    reason: &str,
-    actor: &str,
-    content: &serde_json::Value,
-) -> QueryResult<usize> {
-    diesel::insert_into(reopenings::table)
-        .values((
-            reopenings::document_kind.eq(kind.as_str()),
-            reopenings::document_id.eq(id),
-            reopenings::round.eq(round),
-            reopenings::reason.eq(reason),
-            reopenings::actor_sub.eq(actor),
-            reopenings::content.eq(content),
-        ))
-        .execute(conn)
-}
-
-/// Why a signature was refused.
-#[derive(Debug, PartialEq, Eq)]
-pub enum SignRefusal {
-    /// The signer has a standing signature in this round.
-    AlreadySigned,
-}
-
-/// Signs a document awaiting signatures for `signer` (sub, name, role) with the hash of its
-/// content now; returns whether every one of `required` has now signed. Shared by score sheets
-/// and team reports.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the document, its round and version, the signer, the hash and who must sign"
-)]
-pub fn sign_document(
-    conn: &mut PgConnection,
-    kind: SignedKind,
-    id: i64,
-    round: i32,
-    version: i32,
-    signer: (&str, &str, &str),
-    sha256: &str,
-    required: &[&str],
-) -> QueryResult<Result<bool, SignRefusal>> {
-    let (sub, name, role) = signer;
-    if Signature::standing(conn, kind, id, round)?
-        .iter()
-        .any(|s| s.signer_sub == sub)
-    {
-        return Ok(Err(SignRefusal::AlreadySigned));
-    }
-    Signature::insert(conn, kind, id, round, sub, name, role, version, sha256)?;
-    let signed: Vec<String> = Signature::standing(conn, kind, id, round)?
-        .into_iter()
-        .map(|s| s.signer_sub)
-        .collect();
-    Ok(Ok(required.iter().all(|r| signed.iter().any(|s| s == r))))
-}
-
-/// Reopens a final document: records the reason with what stood before, and voids the round's
-/// signatures (they stay on record, marked void). The caller starts the next round.
+/// Reopens a final document: records the reason with what stood before (`snapshot`), and
+/// voids the round's signatures (they stay on record, marked void). The caller starts the next
+/// round.
 pub fn reopen_document(
     conn: &mut PgConnection,
-    kind: SignedKind,
-    id: i64,
+    doc: SignedDocument,
     round: i32,
     reason: &str,
     actor: &str,
     snapshot: &serde_json::Value,
 ) -> QueryResult<()> {
-    record_reopening(conn, kind, id, round, reason, actor, snapshot)?;
-    Signature::void_round(conn, kind, id, round, &format!("reopened: {reason}"))?;
+    diesel::insert_into(reopenings::table)
+        .values((
+            reopenings::document_kind.eq(doc.kind().as_str()),
+            reopenings::document_id.eq(doc.id()),
+            reopenings::round.eq(round),
+            reopenings::reason.eq(reason),
+            reopenings::actor_sub.eq(actor),
+            reopenings::content.eq(snapshot),
+        ))
+        .execute(conn)?;
+    Signature::void_round(conn, doc, round, &format!("reopened: {reason}"))?;
     Ok(())
 }

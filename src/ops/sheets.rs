@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::domain::forms::DeductionRule;
@@ -13,9 +14,9 @@ use crate::domain::points::Points;
 use crate::domain::scoring::{self, Deduction, Method, SignedItem, SignedReferral};
 use crate::error::ApiError;
 use crate::models::form::FormItemRow;
-use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus};
+use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus, SignedRow};
 use crate::models::{CycleId, LeaderId, ReferralId, TeamId, UnitId};
-use crate::ops::signed::{SheetContext, SignatureView, Signed, signature_views};
+use crate::ops::signed::{SheetContext, SignatureView, Signed, SignedMember, signature_views};
 use crate::schema::{document_versions, self_inspections};
 
 /// One item of the score sheet, beside the unit's self-score.
@@ -182,12 +183,26 @@ pub fn self_score(
     Ok(latest_self_scores(conn, cycle_id, unit_id)?.remove(code))
 }
 
+impl SignedMember for ScoringRecord {
+    type View = RecordResponse;
+    const PATH: &'static str = "scoring-record";
+
+    fn content(&self, conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError> {
+        content_of(conn, ctx)
+    }
+
+    fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<RecordResponse, ApiError> {
+        view(conn, ctx)
+    }
+
+    fn content_sha256(view: &RecordResponse) -> &str {
+        &view.content_sha256
+    }
+}
+
 /// The whole sheet as the API shows it, and the content its signatures hash.
-pub fn view(
-    conn: &mut PgConnection,
-    ctx: &SheetContext,
-    unit_id: UnitId,
-) -> Result<RecordResponse, ApiError> {
+pub fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<RecordResponse, ApiError> {
+    let unit_id = ctx.unit_id;
     let record = ScoringRecord::find(conn, ctx.cycle.id, unit_id, false)?;
     let stored = match &record {
         Some(r) => ScoringRecord::items(conn, r.id)?,
@@ -258,7 +273,7 @@ fn content(
     methods: &[Method],
     referrals: &[ReferralView],
     version: i32,
-) -> serde_json::Value {
+) -> Value {
     let items: Vec<SignedItem> = items
         .iter()
         .map(|i| SignedItem {
@@ -278,20 +293,16 @@ fn content(
             decision: r.decision.clone(),
         })
         .collect();
-    scoring::record_content(version, cycle_id.0, unit_id.0, &items, methods, &referrals)
+    scoring::record_content(version, cycle_id, unit_id, &items, methods, &referrals)
 }
 
 /// The canonical content of the sheet now, in the current canonical version (what a new
 /// signature hashes).
-pub fn content_of(
-    conn: &mut PgConnection,
-    ctx: &SheetContext,
-    unit_id: UnitId,
-) -> Result<serde_json::Value, ApiError> {
-    let view = view(conn, ctx, unit_id)?;
+pub fn content_of(conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError> {
+    let view = view(conn, ctx)?;
     Ok(content(
         ctx.cycle.id,
-        unit_id,
+        ctx.unit_id,
         &view.items,
         &view.methods,
         &view.referrals,

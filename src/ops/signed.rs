@@ -9,6 +9,8 @@
 //! are `domain::signed`, the tables `models::scoring` (signatures, reopenings), the access rule
 //! `auth::scope::team_document`.
 
+use actix_web::HttpResponse;
+use actix_web::http::header;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,23 +21,62 @@ use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::auth::scope::{self, TeamDocumentAccess, Verdict};
 use crate::domain::lifecycle::CycleState;
+use crate::domain::scoring::content_hash;
 use crate::domain::signed::{refuse_change, refuse_reopen, refuse_sign, refuse_submit};
 use crate::domain::signed::{signed_by_all, signer_role};
 use crate::error::{ApiError, FieldError};
-use crate::http::json::{Rules, Validate};
+use crate::http::ETag;
+use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
-use crate::models::scoring::{ScoringRecord, SheetStatus, Signature, SignedKind, reopen_document};
+use crate::models::scoring::{NewSignature, SheetStatus, Signature, SignedDocument, SignedRow};
+use crate::models::scoring::{ScoringRecord, reopen_document};
 use crate::models::team::{FullTeam, Team};
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, SignatureId, UnitId};
 use crate::ops::cycles::find_cycle;
 
+/// A member of the signed family: its row (`SignedRow`), the canonical content its signatures
+/// hash and the view the API shows. The family's steps ([`get`], [`get_signature`], [`edit`],
+/// [`submit`], [`sign`], [`reopen`]) are written once over it.
+pub trait SignedMember: SignedRow {
+    /// The document as the API shows it.
+    type View: Serialize;
+
+    /// Its path under the unit (`scoring-record`): its signatures are `…/{PATH}/signatures/{id}`.
+    const PATH: &'static str;
+
+    /// Its row for submitting and signing, locked; by default created when missing (and then
+    /// refused by the state rule, all rolled back).
+    fn for_step(conn: &mut PgConnection, ctx: &SheetContext) -> Result<Self, ApiError> {
+        Ok(Self::open_locked(conn, ctx.cycle.id, ctx.unit_id)?)
+    }
+
+    /// Its canonical content now, in the current canonical version: what a new signature hashes
+    /// and what a reopening keeps.
+    fn content(&self, conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError>;
+
+    /// The unit's document as the API shows it now.
+    fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<Self::View, ApiError>;
+
+    /// The SHA-256 of the canonical content the view shows.
+    fn content_sha256(view: &Self::View) -> &str;
+
+    /// What submitting it needs besides the family's state rule (422 for what is missing) and
+    /// records on its row, after the family has moved it; returns the facts for the audit
+    /// record (an object).
+    fn on_submit(&self, _conn: &mut PgConnection, _ctx: &SheetContext) -> Result<Value, ApiError> {
+        Ok(json!({}))
+    }
+}
+
 /// What a call on a team's document of a unit needs.
 pub struct SheetContext {
     /// The cycle.
     pub cycle: Cycle,
+    /// The unit.
+    pub unit_id: UnitId,
     /// The unit's form items.
     pub items: Vec<FormItemRow>,
     /// The team assigned, if any.
@@ -51,6 +92,19 @@ impl SheetContext {
                 .chain(t.members.iter().map(|m| m.sub.as_str()))
                 .collect(),
         }
+    }
+
+    /// How the audit trail names the unit's document: `{cycle_id}/{unit_id}`.
+    pub fn audit_id(&self) -> String {
+        format!("{}/{}", self.cycle.id, self.unit_id)
+    }
+
+    /// The URL of `rest` under the unit of the cycle (`scoring-record/referrals/3`).
+    pub fn url(&self, rest: &str) -> String {
+        format!(
+            "/api/v1/assessment-cycles/{}/units/{}/{rest}",
+            self.cycle.id, self.unit_id
+        )
     }
 }
 
@@ -89,7 +143,12 @@ pub fn context(
         .find(|f| f.form.form_kind == form_kind)
         .map(|f| f.items)
         .unwrap_or_default();
-    Ok(SheetContext { cycle, items, team })
+    Ok(SheetContext {
+        cycle,
+        unit_id,
+        items,
+        team,
+    })
 }
 
 /// Teams edit and sign during the special inspection and the review (409 otherwise).
@@ -106,13 +165,173 @@ pub fn ensure_team_phase(cycle: &Cycle) -> Result<(), ApiError> {
     }
 }
 
-/// What the family needs of a member's row.
+/// The team's context for a write of theirs: the rule (`TeamDocumentAccess::Team`) and the
+/// phase.
+fn team_context(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    cycle_id: CycleId,
+    unit_id: UnitId,
+) -> Result<SheetContext, ApiError> {
+    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
+    ensure_team_phase(&ctx.cycle)?;
+    Ok(ctx)
+}
+
+/// The document for `user`, as the API shows it (the read rule of `scope::team_document`).
+pub fn get<D: SignedMember>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+) -> Result<D::View, ApiError> {
+    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+    D::view(conn, &ctx)
+}
+
+/// Signature `id` of the document, voided ones included, readable as the document is; 404
+/// when it is not that document's.
+pub fn get_signature<D: SignedMember>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+    id: SignatureId,
+) -> Result<SignatureRecord, ApiError> {
+    context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+    let doc = D::find(conn, cycle_id, unit_id, false)?;
+    let found = match doc {
+        Some(doc) => Signature::find(conn, doc.document(), id)?,
+        None => None,
+    };
+    found
+        .map(SignatureRecord::from)
+        .ok_or_else(|| ApiError::not_found(format!("the document has no signature {id}")))
+}
+
+/// A change by the team: loads the document (created when missing) locked, refuses a final
+/// one (409), runs `write` on it, then voids the round's signatures and bumps its version.
+/// Returns the context and what `write` returned.
+pub fn edit<D: SignedMember, T>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+    write: impl FnOnce(&mut PgConnection, &SheetContext, &D) -> Result<T, ApiError>,
+) -> Result<(SheetContext, T), ApiError> {
+    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let doc = D::open_locked(conn, cycle_id, unit_id)?;
+    let head = Signed::from(&doc);
+    head.ensure_changeable()?;
+    let written = write(conn, &ctx, &doc)?;
+    head.changed(conn)?;
+    Ok((ctx, written))
+}
+
+/// Submits the document for signature (the team's step): the family's state rule, then the
+/// member's own (`on_submit`). Returns the view and the audit record.
+pub fn submit<D: SignedMember>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+) -> Result<(D::View, Change), ApiError> {
+    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let doc = D::for_step(conn, &ctx)?;
+    let head = Signed::from(&doc);
+    head.submit(conn)?;
+    let facts = doc.on_submit(conn, &ctx)?;
+    let view = D::view(conn, &ctx)?;
+    let mut after = json!({
+        "status": SheetStatus::AwaitingSignatures,
+        "content_sha256": D::content_sha256(&view),
+    });
+    if let (Some(after), Value::Object(facts)) = (after.as_object_mut(), facts) {
+        after.extend(facts);
+    }
+    let before = json!({"status": head.status});
+    let change = head.audit("submit_for_signature", ctx.audit_id(), before, after);
+    Ok((view, change))
+}
+
+/// Signs the document for `user` (a member or the leader of the team) with the SHA-256 of its
+/// canonical content now. Answers the document as it now stands, with the new signature's URL
+/// and tag.
+pub fn sign<D: SignedMember>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+) -> Result<(Created<D::View>, Change), ApiError> {
+    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let doc = D::for_step(conn, &ctx)?;
+    let hash = content_hash(&doc.content(conn, &ctx)?);
+    let head = Signed::from(&doc);
+    let signing = head.sign(conn, &ctx, user, &hash)?;
+    let change = head.sign_change(ctx.audit_id(), user, &signing, &hash);
+    let signature = SignatureRecord::from(signing.signature);
+    let location = ctx.url(&format!("{}/signatures/{}", D::PATH, signature.id));
+    let created = Created::new(location, &signature, D::view(conn, &ctx)?);
+    Ok((created, change))
+}
+
+/// Reopens a final document for the office, with the request's reason (validated): keeps what
+/// stood and starts a new round. 409 `not_final` unless it exists and is final.
+pub fn reopen<D: SignedMember>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    (cycle_id, unit_id): (CycleId, UnitId),
+    request: &Reopen,
+) -> Result<(D::View, Change), ApiError> {
+    let reason = request.reason.as_deref().map(clean).unwrap_or_default();
+    let reason = reason.as_str();
+    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
+    user.require_office()?;
+    let doc = D::find(conn, cycle_id, unit_id, true)?.ok_or_else(Signed::not_final)?;
+    let content = doc.content(conn, &ctx)?;
+    let before = Signed::from(&doc);
+    before.reopen(conn, reason, &user.sub, content)?;
+    let change = before.audit(
+        "reopen",
+        ctx.audit_id(),
+        json!({"status": before.status, "round": before.round}),
+        json!({"status": SheetStatus::Open, "round": before.round + 1, "reason": reason}),
+    );
+    Ok((D::view(conn, &ctx)?, change))
+}
+
+/// A 201 answer: the document as it now stands (`body`), the `Location` of the resource just
+/// made and the `ETag` its GET sends.
+#[derive(Debug)]
+pub struct Created<T> {
+    /// URL of the new resource.
+    pub location: String,
+    /// Its tag, as its GET sends it.
+    pub etag: ETag,
+    /// What the answer shows.
+    pub body: T,
+}
+
+impl<T: Serialize> Created<T> {
+    /// `resource` made at `location`, answered with `body`.
+    pub fn new(location: String, resource: &impl Serialize, body: T) -> Self {
+        Self {
+            location,
+            etag: ETag::of_body(resource),
+            body,
+        }
+    }
+
+    /// The HTTP answer: 201 with `Location` and `ETag`.
+    pub fn respond(&self) -> HttpResponse {
+        HttpResponse::Created()
+            .insert_header((header::LOCATION, self.location.as_str()))
+            .insert_header((header::ETAG, self.etag.0.as_str()))
+            .json(&self.body)
+    }
+}
+
+/// What the family needs of a member's row: which document, where it is, its version and its
+/// round.
 #[derive(Debug, Clone, Copy)]
 pub struct Signed {
-    /// Which kind of document.
-    pub kind: SignedKind,
-    /// Its row id.
-    pub id: i64,
+    /// Which document.
+    pub doc: SignedDocument,
     /// Where it is.
     pub status: SheetStatus,
     /// Its version; a signature names it.
@@ -121,89 +340,16 @@ pub struct Signed {
     pub round: i32,
 }
 
-impl From<&ScoringRecord> for Signed {
-    fn from(r: &ScoringRecord) -> Self {
-        let (id, status, version, round) = (r.id, r.status, r.version, r.round);
+impl<R: SignedRow> From<&R> for Signed {
+    fn from(row: &R) -> Self {
+        let (status, version, round) = row.state();
         Signed {
-            kind: SignedKind::ScoringRecord,
-            id,
+            doc: row.document(),
             status,
             version,
             round,
         }
     }
-}
-
-impl From<&TeamReport> for Signed {
-    fn from(r: &TeamReport) -> Self {
-        let (id, status, version, round) = (r.id, r.status, r.version, r.round);
-        Signed {
-            kind: SignedKind::TeamReport,
-            id,
-            status,
-            version,
-            round,
-        }
-    }
-}
-
-impl Signed {
-    /// What the document is called in a problem's detail.
-    fn noun(self) -> &'static str {
-        match self.kind {
-            SignedKind::ScoringRecord => "score sheet",
-            SignedKind::TeamReport => "report",
-        }
-    }
-
-    /// Bumps its version and sets its status, in its own table.
-    fn touch(self, conn: &mut PgConnection, status: SheetStatus) -> QueryResult<()> {
-        match self.kind {
-            SignedKind::ScoringRecord => ScoringRecord::touch(conn, self.id, status).map(drop),
-            SignedKind::TeamReport => TeamReport::touch(conn, self.id, status).map(drop),
-        }
-    }
-
-    /// Starts its next signing round, in its own table.
-    fn start_round(self, conn: &mut PgConnection) -> QueryResult<()> {
-        match self.kind {
-            SignedKind::ScoringRecord => ScoringRecord::start_round(conn, self.id),
-            SignedKind::TeamReport => TeamReport::start_round(conn, self.id),
-        }
-    }
-}
-
-/// Answers 409 when the document is final (`record_final` for a sheet, `report_final` for a
-/// report).
-pub fn ensure_changeable(doc: Signed) -> Result<(), ApiError> {
-    let Some(why) = refuse_change(doc.status) else {
-        return Ok(());
-    };
-    Err(ApiError::Conflict {
-        code: match doc.kind {
-            SignedKind::ScoringRecord => "record_final",
-            SignedKind::TeamReport => "report_final",
-        },
-        detail: format!("the {} cannot change: {why}, with a reason", doc.noun()),
-    })
-}
-
-/// After a change: voids the signatures collected so far, if any, and bumps the version.
-pub fn changed(conn: &mut PgConnection, doc: Signed) -> Result<(), ApiError> {
-    let why = format!("the {} changed after it was signed", doc.noun());
-    Signature::void_round(conn, doc.kind, doc.id, doc.round, &why)?;
-    Ok(doc.touch(conn, doc.status)?)
-}
-
-/// Submits the document for signature (409 `not_open` unless it is open).
-pub fn submit(conn: &mut PgConnection, doc: Signed) -> Result<(), ApiError> {
-    if let Some(why) = refuse_submit(doc.status) {
-        return Err(ApiError::Conflict {
-            code: "not_open",
-            detail: format!("the {} is {}, not open: {why}", doc.noun(), doc.status),
-        });
-    }
-    Ok(doc.touch(conn, SheetStatus::AwaitingSignatures)?)
 }
 
 /// What a signature recorded.
@@ -217,111 +363,167 @@ pub struct Signing {
     pub signature: Signature,
 }
 
-/// Signs the document for `user` with `hash`, the SHA-256 of its canonical content now; when
-/// every one of the context's signers has signed, the document is final. 409
-/// `not_awaiting_signatures` unless submitted for signature, 409 `already_signed` when the
-/// user has a standing signature in this round.
-pub fn sign(
-    conn: &mut PgConnection,
-    doc: Signed,
-    ctx: &SheetContext,
-    user: &AuthUser,
-    hash: &str,
-) -> Result<Signing, ApiError> {
-    if let Some(why) = refuse_sign(doc.status) {
-        return Err(ApiError::Conflict {
-            code: "not_awaiting_signatures",
-            detail: format!("the {} is {}; {why}", doc.noun(), doc.status),
-        });
+impl Signed {
+    /// What the document is called in a problem's detail.
+    fn noun(self) -> &'static str {
+        match self.doc {
+            SignedDocument::ScoringRecord(_) => "score sheet",
+            SignedDocument::TeamReport(_) => "report",
+        }
     }
-    let team = ctx
-        .team
-        .as_ref()
-        .ok_or_else(|| ApiError::internal("a signer without a team"))?;
-    let role = signer_role(&team.team.leader_sub, &user.sub);
-    let standing = Signature::standing(conn, doc.kind, doc.id, doc.round)?;
-    if standing.iter().any(|s| s.signer_sub == user.sub) {
-        return Err(ApiError::Conflict {
-            code: "already_signed",
-            detail: "you have signed this version already".to_owned(),
-        });
-    }
-    let (kind, id, round) = (doc.kind, doc.id, doc.round);
-    let (sub, name) = (user.sub.as_str(), user.name.as_str());
-    let signature = Signature::insert(conn, kind, id, round, sub, name, role, doc.version, hash)?;
-    let mut signed: Vec<&str> = standing.iter().map(|s| s.signer_sub.as_str()).collect();
-    signed.push(sub);
-    let last = signed_by_all(&ctx.signers(), &signed);
-    if last {
-        doc.touch(conn, SheetStatus::Final)?;
-    }
-    Ok(Signing {
-        role,
-        last,
-        signature,
-    })
-}
 
-/// Reopens a final document for the office with `reason`: keeps what stood (`content`, the
-/// version signed and the signatures), voids the signatures, starts a new round and opens it.
-/// 409 `not_final` unless it exists and is final. Returns the head before.
-pub fn reopen(
-    conn: &mut PgConnection,
-    doc: Option<Signed>,
-    reason: &str,
-    actor: &str,
-    content: impl FnOnce(&mut PgConnection) -> Result<Value, ApiError>,
-) -> Result<Signed, ApiError> {
-    let doc = doc
-        .filter(|d| refuse_reopen(d.status).is_none())
-        .ok_or_else(|| ApiError::Conflict {
+    /// Bumps its version and sets its status, in its own table.
+    fn touch(self, conn: &mut PgConnection, status: SheetStatus) -> QueryResult<()> {
+        match self.doc {
+            SignedDocument::ScoringRecord(id) => ScoringRecord::touch(conn, id, status),
+            SignedDocument::TeamReport(id) => TeamReport::touch(conn, id, status),
+        }
+    }
+
+    /// Starts its next signing round, in its own table.
+    fn start_round(self, conn: &mut PgConnection) -> QueryResult<()> {
+        match self.doc {
+            SignedDocument::ScoringRecord(id) => ScoringRecord::start_round(conn, id),
+            SignedDocument::TeamReport(id) => TeamReport::start_round(conn, id),
+        }
+    }
+
+    /// Answers 409 when the document is final (`record_final` for a sheet, `report_final` for
+    /// a report).
+    pub fn ensure_changeable(self) -> Result<(), ApiError> {
+        let Some(why) = refuse_change(self.status) else {
+            return Ok(());
+        };
+        Err(ApiError::Conflict {
+            code: match self.doc {
+                SignedDocument::ScoringRecord(_) => "record_final",
+                SignedDocument::TeamReport(_) => "report_final",
+            },
+            detail: format!("the {} cannot change: {why}, with a reason", self.noun()),
+        })
+    }
+
+    /// After a change: voids the signatures collected so far, if any, and bumps the version.
+    pub fn changed(self, conn: &mut PgConnection) -> Result<(), ApiError> {
+        let why = format!("the {} changed after it was signed", self.noun());
+        Signature::void_round(conn, self.doc, self.round, &why)?;
+        Ok(self.touch(conn, self.status)?)
+    }
+
+    /// Submits the document for signature (409 `not_open` unless it is open).
+    pub fn submit(self, conn: &mut PgConnection) -> Result<(), ApiError> {
+        if let Some(why) = refuse_submit(self.status) {
+            return Err(ApiError::Conflict {
+                code: "not_open",
+                detail: format!("the {} is {}, not open: {why}", self.noun(), self.status),
+            });
+        }
+        Ok(self.touch(conn, SheetStatus::AwaitingSignatures)?)
+    }
+
+    /// Signs the document for `user` with `hash`, the SHA-256 of its canonical content now;
+    /// when every one of the context's signers has signed, the document is final. 409
+    /// `not_awaiting_signatures` unless submitted for signature, 409 `already_signed` when the
+    /// user has a standing signature in this round.
+    pub fn sign(
+        self,
+        conn: &mut PgConnection,
+        ctx: &SheetContext,
+        user: &AuthUser,
+        hash: &str,
+    ) -> Result<Signing, ApiError> {
+        if let Some(why) = refuse_sign(self.status) {
+            return Err(ApiError::Conflict {
+                code: "not_awaiting_signatures",
+                detail: format!("the {} is {}; {why}", self.noun(), self.status),
+            });
+        }
+        let team = ctx
+            .team
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("a signer without a team"))?;
+        let role = signer_role(&team.team.leader_sub, &user.sub);
+        let standing = Signature::standing(conn, self.doc, self.round)?;
+        if standing.iter().any(|s| s.signer_sub == user.sub) {
+            return Err(ApiError::Conflict {
+                code: "already_signed",
+                detail: "you have signed this version already".to_owned(),
+            });
+        }
+        let signature = NewSignature {
+            document_kind: self.doc.kind(),
+            document_id: self.doc.id(),
+            round: self.round,
+            signer_sub: &user.sub,
+            signer_name: &user.name,
+            signer_role: role,
+            doc_version: self.version,
+            content_sha256: hash,
+            canonical_version: crate::domain::scoring::CANONICAL_VERSION,
+        }
+        .insert(conn)?;
+        let mut signed: Vec<&str> = standing.iter().map(|s| s.signer_sub.as_str()).collect();
+        signed.push(&user.sub);
+        let last = signed_by_all(&ctx.signers(), &signed);
+        if last {
+            self.touch(conn, SheetStatus::Final)?;
+        }
+        Ok(Signing {
+            role,
+            last,
+            signature,
+        })
+    }
+
+    /// The answer when a document to reopen is missing or not final.
+    fn not_final() -> ApiError {
+        ApiError::Conflict {
             code: "not_final",
             detail: "only a final document is reopened".to_owned(),
-        })?;
-    let signatures = Signature::standing(conn, doc.kind, doc.id, doc.round)?;
-    let snapshot = json!({
-        "content": content(conn)?,
-        "signatures": signatures,
-        "version": doc.version,
-    });
-    reopen_document(conn, doc.kind, doc.id, doc.round, reason, actor, &snapshot)?;
-    doc.start_round(conn)?;
-    doc.touch(conn, SheetStatus::Open)?;
-    Ok(doc)
-}
+        }
+    }
 
-/// The audit record of a step of the family: `action` on the document of `kind` named `id`.
-pub fn change(
-    kind: SignedKind,
-    action: &'static str,
-    id: String,
-    before: Value,
-    after: Value,
-) -> Change {
-    Change::new(action, kind.as_str(), id, before, after)
-}
+    /// Reopens a final document with `reason`: keeps what stood (`content`, the version signed
+    /// and the signatures), voids the signatures, starts a new round and opens it. 409
+    /// `not_final` unless it is final.
+    pub fn reopen(
+        self,
+        conn: &mut PgConnection,
+        reason: &str,
+        actor: &str,
+        content: Value,
+    ) -> Result<(), ApiError> {
+        if refuse_reopen(self.status).is_some() {
+            return Err(Self::not_final());
+        }
+        let signatures = Signature::standing(conn, self.doc, self.round)?;
+        let snapshot = json!({
+            "content": content,
+            "signatures": signatures,
+            "version": self.version,
+        });
+        reopen_document(conn, self.doc, self.round, reason, actor, &snapshot)?;
+        self.start_round(conn)?;
+        self.touch(conn, SheetStatus::Open)?;
+        Ok(())
+    }
 
-/// The audit record of a reopening: the round that closed and the one that began.
-pub fn reopen_change(before: Signed, id: String, round_now: i32, reason: &str) -> Change {
-    change(
-        before.kind,
-        "reopen",
-        id,
-        json!({"status": before.status, "round": before.round}),
-        json!({"status": "open", "round": round_now, "reason": reason}),
-    )
-}
+    /// The audit record of a step of the family: `action` on this document, named `id`.
+    pub fn audit(self, action: &'static str, id: String, before: Value, after: Value) -> Change {
+        Change::new(action, self.doc.kind().as_str(), id, before, after)
+    }
 
-/// The audit record of a signature.
-pub fn sign_change(doc: Signed, id: String, user: &AuthUser, s: &Signing, hash: &str) -> Change {
-    let status = if s.last {
-        SheetStatus::Final
-    } else {
-        doc.status
-    };
-    let after =
-        json!({"signer": user.sub, "role": s.role, "content_sha256": hash, "status": status});
-    change(doc.kind, "sign", id, Value::Null, after)
+    /// The audit record of a signature.
+    fn sign_change(self, id: String, user: &AuthUser, s: &Signing, hash: &str) -> Change {
+        let status = if s.last {
+            SheetStatus::Final
+        } else {
+            self.status
+        };
+        let after =
+            json!({"signer": user.sub, "role": s.role, "content_sha256": hash, "status": status});
+        self.audit("sign", id, Value::Null, after)
+    }
 }
 
 /// A signature on record.
@@ -414,22 +616,6 @@ impl From<Signature> for SignatureRecord {
     }
 }
 
-/// Signature `id` of the document `doc` (absent: not started), voided ones included; 404 when
-/// it is not that document's. The caller has already applied the document's read rule.
-pub fn find_signature(
-    conn: &mut PgConnection,
-    doc: Option<Signed>,
-    id: SignatureId,
-) -> Result<SignatureRecord, ApiError> {
-    let found = match doc {
-        Some(doc) => Signature::find(conn, doc.kind, doc.id, id)?,
-        None => None,
-    };
-    found
-        .map(SignatureRecord::from)
-        .ok_or_else(|| ApiError::not_found(format!("the document has no signature {id}")))
-}
-
 /// The standing signatures of the document's round, each checked against the hash of the
 /// content now in the signature's own canonical version (`hash_in`).
 pub fn signature_views(
@@ -440,7 +626,7 @@ pub fn signature_views(
     let Some(doc) = doc else {
         return Ok(Vec::new());
     };
-    Ok(Signature::standing(conn, doc.kind, doc.id, doc.round)?
+    Ok(Signature::standing(conn, doc.doc, doc.round)?
         .into_iter()
         .map(|s| {
             let now = hash_in(s.canonical_version);
@@ -454,8 +640,8 @@ pub fn signature_views(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "县纪委常委会审核发现第4.2项扣分依据不足，退回考核组复核"}))]
 pub struct Reopen {
-    /// Why, for the record.
-    #[schema(required = true, value_type = String)]
+    /// 理由，留档 (why, for the record).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 

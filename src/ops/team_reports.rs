@@ -7,12 +7,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
+use crate::domain::calendar::is_late;
 use crate::domain::scoring::content_hash;
-use crate::error::ApiError;
-use crate::models::scoring::SheetStatus;
+use crate::error::{ApiError, FieldError};
+use crate::models::scoring::{SheetStatus, SignedRow};
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, UnitId};
-use crate::ops::signed::{SignatureView, Signed, signature_views};
+use crate::ops::signed::{SheetContext, SignatureView, Signed, SignedMember, signature_views};
 
 /// A team's assessment report on one unit (考核报告, plan §5(五)).
 #[derive(Debug, Serialize, ToSchema)]
@@ -43,12 +44,60 @@ pub struct TeamReportResponse {
     pub content_sha256: String,
 }
 
+impl SignedMember for TeamReport {
+    type View = TeamReportResponse;
+    const PATH: &'static str = "team-report";
+
+    /// A report is submitted and signed once the team has written it (404 before).
+    fn for_step(conn: &mut PgConnection, ctx: &SheetContext) -> Result<Self, ApiError> {
+        TeamReport::find(conn, ctx.cycle.id, ctx.unit_id, true)?.ok_or_else(|| {
+            ApiError::not_found(format!(
+                "the team has not written its report on unit {}",
+                ctx.unit_id
+            ))
+        })
+    }
+
+    fn content(&self, _conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError> {
+        Ok(content(ctx, Some(self)))
+    }
+
+    fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<TeamReportResponse, ApiError> {
+        view(conn, ctx)
+    }
+
+    fn content_sha256(view: &TeamReportResponse) -> &str {
+        &view.content_sha256
+    }
+
+    /// Needs all three parts written (422 naming each missing one); marked late after the
+    /// cycle's team-report due date (end of that day, Asia/Shanghai), and accepted.
+    fn on_submit(&self, conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError> {
+        let missing: Vec<FieldError> = [
+            ("overall_evaluation", &self.overall_evaluation),
+            ("problems_found", &self.problems_found),
+            ("rectification_advice", &self.rectification_advice),
+        ]
+        .into_iter()
+        .filter(|(_, value)| value.is_none())
+        .map(|(field, _)| FieldError::new(field, "missing", format!("`{field}` is required")))
+        .collect();
+        if !missing.is_empty() {
+            return Err(ApiError::Validation(missing));
+        }
+        let now = Utc::now();
+        let late = is_late(ctx.cycle.team_reports_due, now);
+        TeamReport::mark_submitted(conn, self.id, now, late)?;
+        Ok(json!({"late": late}))
+    }
+}
+
 /// The canonical content a signature on the report hashes.
-pub fn content(cycle_id: CycleId, unit_id: UnitId, report: Option<&TeamReport>) -> Value {
+pub fn content(ctx: &SheetContext, report: Option<&TeamReport>) -> Value {
     json!({
         "document": "team_report",
-        "cycle_id": cycle_id.0,
-        "unit_id": unit_id.0,
+        "cycle_id": ctx.cycle.id,
+        "unit_id": ctx.unit_id,
         "overall_evaluation": report.and_then(|r| r.overall_evaluation.clone()),
         "problems_found": report.and_then(|r| r.problems_found.clone()),
         "rectification_advice": report.and_then(|r| r.rectification_advice.clone()),
@@ -56,14 +105,11 @@ pub fn content(cycle_id: CycleId, unit_id: UnitId, report: Option<&TeamReport>) 
 }
 
 /// The report as the API shows it.
-pub fn view(
-    conn: &mut PgConnection,
-    cycle_id: CycleId,
-    unit_id: UnitId,
-) -> Result<TeamReportResponse, ApiError> {
+pub fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<TeamReportResponse, ApiError> {
+    let (cycle_id, unit_id) = (ctx.cycle.id, ctx.unit_id);
     let report = TeamReport::find(conn, cycle_id, unit_id, false)?;
     // A team report's content is the same in both canonical versions (it cites no rules).
-    let hash = content_hash(&content(cycle_id, unit_id, report.as_ref()));
+    let hash = content_hash(&content(ctx, report.as_ref()));
     let signatures = signature_views(conn, report.as_ref().map(Signed::from), |_| hash.clone())?;
     Ok(TeamReportResponse {
         cycle_id,

@@ -120,3 +120,18 @@ pub struct CycleTeamUnitPath {
     #[param(value_type = i64, example = 1)]
     pub unit_id: UnitId,
 }
+
+/// `{cycle_id}/units/{unit_id}/scoring-record/items/{item_code}`: one item of a score sheet.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CycleUnitItemPath {
+    /// 考核周期 id: the assessment cycle.
+    #[param(value_type = i64, example = 1)]
+    pub cycle_id: CycleId,
+    /// 单位 id: the unit.
+    #[param(value_type = i64, example = 1)]
+    pub unit_id: UnitId,
+    /// 考评项目编号: the item's code on the unit's form.
+    #[param(example = "1.3")]
+    pub item_code: String,
+}

@@ -604,6 +604,17 @@ async fn the_team_report_is_written_submitted_late_and_signed_by_all() {
         .expect("json");
     assert_eq!(submitted["status"], "awaiting_signatures");
     assert_eq!(submitted["late"], true);
+    // Like the sheet's, the audit record names the content submitted; the report adds its mark.
+    let hash = submitted["content_sha256"]
+        .as_str()
+        .expect("content_sha256");
+    let recorded = app.count(&format!(
+        "SELECT count(*) AS n FROM audit_log WHERE action = 'submit_for_signature' \
+         AND resource = 'team_report' AND changes->'after'->>'content_sha256' = '{hash}' \
+         AND changes->'after'->>'late' = 'true' \
+         AND changes->'after'->>'status' = 'awaiting_signatures'"
+    ));
+    assert_eq!(recorded, 1, "the submission's audit record");
     for (token, expected) in [
         (&s.leader, "awaiting_signatures"),
         (&s.member1, "awaiting_signatures"),

@@ -4,31 +4,28 @@ use super::json::ReferralView;
 use crate::auth::AuthUser;
 use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::scoring::{Referral, ScoringRecord};
-use crate::models::{CycleId, ReferralId, UnitId};
+use crate::models::scoring::{Referral, ScoringRecord, SignedRow};
 use crate::ops::signed;
+use crate::routes::params::CycleUnitReferralPath;
 
-/// One referral of a score sheet
+/// 查看评分表的一项移交 (One referral of a score sheet)
 ///
-/// Readable exactly as the sheet is (404 otherwise, and for a referral of another sheet or
-/// one withdrawn). A referral never changes, so its `ETag` (a hash of the body) is the one its
-/// creation answered; a matching `If-None-Match` answers 304.
+/// 与评分表本身同样可读。移交一经记录不再改变，所以它的 `ETag`（内容的哈希）就是创建时应答的那个。
+///
+/// Readable exactly as the sheet is. A referral never changes, so its `ETag` (a hash of the
+/// body) is the one its creation answered.
+///
+/// 404: 不在权限范围内，或不是这张评分表的移交，或已撤回 (outside the caller's scope, a referral
+/// of another sheet, or one withdrawn).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("referral_id" = i64, Path, description = "Referral id", example = 1),
-    ),
+    params(CycleUnitReferralPath),
     responses(
-        (status = 200, description = "The referral", body = ReferralView,
+        (status = 200, description = "移交 (The referral)", body = ReferralView,
             headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Outside the caller's scope, or no such referral",
-            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -37,9 +34,13 @@ pub async fn get_referral(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, ReferralId)>,
+    path: web::Path<CycleUnitReferralPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, referral_id) = path.into_inner();
+    let CycleUnitReferralPath {
+        cycle_id,
+        unit_id,
+        referral_id,
+    } = path.into_inner();
     let referral = db::run(&pool, move |conn| {
         signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
         let found = match ScoringRecord::find(conn, cycle_id, unit_id, false)? {

@@ -2,33 +2,29 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::json::SignatureRecord;
 use crate::auth::AuthUser;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::scoring::ScoringRecord;
-use crate::models::{CycleId, SignatureId, UnitId};
-use crate::ops::signed::{self, Signed};
+use crate::ops::signed;
+use crate::routes::params::CycleUnitSignaturePath;
 
-/// One signature of a score sheet
+/// 查看评分表的一个签名 (One signature of a score sheet)
 ///
-/// Readable exactly as the sheet is (404 otherwise, and for a signature of another document).
-/// A voided signature stays readable, marked void. The `ETag` is a hash of the body, so it
-/// changes only when the signature is voided; a matching `If-None-Match` answers 304.
+/// 与评分表本身同样可读。作废的签名仍可读，并标明作废。`ETag` 是内容的哈希，只在签名作废时变化。
+///
+/// Readable exactly as the sheet is. A voided signature stays readable, marked void; the
+/// `ETag` is a hash of the body, so it changes only when the signature is voided.
+///
+/// 404: 不在权限范围内，或不是这张评分表的签名 (outside the caller's scope, or a signature of
+/// another document).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("signature_id" = i64, Path, description = "Signature id", example = 1),
-    ),
+    params(CycleUnitSignaturePath),
     responses(
-        (status = 200, description = "The signature", body = SignatureRecord,
+        (status = 200, description = "评分表的签名 (A signature of the sheet)", body = SignatureRecord,
             headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Outside the caller's scope, or no such signature",
-            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -37,18 +33,17 @@ pub async fn get_scoring_record_signature(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, SignatureId)>,
+    path: web::Path<CycleUnitSignaturePath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, signature_id) = path.into_inner();
+    let CycleUnitSignaturePath {
+        cycle_id,
+        unit_id,
+        signature_id,
+    } = path.into_inner();
     let signature = db::run(&pool, move |conn| {
-        signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
-        let record = ScoringRecord::find(conn, cycle_id, unit_id, false)?;
-        signed::find_signature(conn, record.as_ref().map(Signed::from), signature_id)
+        signed::get_signature::<ScoringRecord>(conn, &user, (cycle_id, unit_id), signature_id)
     })
     .await?;
-    Ok(respond_with_etag(
-        &req,
-        &ETag::of_body(&signature),
-        &signature,
-    ))
+    let etag = ETag::of_body(&signature);
+    Ok(respond_with_etag(&req, &etag, &signature))
 }

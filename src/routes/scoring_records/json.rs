@@ -22,11 +22,13 @@ pub use crate::ops::signed::{Empty, Reopen, SignatureRecord, SignatureView};
     "evidence_notes": "查阅党委会议记录、信访件登记台账"
 }))]
 pub struct PutItem {
-    /// The deductions (empty for full marks).
+    /// 扣分（满分时为空），至多 50 条 (the deductions: empty for full marks, at most 50).
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub deductions: Vec<Deduction>,
-    /// Evidence notes.
+    /// 查证情况说明 (evidence notes): absent or `null` for none, never blank.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 5000)]
     pub evidence_notes: Option<String>,
 }
 
@@ -52,7 +54,7 @@ impl Validate for PutItem {
     "hearing_report", "democratic_evaluation", "individual_talks", "reviewing_records"
 ]}))]
 pub struct PutMethods {
-    /// Methods used.
+    /// 使用的考核方法 (the methods used); repeats count once.
     pub methods: Vec<Method>,
 }
 
@@ -70,14 +72,16 @@ impl Validate for PutMethods {
     "decision": "阳纪发〔2014〕12号：给予党内警告处分"
 }))]
 pub struct CreateReferral {
-    /// The leader concerned, when known (a leader of the unit).
+    /// 涉及的班子成员（已知时），须是本单位的 (the leader concerned, when known: a leader of
+    /// the unit).
     #[serde(default)]
+    #[schema(value_type = Option<i64>, example = 3)]
     pub leader_id: Option<LeaderId>,
-    /// The facts.
-    #[schema(required = true, value_type = String)]
+    /// 事实 (the facts).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 5000)]
     pub facts: Option<String>,
-    /// The decision it rests on.
-    #[schema(required = true, value_type = String)]
+    /// 所依据的处理决定 (the decision it rests on).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 1000)]
     pub decision: Option<String>,
 }
 

@@ -1,62 +1,42 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, put, web};
+use serde_json::json;
 
 use super::json::{PutMethods, RecordResponse};
 use crate::audit::Change;
 use crate::auth::Inspector;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::scoring::ScoringRecord;
-use crate::models::{CycleId, UnitId};
-use crate::ops::{sheets, signed, signed::Signed};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::{sheets, signed};
+use crate::routes::params::CycleUnitPath;
 
-/// Record the methods the team used
+/// 记录考核方法 (Record the methods the team used)
+///
+/// 听取汇报、民主测评、个别谈话、召开座谈会、查阅资料（方案第四条）。仅限被指派考核组的成员和
+/// 组长；须带 `If-Match`（评分表的 `methods_etag`）。
 ///
 /// Hearing the unit's report, democratic evaluation, individual talks, group discussion,
 /// reviewing records (plan §4). Team members and leader only; needs `If-Match` with the
-/// sheet's `methods_etag`.
+/// sheet's `methods_etag`. Like any change, it voids the signatures collected so far.
+///
+/// 403: 调用者是县纪委 (the caller is the office). 409: 评分表已定稿，或周期不在专项考核检查或
+/// 复核阶段 (the sheet is final, or the cycle is not in the special inspection or the review).
 #[utoipa::path(
     tag = "scoring",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("If-Match" = String, Header, description = "The sheet's methods_etag", example = "\"0\""),
+        CycleUnitPath,
+        ("If-Match" = String, Header,
+            description = "评分表的 methods_etag (the sheet's methods_etag)", example = "\"1\""),
     ),
     request_body = PutMethods,
     responses(
-        (status = 200, description = "Recorded", body = RecordResponse),
-        (
-            status = 403,
-            description = "The caller is the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The sheet is final",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已记录 (Recorded)", body = RecordResponse,
+            headers(("ETag" = String, description = "新的 methods_etag (the new methods_etag)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -64,34 +44,35 @@ use crate::ops::{sheets, signed, signed::Signed};
 pub async fn put_record_methods(
     Inspector(user): Inspector,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     if_match: IfMatch,
     body: ValidJson<PutMethods>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
     let mut methods = body.0.methods;
     methods.sort_by_key(|m| m.as_str());
     methods.dedup();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
-        signed::ensure_team_phase(&ctx.cycle)?;
-        let record = ScoringRecord::open_locked(conn, cycle_id, unit_id)?;
-        signed::ensure_changeable(Signed::from(&record))?;
-        if_match.check(&ETag::from_version(record.methods_version))?;
-        let value = ScoringRecord::set_methods(conn, record.id, &methods)?;
-        signed::changed(conn, Signed::from(&record))?;
-        let view = sheets::view(conn, &ctx, unit_id)?;
+    let sheet = db::write(&pool, user.actor(), move |conn| {
+        let (ctx, before) = signed::edit(
+            conn,
+            &user,
+            (path.cycle_id, path.unit_id),
+            |conn, _, record: &ScoringRecord| {
+                if_match.check(&ETag::from_version(record.methods_version))?;
+                ScoringRecord::set_methods(conn, record.id, &methods)?;
+                Ok(record.methods.clone())
+            },
+        )?;
+        let sheet = sheets::view(conn, &ctx)?;
         let change = Change::updated(
             "scoring_record",
-            format!("{cycle_id}/{unit_id}"),
-            &serde_json::json!({"methods": record.methods}),
-            &serde_json::json!({"methods": value}),
+            ctx.audit_id(),
+            &json!({"methods": before}),
+            &json!({"methods": sheet.methods}),
         );
-        Ok((view, change))
+        Ok((sheet, change))
     })
     .await?;
     Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, view.methods_etag.clone()))
-        .json(view))
+        .insert_header((header::ETAG, sheet.methods_etag.clone()))
+        .json(sheet))
 }

@@ -2,54 +2,33 @@ use actix_web::{HttpResponse, post, web};
 
 use super::json::{RecordResponse, Reopen};
 use crate::auth::AuthUser;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ValidJson;
-use crate::http::json::clean;
 use crate::models::scoring::ScoringRecord;
-use crate::models::{CycleId, UnitId};
-use crate::ops::sheets;
-use crate::ops::signed::{self, Signed};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::signed;
+use crate::routes::params::CycleUnitPath;
 
-/// Reopen a final sheet
+/// 退回重开已定稿的评分表 (Reopen a final sheet)
 ///
-/// Office only, with a reason (422 without). The signed content and its signatures stay on
-/// record; the signatures are voided and a new round of signing begins once the team has
-/// revised and resubmitted the sheet.
+/// 仅限县纪委，须写明理由。已签署的内容和签名留档；签名作废，考核组修改并重新提交后开始新一轮
+/// 签署。
+///
+/// Office only, with a reason. The signed content and its signatures stay on record; the
+/// signatures are voided and a new round of signing begins once the team has revised and
+/// resubmitted the sheet.
+///
+/// 403: 调用者不是县纪委 (the caller is not the office). 409: 评分表未定稿 (the sheet is not
+/// final). 422: 没有理由 (no reason given).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = Reopen,
     responses(
-        (status = 200, description = "Reopened", body = RecordResponse),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The sheet is not final",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "No reason given",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已重开 (Reopened)", body = RecordResponse),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -57,31 +36,12 @@ use crate::ops::signed::{self, Signed};
 pub async fn reopen_scoring_record(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     body: ValidJson<Reopen>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
-    let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
-        user.require_office()?;
-        let record = ScoringRecord::find(conn, cycle_id, unit_id, true)?;
-        let content = |conn: &mut _| sheets::content_of(conn, &ctx, unit_id);
-        let before = signed::reopen(
-            conn,
-            record.as_ref().map(Signed::from),
-            &reason,
-            &user.sub,
-            content,
-        )?;
-        let view = sheets::view(conn, &ctx, unit_id)?;
-        let id = format!("{cycle_id}/{unit_id}");
-        Ok((
-            view.clone(),
-            signed::reopen_change(before, id, view.round, &reason),
-        ))
+    let reopened = db::write(&pool, user.actor(), move |conn| {
+        signed::reopen::<ScoringRecord>(conn, &user, (path.cycle_id, path.unit_id), &body.0)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view))
+    Ok(HttpResponse::Ok().json(reopened))
 }

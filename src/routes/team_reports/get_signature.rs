@@ -2,33 +2,29 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 
 use super::json::SignatureRecord;
 use crate::auth::AuthUser;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::team_report::TeamReport;
-use crate::models::{CycleId, SignatureId, UnitId};
-use crate::ops::signed::{self, Signed};
+use crate::ops::signed;
+use crate::routes::params::CycleUnitSignaturePath;
 
-/// One signature of a team report
+/// 查看考核报告的一个签名 (One signature of a team report)
 ///
-/// Readable exactly as the report is (404 otherwise, and for a signature of another document).
-/// A voided signature stays readable, marked void. The `ETag` is a hash of the body, so it
-/// changes only when the signature is voided; a matching `If-None-Match` answers 304.
+/// 与报告本身同样可读；作废的签名仍可读，并标明作废。`ETag` 只在签名作废时变化。
+///
+/// Readable exactly as the report is; a voided signature stays readable, marked void, and its
+/// `ETag` changes only then.
+///
+/// 404: 不在权限范围内，或不是这份报告的签名 (outside the caller's scope, or a signature of
+/// another document).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("signature_id" = i64, Path, description = "Signature id", example = 1),
-    ),
+    params(CycleUnitSignaturePath),
     responses(
-        (status = 200, description = "The signature", body = SignatureRecord,
+        (status = 200, description = "考核报告的签名 (A signature of the report)", body = SignatureRecord,
             headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Outside the caller's scope, or no such signature",
-            body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -37,13 +33,11 @@ pub async fn get_team_report_signature(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, SignatureId)>,
+    path: web::Path<CycleUnitSignaturePath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, signature_id) = path.into_inner();
     let signature = db::run(&pool, move |conn| {
-        signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
-        let report = TeamReport::find(conn, cycle_id, unit_id, false)?;
-        signed::find_signature(conn, report.as_ref().map(Signed::from), signature_id)
+        let at = (path.cycle_id, path.unit_id);
+        signed::get_signature::<TeamReport>(conn, &user, at, path.signature_id)
     })
     .await?;
     Ok(respond_with_etag(

@@ -17,14 +17,17 @@ pub use crate::ops::team_reports::TeamReportResponse;
     "rectification_advice": "一是完善廉政风险点台账；二是按季度公开村级财务。"
 }))]
 pub struct PutTeamReport {
-    /// Overall evaluation.
+    /// 总体评价 (overall evaluation); absent or `null` while not written, never blank.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 20000)]
     pub overall_evaluation: Option<String>,
-    /// Problems found.
+    /// 发现的问题 (problems found).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 20000)]
     pub problems_found: Option<String>,
-    /// Rectification advice.
+    /// 整改建议 (rectification advice).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 20000)]
     pub rectification_advice: Option<String>,
 }
 

@@ -2,52 +2,31 @@ use actix_web::{HttpResponse, post, web};
 
 use super::json::{Reopen, TeamReportResponse};
 use crate::auth::AuthUser;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ValidJson;
-use crate::http::json::clean;
 use crate::models::team_report::TeamReport;
-use crate::models::{CycleId, UnitId};
-use crate::ops::signed::{self, Signed};
-use crate::ops::team_reports;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::signed;
+use crate::routes::params::CycleUnitPath;
 
-/// Reopen a final team report
+/// 退回重开已定稿的考核报告 (Reopen a final team report)
 ///
-/// Office only, with a reason; the signed content and signatures stay on record.
+/// 仅限县纪委，须写明理由；已签署的内容、版本和签名留档，开始新一轮签署。
+///
+/// Office only, with a reason; the signed content, its version and its signatures stay on
+/// record, and a new round of signing begins.
+///
+/// 403: 调用者不是县纪委 (the caller is not the office). 409: 报告未定稿 (the report is not
+/// final). 422: 没有理由 (no reason given).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = Reopen,
     responses(
-        (status = 200, description = "Reopened", body = TeamReportResponse),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not final",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "No reason given",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已重开 (Reopened)", body = TeamReportResponse),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -55,24 +34,11 @@ use crate::ops::team_reports;
 pub async fn reopen_team_report(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     body: ValidJson<Reopen>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
-    let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
-        user.require_office()?;
-        let report = TeamReport::find(conn, cycle_id, unit_id, true)?;
-        let content = team_reports::content(cycle_id, unit_id, report.as_ref());
-        let report = report.as_ref().map(Signed::from);
-        let before = signed::reopen(conn, report, &reason, &user.sub, |_| Ok(content))?;
-        let view = team_reports::view(conn, cycle_id, unit_id)?;
-        let id = format!("{cycle_id}/{unit_id}");
-        let change = signed::reopen_change(before, id, view.round, &reason);
-        Ok((view, change))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let report = db::write(&pool, user.actor(), move |conn| {
+        signed::reopen::<TeamReport>(conn, &user, (path.cycle_id, path.unit_id), &body.0)
+    });
+    Ok(HttpResponse::Ok().json(report.await?))
 }

@@ -1,57 +1,34 @@
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
-use serde_json::json;
 
 use super::json::{Empty, TeamReportResponse};
 use crate::auth::Inspector;
-use crate::auth::scope::TeamDocumentAccess;
 use crate::db::{self, PgPool};
-use crate::domain::calendar::is_late;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::ApiError;
 use crate::http::ValidJson;
-use crate::models::scoring::SignedKind;
 use crate::models::team_report::TeamReport;
-use crate::models::{CycleId, UnitId};
-use crate::ops::signed::{self, Signed};
-use crate::ops::team_reports;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::signed;
+use crate::routes::params::CycleUnitPath;
 
-/// Submit the team report for signature
+/// 提交考核报告待签 (Submit the team report for signature)
 ///
-/// Needs all three parts written (422 otherwise). Marked late after the cycle's team-report
-/// due date (end of that day, Asia/Shanghai), and accepted.
+/// 三部分都须写好。在本周期考核报告截止日（当天结束，北京时间）之后提交的标为逾期，仍予接受。
+///
+/// Needs all three parts written. Marked late after the cycle's team-report due date (end of
+/// that day, Asia/Shanghai), and accepted.
+///
+/// 403: 调用者是县纪委 (the caller is the office). 404: 不在权限范围内，或考核组还没有写报告
+/// (outside the caller's scope, or not started). 409: 报告不是编辑中，或周期不在专项考核检查或
+/// 复核阶段 (not open, or the cycle is not in the special inspection or the review). 422: 缺少
+/// 某一部分，逐项列出 (a part is missing; each is named).
 #[utoipa::path(
     tag = "scoring",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = Empty,
     responses(
-        (status = 200, description = "Awaiting signatures", body = TeamReportResponse),
-        (
-            status = 403,
-            description = "The caller is the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Outside the caller's scope, or not started",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not open",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "A part is missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "待签 (Awaiting signatures)", body = TeamReportResponse),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -59,46 +36,11 @@ use crate::ops::team_reports;
 pub async fn submit_team_report(
     Inspector(user): Inspector,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     _body: ValidJson<Empty>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = signed::context(conn, &user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
-        signed::ensure_team_phase(&ctx.cycle)?;
-        let report = TeamReport::find(conn, cycle_id, unit_id, true)?.ok_or_else(|| {
-            ApiError::not_found(format!(
-                "the team has not written its report on unit {unit_id}"
-            ))
-        })?;
-        // Submitting checks the state first; a missing part then rolls the step back.
-        signed::submit(conn, Signed::from(&report))?;
-        let missing: Vec<FieldError> = [
-            ("overall_evaluation", &report.overall_evaluation),
-            ("problems_found", &report.problems_found),
-            ("rectification_advice", &report.rectification_advice),
-        ]
-        .into_iter()
-        .filter(|(_, value)| value.is_none())
-        .map(|(field, _)| FieldError::new(field, "missing", format!("`{field}` is required")))
-        .collect();
-        if !missing.is_empty() {
-            return Err(ApiError::Validation(missing));
-        }
-        let now = Utc::now();
-        let late = is_late(ctx.cycle.team_reports_due, now);
-        TeamReport::mark_submitted(conn, report.id, now, late)?;
-        let view = team_reports::view(conn, cycle_id, unit_id)?;
-        let change = signed::change(
-            SignedKind::TeamReport,
-            "submit_for_signature",
-            format!("{cycle_id}/{unit_id}"),
-            json!({"status": report.status}),
-            json!({"status": view.status, "late": late}),
-        );
-        Ok((view, change))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(view))
+    let report = db::write(&pool, user.actor(), move |conn| {
+        signed::submit::<TeamReport>(conn, &user, (path.cycle_id, path.unit_id))
+    });
+    Ok(HttpResponse::Ok().json(report.await?))
 }
