@@ -12,9 +12,9 @@ use crate::schema::{cycle_units, units};
 crate::text_enum! {
     /// Whether a unit is assessed in a cycle.
     pub enum CycleUnitStatus {
-        /// Assessed on its form.
+        /// 纳入考核 (assessed on its form)
         Assessed => "assessed",
-        /// Not assessed (vertical units, or excluded by the office with a reason).
+        /// 不纳入考核 (not assessed: vertical units, or excluded by the office with a reason)
         Excluded => "excluded",
     }
 }
@@ -22,9 +22,9 @@ crate::text_enum! {
 crate::text_enum! {
     /// Where an excluded vertical unit's result comes from, if it is needed (plan §1).
     pub enum FallbackSource {
-        /// Its own self-score.
+        /// 本单位自评分 (its own self-score)
         SelfScore => "self_score",
-        /// Its superior department's assessment result.
+        /// 上级主管部门考核结果 (its superior department's assessment result)
         SuperiorAssessment => "superior_assessment",
     }
 }

@@ -189,25 +189,25 @@ pub struct UnitFilter {
     pub order: Option<SortOrder>,
 }
 
-/// Archived or not.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitStatusFilter {
-    /// Units that are not archived.
-    Active,
-    /// Archived units only.
-    Archived,
-    /// Both.
-    All,
+crate::text_enum! {
+    /// 归档状态筛选 (archived or not).
+    pub enum UnitStatusFilter {
+        /// 未归档 (units that are not archived; the default)
+        Active => "active",
+        /// 已归档 (archived units only)
+        Archived => "archived",
+        /// 全部 (both)
+        All => "all",
+    }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    /// Ascending.
-    #[default]
-    Asc,
-    /// Descending.
-    Desc,
+crate::text_enum! {
+    /// 排序方向 (sort direction).
+    pub enum SortOrder {
+        /// 升序 (ascending; the default)
+        Asc => "asc",
+        /// 降序 (descending)
+        Desc => "desc",
+    }
 }
+

@@ -48,7 +48,7 @@ pub async fn list_units(
         },
         only_ids: None,
         sort: filter.sort.unwrap_or_default(),
-        descending: filter.order.unwrap_or_default() == SortOrder::Desc,
+        descending: filter.order == Some(SortOrder::Desc),
         offset: (page - 1) * per_page,
         limit: per_page,
     };
