@@ -2,7 +2,7 @@
 //! archived`, one step at a time, moved only by the office.
 
 crate::text_enum! {
-    /// Where a cycle is in its year.
+    /// 考核周期阶段 (where a cycle is in its year).
     pub enum CycleState {
         /// 筹备 (being prepared: settings and forms can change)
         Draft => "draft",

@@ -11,7 +11,7 @@ use crate::domain::lifecycle::CycleState;
 use crate::schema::{assessment_cycles, cycle_deadline_extensions, cycle_transitions};
 
 crate::text_enum! {
-    /// The due dates of a cycle that the office can extend.
+    /// 可延期的截止日期 (the due dates of a cycle that the office can extend).
     pub enum Deadline {
         /// 自查报告截止日期 (self-inspection reports due; default 20 September)
         SelfInspectionDue => "self_inspection_due",

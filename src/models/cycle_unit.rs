@@ -10,7 +10,7 @@ use super::{CycleId, UnitId, UnitKind};
 use crate::schema::{cycle_units, units};
 
 crate::text_enum! {
-    /// Whether a unit is assessed in a cycle.
+    /// 是否纳入本年度考核 (whether a unit is assessed in a cycle).
     pub enum CycleUnitStatus {
         /// 纳入考核 (assessed on its form)
         Assessed => "assessed",
@@ -20,7 +20,8 @@ crate::text_enum! {
 }
 
 crate::text_enum! {
-    /// Where an excluded vertical unit's result comes from, if it is needed (plan §1).
+    /// 不纳入考核单位的结果来源 (where an excluded vertical unit's result comes from, if it
+    /// is needed; plan §1).
     pub enum FallbackSource {
         /// 本单位自评分 (its own self-score)
         SelfScore => "self_score",

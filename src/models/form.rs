@@ -12,7 +12,7 @@ use crate::domain::points::Points;
 use crate::schema::{form_items, scoring_forms};
 
 crate::text_enum! {
-    /// Which units a form serves.
+    /// 考评表类型 (which units a form serves).
     pub enum FormKind {
         /// 乡镇考评表 (form 2: towns)
         Town => "town",

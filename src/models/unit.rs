@@ -9,7 +9,8 @@ use super::UnitId;
 use crate::schema::units;
 
 crate::text_enum! {
-    /// What kind of body a unit is; decides its scoring form and whether it is assessed at all.
+    /// 单位类型 (what kind of body a unit is; decides its scoring form and whether it is
+    /// assessed at all).
     pub enum UnitKind {
         /// 乡镇 (a town or township; form 2)
         Town => "town",
