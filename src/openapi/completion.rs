@@ -652,16 +652,18 @@ mod tests {
         let doc = crate::openapi::spec();
         let mut found = Vec::new();
         string_enums(&doc, "#", &mut found);
-        assert!(found.len() > 10, "the contract's enumerations: {}", found.len());
+        assert!(
+            found.len() > 10,
+            "the contract's enumerations: {}",
+            found.len()
+        );
         let mut unlabelled = Vec::new();
         for (at, schema) in &found {
             let values = schema["enum"].as_array().expect("enum");
             let labels = schema["x-enum-descriptions"].as_array();
             let labelled = labels.is_some_and(|labels| {
                 labels.len() == values.len()
-                    && labels
-                        .iter()
-                        .all(|l| l.as_str().is_some_and(has_chinese))
+                    && labels.iter().all(|l| l.as_str().is_some_and(has_chinese))
             });
             let description = schema["description"].as_str().unwrap_or_default();
             let listed = values.iter().all(|v| {
@@ -689,16 +691,19 @@ mod tests {
             let Some(values) = schemas[*name]["enum"].as_array() else {
                 continue;
             };
-            let values: Vec<&str> = values
-                .iter()
-                .filter_map(Value::as_str)
-                .collect();
+            let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             let labelled: Vec<&str> = labels.iter().map(|(value, _)| *value).collect();
             assert_eq!(values, labelled, "{name}");
         }
         let kind = &schemas["UnitKind"];
-        assert_eq!(kind["x-enum-descriptions"][0], "乡镇 (a town or township; form 2)");
+        assert_eq!(
+            kind["x-enum-descriptions"][0],
+            "乡镇 (a town or township; form 2)"
+        );
         let description = kind["description"].as_str().expect("a description");
-        assert!(description.contains("- `vertical`: 省、市驻阳垂直管理单位"), "{description}");
+        assert!(
+            description.contains("- `vertical`: 省、市驻阳垂直管理单位"),
+            "{description}"
+        );
     }
 }
