@@ -71,18 +71,18 @@ impl PageQuery {
     }
 }
 
-/// One page of a list.
+/// 分页列表的一页 (one page of a list).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
-    /// The items on this page.
+    /// 本页条目 (the items on this page).
     pub items: Vec<T>,
-    /// This page's number, from 1.
+    /// 页码，从 1 起 (this page's number, from 1).
     #[schema(example = 1)]
     pub page: i64,
-    /// The page size used.
+    /// 每页条数 (the page size used).
     #[schema(example = 20)]
     pub per_page: i64,
-    /// How many items match in all.
+    /// 符合条件的总条数 (how many items match in all).
     #[schema(example = 73)]
     pub total: i64,
 }
