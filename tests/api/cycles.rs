@@ -254,6 +254,17 @@ async fn the_lifecycle_moves_one_step_at_a_time_and_records_every_step() {
     assert_eq!(steps[0]["note"], "测试");
     assert_eq!(steps[4]["to_state"], "archived");
     assert!(steps[0]["occurred_at"].is_string());
+    let second: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/transitions?page=2&per_page=2"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(second["items"], json!([steps[2], steps[3]]), "the second page of two");
+    assert_eq!((second["page"].as_i64(), second["total"].as_i64()), (Some(2), Some(5)));
     let bad = app
         .post(
             &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
