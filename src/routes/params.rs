@@ -89,8 +89,9 @@ pub struct UnitLeaderPath {
     /// 单位 id: the unit.
     #[param(value_type = i64, example = 1)]
     pub unit_id: UnitId,
-    /// 班子成员 id: the leader.
-    #[param(value_type = i64, example = 1)]
+    /// 班子成员 id: the leader. The example is the demo's 阳城镇 deputy secretary, who writes
+    /// no accountability report, so that removing them succeeds.
+    #[param(value_type = i64, example = 3)]
     pub leader_id: LeaderId,
 }
 
