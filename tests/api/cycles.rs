@@ -263,8 +263,15 @@ async fn the_lifecycle_moves_one_step_at_a_time_and_records_every_step() {
         .json()
         .await
         .expect("json");
-    assert_eq!(second["items"], json!([steps[2], steps[3]]), "the second page of two");
-    assert_eq!((second["page"].as_i64(), second["total"].as_i64()), (Some(2), Some(5)));
+    assert_eq!(
+        second["items"],
+        json!([steps[2], steps[3]]),
+        "the second page of two"
+    );
+    assert_eq!(
+        (second["page"].as_i64(), second["total"].as_i64()),
+        (Some(2), Some(5))
+    );
     let bad = app
         .post(
             &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
