@@ -49,8 +49,8 @@ pub mod responses;
             description = "考核评分表: the teams' item-by-item score sheets, referrals and signatures"
         ),
         (name = "attachments", description = "附件: files attached to what units submit"),
-        (name = "audit", description = "The tamper-evident audit trail of every write"),
-        (name = "health", description = "Probes"),
+        (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
+        (name = "health", description = "健康检查: liveness and readiness probes"),
     )
 )]
 pub struct ApiDoc;

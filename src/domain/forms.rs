@@ -22,9 +22,17 @@ pub const CONTENT_AREAS: [(i16, &str); 7] = [
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PointRange {
-    /// Fewest points per application.
+    /// 每次最少扣分，大于 0、至多 100 (fewest points per application, more than 0, at most 100).
+    #[schema(
+        value_type = String,
+        pattern = "^(100(\\.00?)?|[1-9]\\d?(\\.\\d{1,2})?|0\\.(0[1-9]|[1-9]\\d?))$"
+    )]
     pub min: Points,
-    /// Most points per application.
+    /// 每次最多扣分，大于 0、至多 100 (most points per application, more than 0, at most 100).
+    #[schema(
+        value_type = String,
+        pattern = "^(100(\\.00?)?|[1-9]\\d?(\\.\\d{1,2})?|0\\.(0[1-9]|[1-9]\\d?))$"
+    )]
     pub max: Points,
 }
 
@@ -40,9 +48,10 @@ pub struct PointRange {
 pub struct DeductionRule {
     /// Stable code, unique within its item (such as `1.2-R1`): what deductions cite.
     #[serde(default)]
-    #[schema(required = true)]
+    #[schema(required = true, min_length = 1, max_length = 32)]
     pub code: String,
     /// When the rule applies (扣分依据).
+    #[schema(min_length = 1, max_length = 500)]
     pub grounds: String,
     /// Points taken each time it applies.
     pub points: PointRange,
@@ -51,8 +60,13 @@ pub struct DeductionRule {
     pub per_occurrence: bool,
     /// The most this rule can take off the item, if capped.
     #[serde(default)]
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^(100(\\.00?)?|[1-9]\\d?(\\.\\d{1,2})?|0\\.(0[1-9]|[1-9]\\d?))$"
+    )]
     pub cap: Option<Points>,
     /// What it is checked against (会议记录, 台账, 文件 ...).
+    #[schema(min_length = 1, max_length = 300)]
     pub evidence: String,
 }
 
@@ -70,14 +84,22 @@ pub struct DeductionRule {
 }))]
 pub struct FormItem {
     /// Code, unique in the form, such as `1.2`.
+    #[schema(min_length = 1, max_length = 20)]
     pub code: String,
     /// Content area, 1 to 7 (plan §3).
+    #[schema(minimum = 1, maximum = 7)]
     pub content_area: i16,
     /// What is assessed.
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
-    /// Maximum points, two decimals; an item never goes below zero.
+    /// Maximum points, two decimals, more than 0 and at most 100; an item never goes below zero.
+    #[schema(
+        value_type = String,
+        pattern = "^(100(\\.00?)?|[1-9]\\d?(\\.\\d{1,2})?|0\\.(0[1-9]|[1-9]\\d?))$"
+    )]
     pub max_points: Points,
     /// Its deduction rules, at least one.
+    #[schema(min_items = 1)]
     pub rules: Vec<DeductionRule>,
 }
 

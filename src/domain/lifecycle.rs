@@ -2,19 +2,19 @@
 //! archived`, one step at a time, moved only by the office.
 
 crate::text_enum! {
-    /// Where a cycle is in its year.
+    /// 考核周期阶段 (where a cycle is in its year).
     pub enum CycleState {
-        /// Being prepared: settings and forms can change.
+        /// 筹备 (being prepared: settings and forms can change)
         Draft => "draft",
-        /// Units self-inspect and file reports (plan §4(一)1).
+        /// 自查自纠 (units self-inspect and file reports; plan §4(一)1)
         SelfInspection => "self_inspection",
-        /// Inspection teams score the units (plan §4(一)2).
+        /// 专项考核检查 (inspection teams score the units; plan §4(一)2)
         SpecialInspection => "special_inspection",
-        /// The office reviews the teams' scoring (plan §4(一)3).
+        /// 综合评定 (the office reviews the teams' scoring; plan §4(一)3)
         Review => "review",
-        /// Results circulated within the defined scope (plan §5).
+        /// 结果通报 (results circulated within the defined scope; plan §5)
         Published => "published",
-        /// Closed for the record.
+        /// 归档 (closed for the record)
         Archived => "archived",
     }
 }

@@ -19,11 +19,11 @@ crate::text_enum! {
     /// What a deduction is for; integrity violations and corruption are the main grounds
     /// (plan §4).
     pub enum DeductionKind {
-        /// 违反廉洁自律.
+        /// 违反廉洁自律 (an integrity violation)
         IntegrityViolation => "integrity_violation",
-        /// 贪腐.
+        /// 贪腐 (corruption)
         Corruption => "corruption",
-        /// Anything else the form's rules name.
+        /// 其他 (anything else the form's rules name)
         Other => "other",
     }
 }
@@ -31,15 +31,15 @@ crate::text_enum! {
 crate::text_enum! {
     /// How the team gathered its evidence (plan §4).
     pub enum Method {
-        /// 听取汇报.
+        /// 听取汇报 (hearing a report)
         HearingReport => "hearing_report",
-        /// 民主测评.
+        /// 民主测评 (democratic evaluation)
         DemocraticEvaluation => "democratic_evaluation",
-        /// 个别谈话.
+        /// 个别谈话 (individual talks)
         IndividualTalks => "individual_talks",
-        /// 座谈会.
+        /// 座谈会 (a group discussion)
         GroupDiscussion => "group_discussion",
-        /// 查阅资料.
+        /// 查阅资料 (reviewing records)
         ReviewingRecords => "reviewing_records",
     }
 }

@@ -19,10 +19,10 @@ pub const DEFAULT_PER_PAGE: i64 = 20;
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
-    /// Page number, 1 to 1000000.
+    /// 页码，1 至 1000000，默认 1 (page number, 1 to 1000000; default 1).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000, example = 1)]
     pub page: Option<String>,
-    /// Items per page, 1 to 100 (default 20).
+    /// 每页条数，1 至 100，默认 20 (items per page, 1 to 100; default 20).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100, example = 20)]
     pub per_page: Option<String>,
 }
@@ -71,20 +71,42 @@ impl PageQuery {
     }
 }
 
-/// One page of a list.
+/// 分页列表的一页 (one page of a list).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
-    /// The items on this page.
+    /// 本页条目 (the items on this page).
     pub items: Vec<T>,
-    /// This page's number, from 1.
+    /// 页码，从 1 起 (this page's number, from 1).
     #[schema(example = 1)]
     pub page: i64,
-    /// The page size used.
+    /// 每页条数 (the page size used).
     #[schema(example = 20)]
     pub per_page: i64,
-    /// How many items match in all.
+    /// 符合条件的总条数 (how many items match in all).
     #[schema(example = 73)]
     pub total: i64,
+}
+
+impl<T> Page<T> {
+    /// Page `page` of a whole list that is read at once (a cycle's transitions, teams, forms:
+    /// lists of a few dozen at most), with its total.
+    pub fn slice(all: Vec<T>, page: i64, per_page: i64) -> Self {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let take = usize::try_from(per_page).unwrap_or(0);
+        Self {
+            items: all.into_iter().skip(skip).take(take).collect(),
+            page,
+            per_page,
+            total,
+        }
+    }
+
+    /// A whole list of at most [`MAX_PER_PAGE`] items as its one page, for an answer that is
+    /// not itself a paginated list (the forms after a copy).
+    pub fn whole(all: Vec<T>) -> Self {
+        Self::slice(all, 1, MAX_PER_PAGE)
+    }
 }
 
 #[cfg(test)]
@@ -131,5 +153,37 @@ mod tests {
             assert_eq!(errors[0].field, "per_page");
             assert_eq!(errors[0].code, "not_an_integer", "{text}");
         }
+    }
+
+    #[test]
+    fn a_list_read_at_once_is_sliced_into_the_page_asked_for() {
+        let all: Vec<i64> = (1..=45).collect();
+        let second = Page::slice(all.clone(), 2, 20);
+        assert_eq!(second.items, (21..=40).collect::<Vec<_>>());
+        assert_eq!((second.page, second.per_page, second.total), (2, 20, 45));
+        assert_eq!(
+            Page::slice(all.clone(), 3, 20).items,
+            (41..=45).collect::<Vec<_>>()
+        );
+        let past = Page::slice(all.clone(), MAX_PAGE, MAX_PER_PAGE);
+        assert!(past.items.is_empty() && past.total == 45);
+        let whole = Page::whole(all);
+        assert_eq!((whole.items.len(), whole.page, whole.total), (45, 1, 45));
+    }
+
+    #[test]
+    fn the_contract_declares_the_ranges_enforced() {
+        let doc = crate::openapi::spec();
+        let list = &doc["paths"]["/api/v1/units"]["get"]["parameters"];
+        let param = |name: &str| {
+            list.as_array()
+                .and_then(|l| l.iter().find(|p| p["name"] == name))
+                .map(|p| p["schema"].clone())
+                .expect("a page parameter")
+        };
+        assert_eq!(param("page")["minimum"], 1);
+        assert_eq!(param("page")["maximum"], MAX_PAGE);
+        assert_eq!(param("per_page")["minimum"], 1);
+        assert_eq!(param("per_page")["maximum"], MAX_PER_PAGE);
     }
 }

@@ -10,9 +10,9 @@ use crate::schema::attachments;
 crate::text_enum! {
     /// What an attachment can belong to.
     pub enum OwnerKind {
-        /// A unit's self-inspection.
+        /// 自查报告 (a unit's self-inspection)
         SelfInspection => "self_inspection",
-        /// A first responsible person's accountability report.
+        /// 第一责任人述责报告 (a first responsible person's accountability report)
         AccountabilityReport => "accountability_report",
     }
 }

@@ -11,13 +11,13 @@ use crate::domain::lifecycle::CycleState;
 use crate::schema::{assessment_cycles, cycle_deadline_extensions, cycle_transitions};
 
 crate::text_enum! {
-    /// The due dates of a cycle that the office can extend.
+    /// 可延期的截止日期 (the due dates of a cycle that the office can extend).
     pub enum Deadline {
-        /// Self-inspection reports due (default 20 September).
+        /// 自查报告截止日期 (self-inspection reports due; default 20 September)
         SelfInspectionDue => "self_inspection_due",
-        /// Special inspection ends (default 30 September).
+        /// 专项考核检查结束日期 (special inspection ends; default 30 September)
         SpecialInspectionEnds => "special_inspection_ends",
-        /// Team assessment reports due (default 15 October).
+        /// 考核组报告截止日期 (team assessment reports due; default 15 October)
         TeamReportsDue => "team_reports_due",
     }
 }

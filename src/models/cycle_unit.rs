@@ -10,21 +10,22 @@ use super::{CycleId, UnitId, UnitKind};
 use crate::schema::{cycle_units, units};
 
 crate::text_enum! {
-    /// Whether a unit is assessed in a cycle.
+    /// 是否纳入本年度考核 (whether a unit is assessed in a cycle).
     pub enum CycleUnitStatus {
-        /// Assessed on its form.
+        /// 纳入考核 (assessed on its form)
         Assessed => "assessed",
-        /// Not assessed (vertical units, or excluded by the office with a reason).
+        /// 不纳入考核 (not assessed: vertical units, or excluded by the office with a reason)
         Excluded => "excluded",
     }
 }
 
 crate::text_enum! {
-    /// Where an excluded vertical unit's result comes from, if it is needed (plan §1).
+    /// 不纳入考核单位的结果来源 (where an excluded vertical unit's result comes from, if it
+    /// is needed; plan §1).
     pub enum FallbackSource {
-        /// Its own self-score.
+        /// 本单位自评分 (its own self-score)
         SelfScore => "self_score",
-        /// Its superior department's assessment result.
+        /// 上级主管部门考核结果 (its superior department's assessment result)
         SuperiorAssessment => "superior_assessment",
     }
 }

@@ -12,13 +12,13 @@ use crate::domain::points::Points;
 use crate::schema::{form_items, scoring_forms};
 
 crate::text_enum! {
-    /// Which units a form serves.
+    /// 考评表类型 (which units a form serves).
     pub enum FormKind {
-        /// Form 2: towns (乡镇).
+        /// 乡镇考评表 (form 2: towns)
         Town => "town",
-        /// Form 1: county departments, and county enterprises without a form of their own.
+        /// 县直单位考评表 (form 1: county departments, and county enterprises without a form of their own)
         CountyDepartment => "county_department",
-        /// An optional form for county enterprises, when the office assigns one.
+        /// 县属公司企业考评表 (an optional form for county enterprises, when the office assigns one)
         CountyEnterprise => "county_enterprise",
     }
 }

@@ -18,14 +18,19 @@ use utoipa::ToSchema;
 pub use leader::{Leader, LeaderChangeset, NewLeader};
 pub use unit::{NewUnit, Unit, UnitChangeset, UnitKind, UnitListQuery};
 
-/// Declares an enum stored as TEXT (with a CHECK constraint in its migration) and sent as a
-/// snake_case JSON string: serde, OpenAPI schema, `as_str`, `FromStr`, and diesel conversions.
+/// Declares an enum sent as a snake_case JSON string (and stored as TEXT, with a CHECK
+/// constraint in its migration, where a table holds it): serde, OpenAPI schema, `as_str`,
+/// `FromStr`, diesel conversions, and `LABELS`, each value with its Chinese label.
+///
+/// Every variant's doc comment is its label, written `中文 (english meaning)`: the contract
+/// shows it in the schema's `description` and `x-enum-descriptions` (see
+/// `openapi::completion::LABELLED_ENUMS`, which must list the type).
 #[macro_export]
 macro_rules! text_enum {
     (
         $(#[$doc:meta])*
         pub enum $name:ident {
-            $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)?
+            $($(#[doc = $vdoc:literal])+ $variant:ident => $text:literal),+ $(,)?
         }
     ) => {
         $(#[$doc])*
@@ -36,11 +41,16 @@ macro_rules! text_enum {
         )]
         #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
+        pub enum $name { $($(#[doc = $vdoc])+ $variant),+ }
 
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Every value with its label (the variant's doc comment, `中文 (english)`), in
+            /// declaration order.
+            pub const LABELS: &'static [(&'static str, &'static str)] =
+                &[$(($text, concat!($($vdoc),+).trim_ascii())),+];
 
             /// The value stored in the database and sent in JSON.
             pub fn as_str(self) -> &'static str {

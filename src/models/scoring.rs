@@ -13,11 +13,11 @@ use crate::schema::{record_items, referrals, reopenings, scoring_records, signat
 crate::text_enum! {
     /// Where a signed document (score sheet, team report) is.
     pub enum SheetStatus {
-        /// The team is editing.
+        /// 填写中 (the team is editing)
         Open => "open",
-        /// Submitted for signature: every member and the leader sign.
+        /// 待签署 (submitted for signature: every member and the leader sign)
         AwaitingSignatures => "awaiting_signatures",
-        /// Signed by all: further writes are refused until the office reopens it.
+        /// 已定稿 (signed by all: further writes are refused until the office reopens it)
         Final => "final",
     }
 }
@@ -25,9 +25,9 @@ crate::text_enum! {
 crate::text_enum! {
     /// Which kind of document a signature is on.
     pub enum SignedKind {
-        /// A score sheet.
+        /// 考核评分表 (a score sheet)
         ScoringRecord => "scoring_record",
-        /// A team assessment report.
+        /// 考核组考核报告 (a team assessment report)
         TeamReport => "team_report",
     }
 }

@@ -14,11 +14,11 @@ use crate::schema::{accountability_reports, document_versions, self_inspections,
 crate::text_enum! {
     /// Where a submitted document is in its life.
     pub enum DocumentStatus {
-        /// Being written by the unit.
+        /// 草稿 (being written by the unit)
         Draft => "draft",
-        /// Submitted to the office.
+        /// 已提交 (submitted to the office)
         Submitted => "submitted",
-        /// Returned by the office for revision, with a reason.
+        /// 已退回 (returned by the office for revision, with a reason)
         Returned => "returned",
     }
 }

@@ -3,22 +3,22 @@
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use serde::Serialize;
 
 use super::UnitId;
 use crate::schema::units;
 
 crate::text_enum! {
-    /// What kind of body a unit is; decides its scoring form and whether it is assessed at all.
+    /// 单位类型 (what kind of body a unit is; decides its scoring form and whether it is
+    /// assessed at all).
     pub enum UnitKind {
-        /// 乡镇: a town or township (form 2).
+        /// 乡镇 (a town or township; form 2)
         Town => "town",
-        /// 县直单位: a county department (form 1).
+        /// 县直单位 (a county department; form 1)
         CountyDepartment => "county_department",
-        /// 县属公司企业: a county-owned enterprise (form 1 unless the office assigns another).
+        /// 县属公司企业 (a county-owned enterprise; form 1 unless the office assigns another)
         CountyEnterprise => "county_enterprise",
-        /// 省、市驻阳垂直管理单位: a vertically managed unit, not assessed (plan §1).
+        /// 省、市驻阳垂直管理单位 (a vertically managed unit, not assessed; plan §1)
         Vertical => "vertical",
     }
 }
@@ -96,19 +96,28 @@ pub struct UnitListQuery {
     pub limit: i64,
 }
 
-/// Columns a unit list can be sorted by; ties are always broken by id.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitSort {
-    /// By id (registration order).
-    #[default]
-    Id,
-    /// By name.
-    Name,
-    /// By kind, then id.
-    Kind,
-    /// By last change.
-    UpdatedAt,
+crate::text_enum! {
+    /// 单位列表排序字段 (columns a unit list can be sorted by; ties are always broken by id).
+    pub enum UnitSort {
+        /// 按编号 (by id: registration order; the default)
+        Id => "id",
+        /// 按名称 (by name)
+        Name => "name",
+        /// 按单位类型 (by kind, then id)
+        Kind => "kind",
+        /// 按最近修改时间 (by last change)
+        UpdatedAt => "updated_at",
+    }
+}
+
+#[expect(
+    clippy::derivable_impls,
+    reason = "text_enum! declares the enum, and its variants carry only doc comments"
+)]
+impl Default for UnitSort {
+    fn default() -> Self {
+        Self::Id
+    }
 }
 
 /// Escapes `%`, `_` and `\` for a LIKE pattern.

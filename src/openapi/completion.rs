@@ -17,14 +17,16 @@
 //! | `POST` | `Idempotency-Key`, 409 (a retry still running), `Idempotent-Replayed` on 2xx, |
 //! |  | an optional body where the handler reads none, so no body and `{}` are both valid |
 //! | a JSON body | not required: an empty body reads as `{}` |
-//! | an `If-Match` header | 412 and 428; `If-Match` is a plain string |
+//! | an `If-Match` header | 412; 428 where it is required, or on a `PUT` that creates first; |
+//! |  | `If-Match` is a plain string |
 //! | a `GET` whose 200 sends `ETag` | `If-None-Match`, 304 |
 //!
 //! Every problem response is a `$ref` to one of `components/responses`. The contract is also
 //! given OpenAPI links (a read to the conditional writes its `ETag` allows, a creation to what
 //! it created), and made to say what the server always sends: every property of a schema that
 //! only responses use is required (nullable where it may be null), and each `Page_*` refers to
-//! its item schema instead of copying it.
+//! its item schema instead of copying it. Every string enumeration of [`LABELLED_ENUMS`] gets
+//! its values' Chinese labels, in its `description` and as `x-enum-descriptions`.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -318,7 +320,16 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         add.extend(["409", "413"]);
     }
     if if_match {
-        add.extend(["412", "428"]);
+        add.insert("412");
+    }
+    // 428 where `If-Match` is required, and on a `PUT` whose optional `If-Match` becomes
+    // required once the document exists (the first `PUT` creates it); an optional one elsewhere
+    // (`DELETE`) is checked only when sent.
+    let if_match_required = params
+        .iter()
+        .any(|p| p["name"] == "If-Match" && p["required"] == json!(true));
+    if if_match_required || (if_match && method == "put") {
+        add.insert("428");
     }
     for status in add {
         if !responses.contains_key(status) {
@@ -373,6 +384,85 @@ fn require_all(schema: &mut Value, optional: &[&str]) {
 /// Fields a response may leave out (`skip_serializing_if`), by schema.
 const MAY_BE_ABSENT: &[(&str, &[&str])] = &[("Problem", &["errors"])];
 
+/// Labels of an enumeration: (value, `中文 (english)`), in the order of its `enum`.
+pub type Labels = &'static [(&'static str, &'static str)];
+
+/// Every string enumeration in the contract, by schema name, with its labels. A test fails when
+/// the contract holds a string enumeration without labels: add the type here.
+pub const LABELLED_ENUMS: &[(&str, Labels)] = {
+    use crate::domain::lifecycle::CycleState;
+    use crate::domain::scoring::{DeductionKind, Method};
+    use crate::models::attachment::OwnerKind;
+    use crate::models::cycle::Deadline;
+    use crate::models::cycle_unit::{CycleUnitStatus, FallbackSource};
+    use crate::models::form::FormKind;
+    use crate::models::scoring::{SheetStatus, SignedKind};
+    use crate::models::self_inspection::DocumentStatus;
+    use crate::models::unit::{UnitKind, UnitSort};
+    use crate::routes::self_inspections::json::ProgressStatus;
+    use crate::routes::units::json::{SortOrder, UnitStatusFilter};
+    &[
+        ("CycleState", CycleState::LABELS),
+        ("CycleUnitStatus", CycleUnitStatus::LABELS),
+        ("Deadline", Deadline::LABELS),
+        ("DeductionKind", DeductionKind::LABELS),
+        ("DocumentStatus", DocumentStatus::LABELS),
+        ("FallbackSource", FallbackSource::LABELS),
+        ("FormKind", FormKind::LABELS),
+        ("Method", Method::LABELS),
+        ("OwnerKind", OwnerKind::LABELS),
+        ("ProgressStatus", ProgressStatus::LABELS),
+        ("SheetStatus", SheetStatus::LABELS),
+        ("SignedKind", SignedKind::LABELS),
+        ("SortOrder", SortOrder::LABELS),
+        ("UnitKind", UnitKind::LABELS),
+        ("UnitSort", UnitSort::LABELS),
+        ("UnitStatusFilter", UnitStatusFilter::LABELS),
+        // Not a text_enum! (src/audit/keys.rs): its labels are kept here.
+        (
+            "Algorithm",
+            &[
+                ("ed25519", "Ed25519 签名 (Ed25519, RFC 8032; the default)"),
+                ("sm2", "SM2 国密签名 (SM2 with SM3, GM/T 0003-2012)"),
+            ],
+        ),
+    ]
+};
+
+/// Gives every enumeration of [`LABELLED_ENUMS`] its labels: `x-enum-descriptions` parallel to
+/// its `enum`, and a line per value in its `description`.
+fn label_enums(doc: &mut Value) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else {
+        return;
+    };
+    for (name, labels) in LABELLED_ENUMS {
+        let Some(schema) = schemas.get_mut(*name) else {
+            continue;
+        };
+        let values: Vec<String> = schema["enum"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let label = |value: &str| {
+            labels
+                .iter()
+                .find(|(v, _)| *v == value)
+                .map(|(_, label)| *label)
+        };
+        let described: Vec<Value> = values.iter().map(|v| json!(label(v))).collect();
+        let lines: Vec<String> = values
+            .iter()
+            .map(|v| format!("- `{v}`: {}", label(v).unwrap_or_default()))
+            .collect();
+        let description = schema["description"].as_str().unwrap_or_default().trim();
+        schema["description"] = json!(format!("{description}\n\n{}", lines.join("\n")).trim());
+        schema["x-enum-descriptions"] = Value::Array(described);
+    }
+}
+
 /// Completes the whole contract (as JSON) by the rules of this module.
 pub fn complete(doc: &mut Value) {
     let paths: Vec<String> = doc["paths"]
@@ -403,6 +493,7 @@ pub fn complete(doc: &mut Value) {
     refer_page_items(doc);
     require_response_fields(doc);
     link_operations(doc);
+    label_enums(doc);
 }
 
 /// The names of `op`'s path parameters.
@@ -606,7 +697,8 @@ mod tests {
                 );
             }
             if named("If-Match") {
-                assert!(has("412") && has("428"), "{method} {path}");
+                assert!(has("412"), "{method} {path}");
+                assert_eq!(has("428"), method != "delete", "{method} {path}");
             }
             if params.iter().any(|p| p["in"] == "path") {
                 assert!(has("404"), "{method} {path}");
@@ -680,5 +772,92 @@ mod tests {
         assert!(!problem.contains(&json!("errors")) && problem.contains(&json!("detail")));
         let items = &schemas["Page_UnitResponse"]["properties"]["items"]["items"];
         assert_eq!(items["$ref"], "#/components/schemas/UnitResponse");
+    }
+
+    /// Every string enumeration in `node` (but header values such as `Idempotent-Replayed`),
+    /// with its JSON pointer.
+    fn string_enums(node: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+        match node {
+            Value::Object(map) => {
+                if map.get("enum").is_some() && map.get("type") == Some(&json!("string")) {
+                    out.push((at.to_owned(), node.clone()));
+                }
+                for (key, value) in map {
+                    if key != "headers" {
+                        string_enums(value, &format!("{at}/{key}"), out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, value) in items.iter().enumerate() {
+                    string_enums(value, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn has_chinese(text: &str) -> bool {
+        text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    #[test]
+    fn every_string_enumeration_labels_each_value_in_chinese() {
+        let doc = crate::openapi::spec();
+        let mut found = Vec::new();
+        string_enums(&doc, "#", &mut found);
+        assert!(
+            found.len() > 10,
+            "the contract's enumerations: {}",
+            found.len()
+        );
+        let mut unlabelled = Vec::new();
+        for (at, schema) in &found {
+            let values = schema["enum"].as_array().expect("enum");
+            let labels = schema["x-enum-descriptions"].as_array();
+            let labelled = labels.is_some_and(|labels| {
+                labels.len() == values.len()
+                    && labels.iter().all(|l| l.as_str().is_some_and(has_chinese))
+            });
+            let description = schema["description"].as_str().unwrap_or_default();
+            let listed = values.iter().all(|v| {
+                let value = v.as_str().unwrap_or_default();
+                description.contains(&format!("- `{value}`: "))
+            });
+            if !labelled || !listed {
+                unlabelled.push(at.clone());
+            }
+        }
+        assert_eq!(
+            unlabelled,
+            Vec::<String>::new(),
+            "string enumerations without Chinese labels (give each variant a doc comment \
+             `中文 (english)` and list the type in LABELLED_ENUMS)"
+        );
+    }
+
+    #[test]
+    fn the_labels_name_exactly_the_values_the_contract_lists() {
+        let doc = crate::openapi::spec();
+        let schemas = &doc["components"]["schemas"];
+        for (name, labels) in LABELLED_ENUMS {
+            // A type the contract does not show yet (`SignedKind`) is listed all the same.
+            let Some(values) = schemas[*name]["enum"].as_array() else {
+                continue;
+            };
+            let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            let labelled: Vec<&str> = labels.iter().map(|(value, _)| *value).collect();
+            assert_eq!(values, labelled, "{name}");
+        }
+        let kind = &schemas["UnitKind"];
+        assert_eq!(
+            kind["x-enum-descriptions"][0],
+            "乡镇 (a town or township; form 2)"
+        );
+        let description = kind["description"].as_str().expect("a description");
+        assert!(
+            description.contains("- `vertical`: 省、市驻阳垂直管理单位"),
+            "{description}"
+        );
     }
 }

@@ -63,27 +63,60 @@ pub fn ensure_draft(cycle: &Cycle, what: &str) -> Result<(), ApiError> {
     "year": 2015, "title": "阳山县2015年党风廉政建设责任制考核检查", "rectification_line": "75.00"
 }))]
 pub struct CycleSettings {
-    /// The year to assess (2000 to 2100), one cycle per year; required at creation.
+    // The weights, line and margin: points 0 to 100 with at most two decimals, as `Points`
+    // accepts them and `points_in_range` bounds them.
+    /// 考核年度，2000 至 2100，每年一个周期；开启时必填 (the year to assess, 2000 to 2100, one
+    /// cycle per year; required at creation).
+    #[schema(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
-    /// Title (default: 「<year>年党风廉政建设责任制考核检查」).
+    /// 标题，1 至 200 字（默认「<年度>年党风廉政建设责任制考核检查」） (title, 1 to 200
+    /// characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    /// Special-inspection weight (default 90.00).
+    /// 专项考核权重，0 至 100，默认 90.00 (special-inspection weight, 0 to 100; default 90.00).
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^(100(\\.00?)?|(0|[1-9]\\d?)(\\.\\d{1,2})?)$",
+        example = "90.00"
+    )]
     pub special_weight: Option<Points>,
-    /// Routine weight (default 10.00); the two weights add up to 100.
+    /// 常规考核权重，默认 10.00；两项权重之和为 100 (routine weight, default 10.00; the two
+    /// weights add up to 100).
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^(100(\\.00?)?|(0|[1-9]\\d?)(\\.\\d{1,2})?)$",
+        example = "10.00"
+    )]
     pub routine_weight: Option<Points>,
-    /// Rectification line, inclusive (default 75.00).
+    /// 整改线（含），默认 75.00 (rectification line, inclusive; default 75.00).
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^(100(\\.00?)?|(0|[1-9]\\d?)(\\.\\d{1,2})?)$",
+        example = "75.00"
+    )]
     pub rectification_line: Option<Points>,
-    /// Towns drawn for the routine inspection (default 2).
+    /// 常规考核抽取乡镇数，0 至 100，默认 2 (towns drawn for the routine inspection, 0 to 100;
+    /// default 2).
+    #[schema(minimum = 0, maximum = 100)]
     pub routine_sample_towns: Option<i32>,
-    /// County departments drawn for the routine inspection (default 2).
+    /// 常规考核抽取县直单位数，0 至 100，默认 2 (county departments drawn for the routine
+    /// inspection, 0 to 100; default 2).
+    #[schema(minimum = 0, maximum = 100)]
     pub routine_sample_departments: Option<i32>,
-    /// Flag margin between team score and self-score (default 2.00).
+    /// 考核组评分与自评分的差异阈值，默认 2.00 (flag margin between team score and
+    /// self-score; default 2.00).
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^(100(\\.00?)?|(0|[1-9]\\d?)(\\.\\d{1,2})?)$",
+        example = "2.00"
+    )]
     pub flag_margin: Option<Points>,
-    /// Self-inspection due date (default 20 September).
+    /// 自查报告截止日期，默认 9 月 20 日 (self-inspection due date; default 20 September).
     pub self_inspection_due: Option<NaiveDate>,
-    /// Special inspection end date (default 30 September).
+    /// 专项考核检查结束日期，默认 9 月 30 日 (special inspection end date; default
+    /// 30 September).
     pub special_inspection_ends: Option<NaiveDate>,
-    /// Team reports due date (default 15 October).
+    /// 考核组报告截止日期，默认 10 月 15 日 (team reports due date; default 15 October).
     pub team_reports_due: Option<NaiveDate>,
 }
 

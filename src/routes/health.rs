@@ -8,20 +8,24 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 /// A probe's answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthStatus {
-    /// `ok` or `ready`.
+    /// `ok`（存活）或 `ready`（就绪） (`ok` or `ready`).
     #[schema(example = "ok")]
     pub status: &'static str,
 }
 
-/// Liveness: the process is up
+/// 存活探针 (Liveness: the process is up)
+///
+/// 无需令牌，不访问数据库。
+///
+/// Open, no token needed; it does not touch the database.
 #[utoipa::path(
     tag = "health",
-    responses((status = 200, description = "The process is up", body = HealthStatus))
+    responses((status = 200, description = "进程在运行 (the process is up)", body = HealthStatus))
 )]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
@@ -31,18 +35,14 @@ pub async fn healthz() -> HttpResponse {
 /// How long readiness waits for the database before answering 503: a probe must not hang.
 const READY_WITHIN: Duration = Duration::from_millis(1500);
 
-/// Readiness: the database answers (within 1.5 s, else 503)
+/// 就绪探针 (Readiness: the database answers)
+///
+/// 无需令牌。数据库须在 1.5 秒内应答，否则答 503。
+///
+/// Open, no token needed. The database must answer within 1.5 s, else 503.
 #[utoipa::path(
     tag = "health",
-    responses(
-        (status = 200, description = "The database answers", body = HealthStatus),
-        (
-            status = 503,
-            description = "The database does not answer",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    )
+    responses((status = 200, description = "数据库应答 (the database answers)", body = HealthStatus))
 )]
 #[get("/readyz")]
 pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {

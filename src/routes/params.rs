@@ -89,8 +89,9 @@ pub struct UnitLeaderPath {
     /// 单位 id: the unit.
     #[param(value_type = i64, example = 1)]
     pub unit_id: UnitId,
-    /// 班子成员 id: the leader.
-    #[param(value_type = i64, example = 1)]
+    /// 班子成员 id: the leader. The example is the demo's 阳城镇 deputy secretary, who writes
+    /// no accountability report, so that removing them succeeds.
+    #[param(value_type = i64, example = 3)]
     pub leader_id: LeaderId,
 }
 
@@ -134,4 +135,51 @@ pub struct CycleUnitItemPath {
     /// 考评项目编号: the item's code on the unit's form.
     #[param(example = "1.3")]
     pub item_code: String,
+}
+
+/// `{cycle_id}` of an operation that needs a cycle still in draft (settings, forms). Its example
+/// is cycle 2, the 2015 cycle that the example of `POST /assessment-cycles` opens on the demo
+/// county, whose 2014 cycle has left draft.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DraftCyclePath {
+    /// 考核周期 id，须处于筹备阶段 (the assessment cycle, still a draft).
+    #[param(value_type = i64, example = 2)]
+    pub cycle_id: CycleId,
+}
+
+/// `{cycle_id}/deadline-extensions/{extension_id}`.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CycleExtensionPath {
+    /// 考核周期 id: the assessment cycle.
+    #[param(value_type = i64, example = 1)]
+    pub cycle_id: CycleId,
+    /// 延期记录 id: the deadline extension.
+    #[param(value_type = i64, example = 1)]
+    pub extension_id: crate::models::ExtensionId,
+}
+
+/// `{cycle_id}/forms/{form_kind}`.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CycleFormPath {
+    /// 考核周期 id: the assessment cycle.
+    #[param(value_type = i64, example = 1)]
+    pub cycle_id: CycleId,
+    /// 考评表类型 (`town`, `county_department` or `county_enterprise`).
+    #[param(example = "town")]
+    pub form_kind: crate::models::form::FormKind,
+}
+
+/// `{cycle_id}/forms/{form_kind}` of a cycle still in draft, where a form is written.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct DraftCycleFormPath {
+    /// 考核周期 id，须处于筹备阶段 (the assessment cycle, still a draft).
+    #[param(value_type = i64, example = 2)]
+    pub cycle_id: CycleId,
+    /// 考评表类型 (`town`, `county_department` or `county_enterprise`).
+    #[param(example = "county_enterprise")]
+    pub form_kind: crate::models::form::FormKind,
 }

@@ -1105,10 +1105,14 @@ pub fn catalogue() -> Vec<Entry> {
         ),
         fixed("GET", in_cycle!("/transitions"), || {
             Call::get(cycle_path("/transitions"))
+                .query("page", "1")
+                .query("per_page", "20")
         }),
         setup("POST", in_cycle!("/transitions"), create_transition),
         fixed("GET", in_cycle!("/deadline-extensions"), || {
             Call::get(cycle_path("/deadline-extensions"))
+                .query("page", "1")
+                .query("per_page", "20")
         }),
         fixed(
             "POST",
@@ -1129,6 +1133,8 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("PUT", in_cycle!("/units/{unit_id}"), put_cycle_unit),
         fixed("GET", in_cycle!("/forms"), || {
             Call::get(cycle_path("/forms"))
+                .query("page", "1")
+                .query("per_page", "20")
         }),
         setup("POST", in_cycle!("/forms/copy"), copy_forms),
         fixed("GET", in_cycle!("/forms/{form_kind}"), || {
@@ -1197,6 +1203,8 @@ pub fn catalogue() -> Vec<Entry> {
         ),
         fixed("GET", in_cycle!("/teams"), || {
             Call::get(cycle_path("/teams"))
+                .query("page", "1")
+                .query("per_page", "20")
         }),
         fixed("POST", in_cycle!("/teams"), create_team),
         fixed("GET", in_cycle!("/teams/{team_id}"), || {
@@ -1204,6 +1212,8 @@ pub fn catalogue() -> Vec<Entry> {
         }),
         fixed("GET", in_cycle!("/teams/unassigned"), || {
             Call::get(cycle_path("/teams/unassigned"))
+                .query("page", "1")
+                .query("per_page", "20")
         }),
         setup(
             "PUT",

@@ -65,6 +65,43 @@ fn every_operation_is_named_tagged_and_documents_its_errors() {
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
 }
 
+/// Whether `text` holds a CJK ideograph.
+fn has_chinese(text: &str) -> bool {
+    text.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
+}
+
+/// The `operationId`s (with tag) whose summary has no Chinese, among the operations `keep`s.
+fn summaries_without_chinese(keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let spec: Value = serde_json::from_str(&lianzheng::openapi::spec_json()).expect("spec JSON");
+    operations(&spec)
+        .into_iter()
+        .filter(|(_, _, op)| keep(op["tags"][0].as_str().unwrap_or_default()))
+        .filter(|(_, _, op)| !op["summary"].as_str().is_some_and(has_chinese))
+        .map(|(_, _, op)| {
+            let id = op["operationId"].as_str().unwrap_or("?");
+            format!("{id} ({})", op["tags"][0].as_str().unwrap_or("untagged"))
+        })
+        .collect()
+}
+
+/// The tags whose handlers the issue 12 sweep has reached.
+const SWEPT_TAGS: &[&str] = &["units", "leaders", "cycles", "forms", "teams", "health"];
+
+#[test]
+fn every_swept_operation_has_a_chinese_summary() {
+    let missing = summaries_without_chinese(|tag| SWEPT_TAGS.contains(&tag));
+    assert_eq!(missing, Vec::<String>::new(), "summaries without Chinese");
+}
+
+#[test]
+#[ignore = "until the family sweeps land: scoring, self-inspections, attachments and audit \
+            summaries are still English (run with --run-ignored to list them)"]
+fn every_operation_has_a_chinese_summary() {
+    let missing = summaries_without_chinese(|_| true);
+    assert_eq!(missing, Vec::<String>::new(), "summaries without Chinese");
+}
+
 #[tokio::test]
 async fn every_documented_operation_exists_and_refuses_a_call_without_a_token() {
     let app = TestApp::spawn().await;

@@ -68,14 +68,15 @@ async fn a_new_cycle_takes_the_plans_defaults_and_default_forms() {
         .json()
         .await
         .expect("json");
-    let kinds: Vec<&str> = forms
+    assert_eq!(forms["total"], 2);
+    let kinds: Vec<&str> = forms["items"]
         .as_array()
         .expect("forms")
         .iter()
         .map(|f| f["form_kind"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(kinds, ["county_department", "town"]);
-    for form in forms.as_array().expect("forms") {
+    for form in forms["items"].as_array().expect("forms") {
         assert_eq!(form["total_points"], "100.00");
         assert!(form["items"].as_array().expect("items").len() >= 25);
     }
@@ -243,12 +244,34 @@ async fn the_lifecycle_moves_one_step_at_a_time_and_records_every_step() {
         .json()
         .await
         .expect("json");
-    let steps = history.as_array().expect("history");
+    assert_eq!(
+        (history["page"].as_i64(), history["total"].as_i64()),
+        (Some(1), Some(5))
+    );
+    let steps = history["items"].as_array().expect("history");
     assert_eq!(steps.len(), 5);
     assert_eq!(steps[0]["actor_sub"], "office-admin");
     assert_eq!(steps[0]["note"], "测试");
     assert_eq!(steps[4]["to_state"], "archived");
     assert!(steps[0]["occurred_at"].is_string());
+    let second: Value = app
+        .get(
+            &format!("/api/v1/assessment-cycles/{cycle}/transitions?page=2&per_page=2"),
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        second["items"],
+        json!([steps[2], steps[3]]),
+        "the second page of two"
+    );
+    assert_eq!(
+        (second["page"].as_i64(), second["total"].as_i64()),
+        (Some(2), Some(5))
+    );
     let bad = app
         .post(
             &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
@@ -539,8 +562,10 @@ async fn settings_change_only_in_draft_and_due_dates_are_extended_with_a_reason(
         .json()
         .await
         .expect("json");
-    assert_eq!(history[0]["old_date"], "2014-09-20");
-    assert_eq!(history[0]["new_date"], "2014-09-25");
-    assert_eq!(history[0]["reason"], reason);
-    assert_eq!(history[0]["actor_sub"], "office-admin");
+    assert_eq!(history["total"], 1);
+    let first = &history["items"][0];
+    assert_eq!(first["old_date"], "2014-09-20");
+    assert_eq!(first["new_date"], "2014-09-25");
+    assert_eq!(first["reason"], reason);
+    assert_eq!(first["actor_sub"], "office-admin");
 }

@@ -157,14 +157,18 @@ pub async fn team_for_every_unit(app: &TestApp, cycle: i64) -> i64 {
     .id;
     let unassigned: Value = app
         .get(
-            &format!("/api/v1/assessment-cycles/{cycle}/teams/unassigned"),
+            &format!("/api/v1/assessment-cycles/{cycle}/teams/unassigned?per_page=100"),
             &app.office,
         )
         .await
         .json()
         .await
         .expect("json");
-    for unit in unassigned.as_array().expect("units") {
+    assert!(
+        unassigned["total"].as_i64() <= Some(100),
+        "one page holds them all"
+    );
+    for unit in unassigned["items"].as_array().expect("units") {
         let unit = unit["unit_id"].as_i64().expect("unit_id");
         assigned(app, cycle, team, unit).await;
     }
@@ -177,7 +181,12 @@ pub async fn team_for_every_unit(app: &TestApp, cycle: i64) -> i64 {
         .json()
         .await
         .expect("json");
-    assert_eq!(still, json!([]), "every unit of the cycle has a team");
+    assert_eq!(
+        still["items"],
+        json!([]),
+        "every unit of the cycle has a team"
+    );
+    assert_eq!(still["total"], 0);
     team
 }
 

@@ -234,7 +234,11 @@ async fn last_years_forms_are_copied_in_one_call() {
         .await;
     assert_eq!(response.status(), 200);
     let forms: Value = response.json().await.expect("json");
-    assert_eq!(forms.as_array().map(Vec::len), Some(3));
+    assert_eq!(forms["items"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        (forms["page"].as_i64(), forms["total"].as_i64()),
+        (Some(1), Some(3))
+    );
     let enterprise: Value = app
         .get(
             &format!("/api/v1/assessment-cycles/{this}/forms/county_enterprise"),

@@ -39,7 +39,9 @@ async fn a_cycle_cannot_enter_special_inspection_while_a_unit_has_no_team() {
         .json()
         .await
         .expect("json");
-    assert_eq!(unassigned.as_array().map(Vec::len), Some(1));
+    assert_eq!(unassigned["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(unassigned["items"][0]["unit_name"], "县财政局");
+    assert_eq!(unassigned["total"], 1);
     assert_eq!(
         app.count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'self_inspection'"),
         1
@@ -180,7 +182,8 @@ async fn an_inspector_sees_only_the_units_of_their_teams_and_never_writes_them()
             .json()
             .await
             .expect("json");
-        assert_eq!(teams.as_array().map(Vec::len), Some(1));
+        assert_eq!(teams["items"].as_array().map(Vec::len), Some(1));
+        assert_eq!(teams["total"], 1);
     }
     let write = app
         .request(

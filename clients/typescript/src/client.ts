@@ -168,18 +168,19 @@ async function cycleForms(): Promise<Schemas["FormResponse"]> {
   if (data === undefined) {
     throw new Error(`list_forms: ${describe(response, error)}`);
   }
-  check(data.length > 0, "the cycle has forms");
-  for (const form of data) {
+  check(data.items.length > 0 && data.total === data.items.length, "the cycle has forms");
+  for (const form of data.items) {
     check(form.cycle_id === cycleId, `the ${form.form_kind} form belongs to the cycle`);
     check(form.total_points === "100.00", `the ${form.form_kind} form is worth 100.00`);
     const sum = form.items.reduce((total, item) => total + hundredths(item.max_points), 0n);
     check(sum === 10000n, `the ${form.form_kind} form's items add up to 100.00`);
   }
   const town = need(
-    data.find((form) => form.form_kind === "town"),
+    data.items.find((form) => form.form_kind === "town"),
     "the town form",
   );
-  console.log(`list_forms: ${data.length} forms, ${town.items.length} items on the town form`);
+  const forms = data.items.length;
+  console.log(`list_forms: ${forms} forms, ${town.items.length} items on the town form`);
   return town;
 }
 

@@ -6,33 +6,36 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
-use crate::models::CycleId;
 use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::CyclePath;
 
-/// Extend a due date
+/// 延长截止日期 (Extend a due date)
+///
+/// 仅限县纪委办公室，须说明理由并留档；新日期须晚于当前日期。除归档外任何阶段均可：周期离开
+/// 筹备阶段后，截止日期只能这样修改。在（延长后的）截止日期之后提交的材料仍接收，但标记为逾期。
 ///
 /// Office only, with a reason on record; the new date must be later than the current one.
-/// Allowed in every state but `archived`: this is how a date moves once the cycle has left
-/// draft. Submissions after the (extended) date are accepted and marked late.
+/// Allowed in every state but `archived`. Submissions after the (extended) date are accepted
+/// and marked late.
+///
+/// 409: 周期已归档 (`cycle_archived`). 422 `not_later`: 新日期不晚于当前日期 (the date is not
+/// later).
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath),
     request_body = CreateExtension,
     responses(
-        (status = 201, description = "Extended", body = ExtensionResponse,
-            headers(("Location" = String, description = "URL of the new extension"),
-                ("ETag" = String, description = "The tag its GET sends"))),
-        (status = 403, description = "The caller is not the office",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such cycle",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The cycle is archived",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid body, or the date is not later (`not_later`)",
-            body = Problem, content_type = "application/problem+json"),
+        (status = 201, description = "已延期 (extended)", body = ExtensionResponse,
+            headers(
+                ("Location" = String, description = "延期记录的 URL (URL of the new extension)"),
+                ("ETag" = String, description = "其 GET 返回的标签 (the tag its GET sends)"),
+            )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -40,10 +43,10 @@ use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension
 pub async fn create_deadline_extension(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
     body: ValidJson<CreateExtension>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let body = body.0;
     let (Some(deadline), Some(new_date), Some(reason)) =
         (body.deadline, body.new_date, body.reason)

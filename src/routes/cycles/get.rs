@@ -3,24 +3,22 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::CycleResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::CycleId;
+use crate::routes::params::CyclePath;
 
-/// Get an assessment cycle
+/// 查看考核周期 (Get an assessment cycle)
+///
+/// 所有角色均可读取。
+///
+/// Every role may read a cycle.
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath),
     responses(
-        (status = 200, description = "The cycle", body = CycleResponse, headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "考核周期 (the cycle)", body = CycleResponse,
+            headers(("ETag" = String, description = "当前版本 (current version)"))),
     ),
     security(("bearer" = []))
 )]
@@ -29,9 +27,9 @@ pub async fn get_cycle(
     req: HttpRequest,
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let cycle = db::run(&pool, move |conn| super::find_cycle(conn, id)).await?;
     Ok(respond_with_etag(
         &req,

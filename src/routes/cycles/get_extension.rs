@@ -3,29 +3,25 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::ExtensionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::cycle::DeadlineExtension;
-use crate::models::{CycleId, ExtensionId};
+use crate::routes::params::CycleExtensionPath;
 
-/// One deadline extension
+/// 查看一条延期记录 (One deadline extension)
+///
+/// 能读取周期延期记录者即可读取。延期记录不会改变，其 `ETag`（正文的哈希，即创建时返回的标签）
+/// 也不变。
 ///
 /// Readable by whoever reads the cycle's extensions. An extension never changes, so its `ETag`
-/// (a hash of the body, the one its creation answered) never does either; a matching
-/// `If-None-Match` answers 304.
+/// (a hash of the body, the one its creation answered) never does either.
 #[utoipa::path(
     tag = "cycles",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("extension_id" = i64, Path, description = "Extension id", example = 1),
-    ),
+    params(CycleExtensionPath),
     responses(
-        (status = 200, description = "The extension", body = ExtensionResponse,
-            headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "No such cycle, or no such extension of it",
-            body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "延期记录 (the extension)", body = ExtensionResponse,
+            headers(("ETag" = String, description = "正文的哈希 (a hash of the body)"))),
     ),
     security(("bearer" = []))
 )]
@@ -34,9 +30,12 @@ pub async fn get_deadline_extension(
     req: HttpRequest,
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, ExtensionId)>,
+    path: web::Path<CycleExtensionPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, extension_id) = path.into_inner();
+    let CycleExtensionPath {
+        cycle_id,
+        extension_id,
+    } = path.into_inner();
     let row = db::run(&pool, move |conn| {
         super::find_cycle(conn, cycle_id)?;
         DeadlineExtension::find(conn, cycle_id, extension_id)?.ok_or_else(|| {

@@ -87,19 +87,20 @@ impl From<Cycle> for CycleResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CycleFilter {
-    /// Only cycles in this state.
+    /// 只列出处于此阶段的周期 (only cycles in this state).
     pub state: Option<CycleState>,
 }
 
 /// A lifecycle step to take.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"to": "self_inspection", "note": "经县纪委常委会研究，启动2014年度考核"}))]
+#[schema(example = json!({"to": "review", "note": "各考核组已完成专项考核检查，转入综合评定"}))]
 pub struct CreateTransition {
-    /// The target state: the cycle's next state.
+    /// 目标阶段：周期的下一阶段 (the target state: the cycle's next state).
     #[schema(required = true, value_type = CycleState)]
     pub to: Option<CycleState>,
-    /// An optional note for the record.
+    /// 备注，留档，1 至 1000 字 (an optional note for the record, 1 to 1000 characters).
+    #[schema(min_length = 1, max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -166,14 +167,14 @@ pub struct TransitionResult {
     "reason": "受台风“海鸥”影响，各乡镇自查顺延5天"
 }))]
 pub struct CreateExtension {
-    /// Which due date.
+    /// 延长哪个截止日期 (which due date).
     #[schema(required = true, value_type = Deadline)]
     pub deadline: Option<Deadline>,
-    /// The new date; later than the current one.
+    /// 新日期，须晚于当前日期 (the new date; later than the current one).
     #[schema(required = true, value_type = NaiveDate)]
     pub new_date: Option<NaiveDate>,
-    /// Why, for the record.
-    #[schema(required = true, value_type = String)]
+    /// 理由，留档，1 至 1000 字 (why, for the record, 1 to 1000 characters).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 1000)]
     pub reason: Option<String>,
 }
 
@@ -273,7 +274,7 @@ impl CycleUnitResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CycleUnitFilter {
-    /// Only assessed or only excluded units.
+    /// 只列出纳入或只列出排除的单位 (only assessed or only excluded units).
     pub status: Option<CycleUnitStatus>,
 }
 
@@ -282,15 +283,17 @@ pub struct CycleUnitFilter {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "assessed", "reason": "2014年8月新组建，经县纪委研究纳入本年度考核"}))]
 pub struct PutCycleUnit {
-    /// Assessed or excluded.
+    /// 纳入或排除 (assessed or excluded).
     #[schema(required = true, value_type = CycleUnitStatus)]
     pub status: Option<CycleUnitStatus>,
-    /// Why, for the record.
-    #[schema(required = true, value_type = String)]
+    /// 理由，留档，1 至 1000 字 (why, for the record, 1 to 1000 characters).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 1000)]
     pub reason: Option<String>,
-    /// For an assessed unit: the form to score it on (default: by its kind).
+    /// 纳入的单位：所用考评表，默认按单位类型 (for an assessed unit: the form to score it on;
+    /// default: by its kind).
     pub form_kind: Option<FormKind>,
-    /// For an excluded vertical unit: where its result would come from.
+    /// 排除的垂直管理单位：结果来源 (for an excluded vertical unit: where its result would come
+    /// from).
     pub fallback_source: Option<FallbackSource>,
 }
 

@@ -4,25 +4,21 @@ use diesel::prelude::*;
 use super::json::{CycleFilter, CycleResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
 use crate::models::cycle::Cycle;
 use crate::schema::assessment_cycles;
 
-/// List assessment cycles
+/// 查询考核周期列表 (List assessment cycles)
+///
+/// 年度新者在前。所有角色均可读取。
 ///
 /// Newest year first. Every role may read cycles.
 #[utoipa::path(
     tag = "cycles",
     params(CycleFilter, PageQuery),
     responses(
-        (status = 200, description = "One page of cycles", body = Page<CycleResponse>),
-        (
-            status = 422,
-            description = "A page parameter is out of range",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页考核周期 (one page of cycles)", body = Page<CycleResponse>),
     ),
     security(("bearer" = []))
 )]

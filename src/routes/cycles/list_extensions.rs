@@ -3,24 +3,22 @@ use actix_web::{get, web};
 use super::json::ExtensionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
 use crate::models::cycle::DeadlineExtension;
+use crate::routes::params::CyclePath;
 
-/// A cycle's deadline extensions
+/// 查询周期的延期记录 (A cycle's deadline extensions)
+///
+/// 全部延期记录，先早后晚，含理由。
 ///
 /// Every extension, oldest first, with its reason.
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath, PageQuery),
     responses(
-        (status = 200, description = "The extensions", body = Vec<ExtensionResponse>),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页延期记录 (one page of extensions)",
+            body = Page<ExtensionResponse>),
     ),
     security(("bearer" = []))
 )]
@@ -28,15 +26,16 @@ use crate::models::cycle::DeadlineExtension;
 pub async fn list_deadline_extensions(
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
-) -> Result<web::Json<Vec<ExtensionResponse>>, ApiError> {
-    let id = path.into_inner();
+    path: web::Path<CyclePath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ExtensionResponse>>, ApiError> {
+    let id = path.cycle_id;
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
         Ok(DeadlineExtension::for_cycle(conn, id)?)
     })
     .await?;
-    Ok(web::Json(
-        rows.into_iter().map(ExtensionResponse::from).collect(),
-    ))
+    let all = rows.into_iter().map(ExtensionResponse::from).collect();
+    Ok(web::Json(Page::slice(all, page, per_page)))
 }

@@ -3,24 +3,22 @@ use actix_web::{get, web};
 use super::json::TransitionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
 use crate::models::cycle::Transition;
+use crate::routes::params::CyclePath;
 
-/// A cycle's lifecycle history
+/// 查询周期阶段变更记录 (A cycle's lifecycle history)
+///
+/// 每一步，先早后晚，含操作人、时间和备注。
 ///
 /// Every step, oldest first, with who took it, when, and the note.
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath, PageQuery),
     responses(
-        (status = 200, description = "The transitions", body = Vec<TransitionResponse>),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页阶段变更记录 (one page of transitions)",
+            body = Page<TransitionResponse>),
     ),
     security(("bearer" = []))
 )]
@@ -28,15 +26,16 @@ use crate::models::cycle::Transition;
 pub async fn list_transitions(
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
-) -> Result<web::Json<Vec<TransitionResponse>>, ApiError> {
-    let id = path.into_inner();
+    path: web::Path<CyclePath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<TransitionResponse>>, ApiError> {
+    let id = path.cycle_id;
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
         Ok(Transition::for_cycle(conn, id)?)
     })
     .await?;
-    Ok(web::Json(
-        rows.into_iter().map(TransitionResponse::from).collect(),
-    ))
+    let all = rows.into_iter().map(TransitionResponse::from).collect();
+    Ok(web::Json(Page::slice(all, page, per_page)))
 }

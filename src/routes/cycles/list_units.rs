@@ -3,40 +3,27 @@ use actix_web::{get, web};
 use super::json::{CycleUnitFilter, CycleUnitResponse};
 use crate::auth::{AuthUser, scope};
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
-use crate::models::CycleId;
 use crate::models::cycle_unit::CycleUnit;
+use crate::routes::params::CyclePath;
 
-/// The units a cycle assesses or excludes
+/// 查询周期的考核单位 (The units a cycle assesses or excludes)
+///
+/// 周期离开筹备阶段时锁定的名单，以及办公室之后的增补和排除及其理由。办公室看到全部单位；
+/// 单位用户只看到本单位；考核组成员看到其考核组在本周期负责的单位。
 ///
 /// The snapshot taken when the cycle left draft, with the office's later additions and
 /// exclusions and their reasons. The office sees every unit; a unit-role caller only its own;
 /// an inspector the units their teams hold in this cycle.
 #[utoipa::path(
     tag = "cycles",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        CycleUnitFilter,
-        PageQuery,
-    ),
+    params(CyclePath, CycleUnitFilter, PageQuery),
     responses(
         (
             status = 200,
-            description = "One page of the cycle's units",
+            description = "一页本周期的单位 (one page of the cycle's units)",
             body = Page<CycleUnitResponse>,
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "A page parameter is out of range",
-            body = Problem,
-            content_type = "application/problem+json",
         ),
     ),
     security(("bearer" = []))
@@ -45,11 +32,11 @@ use crate::models::cycle_unit::CycleUnit;
 pub async fn list_cycle_units(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
     filter: web::Query<CycleUnitFilter>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<CycleUnitResponse>>, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let status = filter.status;
     let (rows, total) = db::run(&pool, move |conn| {

@@ -5,52 +5,37 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus, FallbackSource, NewCycleUnit};
 use crate::models::form::{FormKind, ScoringForm};
-use crate::models::{CycleId, Unit, UnitId, UnitKind};
+use crate::models::{Unit, UnitKind};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::CycleUnitPath;
 
-/// Add a unit to a cycle, or exclude it, with a reason
+/// 将单位纳入或排除出本周期考核 (Add a unit to a cycle, or exclude it, with a reason)
+///
+/// 仅限县纪委办公室。名单锁定后登记的单位不会被自动纳入：由办公室在此增补（或排除），理由留档。
+/// 周期离开筹备阶段后、结果通报前可操作。垂直管理单位只能排除；已归档单位不能纳入。
 ///
 /// Office only. Units registered after the snapshot are not pulled in silently: the office
 /// adds them here (or excludes one), and the reason stays on record. Possible once the cycle has
 /// left draft and until it is published. A vertical unit can only be excluded; an archived unit
 /// cannot be added.
+///
+/// 409: 周期处于筹备阶段 (`cycle_in_draft`) 或已通报 (`cycle_closed`)，或单位已归档
+/// (`unit_archived`). 422: 垂直管理单位不能纳入 (`vertical_not_assessed`)，或周期没有该考评表
+/// (`no_such_form`).
 #[utoipa::path(
     tag = "cycles",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = PutCycleUnit,
     responses(
-        (status = 200, description = "The unit's place in the cycle", body = CycleUnitResponse),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle or unit",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The cycle is a draft or already published, or the unit is archived",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid body, a vertical unit to assess, or a form the cycle lacks",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "单位在本周期的状态 (the unit's place in the cycle)",
+            body = CycleUnitResponse),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -58,10 +43,10 @@ use crate::models::{CycleId, Unit, UnitId, UnitKind};
 pub async fn put_cycle_unit(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     body: ValidJson<PutCycleUnit>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
+    let CycleUnitPath { cycle_id, unit_id } = path.into_inner();
     let body = body.0;
     let status = body
         .status

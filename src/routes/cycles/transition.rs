@@ -3,48 +3,34 @@ use actix_web::{HttpResponse, post, web};
 use super::json::{CreateTransition, CycleResponse, TransitionResponse, TransitionResult};
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::models::CycleId;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::advance;
+use crate::routes::params::CyclePath;
 
-/// Move a cycle to its next state
+/// 推进考核周期阶段 (Move a cycle to its next state)
 ///
-/// Office only. `draft → self_inspection → special_inspection → review → published →
-/// archived`, one step at a time; anything else is 409 `illegal_transition`. Leaving draft
-/// needs a valid form for every kind of unit in scope (409 `cycle_forms_invalid`) and takes the
-/// snapshot of the units the cycle assesses. Every step is recorded with who, when and the note.
+/// 仅限县纪委办公室。`draft → self_inspection → special_inspection → review → published →
+/// archived`，每次一步。离开筹备阶段时须每类被考核单位都有有效考评表，并锁定本周期的考核单位名单；
+/// 每一步都记录操作人、时间和备注。
+///
+/// Office only, one step at a time. Leaving draft needs a valid form for every kind of unit in
+/// scope and takes the snapshot of the units the cycle assesses. Every step is recorded with
+/// who, when and the note.
+///
+/// 409: 不是下一阶段 (`illegal_transition`)；考评表无效 (`cycle_forms_invalid`)；仍有单位未分配
+/// 考核组 (`units_without_team`)；`detail` 说明原因 (not the next state, or a guard failed;
+/// `detail` says why).
 #[utoipa::path(
     tag = "cycles",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath),
     request_body = CreateTransition,
     responses(
-        (status = 200, description = "Moved", body = TransitionResult),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not the next state, or a guard failed; `detail` says why",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid body",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已推进 (moved)", body = TransitionResult),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -52,10 +38,10 @@ use crate::ops::cycles::advance;
 pub async fn create_transition(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
     body: ValidJson<CreateTransition>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let body = body.0;
     let to = body
         .to

@@ -6,62 +6,37 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::points::Points;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::CycleId;
 use crate::models::cycle::{Cycle, CycleChangeset};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::DraftCyclePath;
 
-/// Change a draft cycle's settings
+/// 修改筹备中周期的设置 (Change a draft cycle's settings)
 ///
-/// Office only; needs `If-Match`. Settings change only while the cycle is a draft (409
-/// `cycle_not_draft` afterwards: extend a due date with a deadline extension instead). The year
-/// cannot change.
+/// 仅限县纪委办公室；须带 `If-Match`。年度不能修改。
+///
+/// Office only; needs `If-Match`. The year cannot change.
+///
+/// 409: 周期已离开筹备阶段 (`cycle_not_draft`)，此后截止日期请用延期记录修改 (the cycle is no
+/// longer a draft: extend a due date with a deadline extension instead).
 #[utoipa::path(
     tag = "cycles",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("If-Match" = String, Header, description = "The cycle's current ETag", example = "\"1\""),
+        DraftCyclePath,
+        ("If-Match" = String, Header,
+            description = "周期当前的 ETag (the cycle's current ETag)", example = "\"1\""),
     ),
-    request_body = CycleSettings,
+    request_body(
+        content = CycleSettings,
+        example = json!({"rectification_line": "70.00", "self_inspection_due": "2015-09-18"}),
+    ),
     responses(
-        (status = 200, description = "Updated", body = CycleResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The cycle is no longer a draft",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid settings",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已修改 (updated)", body = CycleResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -69,11 +44,11 @@ use crate::models::cycle::{Cycle, CycleChangeset};
 pub async fn update_cycle(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<DraftCyclePath>,
     if_match: IfMatch,
     body: ValidJson<CycleSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let s = body.0;
     if s.year.is_some() {
         return Err(ApiError::field(

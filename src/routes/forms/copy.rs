@@ -5,47 +5,32 @@ use super::json::{CopyForms, FormResponse};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::http::ValidJson;
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, ValidJson};
 use crate::models::form::ScoringForm;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::{ensure_draft, find_cycle, lock_cycle};
+use crate::routes::params::DraftCyclePath;
 
-/// Copy another cycle's forms into this one
+/// 复制其他周期的考评表 (Copy another cycle's forms into this one)
+///
+/// 仅限县纪委办公室，且本周期处于筹备阶段：来源周期（通常是上一年度）的每张考评表一次性替换本周期
+/// 同类考评表。
 ///
 /// Office only, while this cycle is a draft: every form of the source cycle (typically last
 /// year's) replaces the form of the same kind here, in one call.
+///
+/// 409: 本周期已离开筹备阶段 (`cycle_not_draft`). 422: 来源周期不存在 (`unknown_cycle`)，或复制
+/// 自身 (`same_cycle`).
 #[utoipa::path(
     tag = "forms",
-    params(("cycle_id" = i64, Path, description = "The draft cycle to copy into", example = 2)),
+    params(DraftCyclePath),
     request_body = CopyForms,
     responses(
-        (status = 200, description = "The cycle's forms after the copy", body = Vec<FormResponse>),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "This cycle has left draft",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid body, a source cycle that does not exist, or copying a cycle \
-                onto itself",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "复制后本周期的全部考评表 (the cycle's forms after the copy)",
+            body = Page<FormResponse>),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -53,10 +38,10 @@ use crate::ops::cycles::{ensure_draft, find_cycle, lock_cycle};
 pub async fn copy_forms(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<DraftCyclePath>,
     body: ValidJson<CopyForms>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.cycle_id;
     let source = body
         .0
         .from_cycle_id
@@ -96,10 +81,6 @@ pub async fn copy_forms(
         Ok((ScoringForm::for_cycle(conn, id)?, change))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(
-        forms
-            .into_iter()
-            .map(FormResponse::from)
-            .collect::<Vec<_>>(),
-    ))
+    let all = forms.into_iter().map(FormResponse::from).collect();
+    Ok(HttpResponse::Ok().json(Page::<FormResponse>::whole(all)))
 }

@@ -3,33 +3,24 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::FormResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::CycleId;
-use crate::models::form::{FormKind, ScoringForm};
+use crate::models::form::ScoringForm;
 use crate::ops::cycles::find_cycle;
+use crate::routes::params::CycleFormPath;
 
-/// One scoring form
+/// 查看考评表 (One scoring form)
+///
+/// 所有角色均可读取。
+///
+/// Every role may read a form.
 #[utoipa::path(
     tag = "forms",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        (
-            "form_kind" = FormKind,
-            Path,
-            description = "`town`, `county_department` or `county_enterprise`",
-        ),
-    ),
+    params(CycleFormPath),
     responses(
-        (status = 200, description = "The form", body = FormResponse, headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such cycle or form",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "考评表 (the form)", body = FormResponse,
+            headers(("ETag" = String, description = "当前版本 (current version)"))),
     ),
     security(("bearer" = []))
 )]
@@ -38,9 +29,12 @@ pub async fn get_form(
     req: HttpRequest,
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, FormKind)>,
+    path: web::Path<CycleFormPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, kind) = path.into_inner();
+    let CycleFormPath {
+        cycle_id: id,
+        form_kind: kind,
+    } = path.into_inner();
     let form = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         ScoringForm::for_cycle(conn, id)?

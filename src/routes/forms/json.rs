@@ -60,11 +60,11 @@ impl From<FullForm> for FormResponse {
     }]
 }))]
 pub struct PutForm {
-    /// Title.
-    #[schema(required = true, value_type = String)]
+    /// 标题，1 至 200 字 (title, 1 to 200 characters).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200)]
     pub title: Option<String>,
-    /// Items in order; their maxima add up to exactly 100.
-    #[schema(required = true, value_type = Vec<FormItem>)]
+    /// 评分项，按顺序；各项满分之和恰为 100 (items in order; their maxima add up to exactly 100).
+    #[schema(required = true, value_type = Vec<FormItem>, min_items = 1)]
     pub items: Option<Vec<FormItem>>,
 }
 
@@ -89,7 +89,7 @@ impl Validate for PutForm {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"from_cycle_id": 1}))]
 pub struct CopyForms {
-    /// The cycle whose forms to copy (typically last year's).
+    /// 来源周期 id，通常是上一年度 (the cycle whose forms to copy, typically last year's).
     #[schema(required = true, value_type = i64, minimum = 1)]
     pub from_cycle_id: Option<CycleId>,
 }

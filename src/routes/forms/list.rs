@@ -3,27 +3,22 @@ use actix_web::{get, web};
 use super::json::FormResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
 use crate::models::form::ScoringForm;
 use crate::ops::cycles::find_cycle;
+use crate::routes::params::CyclePath;
 
-/// A cycle's scoring forms
+/// 查询周期的考评表 (A cycle's scoring forms)
+///
+/// 本周期的全部考评表及其评分项。考评表不保密，所有角色均可读取。
+///
+/// Every form of the cycle with its items; every role may read them.
 #[utoipa::path(
     tag = "forms",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath, PageQuery),
     responses(
-        (
-            status = 200,
-            description = "Every form of the cycle with its items",
-            body = Vec<FormResponse>,
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页考评表 (one page of forms)", body = Page<FormResponse>),
     ),
     security(("bearer" = []))
 )]
@@ -31,15 +26,16 @@ use crate::ops::cycles::find_cycle;
 pub async fn list_forms(
     _user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
-) -> Result<web::Json<Vec<FormResponse>>, ApiError> {
-    let id = path.into_inner();
+    path: web::Path<CyclePath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<FormResponse>>, ApiError> {
+    let id = path.cycle_id;
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let forms = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(ScoringForm::for_cycle(conn, id)?)
     })
     .await?;
-    Ok(web::Json(
-        forms.into_iter().map(FormResponse::from).collect(),
-    ))
+    let all = forms.into_iter().map(FormResponse::from).collect();
+    Ok(web::Json(Page::slice(all, page, per_page)))
 }

@@ -6,75 +6,47 @@ use super::json::{FormResponse, PutForm};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::CycleId;
-use crate::models::form::{FormKind, ScoringForm};
+use crate::models::form::ScoringForm;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::{ensure_draft, lock_cycle};
+use crate::routes::params::DraftCycleFormPath;
 
-/// Replace (or add) a scoring form
+/// 替换（或新增）考评表 (Replace or add a scoring form)
 ///
-/// Office only, while the cycle is a draft (409 `cycle_not_draft` once it has left: forms are
-/// frozen). The whole form is sent: items with their content area (1 to 7), maximum points
-/// (two decimals) and deduction rules; the maxima must add up to exactly 100 (422
-/// `sum_not_100`, naming the sum and the items). Replacing an existing form needs `If-Match`.
+/// 仅限县纪委办公室，且周期处于筹备阶段。提交整张表：各评分项的内容类别（1 至 7）、满分（两位
+/// 小数）和扣分规则；各项满分之和须恰为 100（否则 422 `sum_not_100`，指明合计和各项）。替换已有
+/// 考评表须带 `If-Match`。
+///
+/// Office only, while the cycle is a draft. The whole form is sent: items with their content
+/// area (1 to 7), maximum points (two decimals) and deduction rules; the maxima must add up to
+/// exactly 100. Replacing an existing form needs `If-Match`.
+///
+/// 409: 周期已离开筹备阶段，考评表已冻结 (`cycle_not_draft`: the forms are frozen).
 #[utoipa::path(
     tag = "forms",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        (
-            "form_kind" = FormKind,
-            Path,
-            description = "`town`, `county_department` or `county_enterprise`",
-        ),
+        DraftCycleFormPath,
         (
             "If-Match" = Option<String>,
             Header,
-            description = "The form's current ETag; required when it exists",
+            description = "考评表当前的 ETag；替换已有考评表时必填 (the form's current ETag; \
+                required when it exists)",
         ),
     ),
     request_body = PutForm,
     responses(
-        (status = 200, description = "Replaced", body = FormResponse, headers(("ETag" = String))),
-        (status = 201, description = "Added", body = FormResponse,
-            headers(("Location" = String, description = "URL of the form"), ("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The cycle has left draft: its forms are frozen",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid form; every offending field is listed",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing for an existing form",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已替换 (replaced)", body = FormResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        (status = 201, description = "已新增 (added)", body = FormResponse,
+            headers(
+                ("Location" = String, description = "考评表的 URL (URL of the form)"),
+                ("ETag" = String, description = "当前版本 (current version)"),
+            )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -83,10 +55,13 @@ pub async fn put_form(
     req: HttpRequest,
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, FormKind)>,
+    path: web::Path<DraftCycleFormPath>,
     body: ValidJson<PutForm>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, kind) = path.into_inner();
+    let DraftCycleFormPath {
+        cycle_id: id,
+        form_kind: kind,
+    } = path.into_inner();
     let body = body.0;
     let if_match = IfMatch::optional(&req);
     let title = body.title.as_deref().map(clean).unwrap_or_default();

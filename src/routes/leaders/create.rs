@@ -5,52 +5,36 @@ use super::json::{CreateLeader, LeaderResponse};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
-use crate::models::{NewLeader, UnitId};
+use crate::models::NewLeader;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{
     ensure_active, ensure_first_responsible_limit, first_responsible_count, lock_visible,
 };
+use crate::routes::params::UnitPath;
 
-/// Add a leader to a unit
+/// 添加班子成员 (Add a leader to a unit)
 ///
-/// Office only. A town has at most two first responsible persons, any other unit one (409
-/// `too_many_first_responsible`).
+/// 仅限县纪委办公室。乡镇至多两名第一责任人（党委书记和镇长），其他单位一名。
+///
+/// Office only. A town has at most two first responsible persons, any other unit one.
+///
+/// 409: 单位已归档 (`unit_archived`)，或第一责任人已满 (`too_many_first_responsible`) (the
+/// unit is archived, or has all its first responsible persons).
 #[utoipa::path(
     tag = "leaders",
-    params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
+    params(UnitPath),
     request_body = CreateLeader,
     responses(
-        (status = 201, description = "Added", body = LeaderResponse,
+        (status = 201, description = "已添加 (added)", body = LeaderResponse,
             headers(
-                ("Location" = String, description = "URL of the new leader"),
-                ("ETag" = String)),
-            ),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The unit is archived, or has all its first responsible persons",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+                ("Location" = String, description = "新成员的 URL (URL of the new leader)"),
+                ("ETag" = String, description = "当前版本 (current version)"),
+            )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -58,10 +42,10 @@ use crate::ops::units::{
 pub async fn create_leader(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
     body: ValidJson<CreateLeader>,
 ) -> Result<HttpResponse, ApiError> {
-    let unit_id = path.into_inner();
+    let unit_id = path.unit_id;
     let body = body.0;
     let leader = db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;

@@ -3,52 +3,32 @@ use actix_web::{HttpRequest, HttpResponse, delete, web};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{ETag, IfMatch};
-use crate::models::{Leader, LeaderId, UnitId};
+use crate::models::Leader;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{ensure_active, lock_visible};
+use crate::routes::params::UnitLeaderPath;
 
-/// Remove a leader
+/// 删除班子成员 (Remove a leader)
+///
+/// 仅限县纪委办公室。`If-Match` 可选。
 ///
 /// Office only. `If-Match` is optional.
+///
+/// 409: 单位已归档 (`unit_archived`: the unit is archived).
 #[utoipa::path(
     tag = "leaders",
     params(
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "Leader id", example = 1),
+        UnitLeaderPath,
         (
             "If-Match" = Option<String>,
             Header,
-            description = "Delete only if the leader is still at this ETag",
+            description = "仅当成员仍为此 ETag 时删除 (delete only if the leader is still at this \
+                ETag)",
         ),
     ),
-    responses(
-        (status = 204, description = "Removed"),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit or leader in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The unit is archived",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    responses((status = 204, description = "已删除 (removed)"), Forbidden, Conflict),
     security(("bearer" = []))
 )]
 #[delete("/units/{unit_id}/leaders/{leader_id}")]
@@ -56,9 +36,9 @@ pub async fn delete_leader(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(UnitId, LeaderId)>,
+    path: web::Path<UnitLeaderPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (unit_id, leader_id) = path.into_inner();
+    let UnitLeaderPath { unit_id, leader_id } = path.into_inner();
     let if_match = IfMatch::optional(&req);
     db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;

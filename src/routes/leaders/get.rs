@@ -3,32 +3,26 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::LeaderResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::{LeaderId, UnitId};
 use crate::ops::units::find_visible;
+use crate::routes::params::UnitLeaderPath;
 
-/// Get a leader
+/// 查看班子成员 (Get a leader)
+///
+/// 能读取该单位者即可读取。
+///
+/// Readable by whoever may read the unit.
 #[utoipa::path(
     tag = "leaders",
-    params(
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "Leader id", example = 1),
-    ),
+    params(UnitLeaderPath),
     responses(
         (
             status = 200,
-            description = "The leader",
+            description = "班子成员 (the leader)",
             body = LeaderResponse,
-            headers(("ETag" = String)),
-        ),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such unit or leader in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
+            headers(("ETag" = String, description = "当前版本 (current version)")),
         ),
     ),
     security(("bearer" = []))
@@ -38,9 +32,9 @@ pub async fn get_leader(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(UnitId, LeaderId)>,
+    path: web::Path<UnitLeaderPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (unit_id, leader_id) = path.into_inner();
+    let UnitLeaderPath { unit_id, leader_id } = path.into_inner();
     let leader = db::run(&pool, move |conn| {
         find_visible(conn, &user, unit_id)?;
         super::find_leader(conn, unit_id, leader_id)

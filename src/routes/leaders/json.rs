@@ -52,18 +52,19 @@ impl From<Leader> for LeaderResponse {
     }
 }
 
-/// A leader to add.
+/// 待添加的班子成员 (a leader to add).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "李建国", "position": "党委书记", "is_first_responsible": true}))]
+#[schema(example = json!({"name": "李建国", "position": "党委委员", "is_first_responsible": false}))]
 pub struct CreateLeader {
-    /// Name (1 to 50 characters).
-    #[schema(required = true, value_type = String, max_length = 50)]
+    /// 姓名，1 至 50 字 (name, 1 to 50 characters).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 50)]
     pub name: Option<String>,
-    /// Position (1 to 100 characters).
-    #[schema(required = true, value_type = String, max_length = 100)]
+    /// 职务，1 至 100 字 (position, 1 to 100 characters).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 100)]
     pub position: Option<String>,
-    /// Whether this person is a first responsible person (default false).
+    /// 是否第一责任人，默认否 (whether this person is a first responsible person; default
+    /// false).
     #[serde(default)]
     pub is_first_responsible: bool,
 }
@@ -77,16 +78,18 @@ impl Validate for CreateLeader {
     }
 }
 
-/// Changes to a leader: absent fields stay as they are.
+/// 班子成员的修改 (changes to a leader): absent fields stay as they are.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"position": "党委书记、人大主席"}))]
 pub struct UpdateLeader {
-    /// New name.
+    /// 新姓名，1 至 50 字 (new name, 1 to 50 characters).
+    #[schema(min_length = 1, max_length = 50)]
     pub name: Option<String>,
-    /// New position.
+    /// 新职务，1 至 100 字 (new position, 1 to 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub position: Option<String>,
-    /// Whether this person is a first responsible person.
+    /// 是否第一责任人 (whether this person is a first responsible person).
     pub is_first_responsible: Option<bool>,
 }
 

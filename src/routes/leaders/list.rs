@@ -4,32 +4,24 @@ use diesel::prelude::*;
 use super::json::LeaderResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
-use crate::models::{Leader, UnitId};
+use crate::models::Leader;
 use crate::ops::units::find_visible;
+use crate::routes::params::UnitPath;
 use crate::schema::leaders;
 
-/// List a unit's leaders
+/// 查询单位班子成员 (List a unit's leaders)
 ///
-/// First responsible persons first, then in the order they were added.
+/// 第一责任人在前，其余按添加顺序。能读取该单位者即可读取。
+///
+/// First responsible persons first, then in the order they were added; readable by whoever may
+/// read the unit.
 #[utoipa::path(
     tag = "leaders",
-    params(("unit_id" = i64, Path, description = "Unit id", example = 1), PageQuery),
+    params(UnitPath, PageQuery),
     responses(
-        (status = 200, description = "One page of leaders", body = Page<LeaderResponse>),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "A page parameter is out of range",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页班子成员 (one page of leaders)", body = Page<LeaderResponse>),
     ),
     security(("bearer" = []))
 )]
@@ -37,10 +29,10 @@ use crate::schema::leaders;
 pub async fn list_leaders(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<LeaderResponse>>, ApiError> {
-    let unit_id = path.into_inner();
+    let unit_id = path.unit_id;
     let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let (rows, total) = db::run(&pool, move |conn| {
         find_visible(conn, &user, unit_id)?;

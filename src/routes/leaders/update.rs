@@ -5,62 +5,36 @@ use super::json::{LeaderResponse, UpdateLeader};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::conditional::stale;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::{Leader, LeaderChangeset, LeaderId, UnitId};
+use crate::models::{Leader, LeaderChangeset};
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{ensure_active, ensure_first_responsible_limit, lock_visible};
+use crate::routes::params::UnitLeaderPath;
 
-/// Update a leader
+/// 修改班子成员 (Update a leader)
+///
+/// 仅限县纪委办公室；须带 `If-Match`（成员当前的 `ETag`，过期答 412）。
 ///
 /// Office only; needs `If-Match` with the leader's current `ETag` (412 when stale).
+///
+/// 409: 单位已归档 (`unit_archived`)，或第一责任人已满 (`too_many_first_responsible`) (the
+/// unit is archived, or has all its first responsible persons).
 #[utoipa::path(
     tag = "leaders",
     params(
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "Leader id", example = 1),
-        ("If-Match" = String, Header, description = "The leader's current ETag", example = "\"1\""),
+        UnitLeaderPath,
+        ("If-Match" = String, Header,
+            description = "成员当前的 ETag (the leader's current ETag)", example = "\"1\""),
     ),
     request_body = UpdateLeader,
     responses(
-        (status = 200, description = "Updated", body = LeaderResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit or leader in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The unit is archived, or has all its first responsible persons",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已修改 (updated)", body = LeaderResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -68,11 +42,11 @@ use crate::ops::units::{ensure_active, ensure_first_responsible_limit, lock_visi
 pub async fn update_leader(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(UnitId, LeaderId)>,
+    path: web::Path<UnitLeaderPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateLeader>,
 ) -> Result<HttpResponse, ApiError> {
-    let (unit_id, leader_id) = path.into_inner();
+    let UnitLeaderPath { unit_id, leader_id } = path.into_inner();
     let body = body.0;
     let leader = db::write(&pool, user.actor(), move |conn| {
         let unit = lock_visible(conn, &user, unit_id)?;

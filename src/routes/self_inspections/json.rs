@@ -171,13 +171,13 @@ impl Validate for PaperReceived {
 crate::text_enum! {
     /// Where a unit stands in the self-inspection of a cycle.
     pub enum ProgressStatus {
-        /// Nothing saved yet.
+        /// 未填报 (nothing saved yet)
         Missing => "missing",
-        /// Saved, not submitted.
+        /// 草稿 (saved, not submitted)
         Draft => "draft",
-        /// Submitted.
+        /// 已提交 (submitted)
         Submitted => "submitted",
-        /// Returned for revision.
+        /// 已退回 (returned for revision)
         Returned => "returned",
     }
 }

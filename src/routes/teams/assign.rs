@@ -4,51 +4,38 @@ use serde_json::json;
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::{CycleId, TeamId, UnitId};
+use crate::error::ApiError;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::teams;
+use crate::routes::params::CycleTeamUnitPath;
 
-/// Assign a unit to a team
+/// 将单位分配给考核组 (Assign a unit to a team)
+///
+/// 仅限县纪委办公室。每个纳入考核的单位恰由一个考核组负责：分配已属其他考核组的单位即将其移入
+/// 本组。
 ///
 /// Office only. Each assessed unit is inspected by exactly one team: assigning a unit that
-/// another team has moves it (the database holds one row per unit and cycle).
+/// another team has moves it.
+///
+/// 409: 单位未纳入本周期考核 (`unit_not_assessed`)，或周期已通报或归档 (`cycle_closed`) (the
+/// unit is not assessed in the cycle, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("team_id" = i64, Path, description = "Team id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
-    responses(
-        (status = 204, description = "Assigned"),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle or team",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The unit is not assessed in the cycle, or the cycle is closed",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CycleTeamUnitPath),
+    responses((status = 204, description = "已分配 (assigned)"), Forbidden, Conflict),
     security(("bearer" = []))
 )]
 #[put("/assessment-cycles/{cycle_id}/teams/{team_id}/units/{unit_id}")]
 pub async fn assign_unit(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, TeamId, UnitId)>,
+    path: web::Path<CycleTeamUnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, team_id, unit_id) = path.into_inner();
+    let CycleTeamUnitPath {
+        cycle_id,
+        team_id,
+        unit_id,
+    } = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {
         let previous = teams::assign_unit(conn, cycle_id, team_id, unit_id)?;
         let change = Change::new(

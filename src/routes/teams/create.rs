@@ -5,47 +5,35 @@ use super::json::{CreateTeam, TeamResponse};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, ValidJson};
-use crate::models::CycleId;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::teams;
+use crate::routes::params::CyclePath;
 
-/// Form an inspection team
+/// 组建考核组 (Form an inspection team)
+///
+/// 仅限县纪委办公室，结果通报前。名称在本周期内唯一；组长（县纪委常委）和成员均以其令牌的
+/// `sub` 标识。
 ///
 /// Office only, before the cycle is published. A name unique in the cycle, a leader (a
 /// standing member of the discipline commission) and members, each by the `sub` of their token.
+///
+/// 409: 名称在本周期已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_closed`) (the name
+/// is taken in this cycle, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath),
     request_body = CreateTeam,
     responses(
-        (status = 201, description = "Formed", body = TeamResponse,
-            headers(("Location" = String, description = "URL of the new team"), ("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The name is taken in this cycle, or the cycle is closed",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 201, description = "已组建 (formed)", body = TeamResponse,
+            headers(
+                ("Location" = String, description = "新考核组的 URL (URL of the new team)"),
+                ("ETag" = String, description = "考核组的哈希 (a hash of the team as shown)"),
+            )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -53,10 +41,10 @@ use crate::ops::teams;
 pub async fn create_team(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
     body: ValidJson<CreateTeam>,
 ) -> Result<HttpResponse, ApiError> {
-    let cycle_id = path.into_inner();
+    let cycle_id = path.cycle_id;
     let body = body.0;
     let (name, leader) = match (body.name, body.leader) {
         (Some(name), Some(leader)) => (clean(&name), leader),

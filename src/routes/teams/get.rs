@@ -3,32 +3,26 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::TeamResponse;
 use crate::auth::{AuthUser, Role, scope};
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::team::Team;
-use crate::models::{CycleId, TeamId};
+use crate::routes::params::CycleTeamPath;
 
-/// Get one inspection team
+/// 查看考核组 (Get one inspection team)
+///
+/// 办公室可读取全部考核组；考核组成员可读取其担任组长或成员的考核组；其他人得到 404，如同不存在。
+/// `ETag` 是考核组所示内容（含成员和负责单位）的哈希；`PATCH` 以之为 `If-Match`。
 ///
 /// The office reads every team; an inspector the teams they lead or are on; anyone else gets
 /// 404, as if it did not exist. The `ETag` is a hash of the team as shown (members and units
-/// included); `PATCH` takes it as `If-Match`, and a matching `If-None-Match` answers 304.
+/// included); `PATCH` takes it as `If-Match`.
 #[utoipa::path(
     tag = "teams",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("team_id" = i64, Path, description = "Team id", example = 1),
-    ),
+    params(CycleTeamPath),
     responses(
-        (status = 200, description = "The team", body = TeamResponse, headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such team in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "考核组 (the team)", body = TeamResponse,
+            headers(("ETag" = String, description = "考核组的哈希 (a hash of the team as shown)"))),
     ),
     security(("bearer" = []))
 )]
@@ -37,9 +31,9 @@ pub async fn get_team(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, TeamId)>,
+    path: web::Path<CycleTeamPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, team_id) = path.into_inner();
+    let CycleTeamPath { cycle_id, team_id } = path.into_inner();
     let team = db::run(&pool, move |conn| {
         Team::for_cycle(conn, cycle_id, None)?
             .into_iter()

@@ -13,9 +13,12 @@ use crate::models::{CycleId, TeamId, UnitId};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"sub": "oa-20071", "name": "陈晓红"}))]
 pub struct Person {
-    /// The `sub` of their token (OA portal or CLI).
+    /// 其令牌的 `sub`，1 至 200 字 (the `sub` of their token, OA portal or CLI; 1 to 200
+    /// characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub sub: String,
-    /// Display name.
+    /// 显示姓名，1 至 50 字 (display name, 1 to 50 characters).
+    #[schema(min_length = 1, max_length = 50)]
     pub name: String,
 }
 
@@ -74,18 +77,20 @@ impl From<FullTeam> for TeamResponse {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "name": "第一考核组", "leader": {"sub": "oa-10002", "name": "欧阳志明"},
+    "name": "第七考核组", "leader": {"sub": "oa-10002", "name": "欧阳志明"},
     "members": [{"sub": "oa-20071", "name": "陈晓红"}, {"sub": "oa-20088", "name": "梁伟"}]
 }))]
 pub struct CreateTeam {
-    /// Name, unique in the cycle.
-    #[schema(required = true, value_type = String)]
+    /// 名称，1 至 100 字，在本周期内唯一 (name, 1 to 100 characters, unique in the cycle).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    /// The leader.
+    /// 组长 (the leader).
     #[schema(required = true, value_type = Person)]
     pub leader: Option<Person>,
-    /// The members (at least one).
+    /// 成员，至少一人，不含组长，不重复 (the members: at least one besides the leader, each
+    /// once).
     #[serde(default)]
+    #[schema(required = true, min_items = 1)]
     pub members: Vec<Person>,
 }
 
@@ -138,11 +143,13 @@ impl Validate for CreateTeam {
     {"sub": "oa-20093", "name": "莫志强"}
 ]}))]
 pub struct UpdateTeam {
-    /// New name.
+    /// 新名称，1 至 100 字 (new name, 1 to 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    /// New leader.
+    /// 新组长 (new leader).
     pub leader: Option<Person>,
-    /// The new list of members (at least one).
+    /// 新的成员名单，至少一人 (the new list of members, at least one).
+    #[schema(min_items = 1)]
     pub members: Option<Vec<Person>>,
 }
 
@@ -179,11 +186,11 @@ impl Validate for UpdateTeam {
     }
 }
 
-/// An assessed unit that no team inspects yet.
+/// 尚无考核组负责的纳入考核单位 (an assessed unit that no team inspects yet).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UnassignedUnit {
-    /// The unit.
+    /// 单位 id (the unit).
     pub unit_id: UnitId,
-    /// Its name.
+    /// 单位名称 (its name).
     pub unit_name: String,
 }

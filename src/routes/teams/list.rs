@@ -3,29 +3,23 @@ use actix_web::{get, web};
 use super::json::TeamResponse;
 use crate::auth::{AuthUser, Role};
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
 use crate::models::team::Team;
 use crate::ops::cycles::find_cycle;
+use crate::routes::params::CyclePath;
 
-/// A cycle's inspection teams
+/// 查询周期的考核组 (A cycle's inspection teams)
+///
+/// 办公室看到全部考核组；考核组成员看到其担任组长或成员的考核组；单位用户看不到。
 ///
 /// The office sees every team; an inspector the teams they lead or are on; a unit none.
 #[utoipa::path(
     tag = "teams",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath, PageQuery),
     responses(
-        (
-            status = 200,
-            description = "The teams with their members and units",
-            body = Vec<TeamResponse>,
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页考核组及其成员和负责单位 (one page of teams with their \
+            members and units)", body = Page<TeamResponse>),
     ),
     security(("bearer" = []))
 )]
@@ -33,9 +27,11 @@ use crate::ops::cycles::find_cycle;
 pub async fn list_teams(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
-) -> Result<web::Json<Vec<TeamResponse>>, ApiError> {
-    let id = path.into_inner();
+    path: web::Path<CyclePath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<TeamResponse>>, ApiError> {
+    let id = path.cycle_id;
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let teams = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(match user.role {
@@ -45,7 +41,6 @@ pub async fn list_teams(
         })
     })
     .await?;
-    Ok(web::Json(
-        teams.into_iter().map(TeamResponse::from).collect(),
-    ))
+    let all = teams.into_iter().map(TeamResponse::from).collect();
+    Ok(web::Json(Page::slice(all, page, per_page)))
 }

@@ -5,45 +5,34 @@ use serde_json::json;
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::{CycleId, TeamId, UnitId};
+use crate::error::ApiError;
+use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::lock_cycle;
+use crate::routes::params::CycleTeamUnitPath;
 use crate::schema::team_units;
 
-/// Take a unit off a team
+/// 将单位移出考核组 (Take a unit off a team)
 ///
-/// Office only.
+/// 仅限县纪委办公室。考核组不负责该单位时答 404。
+///
+/// Office only; 404 when the team does not inspect the unit.
 #[utoipa::path(
     tag = "teams",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("team_id" = i64, Path, description = "Team id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
-    responses(
-        (status = 204, description = "Unassigned"),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "The team does not inspect this unit",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CycleTeamUnitPath),
+    responses((status = 204, description = "已移出 (unassigned)"), Forbidden),
     security(("bearer" = []))
 )]
 #[delete("/assessment-cycles/{cycle_id}/teams/{team_id}/units/{unit_id}")]
 pub async fn unassign_unit(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, TeamId, UnitId)>,
+    path: web::Path<CycleTeamUnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, team_id, unit_id) = path.into_inner();
+    let CycleTeamUnitPath {
+        cycle_id,
+        team_id,
+        unit_id,
+    } = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {
         lock_cycle(conn, cycle_id)?;
         let removed = diesel::delete(

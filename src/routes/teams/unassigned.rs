@@ -3,31 +3,25 @@ use actix_web::{get, web};
 use super::json::UnassignedUnit;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::CycleId;
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
 use crate::models::team::Team;
+use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
+use crate::routes::params::CyclePath;
 
-/// Assessed units still without a team
+/// 查询尚未分配考核组的单位 (Assessed units still without a team)
+///
+/// 仅限县纪委办公室。此列表不为空时，周期不能进入专项考核检查阶段。
 ///
 /// Office only. The cycle cannot enter `special_inspection` while this list is not empty.
 #[utoipa::path(
     tag = "teams",
-    params(("cycle_id" = i64, Path, description = "Cycle id", example = 1)),
+    params(CyclePath, PageQuery),
     responses(
-        (status = 200, description = "The units no team inspects yet", body = Vec<UnassignedUnit>),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页尚无考核组负责的单位 (one page of the units no team \
+            inspects yet)", body = Page<UnassignedUnit>),
+        Forbidden,
     ),
     security(("bearer" = []))
 )]
@@ -35,17 +29,19 @@ use crate::ops::cycles::find_cycle;
 pub async fn list_unassigned_units(
     _office: Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
-) -> Result<web::Json<Vec<UnassignedUnit>>, ApiError> {
-    let id = path.into_inner();
+    path: web::Path<CyclePath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<UnassignedUnit>>, ApiError> {
+    let id = path.cycle_id;
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(Team::unassigned(conn, id)?)
     })
     .await?;
-    Ok(web::Json(
-        rows.into_iter()
-            .map(|(unit_id, unit_name)| UnassignedUnit { unit_id, unit_name })
-            .collect(),
-    ))
+    let all = rows
+        .into_iter()
+        .map(|(unit_id, unit_name)| UnassignedUnit { unit_id, unit_name })
+        .collect();
+    Ok(web::Json(Page::slice(all, page, per_page)))
 }

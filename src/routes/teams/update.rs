@@ -7,64 +7,38 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::team::{Team, TeamMember};
-use crate::models::{CycleId, TeamId};
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::lock_cycle;
+use crate::routes::params::CycleTeamPath;
 use crate::schema::{inspection_teams, team_members};
 
-/// Change a team's name, leader or members
+/// 修改考核组名称、组长或成员 (Change a team's name, leader or members)
 ///
-/// Office only, before the cycle is published; needs `If-Match` with the ETag its GET sent. Sending
-/// `members` replaces the whole list. Who must sign the team's sheets follows the change.
+/// 仅限县纪委办公室，结果通报前；须带 `If-Match`（考核组 GET 返回的 ETag）。提交 `members`
+/// 即替换整个成员名单；须签署考核组评分表的人员随之变化。
+///
+/// Office only, before the cycle is published; needs `If-Match` with the ETag its GET sent.
+/// Sending `members` replaces the whole list. Who must sign the team's sheets follows the change.
+///
+/// 409: 名称已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_closed`) (the name is
+/// taken, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("team_id" = i64, Path, description = "Team id", example = 1),
-        ("If-Match" = String, Header, description = "The ETag the team's GET sent"),
+        CycleTeamPath,
+        ("If-Match" = String, Header,
+            description = "考核组 GET 返回的 ETag (the ETag the team's GET sent)"),
     ),
     request_body = UpdateTeam,
     responses(
-        (status = 200, description = "Changed", body = TeamResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such team in the cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The name is taken, or the cycle is closed",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已修改 (changed)", body = TeamResponse,
+            headers(("ETag" = String, description = "考核组的哈希 (a hash of the team as shown)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -72,11 +46,11 @@ use crate::schema::{inspection_teams, team_members};
 pub async fn update_team(
     Office(user): Office,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, TeamId)>,
+    path: web::Path<CycleTeamPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateTeam>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, team_id) = path.into_inner();
+    let CycleTeamPath { cycle_id, team_id } = path.into_inner();
     let body = body.0;
     let team = db::write(&pool, user.actor(), move |conn| {
         let cycle = lock_cycle(conn, cycle_id)?;

@@ -5,37 +5,29 @@ use super::json::UnitResponse;
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
-use crate::models::{Unit, UnitId};
+use crate::models::Unit;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::UnitPath;
 
-/// Archive a unit
+/// 归档单位 (Archive a unit)
 ///
-/// Office only. An archived unit stays readable (marked `archived`), is read-only, and frees its
-/// name; it is never deleted while assessment data refers to it. Archiving twice is 409.
+/// 仅限县纪委办公室。已归档单位仍可读取（标记 `archived`），只读，并释放其名称；被考核数据引用的
+/// 单位不会被删除。
+///
+/// Office only. An archived unit stays readable (marked `archived`), is read-only, and frees
+/// its name; it is never deleted while assessment data refers to it.
+///
+/// 409: 已归档 (`unit_archived`: already archived).
 #[utoipa::path(
     tag = "units",
-    params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
+    params(UnitPath),
     responses(
-        (status = 200, description = "Archived", body = UnitResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Already archived (`unit_archived`)",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已归档 (archived)", body = UnitResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -43,9 +35,9 @@ use crate::models::{Unit, UnitId};
 pub async fn archive_unit(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.unit_id;
     let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;

@@ -5,39 +5,31 @@ use super::json::{CreateUnit, UnitResponse};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::ValidJson;
 use crate::http::json::{clean, clean_opt};
 use crate::models::NewUnit;
+use crate::openapi::responses::{Conflict, Forbidden};
 
-/// Register a unit
+/// 登记单位 (Register a unit)
+///
+/// 仅限县纪委办公室。名称在未归档单位中唯一。
 ///
 /// Office only. The name must be unique among units that are not archived.
+///
+/// 409: 名称已被未归档单位使用 (`unit_name_taken`: the name is taken).
 #[utoipa::path(
     tag = "units",
     request_body = CreateUnit,
     responses(
-        (status = 201, description = "Registered", body = UnitResponse,
-            headers(("Location" = String, description = "URL of the new unit"), ("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "The name is taken (`unit_name_taken`)",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 201, description = "已登记 (registered)", body = UnitResponse,
+            headers(
+                ("Location" = String, description = "新单位的 URL (URL of the new unit)"),
+                ("ETag" = String, description = "当前版本 (current version)"),
+            )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]

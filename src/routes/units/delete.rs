@@ -3,51 +3,32 @@ use actix_web::{HttpRequest, HttpResponse, delete, web};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{ETag, IfMatch};
-use crate::models::{Unit, UnitId};
+use crate::models::Unit;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::UnitPath;
 
-/// Delete a unit
+/// 删除单位 (Delete a unit)
 ///
-/// Office only. Removes a unit that nothing references, with its leaders; a unit that assessment
-/// data refers to answers 409 (`unit_referenced`): archive it instead. `If-Match` is optional.
+/// 仅限县纪委办公室。删除未被任何考核数据引用的单位及其班子成员；被引用的单位请改为归档。
+/// `If-Match` 可选。
+///
+/// Office only. Removes a unit that nothing references, with its leaders; archive a referenced
+/// unit instead. `If-Match` is optional.
+///
+/// 409: 已被考核数据引用 (`unit_referenced`: referenced by assessment data).
 #[utoipa::path(
     tag = "units",
     params(
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
+        UnitPath,
         (
             "If-Match" = Option<String>,
             Header,
-            description = "Delete only if the unit is still at this ETag",
+            description = "仅当单位仍为此 ETag 时删除 (delete only if the unit is still at this ETag)",
         ),
     ),
-    responses(
-        (status = 204, description = "Deleted"),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Referenced by assessment data (`unit_referenced`)",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    responses((status = 204, description = "已删除 (deleted)"), Forbidden, Conflict),
     security(("bearer" = []))
 )]
 #[delete("/units/{unit_id}")]
@@ -55,9 +36,9 @@ pub async fn delete_unit(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.unit_id;
     let if_match = IfMatch::optional(&req);
     db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;

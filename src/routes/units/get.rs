@@ -3,31 +3,27 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::UnitResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::models::UnitId;
+use crate::routes::params::UnitPath;
 
-/// Get a unit
+/// 查看单位 (Get a unit)
 ///
-/// Archived units stay readable, marked `archived`. Answers 304 to a matching `If-None-Match`.
-/// An inspector reads a unit while one of their teams holds it in a cycle not yet archived.
+/// 已归档单位仍可读取（标记 `archived`）。考核组成员在其考核组于未归档周期中负责该单位时可读取。
+///
+/// Archived units stay readable, marked `archived`. An inspector reads a unit while one of
+/// their teams holds it in a cycle not yet archived. 404: 不存在或不在调用者权限范围内 (no such
+/// unit in the caller's scope).
 #[utoipa::path(
     tag = "units",
-    params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
+    params(UnitPath),
     responses(
         (
             status = 200,
-            description = "The unit",
+            description = "单位 (the unit)",
             body = UnitResponse,
-            headers(("ETag" = String, description = "Current version")),
-        ),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
+            headers(("ETag" = String, description = "当前版本 (current version)")),
         ),
     ),
     security(("bearer" = []))
@@ -37,9 +33,9 @@ pub async fn get_unit(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.unit_id;
     let unit = db::run(&pool, move |conn| super::find_visible(conn, &user, id)).await?;
     Ok(respond_with_etag(
         &req,

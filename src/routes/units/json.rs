@@ -67,27 +67,33 @@ impl From<Unit> for UnitResponse {
     }
 }
 
-/// A unit to register.
+/// 待登记的单位 (a unit to register). Text fields must not be blank; `null` or absent leaves an
+/// optional one empty.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "name": "秤架瑶族乡", "kind": "town", "contact_person": "邓丽华", "contact_phone": "0763-7861001",
-    "address": "阳山县秤架瑶族乡秤架街1号"
+    "name": "县行政服务中心", "kind": "county_department", "contact_person": "邓丽华",
+    "contact_phone": "0763-7861001", "address": "阳山县阳城镇北门路8号"
 }))]
 pub struct CreateUnit {
-    /// Name (1 to 100 characters), unique among units that are not archived.
-    #[schema(required = true, value_type = String, max_length = 100)]
+    /// 单位名称，1 至 100 字，在未归档单位中唯一 (name, 1 to 100 characters, unique among
+    /// units that are not archived).
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    /// Kind of unit.
+    /// 单位类型 (kind of unit).
     #[schema(required = true, value_type = UnitKind)]
     pub kind: Option<UnitKind>,
-    /// Contact person.
+    /// 联系人，至多 100 字 (contact person, at most 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub contact_person: Option<String>,
-    /// Contact telephone.
+    /// 联系电话，至多 100 字 (contact telephone, at most 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub contact_phone: Option<String>,
-    /// Postal address.
+    /// 通信地址，至多 200 字 (postal address, at most 200 characters).
+    #[schema(min_length = 1, max_length = 200)]
     pub address: Option<String>,
-    /// E-mail address.
+    /// 电子邮箱，须含 `@`，至多 100 字 (e-mail address, with an `@`, at most 100 characters).
+    #[schema(min_length = 1, max_length = 100, pattern = "@")]
     pub email: Option<String>,
 }
 
@@ -130,30 +136,32 @@ impl Validate for CreateUnit {
     }
 }
 
-/// Changes to a unit: absent fields stay as they are, `null` clears an optional field.
+/// 单位信息的修改 (changes to a unit): absent fields stay as they are, `null` clears an
+/// optional field.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"contact_person": "欧阳明", "contact_phone": "0763-7882102"}))]
 pub struct UpdateUnit {
-    /// New name.
+    /// 新名称，1 至 100 字 (new name, 1 to 100 characters).
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
-    /// New kind.
+    /// 新类型 (new kind).
     pub kind: Option<UnitKind>,
-    /// Contact person; `null` clears it.
+    /// 联系人；`null` 清空 (contact person; `null` clears it).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub contact_person: Option<Option<String>>,
-    /// Contact telephone; `null` clears it.
+    /// 联系电话；`null` 清空 (contact telephone; `null` clears it).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100)]
     pub contact_phone: Option<Option<String>>,
-    /// Postal address; `null` clears it.
+    /// 通信地址；`null` 清空 (postal address; `null` clears it).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
     pub address: Option<Option<String>>,
-    /// E-mail address; `null` clears it.
+    /// 电子邮箱，须含 `@`；`null` 清空 (e-mail address, with an `@`; `null` clears it).
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = "@")]
     pub email: Option<Option<String>>,
 }
 
@@ -176,38 +184,39 @@ impl Validate for UpdateUnit {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct UnitFilter {
-    /// Only units of this kind.
+    /// 只列出此类型的单位 (only units of this kind).
     pub kind: Option<UnitKind>,
-    /// Only units whose name contains this text (case-insensitive), for example `镇`.
-    #[param(example = "镇")]
+    /// 只列出名称包含此文字的单位，不区分大小写，例如 `镇` (only units whose name contains
+    /// this text, case-insensitive, for example `镇`).
     pub q: Option<String>,
-    /// `active` (default), `archived` or `all`.
+    /// 归档状态：`active`（默认）、`archived` 或 `all` (`active` by default, `archived` or
+    /// `all`).
     pub status: Option<UnitStatusFilter>,
-    /// Sort column (default `id`); ties are broken by id, so paging is stable.
+    /// 排序字段，默认 `id`；同值按 id 排，分页稳定 (sort column, default `id`; ties are
+    /// broken by id, so paging is stable).
     pub sort: Option<UnitSort>,
-    /// `asc` (default) or `desc`.
+    /// 排序方向：`asc`（默认）或 `desc` (`asc` by default, or `desc`).
     pub order: Option<SortOrder>,
 }
 
-/// Archived or not.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitStatusFilter {
-    /// Units that are not archived.
-    Active,
-    /// Archived units only.
-    Archived,
-    /// Both.
-    All,
+crate::text_enum! {
+    /// 归档状态筛选 (archived or not).
+    pub enum UnitStatusFilter {
+        /// 未归档 (units that are not archived; the default)
+        Active => "active",
+        /// 已归档 (archived units only)
+        Archived => "archived",
+        /// 全部 (both)
+        All => "all",
+    }
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    /// Ascending.
-    #[default]
-    Asc,
-    /// Descending.
-    Desc,
+crate::text_enum! {
+    /// 排序方向 (sort direction).
+    pub enum SortOrder {
+        /// 升序 (ascending; the default)
+        Asc => "asc",
+        /// 降序 (descending)
+        Desc => "desc",
+    }
 }

@@ -3,11 +3,14 @@ use actix_web::{get, web};
 use super::json::{SortOrder, UnitFilter, UnitResponse, UnitStatusFilter};
 use crate::auth::{AuthUser, scope};
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
 use crate::models::{Unit, UnitListQuery};
 
-/// List units
+/// 查询单位列表 (List units)
+///
+/// 分页列出被考核单位，可按类型、名称和归档状态筛选，排序稳定（同值按 id）。办公室看到全部单位；
+/// 单位用户只看到本单位；考核组成员看到其考核组在未归档周期中负责的单位。
 ///
 /// Paginated, filterable by kind, name and archive status, in a stable order. The office sees
 /// every unit; a unit-role caller sees only its own; an inspector the units their teams hold in
@@ -15,15 +18,7 @@ use crate::models::{Unit, UnitListQuery};
 #[utoipa::path(
     tag = "units",
     params(UnitFilter, PageQuery),
-    responses(
-        (status = 200, description = "One page of units", body = Page<UnitResponse>),
-        (
-            status = 422,
-            description = "A page parameter is out of range",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    responses((status = 200, description = "一页单位 (one page of units)", body = Page<UnitResponse>)),
     security(("bearer" = []))
 )]
 #[get("/units")]
@@ -48,7 +43,7 @@ pub async fn list_units(
         },
         only_ids: None,
         sort: filter.sort.unwrap_or_default(),
-        descending: filter.order.unwrap_or_default() == SortOrder::Desc,
+        descending: filter.order == Some(SortOrder::Desc),
         offset: (page - 1) * per_page,
         limit: per_page,
     };

@@ -5,42 +5,28 @@ use super::json::UnitResponse;
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
-use crate::models::{Unit, UnitId};
+use crate::models::Unit;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::UnitPath;
 
-/// Restore an archived unit
+/// 恢复已归档单位 (Restore an archived unit)
 ///
-/// Office only. Fails with 409 when the unit is not archived, or when an active unit has taken
-/// its name meanwhile (`unit_name_taken`).
+/// 仅限县纪委办公室。
+///
+/// Office only.
+///
+/// 409: 单位未归档 (`unit_not_archived`)，或其名称已被其他未归档单位使用 (`unit_name_taken`)
+/// (not archived, or an active unit has taken its name meanwhile).
 #[utoipa::path(
     tag = "units",
-    params(("unit_id" = i64, Path, description = "Unit id", example = 1)),
+    params(UnitPath),
     responses(
-        (
-            status = 200,
-            description = "Active again",
-            body = UnitResponse,
-            headers(("ETag" = String)),
-        ),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not archived, or its name is taken",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已恢复 (active again)", body = UnitResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -48,9 +34,9 @@ use crate::models::{Unit, UnitId};
 pub async fn restore_unit(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.unit_id;
     let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
         user.require_office()?;

@@ -5,62 +5,37 @@ use super::json::{UnitResponse, UpdateUnit};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::conditional::stale;
 use crate::http::json::clean;
 use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::{Unit, UnitChangeset, UnitId};
+use crate::models::{Unit, UnitChangeset};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::routes::params::UnitPath;
 
-/// Update a unit
+/// 修改单位信息 (Update a unit)
+///
+/// 仅限县纪委办公室。须带 `If-Match`（单位当前的 `ETag`）：标签过期答 412，不作任何修改。
 ///
 /// Office only. Needs `If-Match` with the unit's current `ETag`: a stale tag answers 412 and
-/// changes nothing. An archived unit is read-only (409).
+/// changes nothing.
+///
+/// 409: 单位已归档 (`unit_archived`)；名称已被占用 (`unit_name_taken`)；改为新类型后第一责任人
+/// 超出上限 (`too_many_first_responsible`) (archived, name taken, or too many first
+/// responsible persons for the new kind).
 #[utoipa::path(
     tag = "units",
     params(
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("If-Match" = String, Header, description = "The unit's current ETag", example = "\"1\""),
+        UnitPath,
+        ("If-Match" = String, Header, description = "单位当前的 ETag (the unit's current ETag)",
+            example = "\"1\""),
     ),
     request_body = UpdateUnit,
     responses(
-        (status = 200, description = "Updated", body = UnitResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such unit in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Archived, name taken, or too many first responsible persons for the \
-                new kind",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Invalid fields",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已修改 (updated)", body = UnitResponse,
+            headers(("ETag" = String, description = "新版本 (the new version)"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -68,11 +43,11 @@ use crate::models::{Unit, UnitChangeset, UnitId};
 pub async fn update_unit(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<UnitId>,
+    path: web::Path<UnitPath>,
     if_match: IfMatch,
     body: ValidJson<UpdateUnit>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.unit_id;
     let body = body.0;
     let unit = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_visible(conn, &user, id)?;
