@@ -250,7 +250,8 @@ async fn a_submitted_self_inspection_cannot_change_until_returned_and_every_vers
         .json()
         .await
         .expect("json");
-    let versions = versions.as_array().expect("versions");
+    assert_eq!(versions["total"], 2, "{versions}");
+    let versions = versions["items"].as_array().expect("versions");
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[0]["content"]["report"], "第一稿");
     assert_eq!(versions[0]["return_reason"], "第2.1项请补充佐证材料");
@@ -487,10 +488,11 @@ async fn accountability_reports_follow_the_same_life_for_each_first_responsible_
         .await
         .expect("json");
     assert_eq!(
-        list.as_array().map(Vec::len),
+        list["items"].as_array().map(Vec::len),
         Some(2),
         "a town's Party secretary and head"
     );
+    assert_eq!(list["total"], 2, "{list}");
     let report = format!(
         "/api/v1/assessment-cycles/{}/units/{}/accountability-reports/{}",
         f.cycle, f.town, f.town_leaders[0]
