@@ -493,6 +493,23 @@ async fn accountability_reports_follow_the_same_life_for_each_first_responsible_
         "a town's Party secretary and head"
     );
     assert_eq!(list["total"], 2, "{list}");
+    let second: Value = app
+        .get(
+            &format!(
+                "/api/v1/assessment-cycles/{}/units/{}/accountability-reports?page=2&per_page=1",
+                f.cycle, f.town
+            ),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(second["total"], 2, "{second}");
+    assert_eq!(
+        second["items"][0]["leader_id"], list["items"][1]["leader_id"],
+        "the second page holds the second first responsible person"
+    );
     let report = format!(
         "/api/v1/assessment-cycles/{}/units/{}/accountability-reports/{}",
         f.cycle, f.town, f.town_leaders[0]
