@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::models::AuditRecordId;
 use crate::schema::audit_log;
 
 pub mod keys;
@@ -194,11 +195,18 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+impl AuditRecordId {
+    /// The id of the record after this one: ids follow each other without gaps.
+    pub fn next(self) -> Self {
+        AuditRecordId(self.0 + 1)
+    }
+}
+
 /// A row of `audit_log`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = audit_log, check_for_backend(Pg))]
 pub struct AuditRecord {
-    pub id: i64,
+    pub id: AuditRecordId,
     pub occurred_at: DateTime<Utc>,
     pub actor_sub: String,
     pub actor_name: String,
@@ -254,11 +262,12 @@ pub fn append(
     change: Change,
 ) -> QueryResult<AuditRecord> {
     conn.batch_execute(&format!("SELECT pg_advisory_xact_lock({APPEND_LOCK})"))?;
-    let (prev_id, prev_hash) = head(conn)?.unwrap_or_else(|| (0, GENESIS.to_owned()));
+    let (prev_id, prev_hash) =
+        head(conn)?.unwrap_or_else(|| (AuditRecordId(0), GENESIS.to_owned()));
     let now = Utc::now();
     let occurred_at = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
     let mut record = AuditRecord {
-        id: prev_id + 1,
+        id: prev_id.next(),
         occurred_at,
         actor_sub: actor.sub.clone(),
         actor_name: actor.name.clone(),
@@ -300,7 +309,7 @@ pub fn append(
 }
 
 /// The newest record's id and hash, if any.
-pub fn head(conn: &mut PgConnection) -> QueryResult<Option<(i64, String)>> {
+pub fn head(conn: &mut PgConnection) -> QueryResult<Option<(AuditRecordId, String)>> {
     audit_log::table
         .order(audit_log::id.desc())
         .select((audit_log::id, audit_log::hash))
@@ -313,8 +322,8 @@ pub fn head(conn: &mut PgConnection) -> QueryResult<Option<(i64, String)>> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Checkpoint {
     /// Id of the newest record (`null` when the trail is empty).
-    #[schema(example = 1284)]
-    pub id: Option<i64>,
+    #[schema(value_type = Option<i64>, example = 1284)]
+    pub id: Option<AuditRecordId>,
     /// Its hash (64 zeros when the trail is empty).
     #[schema(example = "41ab0c5e9d2f7a86c3e1b0d4f5a6978812ab34cd56ef7890a1b2c3d4e5f60718")]
     pub hash: String,
@@ -334,7 +343,7 @@ pub struct Checkpoint {
 
 impl Checkpoint {
     /// Signs the head `(id, hash)` now.
-    pub fn sign(id: Option<i64>, hash: String, signer: &SigningKey) -> Self {
+    pub fn sign(id: Option<AuditRecordId>, hash: String, signer: &SigningKey) -> Self {
         let mut checkpoint = Self {
             id,
             hash,
@@ -434,7 +443,7 @@ impl std::fmt::Display for Fault {
 #[error("audit chain broken at record {id} ({kind}): {reason}")]
 pub struct Broken {
     /// Id of the first record that does not verify (for deleted records: the first missing id).
-    pub id: i64,
+    pub id: AuditRecordId,
     /// What kind of failure.
     pub kind: Fault,
     /// What is wrong, for the operator.
@@ -500,19 +509,20 @@ pub fn check_record(record: &AuditRecord, keys: &KeySet) -> Result<(), Broken> {
 }
 
 /// Checks that `record` follows the record before it (`prev`: its id and hash).
-fn check_link(record: &AuditRecord, prev: (i64, &str)) -> Result<(), Broken> {
+fn check_link(record: &AuditRecord, prev: (AuditRecordId, &str)) -> Result<(), Broken> {
     let (prev_id, prev_hash) = prev;
     if record.prev_hash == prev_hash {
         return Ok(());
     }
-    if record.id > prev_id + 1 {
-        let missing = if record.id == prev_id + 2 {
-            format!("record {} is missing", prev_id + 1)
+    let first_missing = prev_id.next();
+    if record.id > first_missing {
+        let missing = if record.id == first_missing.next() {
+            format!("record {first_missing} is missing")
         } else {
-            format!("records {} to {} are missing", prev_id + 1, record.id - 1)
+            format!("records {first_missing} to {} are missing", record.id.0 - 1)
         };
         return Err(Broken {
-            id: prev_id + 1,
+            id: first_missing,
             kind: Fault::Deleted,
             reason: format!(
                 "{missing}: record {} follows a record with hash {} that is no longer in the \
@@ -553,7 +563,7 @@ pub fn verify(
         && let Err(reason) = checkpoint.check(keys)
     {
         return Ok(Err(Broken {
-            id: checkpoint.id.unwrap_or(0),
+            id: checkpoint.id.unwrap_or(AuditRecordId(0)),
             kind: Fault::Checkpoint,
             reason,
         }));
@@ -562,7 +572,7 @@ pub fn verify(
         .checkpoint
         .and_then(|c| c.id.map(|id| (id, c.hash.as_str())));
     let mut expected_prev = GENESIS.to_owned();
-    let mut last_id = 0;
+    let mut last_id = AuditRecordId(0);
     let mut records = 0u64;
     let mut seen_at: Option<u64> = None;
     loop {
@@ -613,7 +623,7 @@ pub fn verify(
     if let Some(expected) = expected {
         let Some(position) = seen_at else {
             return Ok(Err(Broken {
-                id: last_id + 1,
+                id: last_id.next(),
                 kind: Fault::Deleted,
                 reason: format!(
                     "{expected} is not in the chain: records after {last_id} were deleted"
@@ -667,7 +677,7 @@ mod tests {
 
     fn sample(signer: &SigningKey) -> AuditRecord {
         let mut record = AuditRecord {
-            id: 1,
+            id: AuditRecordId(1),
             occurred_at: DateTime::from_timestamp(1_410_000_000, 0).expect("time"),
             actor_sub: "admin".into(),
             actor_name: "管理员".into(),
@@ -718,10 +728,10 @@ mod tests {
     fn a_checkpoint_verifies_and_an_altered_one_does_not() {
         let (signer, _) = SigningKey::generate(Algorithm::Sm2).expect("key");
         let keys = KeySet::new(Some(signer.public()), &[]);
-        let checkpoint = Checkpoint::sign(Some(7), sha256_hex(b"seven"), &signer);
+        let checkpoint = Checkpoint::sign(Some(AuditRecordId(7)), sha256_hex(b"seven"), &signer);
         assert_eq!(checkpoint.check(&keys), Ok(()));
         let mut altered = checkpoint.clone();
-        altered.id = Some(8);
+        altered.id = Some(AuditRecordId(8));
         assert!(altered.check(&keys).is_err());
     }
 }

@@ -290,7 +290,7 @@ fn verify(
         println!(
             "the checkpoint of record {} is genuine and on the chain, followed by {after} \
              newer records",
-            checkpoint.id.unwrap_or(0)
+            checkpoint.id.map_or(0, |id| id.0)
         );
     }
     Ok(())

@@ -5,6 +5,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::{AttachmentId, DocumentId};
 use crate::schema::attachments;
 
 crate::text_enum! {
@@ -21,7 +22,7 @@ crate::text_enum! {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = attachments, check_for_backend(Pg))]
 pub struct AttachmentMeta {
-    pub id: i64,
+    pub id: AttachmentId,
     pub uploader_sub: String,
     pub uploader_role: String,
     pub file_name: String,
@@ -29,7 +30,7 @@ pub struct AttachmentMeta {
     pub size_bytes: i64,
     pub sha256: String,
     pub owner_kind: Option<OwnerKind>,
-    pub owner_id: Option<i64>,
+    pub owner_id: Option<DocumentId>,
     pub attached_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -59,7 +60,7 @@ impl NewAttachment {
 
 impl AttachmentMeta {
     /// The attachment's metadata.
-    pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<AttachmentMeta> {
+    pub fn find(conn: &mut PgConnection, id: AttachmentId) -> QueryResult<AttachmentMeta> {
         attachments::table
             .find(id)
             .select(AttachmentMeta::as_select())
@@ -67,7 +68,10 @@ impl AttachmentMeta {
     }
 
     /// Several attachments' metadata, in id order.
-    pub fn find_many(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Vec<AttachmentMeta>> {
+    pub fn find_many(
+        conn: &mut PgConnection,
+        ids: &[AttachmentId],
+    ) -> QueryResult<Vec<AttachmentMeta>> {
         attachments::table
             .filter(attachments::id.eq_any(ids))
             .order(attachments::id.asc())
@@ -76,7 +80,7 @@ impl AttachmentMeta {
     }
 
     /// The stored bytes.
-    pub fn content(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<u8>> {
+    pub fn content(conn: &mut PgConnection, id: AttachmentId) -> QueryResult<Vec<u8>> {
         attachments::table
             .find(id)
             .select(attachments::content)
@@ -86,9 +90,9 @@ impl AttachmentMeta {
     /// Attaches the given uploads to a document.
     pub fn attach(
         conn: &mut PgConnection,
-        ids: &[i64],
+        ids: &[AttachmentId],
         kind: OwnerKind,
-        owner: i64,
+        owner: DocumentId,
     ) -> QueryResult<usize> {
         diesel::update(
             attachments::table
@@ -103,8 +107,27 @@ impl AttachmentMeta {
         .execute(conn)
     }
 
-    /// Removes uploads never attached to anything and older than a day; returns how many.
-    pub fn purge_unattached(conn: &mut PgConnection) -> QueryResult<Vec<i64>> {
+    /// The attachments of a document, in id order.
+    pub fn of_document(
+        conn: &mut PgConnection,
+        kind: OwnerKind,
+        owner: DocumentId,
+    ) -> QueryResult<Vec<AttachmentMeta>> {
+        attachments::table
+            .filter(attachments::owner_kind.eq(kind))
+            .filter(attachments::owner_id.eq(owner))
+            .order(attachments::id.asc())
+            .select(AttachmentMeta::as_select())
+            .load(conn)
+    }
+
+    /// Removes the attachment.
+    pub fn delete(conn: &mut PgConnection, id: AttachmentId) -> QueryResult<usize> {
+        diesel::delete(attachments::table.find(id)).execute(conn)
+    }
+
+    /// Removes uploads never attached to anything and older than a day; returns their ids.
+    pub fn purge_unattached(conn: &mut PgConnection) -> QueryResult<Vec<AttachmentId>> {
         let cutoff = Utc::now() - chrono::Duration::days(1);
         diesel::delete(
             attachments::table

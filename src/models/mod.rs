@@ -161,3 +161,28 @@ id_newtype!(
     /// only from a `RecordId` or a `TeamReportId` (`scoring::SignedDocument`).
     SignedDocumentId, 1
 );
+id_newtype!(
+    /// Id of a unit's self-inspection in a cycle.
+    SelfInspectionId, 1
+);
+id_newtype!(
+    /// Id of a first responsible person's accountability report in a cycle.
+    AccountabilityReportId, 1
+);
+id_newtype!(
+    /// Id of a submitted document of any kind, as its versions and attachments name it beside
+    /// its kind (`OwnerKind`): a `SelfInspectionId` or an `AccountabilityReportId`.
+    DocumentId, 1
+);
+id_newtype!(
+    /// Id of a kept version of a submitted document.
+    DocumentVersionId, 1
+);
+id_newtype!(
+    /// Id of an uploaded attachment.
+    AttachmentId, 1
+);
+id_newtype!(
+    /// Id of an audit record: its position in the hash chain.
+    AuditRecordId, 1
+);

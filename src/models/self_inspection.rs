@@ -8,7 +8,10 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::attachment::OwnerKind;
-use super::{CycleId, LeaderId, UnitId};
+use super::{
+    AccountabilityReportId, AttachmentId, CycleId, DocumentId, DocumentVersionId, LeaderId,
+    SelfInspectionId, UnitId,
+};
 use crate::schema::{accountability_reports, document_versions, self_inspections, self_scores};
 
 crate::text_enum! {
@@ -23,11 +26,114 @@ crate::text_enum! {
     }
 }
 
+/// Updates row `id` of `table` with `changes`, bumping its version and `updated_at`, and
+/// returns the row as updated.
+macro_rules! update_bumping {
+    ($table:ident, $row:ident, $conn:expr, $id:expr, $changes:expr) => {
+        diesel::update($table::table.find($id))
+            .set((
+                $changes,
+                $table::version.eq($table::version + 1),
+                $table::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning($row::as_returning())
+            .get_result($conn)
+    };
+}
+
+/// The queries every table of a submitted document has, written once for each table: its row
+/// by the cycle and its key (`unit_id` for the self-inspection, `leader_id` for a report), and
+/// the updates of its life, each bumping the version.
+macro_rules! submitted_table {
+    ($row:ident, $id:ty, $table:ident, $key:ident: $key_type:ty, $draft:ty) => {
+        impl $row {
+            /// The document of `key` in the cycle, if it has one; locked for update when
+            /// `lock`.
+            pub fn find(
+                conn: &mut PgConnection,
+                cycle_id: CycleId,
+                $key: $key_type,
+                lock: bool,
+            ) -> QueryResult<Option<$row>> {
+                let query = $table::table
+                    .filter($table::cycle_id.eq(cycle_id))
+                    .filter($table::$key.eq($key))
+                    .select($row::as_select());
+                if lock {
+                    query.for_update().first(conn).optional()
+                } else {
+                    query.first(conn).optional()
+                }
+            }
+
+            /// Replaces the draft's text.
+            pub fn update_draft(
+                conn: &mut PgConnection,
+                id: $id,
+                draft: &$draft,
+            ) -> QueryResult<$row> {
+                update_bumping!($table, $row, conn, id, draft)
+            }
+
+            /// Marks it submitted `at`, late or not, as submission `number`; clears the return
+            /// reason.
+            pub fn mark_submitted(
+                conn: &mut PgConnection,
+                id: $id,
+                (at, late, number): (DateTime<Utc>, bool, i32),
+            ) -> QueryResult<$row> {
+                let submitted = (
+                    $table::status.eq(DocumentStatus::Submitted),
+                    $table::submitted_at.eq(at),
+                    $table::late.eq(late),
+                    $table::submission_count.eq(number),
+                    $table::return_reason.eq(None::<String>),
+                );
+                update_bumping!($table, $row, conn, id, submitted)
+            }
+
+            /// Marks it returned with `reason`.
+            pub fn mark_returned(
+                conn: &mut PgConnection,
+                id: $id,
+                reason: &str,
+            ) -> QueryResult<$row> {
+                let returned = (
+                    $table::status.eq(DocumentStatus::Returned),
+                    $table::return_reason.eq(reason),
+                );
+                update_bumping!($table, $row, conn, id, returned)
+            }
+        }
+
+        impl From<$id> for DocumentId {
+            fn from(id: $id) -> Self {
+                DocumentId(id.0)
+            }
+        }
+    };
+}
+
+submitted_table!(
+    SelfInspection,
+    SelfInspectionId,
+    self_inspections,
+    unit_id: UnitId,
+    SelfInspectionDraft
+);
+submitted_table!(
+    AccountabilityReport,
+    AccountabilityReportId,
+    accountability_reports,
+    leader_id: LeaderId,
+    ReportDraft
+);
+
 /// A row of `self_inspections`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = self_inspections, check_for_backend(Pg))]
 pub struct SelfInspection {
-    pub id: i64,
+    pub id: SelfInspectionId,
     pub cycle_id: CycleId,
     pub unit_id: UnitId,
     pub status: DocumentStatus,
@@ -58,33 +164,15 @@ pub struct SelfInspectionDraft {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = self_scores, check_for_backend(Pg))]
 pub struct SelfScore {
-    pub self_inspection_id: i64,
+    pub self_inspection_id: SelfInspectionId,
     pub item_code: String,
     pub points: BigDecimal,
     pub note: Option<String>,
 }
 
 impl SelfInspection {
-    /// The unit's self-inspection in the cycle, if it has one.
-    pub fn find(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        unit_id: UnitId,
-        lock: bool,
-    ) -> QueryResult<Option<SelfInspection>> {
-        let query = self_inspections::table
-            .filter(self_inspections::cycle_id.eq(cycle_id))
-            .filter(self_inspections::unit_id.eq(unit_id))
-            .select(SelfInspection::as_select());
-        if lock {
-            query.for_update().first(conn).optional()
-        } else {
-            query.first(conn).optional()
-        }
-    }
-
     /// Its self-scores, by item code.
-    pub fn scores(conn: &mut PgConnection, id: i64) -> QueryResult<Vec<SelfScore>> {
+    pub fn scores(conn: &mut PgConnection, id: SelfInspectionId) -> QueryResult<Vec<SelfScore>> {
         self_scores::table
             .filter(self_scores::self_inspection_id.eq(id))
             .order(self_scores::item_code.asc())
@@ -109,82 +197,31 @@ impl SelfInspection {
             .get_result(conn)
     }
 
-    /// Replaces the draft's text, bumping the version.
-    pub fn update_draft(
+    /// Stores the total the service computed from the self-scores (when it is submitted).
+    pub fn record_total(
         conn: &mut PgConnection,
-        id: i64,
-        draft: &SelfInspectionDraft,
-    ) -> QueryResult<SelfInspection> {
-        diesel::update(self_inspections::table.find(id))
-            .set((
-                draft,
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)
-    }
-
-    /// Marks it submitted with its total: `at`, late or not, as submission `number`; clears
-    /// the return reason and bumps the version.
-    pub fn mark_submitted(
-        conn: &mut PgConnection,
-        id: i64,
+        id: SelfInspectionId,
         total: &BigDecimal,
-        (at, late, number): (DateTime<Utc>, bool, i32),
-    ) -> QueryResult<SelfInspection> {
+    ) -> QueryResult<usize> {
         diesel::update(self_inspections::table.find(id))
-            .set((
-                self_inspections::status.eq(DocumentStatus::Submitted),
-                self_inspections::total.eq(total),
-                self_inspections::submitted_at.eq(at),
-                self_inspections::late.eq(late),
-                self_inspections::submission_count.eq(number),
-                self_inspections::return_reason.eq(None::<String>),
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)
-    }
-
-    /// Marks it returned with `reason`, bumping the version.
-    pub fn mark_returned(
-        conn: &mut PgConnection,
-        id: i64,
-        reason: &str,
-    ) -> QueryResult<SelfInspection> {
-        diesel::update(self_inspections::table.find(id))
-            .set((
-                self_inspections::status.eq(DocumentStatus::Returned),
-                self_inspections::return_reason.eq(reason),
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)
+            .set(self_inspections::total.eq(total))
+            .execute(conn)
     }
 
     /// Records the paper copy's arrival, bumping the version.
     pub fn mark_paper_received(
         conn: &mut PgConnection,
-        id: i64,
+        id: SelfInspectionId,
         at: DateTime<Utc>,
     ) -> QueryResult<SelfInspection> {
-        diesel::update(self_inspections::table.find(id))
-            .set((
-                self_inspections::paper_received_at.eq(at),
-                self_inspections::version.eq(self_inspections::version + 1),
-                self_inspections::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(SelfInspection::as_returning())
-            .get_result(conn)
+        let received = self_inspections::paper_received_at.eq(at);
+        update_bumping!(self_inspections, SelfInspection, conn, id, received)
     }
 
     /// Replaces its self-scores.
     pub fn replace_scores(
         conn: &mut PgConnection,
-        id: i64,
+        id: SelfInspectionId,
         scores: &[SelfScore],
     ) -> QueryResult<()> {
         diesel::delete(self_scores::table.filter(self_scores::self_inspection_id.eq(id)))
@@ -200,7 +237,7 @@ impl SelfInspection {
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = accountability_reports, check_for_backend(Pg))]
 pub struct AccountabilityReport {
-    pub id: i64,
+    pub id: AccountabilityReportId,
     pub cycle_id: CycleId,
     pub unit_id: UnitId,
     pub leader_id: LeaderId,
@@ -215,112 +252,73 @@ pub struct AccountabilityReport {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The text of an accountability report draft.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = accountability_reports, treat_none_as_null = true)]
+pub struct ReportDraft {
+    /// The report's text.
+    pub body: Option<String>,
+}
+
 impl AccountabilityReport {
     /// Starts a leader's draft.
     pub fn insert_draft(
         conn: &mut PgConnection,
-        cycle_id: CycleId,
-        unit_id: UnitId,
-        leader_id: LeaderId,
-        body: Option<&str>,
-    ) -> QueryResult<AccountabilityReport> {
-        diesel::insert_into(accountability_reports::table)
-            .values((
-                accountability_reports::cycle_id.eq(cycle_id),
-                accountability_reports::unit_id.eq(unit_id),
-                accountability_reports::leader_id.eq(leader_id),
-                accountability_reports::body.eq(body),
-            ))
-            .returning(AccountabilityReport::as_returning())
-            .get_result(conn)
-    }
-
-    /// Replaces the draft's text, bumping the version.
-    pub fn update_draft(
-        conn: &mut PgConnection,
-        id: i64,
-        body: Option<&str>,
-    ) -> QueryResult<AccountabilityReport> {
-        diesel::update(accountability_reports::table.find(id))
-            .set((
-                accountability_reports::body.eq(body),
-                accountability_reports::version.eq(accountability_reports::version + 1),
-                accountability_reports::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(AccountabilityReport::as_returning())
-            .get_result(conn)
-    }
-
-    /// Marks it submitted `at`, late or not, as submission `number`; clears the return reason
-    /// and bumps the version.
-    pub fn mark_submitted(
-        conn: &mut PgConnection,
-        id: i64,
-        (at, late, number): (DateTime<Utc>, bool, i32),
+        (cycle_id, unit_id, leader_id): (CycleId, UnitId, LeaderId),
+        draft: &ReportDraft,
     ) -> QueryResult<AccountabilityReport> {
         use accountability_reports as r;
-        diesel::update(r::table.find(id))
-            .set((
-                r::status.eq(DocumentStatus::Submitted),
-                r::submitted_at.eq(at),
-                r::late.eq(late),
-                r::submission_count.eq(number),
-                r::return_reason.eq(None::<String>),
-                r::version.eq(r::version + 1),
-                r::updated_at.eq(diesel::dsl::now),
-            ))
+        let row = (
+            r::cycle_id.eq(cycle_id),
+            r::unit_id.eq(unit_id),
+            r::leader_id.eq(leader_id),
+            r::body.eq(draft.body.as_deref()),
+        );
+        diesel::insert_into(r::table)
+            .values(row)
             .returning(AccountabilityReport::as_returning())
             .get_result(conn)
     }
+}
 
-    /// Marks it returned with `reason`, bumping the version.
-    pub fn mark_returned(
-        conn: &mut PgConnection,
-        id: i64,
-        reason: &str,
-    ) -> QueryResult<AccountabilityReport> {
-        use accountability_reports as r;
-        diesel::update(r::table.find(id))
-            .set((
-                r::status.eq(DocumentStatus::Returned),
-                r::return_reason.eq(reason),
-                r::version.eq(r::version + 1),
-                r::updated_at.eq(diesel::dsl::now),
+/// The cycle and unit of a submitted document of `kind`: whose documents they are.
+pub fn document_place(
+    conn: &mut PgConnection,
+    kind: OwnerKind,
+    id: DocumentId,
+) -> QueryResult<(CycleId, UnitId)> {
+    match kind {
+        OwnerKind::SelfInspection => self_inspections::table
+            .find(SelfInspectionId(id.0))
+            .select((self_inspections::cycle_id, self_inspections::unit_id))
+            .first(conn),
+        OwnerKind::AccountabilityReport => accountability_reports::table
+            .find(AccountabilityReportId(id.0))
+            .select((
+                accountability_reports::cycle_id,
+                accountability_reports::unit_id,
             ))
-            .returning(AccountabilityReport::as_returning())
-            .get_result(conn)
+            .first(conn),
     }
+}
 
-    /// The reports of a unit in a cycle.
-    pub fn for_unit(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        unit_id: UnitId,
-    ) -> QueryResult<Vec<AccountabilityReport>> {
-        accountability_reports::table
-            .filter(accountability_reports::cycle_id.eq(cycle_id))
-            .filter(accountability_reports::unit_id.eq(unit_id))
-            .order(accountability_reports::leader_id.asc())
-            .select(AccountabilityReport::as_select())
-            .load(conn)
-    }
-
-    /// The report of one leader in a cycle, locked when `lock`.
-    pub fn find(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        leader_id: LeaderId,
-        lock: bool,
-    ) -> QueryResult<Option<AccountabilityReport>> {
-        let query = accountability_reports::table
-            .filter(accountability_reports::cycle_id.eq(cycle_id))
-            .filter(accountability_reports::leader_id.eq(leader_id))
-            .select(AccountabilityReport::as_select());
-        if lock {
-            query.for_update().first(conn).optional()
-        } else {
-            query.first(conn).optional()
-        }
+/// The status of a submitted document of `kind`, its row locked for update.
+pub fn lock_document_status(
+    conn: &mut PgConnection,
+    kind: OwnerKind,
+    id: DocumentId,
+) -> QueryResult<DocumentStatus> {
+    match kind {
+        OwnerKind::SelfInspection => self_inspections::table
+            .find(SelfInspectionId(id.0))
+            .select(self_inspections::status)
+            .for_update()
+            .first(conn),
+        OwnerKind::AccountabilityReport => accountability_reports::table
+            .find(AccountabilityReportId(id.0))
+            .select(accountability_reports::status)
+            .for_update()
+            .first(conn),
     }
 }
 
@@ -328,9 +326,9 @@ impl AccountabilityReport {
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = document_versions, check_for_backend(Pg))]
 pub struct DocumentVersion {
-    pub id: i64,
+    pub id: DocumentVersionId,
     pub document_kind: OwnerKind,
-    pub document_id: i64,
+    pub document_id: DocumentId,
     pub number: i32,
     pub content: serde_json::Value,
     pub submitted_by: String,
@@ -344,17 +342,17 @@ pub struct DocumentVersion {
 /// Values for a new version.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = document_versions)]
-pub struct NewDocumentVersion {
+pub struct NewDocumentVersion<'a> {
     pub document_kind: OwnerKind,
-    pub document_id: i64,
+    pub document_id: DocumentId,
     pub number: i32,
     pub content: serde_json::Value,
-    pub submitted_by: String,
+    pub submitted_by: &'a str,
     pub submitted_at: DateTime<Utc>,
     pub late: bool,
 }
 
-impl NewDocumentVersion {
+impl NewDocumentVersion<'_> {
     /// Records the version.
     pub fn insert(&self, conn: &mut PgConnection) -> QueryResult<DocumentVersion> {
         diesel::insert_into(document_versions::table)
@@ -365,28 +363,59 @@ impl NewDocumentVersion {
 }
 
 impl DocumentVersion {
-    /// Every version of a document, oldest first.
+    /// Versions of a document, oldest first: all of them, or `limit` from `offset`.
     pub fn for_document(
         conn: &mut PgConnection,
-        kind: OwnerKind,
-        id: i64,
+        (kind, id): (OwnerKind, DocumentId),
+        window: Option<(i64, i64)>,
     ) -> QueryResult<Vec<DocumentVersion>> {
-        document_versions::table
+        let mut query = document_versions::table
             .filter(document_versions::document_kind.eq(kind))
             .filter(document_versions::document_id.eq(id))
             .order(document_versions::number.asc())
             .select(DocumentVersion::as_select())
-            .load(conn)
+            .into_boxed();
+        if let Some((offset, limit)) = window {
+            query = query.offset(offset).limit(limit);
+        }
+        query.load(conn)
     }
 
-    /// Puts the return on record on the latest version.
+    /// How many versions a document has.
+    pub fn count(conn: &mut PgConnection, (kind, id): (OwnerKind, DocumentId)) -> QueryResult<i64> {
+        document_versions::table
+            .filter(document_versions::document_kind.eq(kind))
+            .filter(document_versions::document_id.eq(id))
+            .count()
+            .get_result(conn)
+    }
+
+    /// Whether a submitted version of the document lists the attachment: what was submitted
+    /// stays whole.
+    pub fn lists_attachment(
+        conn: &mut PgConnection,
+        (kind, id): (OwnerKind, DocumentId),
+        attachment: AttachmentId,
+    ) -> QueryResult<bool> {
+        let listed =
+            diesel::dsl::sql::<diesel::sql_types::Bool>("content->'attachment_ids' @> to_jsonb(")
+                .bind::<diesel::sql_types::BigInt, _>(attachment.0)
+                .sql("::bigint)");
+        diesel::select(diesel::dsl::exists(
+            document_versions::table
+                .filter(document_versions::document_kind.eq(kind))
+                .filter(document_versions::document_id.eq(id))
+                .filter(listed),
+        ))
+        .get_result(conn)
+    }
+
+    /// Puts the return on record on the version returned.
     pub fn mark_returned(
         conn: &mut PgConnection,
-        kind: OwnerKind,
-        id: i64,
+        (kind, id): (OwnerKind, DocumentId),
         number: i32,
-        by: &str,
-        reason: &str,
+        (by, reason): (&str, &str),
     ) -> QueryResult<usize> {
         diesel::update(
             document_versions::table

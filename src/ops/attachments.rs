@@ -1,16 +1,19 @@
-//! Attachments: the upload limit, the purge of uploads never attached, who may read one, and
-//! attaching uploads to a submitted document.
+//! Attachments: the upload limit, storing and removing uploads, the purge of uploads never
+//! attached, who may read one, and attaching uploads to a submitted document.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::audit::Change;
 use crate::auth::{AuthUser, Role, scope};
+use crate::domain::submitted::refuse_edit;
 use crate::error::ApiError;
-use crate::models::attachment::{AttachmentMeta, OwnerKind};
-use crate::models::self_inspection::{AccountabilityReport, SelfInspection};
-use crate::schema::{accountability_reports, attachments, self_inspections};
+use crate::models::attachment::{AttachmentMeta, NewAttachment, OwnerKind};
+use crate::models::self_inspection::{DocumentVersion, document_place, lock_document_status};
+use crate::models::{AttachmentId, DocumentId};
 
 /// The largest upload, registered as app data (`UPLOAD_LIMIT`).
 #[derive(Debug, Clone, Copy)]
@@ -25,11 +28,11 @@ pub fn purge_unattached(
     conn.transaction(|conn| {
         let removed = AttachmentMeta::purge_unattached(conn)?;
         if !removed.is_empty() {
-            let change = crate::audit::Change::new(
+            let change = Change::new(
                 "purge_unattached",
                 "attachment",
                 removed.len(),
-                serde_json::json!({"ids": removed}),
+                json!({"ids": removed}),
                 serde_json::Value::Null,
             );
             crate::audit::append(conn, signer, &crate::audit::Actor::system(), change)?;
@@ -44,41 +47,81 @@ pub fn purge_unattached(
 pub fn find_readable(
     conn: &mut PgConnection,
     user: &AuthUser,
-    id: i64,
+    id: AttachmentId,
 ) -> Result<AttachmentMeta, ApiError> {
     let missing = || ApiError::not_found(format!("attachment {id} does not exist"));
     let meta = AttachmentMeta::find(conn, id).map_err(|e| match e {
         diesel::result::Error::NotFound => missing(),
         other => other.into(),
     })?;
-    let (cycle, unit) = match (meta.owner_kind, meta.owner_id) {
-        (None, _) | (_, None) => {
-            return if user.role == Role::Office || user.sub == meta.uploader_sub {
-                Ok(meta)
-            } else {
-                Err(missing())
-            };
+    let readable = match (meta.owner_kind, meta.owner_id) {
+        (Some(kind), Some(owner)) => {
+            let (cycle, unit) = document_place(conn, kind, owner)?;
+            scope::can_read_unit_in_cycle(conn, user, cycle, unit)?
         }
-        (Some(OwnerKind::SelfInspection), Some(owner)) => {
-            let doc = self_inspections::table
-                .find(owner)
-                .select(SelfInspection::as_select())
-                .first(conn)?;
-            (doc.cycle_id, doc.unit_id)
-        }
-        (Some(OwnerKind::AccountabilityReport), Some(owner)) => {
-            let doc = accountability_reports::table
-                .find(owner)
-                .select(AccountabilityReport::as_select())
-                .first(conn)?;
-            (doc.cycle_id, doc.unit_id)
-        }
+        _ => user.role == Role::Office || user.sub == meta.uploader_sub,
     };
-    if scope::can_read_unit_in_cycle(conn, user, cycle, unit)? {
-        Ok(meta)
-    } else {
-        Err(missing())
+    if readable { Ok(meta) } else { Err(missing()) }
+}
+
+/// Stores an upload. Returns its metadata and the audit record.
+pub fn store(
+    conn: &mut PgConnection,
+    new: &NewAttachment,
+) -> Result<(AttachmentMeta, Change), ApiError> {
+    let meta = new.insert(conn)?;
+    let change = Change::created(
+        "attachment",
+        meta.id,
+        &json!({
+            "file_name": meta.file_name,
+            "content_type": meta.content_type,
+            "size_bytes": meta.size_bytes,
+            "sha256": meta.sha256
+        }),
+    );
+    Ok((meta, change))
+}
+
+/// Removes an attachment the caller may read: only its uploader (403), and only while the
+/// document it is attached to can still change (409 `document_submitted`) and no submitted
+/// version lists it (409 `attachment_in_submitted_version`). Returns the audit record.
+pub fn remove(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    id: AttachmentId,
+) -> Result<Change, ApiError> {
+    let meta = find_readable(conn, user, id)?;
+    if meta.uploader_sub != user.sub {
+        return Err(ApiError::Forbidden(
+            "only the uploader removes an attachment".to_owned(),
+        ));
     }
+    if let (Some(kind), Some(owner)) = (meta.owner_kind, meta.owner_id) {
+        if let Some(reason) = refuse_edit(lock_document_status(conn, kind, owner)?) {
+            return Err(ApiError::Conflict {
+                code: "document_submitted",
+                detail: format!("its document cannot change: {reason}"),
+            });
+        }
+        if DocumentVersion::lists_attachment(conn, (kind, owner), id)? {
+            return Err(ApiError::Conflict {
+                code: "attachment_in_submitted_version",
+                detail: "a submitted version lists this attachment; it stays on record".to_owned(),
+            });
+        }
+    }
+    AttachmentMeta::delete(conn, id)?;
+    Ok(Change::deleted(
+        "attachment",
+        id,
+        &json!({
+            "file_name": meta.file_name,
+            "sha256": meta.sha256,
+            "owner_kind": meta.owner_kind,
+            "owner_id": meta.owner_id
+        }),
+    ))
 }
 
 /// An uploaded file's metadata.
@@ -93,7 +136,7 @@ pub fn find_readable(
 }))]
 pub struct AttachmentResponse {
     /// Attachment id; list it in a document's `attachment_ids` to attach it.
-    pub id: i64,
+    pub id: AttachmentId,
     /// The original file name.
     pub file_name: String,
     /// The media type, detected from the content.
@@ -132,14 +175,9 @@ impl From<AttachmentMeta> for AttachmentResponse {
 pub fn attachments_of(
     conn: &mut PgConnection,
     kind: OwnerKind,
-    id: i64,
+    id: DocumentId,
 ) -> Result<Vec<AttachmentResponse>, ApiError> {
-    let rows: Vec<AttachmentMeta> = attachments::table
-        .filter(attachments::owner_kind.eq(kind))
-        .filter(attachments::owner_id.eq(id))
-        .order(attachments::id.asc())
-        .select(AttachmentMeta::as_select())
-        .load(conn)?;
+    let rows = AttachmentMeta::of_document(conn, kind, id)?;
     Ok(rows.into_iter().map(AttachmentResponse::from).collect())
 }
 
@@ -148,9 +186,9 @@ pub fn attachments_of(
 pub fn attach(
     conn: &mut PgConnection,
     user: &AuthUser,
-    ids: &[i64],
+    ids: &[AttachmentId],
     kind: OwnerKind,
-    owner: i64,
+    owner: DocumentId,
 ) -> Result<(), ApiError> {
     let found = AttachmentMeta::find_many(conn, ids)?;
     for (i, id) in ids.iter().enumerate() {

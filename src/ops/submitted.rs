@@ -1,15 +1,21 @@
 //! The submitted family: a document a unit writes and submits, and the office returns with a
 //! reason or accepts (self-inspection, accountability report; the rectification plan plugs in
-//! here too). It covers the draft (created, then replaced under `If-Match`), the submission
-//! (every one kept as a numbered version, marked late after the due date), the return (put on
-//! record on the version returned), acceptance, attachments (`ops::attachments::attach`) and
-//! the paper copy where one applies.
+//! here too). It covers reading it, the draft (created, then replaced under `If-Match`, with
+//! its attachments), the submission (every one kept as a numbered version, marked late after
+//! the due date), the return (put on record on the version returned), acceptance, and the
+//! paper copy where one applies. Each operation takes the caller and where the document is,
+//! applies the family's rule for who may do it, and returns what the handler sends with the
+//! audit record.
 //!
-//! A member implements `SubmittedDocument` for its row (its view and its table's updates);
-//! the states are `domain::submitted`, the versions `models::self_inspection::DocumentVersion`.
+//! A member implements `SubmittedDocument` for its row (how it is found, shown and kept, and
+//! its table's updates); the states are `domain::submitted`, the versions
+//! `models::self_inspection::DocumentVersion`.
 
+use actix_web::HttpResponse;
+use actix_web::http::header;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -19,18 +25,43 @@ use crate::domain::calendar::is_late;
 use crate::domain::lifecycle::CycleState;
 use crate::domain::submitted::{Stage, refuse_accept, refuse_edit, refuse_return};
 use crate::error::{ApiError, FieldError};
-use crate::http::ETag;
 use crate::http::conditional::IfMatch;
 use crate::http::json::{Rules, Validate};
+use crate::http::{ETag, Page};
 use crate::models::attachment::OwnerKind;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::self_inspection::{DocumentStatus, DocumentVersion, NewDocumentVersion};
-use crate::models::{CycleId, UnitId};
+use crate::models::{AttachmentId, CycleId, DocumentId, UnitId};
+use crate::ops::attachments::attach;
 use crate::ops::cycles::find_cycle;
 
-/// What every self-inspection call needs: the cycle, and the items of the unit's form.
+/// Where a member's document is: a unit's, in a cycle, named within the unit by the member's
+/// key (`()` for the self-inspection, of which a unit has one; the leader for an
+/// accountability report).
+#[derive(Debug, Clone, Copy)]
+pub struct DocumentAt<K> {
+    /// The cycle.
+    pub cycle_id: CycleId,
+    /// The unit whose document it is.
+    pub unit_id: UnitId,
+    /// Which of the unit's documents of this kind.
+    pub key: K,
+}
+
+impl<K> DocumentAt<K> {
+    /// The document named `key` of the unit in the cycle.
+    pub fn new(cycle_id: CycleId, unit_id: UnitId, key: K) -> Self {
+        Self {
+            cycle_id,
+            unit_id,
+            key,
+        }
+    }
+}
+
+/// What every call on a unit's document needs: the cycle, and the items of the unit's form.
 pub struct Context {
     /// The cycle.
     pub cycle: Cycle,
@@ -89,7 +120,7 @@ pub fn ensure_open_for_units(cycle: &Cycle) -> Result<(), ApiError> {
 #[derive(Debug, Clone, Copy)]
 pub struct Head {
     /// Its row id.
-    pub id: i64,
+    pub id: DocumentId,
     /// Where it is.
     pub stage: Stage,
     /// Its version; the `ETag` is this number in quotes.
@@ -100,9 +131,14 @@ pub struct Head {
 
 impl Head {
     /// The head of a row stored with a `DocumentStatus`.
-    pub fn new(id: i64, status: DocumentStatus, version: i32, submission_count: i32) -> Self {
+    pub fn new(
+        id: impl Into<DocumentId>,
+        status: DocumentStatus,
+        version: i32,
+        submission_count: i32,
+    ) -> Self {
         Head {
-            id,
+            id: id.into(),
             stage: status.into(),
             version,
             submission_count,
@@ -121,36 +157,132 @@ pub struct Submission {
     pub number: i32,
 }
 
-/// A member of the family: its row, how it is shown, and its table's updates.
+/// A member of the family: how its row is found, shown and kept, and its table's updates.
 pub trait SubmittedDocument: Sized + Clone {
+    /// What names one of a unit's documents of this kind (`()` when a unit has one).
+    type Key: Copy;
+    /// A draft as the unit sends it.
+    type Draft;
     /// How the API shows it.
     type View: Serialize;
+    /// What a kept version holds.
+    type Content: Serialize + DeserializeOwned;
     /// Its kind, as attachments and versions name it (and the audit trail's resource).
     const KIND: OwnerKind;
     /// What it is called in a problem's detail.
     const NOUN: &'static str;
+
     /// What the family needs of the row.
     fn head(&self) -> Head;
+    /// The document at `at`, if started (locked for update when `lock`); 404 when the key
+    /// names nothing that may have this document in the unit.
+    fn find(
+        conn: &mut PgConnection,
+        at: DocumentAt<Self::Key>,
+        lock: bool,
+    ) -> Result<Option<Self>, ApiError>;
+    /// The 404 for a document not started.
+    fn not_started(at: DocumentAt<Self::Key>) -> ApiError;
     /// The document as the API shows it.
     fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError>;
+    /// The version the view shows (its `ETag` in quotes).
+    fn version_of(view: &Self::View) -> i32;
     /// What the kept version holds, from the view as submitted.
-    fn version_content(view: &Self::View) -> serde_json::Value;
+    fn content(view: &Self::View) -> Self::Content;
+    /// The uploads a draft attaches.
+    fn attachment_ids(draft: &Self::Draft) -> &[AttachmentId];
+    /// Checks a draft against the unit's form (422 listing every offending field).
+    fn check_draft(_draft: &Self::Draft, _ctx: &Context) -> Result<(), ApiError> {
+        Ok(())
+    }
+    /// Starts the document with the draft.
+    fn create(
+        conn: &mut PgConnection,
+        at: DocumentAt<Self::Key>,
+        draft: &Self::Draft,
+    ) -> Result<Self, ApiError>;
+    /// Replaces the draft (bumping the version).
+    fn replace(self, conn: &mut PgConnection, draft: &Self::Draft) -> Result<Self, ApiError>;
+    /// Checks it is complete enough to submit (422 listing what is missing).
+    fn check_complete(&self, conn: &mut PgConnection, ctx: &Context) -> Result<(), ApiError>;
+    /// The due date of its submission.
+    fn due(ctx: &Context) -> NaiveDate {
+        ctx.cycle.self_inspection_due
+    }
     /// Marks the row submitted (clearing any return reason, bumping the version).
-    fn mark_submitted(conn: &mut PgConnection, id: i64, s: &Submission) -> Result<Self, ApiError>;
+    fn mark_submitted(self, conn: &mut PgConnection, s: &Submission) -> Result<Self, ApiError>;
     /// Marks the row returned with `reason` (bumping the version).
-    fn mark_returned(conn: &mut PgConnection, id: i64, reason: &str) -> Result<Self, ApiError>;
+    fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError>;
 }
 
 fn resource<D: SubmittedDocument>() -> &'static str {
     D::KIND.as_str()
 }
 
+fn load<D: SubmittedDocument>(
+    conn: &mut PgConnection,
+    at: DocumentAt<D::Key>,
+    lock: bool,
+) -> Result<D, ApiError> {
+    D::find(conn, at, lock)?.ok_or_else(|| D::not_started(at))
+}
+
+/// Reads a document: whoever may read the unit in the cycle (404 otherwise, and when not
+/// started).
+pub fn read<D: SubmittedDocument>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    at: DocumentAt<D::Key>,
+) -> Result<D::View, ApiError> {
+    let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    load::<D>(conn, at, false)?.view(conn, &ctx)
+}
+
+/// A saved draft: the document, and whether this call started it.
+#[derive(Debug)]
+pub struct Saved<V> {
+    /// The document as saved.
+    pub view: V,
+    /// Whether it was started now (201) rather than replaced (200).
+    pub created: bool,
+}
+
+/// Saves the unit's draft while the cycle is open to units (409 `cycle_not_open`): starts the
+/// document, or replaces it under `If-Match` (428 without, 412 stale) while the unit may
+/// still edit it (409 `already_submitted`), and attaches the draft's uploads. Returns what was
+/// saved and the audit record.
+pub fn save_draft<D: SubmittedDocument>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    at: DocumentAt<D::Key>,
+    if_match: Option<IfMatch>,
+    draft: &D::Draft,
+) -> Result<(Saved<D::View>, Change), ApiError> {
+    let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    ensure_open_for_units(&ctx.cycle)?;
+    D::check_draft(draft, &ctx)?;
+    let (doc, before) = match D::find(conn, at, true)? {
+        Some(doc) => {
+            check_replace(&doc, if_match)?;
+            let before = doc.clone().view(conn, &ctx)?;
+            (doc.replace(conn, draft)?, Some(before))
+        }
+        None => (D::create(conn, at, draft)?, None),
+    };
+    let id = doc.head().id;
+    attach(conn, user, D::attachment_ids(draft), D::KIND, id)?;
+    let view = doc.view(conn, &ctx)?;
+    let change = match &before {
+        Some(before) => Change::updated(resource::<D>(), id, before, &view),
+        None => Change::created(resource::<D>(), id, &view),
+    };
+    let created = before.is_none();
+    Ok((Saved { view, created }, change))
+}
+
 /// Before a draft is replaced: needs `If-Match` (428), with the current version (412), and a
 /// document the unit may still edit (409 `already_submitted`).
-pub fn check_replace<D: SubmittedDocument>(
-    doc: &D,
-    if_match: Option<IfMatch>,
-) -> Result<(), ApiError> {
+fn check_replace<D: SubmittedDocument>(doc: &D, if_match: Option<IfMatch>) -> Result<(), ApiError> {
     let head = doc.head();
     let if_match = if_match.ok_or_else(|| {
         ApiError::PreconditionRequired(format!(
@@ -168,20 +300,8 @@ pub fn check_replace<D: SubmittedDocument>(
     Ok(())
 }
 
-/// The audit record of a saved draft: created, or updated from `before`.
-pub fn draft_change<D: SubmittedDocument>(
-    id: i64,
-    before: Option<&D::View>,
-    after: &D::View,
-) -> Change {
-    match before {
-        Some(before) => Change::updated(resource::<D>(), id, before, after),
-        None => Change::created(resource::<D>(), id, after),
-    }
-}
-
 /// Answers 409 `already_submitted` when the unit may not submit the document now.
-pub fn ensure_submittable<D: SubmittedDocument>(doc: &D) -> Result<(), ApiError> {
+fn ensure_submittable<D: SubmittedDocument>(doc: &D) -> Result<(), ApiError> {
     match refuse_edit(doc.head().stage) {
         None => Ok(()),
         Some(reason) => Err(ApiError::Conflict {
@@ -191,53 +311,58 @@ pub fn ensure_submittable<D: SubmittedDocument>(doc: &D) -> Result<(), ApiError>
     }
 }
 
-/// Submits a complete document (the member checked what it needs) due on `due`: marks it
-/// submitted, late after the due date, and keeps the version. Returns the view and the audit
-/// record.
+/// Submits the unit's document while the cycle is open to units (409 `cycle_not_open`), once
+/// it is complete (422 listing what is missing) and unless it is submitted already (409
+/// `already_submitted`): marks it submitted, late after its due date, and keeps the version.
+/// Returns the view and the audit record.
 pub fn submit<D: SubmittedDocument>(
     conn: &mut PgConnection,
-    ctx: &Context,
-    doc: D,
-    due: NaiveDate,
     user: &AuthUser,
+    at: DocumentAt<D::Key>,
 ) -> Result<(D::View, Change), ApiError> {
+    let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    ensure_open_for_units(&ctx.cycle)?;
+    let doc = load::<D>(conn, at, true)?;
     ensure_submittable(&doc)?;
+    doc.check_complete(conn, &ctx)?;
     let head = doc.head();
     let now = Utc::now();
     let submission = Submission {
         at: now,
-        late: is_late(due, now),
+        late: is_late(D::due(&ctx), now),
         number: head.submission_count + 1,
     };
-    let before = doc.view(conn, ctx)?;
-    let updated = D::mark_submitted(conn, head.id, &submission)?;
-    let content = D::version_content(&updated.clone().view(conn, ctx)?);
+    let before = doc.clone().view(conn, &ctx)?;
+    let updated = doc.mark_submitted(conn, &submission)?;
+    let content = D::content(&updated.clone().view(conn, &ctx)?);
     NewDocumentVersion {
         document_kind: D::KIND,
         document_id: head.id,
         number: submission.number,
-        content,
-        submitted_by: user.sub.clone(),
+        content: serde_json::to_value(content).map_err(ApiError::internal)?,
+        submitted_by: &user.sub,
         submitted_at: now,
         late: submission.late,
     }
     .insert(conn)?;
     // Shown again once the version is kept: a view may list the versions.
-    let view = updated.view(conn, ctx)?;
+    let view = updated.view(conn, &ctx)?;
     let change = Change::changed("submit", resource::<D>(), head.id, &before, &view);
     Ok((view, change))
 }
 
-/// Returns a submitted document for revision with `reason`: the return is put on record on the
-/// version returned (409 `not_submitted` unless submitted). Returns the view and the audit
-/// record.
+/// The office returns a submitted document for revision with `reason` (403 for any other
+/// role; 409 `not_submitted` unless submitted): the return is put on record on the version
+/// returned. Returns the view and the audit record.
 pub fn send_back<D: SubmittedDocument>(
     conn: &mut PgConnection,
-    ctx: &Context,
-    doc: D,
     user: &AuthUser,
+    at: DocumentAt<D::Key>,
     reason: &str,
 ) -> Result<(D::View, Change), ApiError> {
+    let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    user.require_office()?;
+    let doc = load::<D>(conn, at, true)?;
     let head = doc.head();
     if let Some(why) = refuse_return(head.stage) {
         return Err(ApiError::Conflict {
@@ -245,16 +370,10 @@ pub fn send_back<D: SubmittedDocument>(
             detail: format!("it cannot be returned: {why}"),
         });
     }
-    let before = doc.view(conn, ctx)?;
-    DocumentVersion::mark_returned(
-        conn,
-        D::KIND,
-        head.id,
-        head.submission_count,
-        &user.sub,
-        reason,
-    )?;
-    let view = D::mark_returned(conn, head.id, reason)?.view(conn, ctx)?;
+    let before = doc.clone().view(conn, &ctx)?;
+    let returned = (user.sub.as_str(), reason);
+    DocumentVersion::mark_returned(conn, (D::KIND, head.id), head.submission_count, returned)?;
+    let view = doc.mark_returned(conn, reason)?.view(conn, &ctx)?;
     let change = Change::changed("return", resource::<D>(), head.id, &before, &view);
     Ok((view, change))
 }
@@ -275,36 +394,89 @@ pub fn ensure_acceptable(head: Head) -> Result<(), ApiError> {
 pub trait PaperCopy: SubmittedDocument {
     /// Marks the row's paper copy received at `at` (bumping the version).
     fn mark_paper_received(
+        self,
         conn: &mut PgConnection,
-        id: i64,
         at: DateTime<Utc>,
     ) -> Result<Self, ApiError>;
 }
 
-/// Records the paper copy's arrival at `at`. Returns the view and the audit record.
+/// The office records the paper copy's arrival at `received_at` (403 for any other role).
+/// Returns the view and the audit record.
 pub fn record_paper<D: PaperCopy>(
     conn: &mut PgConnection,
-    ctx: &Context,
-    doc: D,
-    at: DateTime<Utc>,
+    user: &AuthUser,
+    at: DocumentAt<D::Key>,
+    received_at: DateTime<Utc>,
 ) -> Result<(D::View, Change), ApiError> {
+    let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    user.require_office()?;
+    let doc = load::<D>(conn, at, true)?;
     let id = doc.head().id;
-    let before = doc.view(conn, ctx)?;
-    let view = D::mark_paper_received(conn, id, at)?.view(conn, ctx)?;
+    let before = doc.clone().view(conn, &ctx)?;
+    let view = doc
+        .mark_paper_received(conn, received_at)?
+        .view(conn, &ctx)?;
     let change = Change::changed("paper_received", resource::<D>(), id, &before, &view);
     Ok((view, change))
 }
 
-/// Every kept version of a document, oldest first.
-pub fn versions(
+/// One page of a document's kept versions, oldest first: whoever may read the document (404
+/// otherwise, and when not started).
+pub fn versions_page<D: SubmittedDocument>(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    at: DocumentAt<D::Key>,
+    (page, per_page): (i64, i64),
+) -> Result<Page<VersionResponse<D::Content>>, ApiError> {
+    context(conn, user, at.cycle_id, at.unit_id)?;
+    let document = (D::KIND, load::<D>(conn, at, false)?.head().id);
+    let window = ((page - 1) * per_page, per_page);
+    let rows = DocumentVersion::for_document(conn, document, Some(window))?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(VersionResponse::try_from)
+            .collect::<Result<_, _>>()?,
+        page,
+        per_page,
+        total: DocumentVersion::count(conn, document)?,
+    })
+}
+
+/// Every kept version of a document, oldest first (for a view that shows them).
+pub fn versions<C: DeserializeOwned>(
     conn: &mut PgConnection,
     kind: OwnerKind,
-    id: i64,
-) -> Result<Vec<VersionResponse>, ApiError> {
-    Ok(DocumentVersion::for_document(conn, kind, id)?
+    id: DocumentId,
+) -> Result<Vec<VersionResponse<C>>, ApiError> {
+    DocumentVersion::for_document(conn, (kind, id), None)?
         .into_iter()
-        .map(VersionResponse::from)
-        .collect())
+        .map(VersionResponse::try_from)
+        .collect()
+}
+
+/// The answer to a write on a document: 200 with the document and its `ETag`.
+pub fn answer<D: SubmittedDocument>(view: &D::View) -> HttpResponse {
+    let etag = ETag::from_version(D::version_of(view)).0;
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag))
+        .json(view)
+}
+
+/// The answer to a saved draft: 201 with `Location` (`location`) when it was started, 200
+/// when it was replaced; with its `ETag` either way.
+pub fn answer_saved<D: SubmittedDocument>(
+    saved: &Saved<D::View>,
+    location: String,
+) -> HttpResponse {
+    if !saved.created {
+        return answer::<D>(&saved.view);
+    }
+    let etag = ETag::from_version(D::version_of(&saved.view)).0;
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, etag))
+        .json(&saved.view)
 }
 
 /// The office returns a submitted document for revision.
@@ -312,8 +484,8 @@ pub fn versions(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"reason": "自评分与实际不符，第2.1项请补充说明并附佐证材料"}))]
 pub struct ReturnDocument {
-    /// Why, for the unit and the record.
-    #[schema(required = true, value_type = String)]
+    /// 退回理由 (why, for the unit and the record): not blank, at most 2000 characters.
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 
@@ -327,11 +499,11 @@ impl Validate for ReturnDocument {
 
 /// One submitted version, as it was submitted.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct VersionResponse {
+pub struct VersionResponse<C> {
     /// 1 for the first submission, then 2, 3 ...
     pub number: i32,
     /// The content as submitted.
-    pub content: serde_json::Value,
+    pub content: C,
     /// Who submitted it.
     pub submitted_by: String,
     /// When.
@@ -346,17 +518,20 @@ pub struct VersionResponse {
     pub return_reason: Option<String>,
 }
 
-impl From<DocumentVersion> for VersionResponse {
-    fn from(v: DocumentVersion) -> Self {
-        Self {
+impl<C: DeserializeOwned> TryFrom<DocumentVersion> for VersionResponse<C> {
+    type Error = ApiError;
+
+    /// The kept content, read as the member's content type (the service wrote it so).
+    fn try_from(v: DocumentVersion) -> Result<Self, ApiError> {
+        Ok(Self {
             number: v.number,
-            content: v.content,
+            content: serde_json::from_value(v.content).map_err(ApiError::internal)?,
             submitted_by: v.submitted_by,
             submitted_at: v.submitted_at,
             late: v.late,
             returned_by: v.returned_by,
             returned_at: v.returned_at,
             return_reason: v.return_reason,
-        }
+        })
     }
 }

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::models::{CycleId, LeaderId, ReferralId, SignatureId, TeamId, UnitId};
+use crate::models::{AttachmentId, CycleId, LeaderId, ReferralId, SignatureId, TeamId, UnitId};
 
 /// `{cycle_id}`.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
@@ -182,4 +182,40 @@ pub struct DraftCycleFormPath {
     /// 考评表类型 (`town`, `county_department` or `county_enterprise`).
     #[param(example = "county_enterprise")]
     pub form_kind: crate::models::form::FormKind,
+}
+
+/// demo county has returned for revision, so that Try it out succeeds there.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CycleUnitDraftPath {
+    /// 考核周期 id: the assessment cycle.
+    #[param(value_type = i64, example = 1)]
+    pub cycle_id: CycleId,
+    /// 单位 id: the unit.
+    #[param(value_type = i64, example = 3)]
+    pub unit_id: UnitId,
+}
+
+/// (73) and its first responsible person (240) as the example, who has no 2014 report yet.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CycleUnitLeaderDraftPath {
+    /// 考核周期 id: the assessment cycle.
+    #[param(value_type = i64, example = 1)]
+    pub cycle_id: CycleId,
+    /// 单位 id: the unit.
+    #[param(value_type = i64, example = 73)]
+    pub unit_id: UnitId,
+    /// 班子成员 id: the leader, a first responsible person of the unit.
+    #[param(value_type = i64, example = 240)]
+    pub leader_id: LeaderId,
+}
+
+/// `{attachment_id}`.
+#[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AttachmentPath {
+    /// 附件 id: the attachment (the first upload on a fresh demo county is 1).
+    #[param(value_type = i64, example = 1)]
+    pub attachment_id: AttachmentId,
 }

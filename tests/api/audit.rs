@@ -235,7 +235,7 @@ async fn an_edited_record_is_caught_at_that_record() {
         &format!("UPDATE audit_log SET actor_sub = 'someone-else' WHERE id = {third}"),
     );
     let broken = app.verify_audit(None).expect_err("tampering is caught");
-    assert_eq!(broken.id, third);
+    assert_eq!(broken.id.0, third);
     assert!(broken.reason.contains("edited"), "{}", broken.reason);
 }
 
@@ -320,7 +320,7 @@ async fn a_record_rewritten_by_the_owner_with_the_trigger_disabled_is_named_at_t
         .verify_audit(None)
         .expect_err("the rewrite is caught with the public key alone");
     assert_eq!(
-        broken.id, third,
+        broken.id.0, third,
         "the edited record itself: {}",
         broken.reason
     );
@@ -334,7 +334,7 @@ async fn a_record_rewritten_by_a_superuser_is_named_at_that_record() {
     let second = first_id(&app) + 1;
     rewrite_history(&mut app.db.superuser(), second, "单位1", "伪造", None);
     let broken = app.verify_audit(None).expect_err("tampering is caught");
-    assert_eq!(broken.id, second, "{}", broken.reason);
+    assert_eq!(broken.id.0, second, "{}", broken.reason);
     assert_eq!(broken.kind, Fault::BadSignature);
 }
 
@@ -375,7 +375,7 @@ async fn a_row_forged_by_the_runtime_role_with_a_correct_hash_is_named() {
             ))
             .expect("the runtime role may append");
         let broken = app.verify_audit(None).expect_err(label);
-        assert_eq!(broken.id, forged_id, "{label}: {}", broken.reason);
+        assert_eq!(broken.id.0, forged_id, "{label}: {}", broken.reason);
         let expected = if signature.is_some() {
             Fault::BadSignature
         } else {
@@ -412,7 +412,7 @@ async fn a_deleted_record_is_named_by_its_own_id() {
     let third = first_id(&app) + 2;
     tamper(&app, &format!("DELETE FROM audit_log WHERE id = {third}"));
     let broken = app.verify_audit(None).expect_err("deletion is caught");
-    assert_eq!(broken.id, third, "{}", broken.reason);
+    assert_eq!(broken.id.0, third, "{}", broken.reason);
     assert_eq!(broken.kind, Fault::Deleted);
     assert!(broken.reason.contains("deleted"), "{}", broken.reason);
 }
@@ -432,7 +432,7 @@ async fn reordered_records_are_named_where_they_moved() {
         ),
     );
     let broken = app.verify_audit(None).expect_err("reordering is caught");
-    assert_eq!(broken.id, second, "{}", broken.reason);
+    assert_eq!(broken.id.0, second, "{}", broken.reason);
     assert_eq!(broken.kind, Fault::Reordered, "{}", broken.reason);
 }
 
@@ -453,7 +453,7 @@ async fn deleting_the_newest_records_is_caught_only_against_a_recorded_head() {
     let broken = app
         .verify_audit(Some(&recorded_head))
         .expect_err("caught against the head");
-    assert_eq!(broken.id, last - 1, "names the first missing record");
+    assert_eq!(broken.id.0, last - 1, "names the first missing record");
     assert_eq!(broken.kind, Fault::Deleted);
     assert!(
         broken.reason.contains("not in the chain"),
@@ -553,7 +553,7 @@ async fn the_head_checkpoint_verifies_with_the_published_key_and_fails_when_alte
     assert_eq!(response.status(), 200, "every role reads the head");
     let head: Value = response.json().await.expect("head");
     let checkpoint: Checkpoint = serde_json::from_value(head.clone()).expect("a checkpoint");
-    assert_eq!(checkpoint.id, Some(first_id(&app) + 4));
+    assert_eq!(checkpoint.id.map(|id| id.0), Some(first_id(&app) + 4));
     assert_eq!(checkpoint.check(&published), Ok(()));
     for (field, value) in [
         ("hash", json!(lianzheng::audit::sha256_hex(b"other"))),
@@ -669,7 +669,7 @@ async fn a_truncated_chain_fails_against_a_kept_checkpoint() {
     let broken = lianzheng::audit::verify(&mut app.db.app(), &app.public_keys(), expect)
         .expect("walk")
         .expect_err("the checkpoint's record is gone");
-    assert_eq!(broken.id, last);
+    assert_eq!(broken.id.0, last);
     assert_eq!(broken.kind, Fault::Deleted);
 }
 
@@ -705,7 +705,7 @@ async fn an_sm2_service_signs_records_and_checkpoints_that_verify() {
     let third = first_id(&app) + 2;
     rewrite_history(&mut app.db.owner(), third, "单位2", "伪造", None);
     let broken = app.verify_audit(None).expect_err("caught");
-    assert_eq!((broken.id, broken.kind), (third, Fault::BadSignature));
+    assert_eq!((broken.id.0, broken.kind), (third, Fault::BadSignature));
 }
 
 #[tokio::test]
@@ -762,7 +762,7 @@ async fn records_signed_with_a_retired_key_verify_beside_the_current_one() {
         .expect("walk")
         .expect_err("without the retired key the old records are unknown");
     assert_eq!(
-        (broken.id, broken.kind),
+        (broken.id.0, broken.kind),
         (first_id(&app), Fault::UnknownKey)
     );
 }

@@ -1174,12 +1174,22 @@ pub fn catalogue() -> Vec<Entry> {
         fixed(
             "GET",
             in_cycle!("/units/{unit_id}/self-inspection/versions"),
-            || Call::get(unit_path(TOWN, "/self-inspection/versions")).by(Who::Unit(TOWN)),
+            || {
+                Call::get(unit_path(TOWN, "/self-inspection/versions"))
+                    .by(Who::Unit(TOWN))
+                    .query("page", "1")
+                    .query("per_page", "20")
+            },
         ),
         fixed(
             "GET",
             in_cycle!("/units/{unit_id}/accountability-reports"),
-            || Call::get(unit_path(TOWN, "/accountability-reports")).by(Who::Unit(TOWN)),
+            || {
+                Call::get(unit_path(TOWN, "/accountability-reports"))
+                    .by(Who::Unit(TOWN))
+                    .query("page", "1")
+                    .query("per_page", "20")
+            },
         ),
         setup(
             "PUT",

@@ -176,15 +176,20 @@ async fn an_inspector_of_2014_cannot_read_the_units_2015_documents_but_reads_201
         .json()
         .await
         .expect("json");
-    assert_eq!(versions.as_array().map(Vec::len), Some(1), "{versions}");
+    assert_eq!(
+        versions["items"].as_array().map(Vec::len),
+        Some(1),
+        "{versions}"
+    );
+    assert_eq!(versions["total"], 1, "{versions}");
     let reports: Value = app
         .get(&documents(&s, 0)[2], &s.old)
         .await
         .json()
         .await
         .expect("json");
-    assert_eq!(reports[0]["leader_id"], s.secretary);
-    assert_eq!(reports[0]["report"]["status"], "submitted");
+    assert_eq!(reports["items"][0]["leader_id"], s.secretary);
+    assert_eq!(reports["items"][0]["report"]["status"], "submitted");
 }
 
 #[tokio::test]

@@ -250,7 +250,8 @@ async fn a_submitted_self_inspection_cannot_change_until_returned_and_every_vers
         .json()
         .await
         .expect("json");
-    let versions = versions.as_array().expect("versions");
+    assert_eq!(versions["total"], 2, "{versions}");
+    let versions = versions["items"].as_array().expect("versions");
     assert_eq!(versions.len(), 2);
     assert_eq!(versions[0]["content"]["report"], "第一稿");
     assert_eq!(versions[0]["return_reason"], "第2.1项请补充佐证材料");
@@ -487,9 +488,27 @@ async fn accountability_reports_follow_the_same_life_for_each_first_responsible_
         .await
         .expect("json");
     assert_eq!(
-        list.as_array().map(Vec::len),
+        list["items"].as_array().map(Vec::len),
         Some(2),
         "a town's Party secretary and head"
+    );
+    assert_eq!(list["total"], 2, "{list}");
+    let second: Value = app
+        .get(
+            &format!(
+                "/api/v1/assessment-cycles/{}/units/{}/accountability-reports?page=2&per_page=1",
+                f.cycle, f.town
+            ),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(second["total"], 2, "{second}");
+    assert_eq!(
+        second["items"][0]["leader_id"], list["items"][1]["leader_id"],
+        "the second page holds the second first responsible person"
     );
     let report = format!(
         "/api/v1/assessment-cycles/{}/units/{}/accountability-reports/{}",

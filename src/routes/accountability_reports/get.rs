@@ -3,32 +3,30 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::ReportResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{CycleId, LeaderId, UnitId};
-use crate::ops::submitted::context;
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitLeaderPath;
 
-/// One accountability report
+/// 查看一份述责报告 (One accountability report)
 ///
-/// The report of one first responsible person, readable by whoever reads the unit's list;
-/// 404 until it is started. The `ETag` is its version in quotes (the one `PUT` takes as
-/// `If-Match`); a matching `If-None-Match` answers 304.
+/// 一位第一责任人的述责报告，读者同该单位的报告列表。`ETag` 为其版本号（`PUT` 的 `If-Match`
+/// 用它）。 (The report of one first responsible person, readable by whoever reads the unit's
+/// list; the `ETag` is its version in quotes, the one `PUT` takes as `If-Match`.)
+///
+/// 404: 不在调用者范围内、不是该单位的第一责任人，或尚未开始 (outside the caller's scope, not a
+/// first responsible person of the unit, or not started).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
-    ),
-    responses(
-        (status = 200, description = "The report", body = ReportResponse,
-            headers(("ETag" = String))),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (status = 404, description = "Outside the caller's scope, not a first responsible \
-            person, or not started", body = Problem, content_type = "application/problem+json"),
-    ),
+    params(CycleUnitLeaderPath),
+    responses((
+        status = 200,
+        description = "述责报告 (the report)",
+        body = ReportResponse,
+        headers(("ETag" = String, description = "Its version in quotes")),
+    )),
     security(("bearer" = []))
 )]
 #[get("/assessment-cycles/{cycle_id}/units/{unit_id}/accountability-reports/{leader_id}")]
@@ -36,17 +34,16 @@ pub async fn get_accountability_report(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, LeaderId)>,
+    path: web::Path<CycleUnitLeaderPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, leader_id) = path.into_inner();
+    let CycleUnitLeaderPath {
+        cycle_id,
+        unit_id,
+        leader_id,
+    } = path.into_inner();
     let view = db::run(&pool, move |conn| {
-        context(conn, &user, cycle_id, unit_id)?;
-        super::first_responsible(conn, unit_id, leader_id)?;
-        let report =
-            AccountabilityReport::find(conn, cycle_id, leader_id, false)?.ok_or_else(|| {
-                ApiError::not_found(format!("leader {leader_id} has no report in {cycle_id}"))
-            })?;
-        super::view(conn, report)
+        let at = DocumentAt::new(cycle_id, unit_id, leader_id);
+        submitted::read::<AccountabilityReport>(conn, &user, at)
     })
     .await?;
     Ok(respond_with_etag(

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::LeaderId;
 use crate::models::self_inspection::DocumentStatus;
+use crate::models::{AccountabilityReportId, AttachmentId, LeaderId};
 use crate::ops::attachments::AttachmentResponse;
 pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 
@@ -15,7 +15,7 @@ pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportResponse {
     /// Record id.
-    pub id: i64,
+    pub id: AccountabilityReportId,
     /// `draft`, `submitted` or `returned`.
     pub status: DocumentStatus,
     /// The report's text.
@@ -30,12 +30,25 @@ pub struct ReportResponse {
     pub return_reason: Option<String>,
     /// Attached files.
     pub attachments: Vec<AttachmentResponse>,
-    /// Every submitted version.
-    pub versions: Vec<VersionResponse>,
+    /// Every submitted version, oldest first.
+    pub versions: Vec<VersionResponse<ReportContent>>,
     /// Version counter; the `ETag` is this number in quotes.
     pub version: i32,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a kept version of an accountability report holds: the text and attachments as
+/// submitted.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReportContent {
+    /// The report's text.
+    #[schema(required = true)]
+    pub body: Option<String>,
+    /// The attachments it listed.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 /// A first responsible person and their report, if started.
@@ -57,22 +70,24 @@ pub struct LeaderReport {
 /// A report draft.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"body": "本人作为镇党委书记、党风廉政建设第一责任人，2014年……", "attachment_ids": []}))]
+#[schema(example = json!({
+    "body": "本人作为局党组书记、党风廉政建设第一责任人，2014年认真履行第一责任人职责……",
+    "attachment_ids": []
+}))]
 pub struct PutReport {
-    /// The report's text.
+    /// 述责报告正文 (the report's text): not blank, at most 50000 characters.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 50000)]
     pub body: Option<String>,
     /// Uploaded attachments to attach.
     #[serde(default)]
-    pub attachment_ids: Vec<i64>,
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 impl Validate for PutReport {
     fn validate(&self) -> Vec<FieldError> {
         let mut rules = Rules::default();
-        if let Some(body) = &self.body {
-            rules.optional_text("body", Some(body), 50_000);
-        }
+        rules.optional_text("body", self.body.as_deref(), 50_000);
         rules.0
     }
 }

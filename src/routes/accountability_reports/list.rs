@@ -3,65 +3,69 @@ use actix_web::{get, web};
 use super::json::LeaderReport;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
+use crate::models::Leader;
 use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{CycleId, Leader, UnitId};
-use crate::ops::submitted::context;
+use crate::ops::submitted::{SubmittedDocument, context};
+use crate::routes::params::CycleUnitPath;
 
-/// A unit's accountability reports
+/// 单位的述责报告 (A unit's accountability reports)
 ///
-/// One entry per first responsible person (a town's Party secretary and head, a department's
-/// or enterprise's first responsible person), with the report once started.
+/// 每位第一责任人一条（乡镇为党委书记和镇长，部门、企业为其第一责任人），已开始的附上报告。
+/// 读者同该单位的自查报告。
+/// (One entry per first responsible person, with the report once started; readable by whoever
+/// reads the unit's self-inspection.)
+///
+/// 404: 不在调用者范围内，或该单位未参加本周期考核 (outside the caller's scope, or not assessed).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "The first responsible persons and their reports",
-            body = Vec<LeaderReport>,
-        ),
-        (
-            status = 404,
-            description = "Outside the caller's scope, or not assessed",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CycleUnitPath, PageQuery),
+    responses((
+        status = 200,
+        description = "一页第一责任人及其报告 (one page of first responsible persons and their \
+            reports)",
+        body = Page<LeaderReport>,
+    )),
     security(("bearer" = []))
 )]
 #[get("/assessment-cycles/{cycle_id}/units/{unit_id}/accountability-reports")]
 pub async fn list_accountability_reports(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
-) -> Result<web::Json<Vec<LeaderReport>>, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
-    let rows = db::run(&pool, move |conn| {
-        context(conn, &user, cycle_id, unit_id)?;
+    path: web::Path<CycleUnitPath>,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<LeaderReport>>, ApiError> {
+    let CycleUnitPath { cycle_id, unit_id } = path.into_inner();
+    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
+    let reports = db::run(&pool, move |conn| {
+        let ctx = context(conn, &user, cycle_id, unit_id)?;
         let leaders: Vec<Leader> = Leader::for_unit(conn, unit_id)?
             .into_iter()
             .filter(|l| l.is_first_responsible)
             .collect();
-        let mut reports = AccountabilityReport::for_unit(conn, cycle_id, unit_id)?;
-        let mut rows = Vec::new();
-        for leader in leaders {
-            let report = match reports.iter().position(|r| r.leader_id == leader.id) {
-                Some(i) => Some(super::view(conn, reports.swap_remove(i))?),
+        let total = leaders.len() as i64;
+        let mut items = Vec::new();
+        let on_page = leaders.into_iter().skip(((page - 1) * per_page) as usize);
+        for leader in on_page.take(per_page as usize) {
+            let report = match AccountabilityReport::find(conn, cycle_id, leader.id, false)? {
+                Some(report) => Some(report.view(conn, &ctx)?),
                 None => None,
             };
-            rows.push(LeaderReport {
+            items.push(LeaderReport {
                 leader_id: leader.id,
                 leader_name: leader.name,
                 position: leader.position,
                 report,
             });
         }
-        Ok(rows)
+        Ok(Page {
+            items,
+            page,
+            per_page,
+            total,
+        })
     })
     .await?;
-    Ok(web::Json(rows))
+    Ok(web::Json(reports))
 }

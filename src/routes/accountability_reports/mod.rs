@@ -1,6 +1,8 @@
 //! `/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/accountability-reports`: each first
-//! responsible person's accountability report (述责报告, plan §6(二)), submitted by the unit,
-//! with the same draft, submitted, late and returned life as the self-inspection.
+//! responsible person's accountability report (述责报告, plan §6(二)), submitted by the unit.
+//! A member of the submitted family (`ops::submitted`), with the same draft, submitted, late
+//! and returned life as the self-inspection: this module says how a report is found, shown and
+//! kept.
 
 mod get;
 pub mod json;
@@ -12,15 +14,15 @@ mod submit;
 use diesel::PgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use serde_json::json;
-
-use self::json::ReportResponse;
+use self::json::{PutReport, ReportContent, ReportResponse};
+use crate::domain::text::is_blank;
 use crate::error::ApiError;
+use crate::http::json::clean;
 use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{Leader, LeaderId, UnitId};
+use crate::models::self_inspection::{AccountabilityReport, ReportDraft};
+use crate::models::{AttachmentId, Leader, LeaderId, UnitId};
 use crate::ops::attachments::attachments_of;
-use crate::ops::submitted::{self, Context, Head, Submission, SubmittedDocument};
+use crate::ops::submitted::{self, Context, DocumentAt, Head, Submission, SubmittedDocument};
 
 /// Registers the accountability report routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -32,7 +34,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// The leader, who must be a first responsible person of the unit (404 otherwise).
-pub fn first_responsible(
+fn first_responsible(
     conn: &mut PgConnection,
     unit_id: UnitId,
     leader_id: LeaderId,
@@ -51,30 +53,18 @@ pub fn first_responsible(
     Ok(leader)
 }
 
-/// The full view of a report.
-pub fn view(
-    conn: &mut PgConnection,
-    report: AccountabilityReport,
-) -> Result<ReportResponse, ApiError> {
-    let attachments = attachments_of(conn, OwnerKind::AccountabilityReport, report.id)?;
-    let versions = submitted::versions(conn, OwnerKind::AccountabilityReport, report.id)?;
-    Ok(ReportResponse {
-        id: report.id,
-        status: report.status,
-        body: report.body,
-        submitted_at: report.submitted_at,
-        late: report.late,
-        submission_count: report.submission_count,
-        return_reason: report.return_reason,
-        attachments,
-        versions,
-        version: report.version,
-        updated_at: report.updated_at,
-    })
+/// The report's text as stored: trimmed, and none when empty.
+fn text_of(draft: &PutReport) -> ReportDraft {
+    ReportDraft {
+        body: draft.body.as_deref().map(clean).filter(|b| !b.is_empty()),
+    }
 }
 
 impl SubmittedDocument for AccountabilityReport {
+    type Key = LeaderId;
+    type Draft = PutReport;
     type View = ReportResponse;
+    type Content = ReportContent;
     const KIND: OwnerKind = OwnerKind::AccountabilityReport;
     const NOUN: &'static str = "report";
 
@@ -82,26 +72,96 @@ impl SubmittedDocument for AccountabilityReport {
         Head::new(self.id, self.status, self.version, self.submission_count)
     }
 
-    fn view(self, conn: &mut PgConnection, _: &Context) -> Result<Self::View, ApiError> {
-        view(conn, self)
+    /// Only a first responsible person of the unit has a report (404 for anyone else).
+    fn find(
+        conn: &mut PgConnection,
+        at: DocumentAt<LeaderId>,
+        lock: bool,
+    ) -> Result<Option<Self>, ApiError> {
+        first_responsible(conn, at.unit_id, at.key)?;
+        Ok(AccountabilityReport::find(conn, at.cycle_id, at.key, lock)?)
     }
 
-    fn version_content(view: &Self::View) -> serde_json::Value {
-        json!({
-            "body": view.body,
-            "attachment_ids": view.attachments.iter().map(|a| a.id).collect::<Vec<_>>(),
+    fn not_started(at: DocumentAt<LeaderId>) -> ApiError {
+        ApiError::not_found(format!(
+            "leader {} has no report in cycle {} yet",
+            at.key, at.cycle_id
+        ))
+    }
+
+    fn view(self, conn: &mut PgConnection, _: &Context) -> Result<ReportResponse, ApiError> {
+        let id = self.id.into();
+        Ok(ReportResponse {
+            id: self.id,
+            status: self.status,
+            body: self.body,
+            submitted_at: self.submitted_at,
+            late: self.late,
+            submission_count: self.submission_count,
+            return_reason: self.return_reason,
+            attachments: attachments_of(conn, Self::KIND, id)?,
+            versions: submitted::versions(conn, Self::KIND, id)?,
+            version: self.version,
+            updated_at: self.updated_at,
         })
     }
 
-    fn mark_submitted(conn: &mut PgConnection, id: i64, s: &Submission) -> Result<Self, ApiError> {
-        Ok(AccountabilityReport::mark_submitted(
+    fn version_of(view: &ReportResponse) -> i32 {
+        view.version
+    }
+
+    fn content(view: &ReportResponse) -> ReportContent {
+        ReportContent {
+            body: view.body.clone(),
+            attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
+        }
+    }
+
+    fn attachment_ids(draft: &PutReport) -> &[AttachmentId] {
+        &draft.attachment_ids
+    }
+
+    fn create(
+        conn: &mut PgConnection,
+        at: DocumentAt<LeaderId>,
+        draft: &PutReport,
+    ) -> Result<Self, ApiError> {
+        let place = (at.cycle_id, at.unit_id, at.key);
+        Ok(AccountabilityReport::insert_draft(
             conn,
-            id,
-            (s.at, s.late, s.number),
+            place,
+            &text_of(draft),
         )?)
     }
 
-    fn mark_returned(conn: &mut PgConnection, id: i64, reason: &str) -> Result<Self, ApiError> {
-        Ok(AccountabilityReport::mark_returned(conn, id, reason)?)
+    fn replace(self, conn: &mut PgConnection, draft: &PutReport) -> Result<Self, ApiError> {
+        Ok(AccountabilityReport::update_draft(
+            conn,
+            self.id,
+            &text_of(draft),
+        )?)
+    }
+
+    /// A report is complete once it has its text.
+    fn check_complete(&self, _: &mut PgConnection, _: &Context) -> Result<(), ApiError> {
+        if self.body.as_deref().is_none_or(is_blank) {
+            return Err(ApiError::field(
+                "body",
+                "missing",
+                "the report's text is required",
+            ));
+        }
+        Ok(())
+    }
+
+    fn mark_submitted(self, conn: &mut PgConnection, s: &Submission) -> Result<Self, ApiError> {
+        let submission = (s.at, s.late, s.number);
+        Ok(AccountabilityReport::mark_submitted(
+            conn, self.id, submission,
+        )?)
+    }
+
+    fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError> {
+        Ok(AccountabilityReport::mark_returned(conn, self.id, reason)?)
     }
 }

@@ -1,48 +1,42 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 
 use super::json::{PutReport, ReportResponse};
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::http::json::clean;
-use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::attachment::OwnerKind;
+use crate::error::ApiError;
+use crate::http::{IfMatch, ValidJson};
 use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{CycleId, LeaderId, UnitId};
-use crate::ops::attachments::attach;
-use crate::ops::submitted::{self, SubmittedDocument};
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitLeaderDraftPath;
 
-/// Save an accountability report draft
+/// 保存述责报告草稿 (Save an accountability report draft)
 ///
-/// Unit role only, for its own unit's first responsible persons, while the cycle is open to
-/// units. Creates the draft (201) or replaces it (200, needs `If-Match`); a submitted report
-/// cannot change until the office returns it (409).
+/// 仅限单位角色，为本单位的第一责任人填写，周期处于单位填报阶段时可写。首次保存创建（201），
+/// 之后替换（200，须带 `If-Match`）。 (Unit role only, for its own unit's first responsible
+/// persons, while the cycle is open to units: creates the draft (201) or replaces it (200,
+/// with `If-Match`).)
+///
+/// 403: 调用者不是单位 (the caller is not a unit). 404: 不在调用者范围内，或不是第一责任人
+/// (outside the caller's scope, or not a first responsible person). 409: 已提交、须待退回后才能
+/// 修改 (`already_submitted`)，或周期不在单位填报阶段 (`cycle_not_open`).
 #[utoipa::path(
     tag = "self-inspections",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
+        CycleUnitLeaderDraftPath,
         ("If-Match" = Option<String>, Header,
-            description = "The current ETag; required once it exists"),
+            description = "当前 `ETag`，已创建后必填 (the current ETag; required once it exists)"),
     ),
     request_body = PutReport,
     responses(
-        (status = 200, description = "Saved", body = ReportResponse, headers(("ETag" = String))),
-        (status = 201, description = "Started", body = ReportResponse,
-            headers(("Location" = String, description = "URL of the report"), ("ETag" = String))),
-        (status = 403, description = "The caller is not a unit",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 404,
-            description = "Outside the caller's scope, or not a first responsible person",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted already, or the cycle is not open to units",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match missing",
-            body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "已保存 (saved)", body = ReportResponse,
+            headers(("ETag" = String, description = "Its new version in quotes"))),
+        (status = 201, description = "已创建 (started)", body = ReportResponse, headers(
+            ("Location" = String, description = "The report's URL"),
+            ("ETag" = String, description = "Its version in quotes"),
+        )),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -51,57 +45,20 @@ pub async fn put_accountability_report(
     req: HttpRequest,
     UnitUser(user): UnitUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, LeaderId)>,
+    path: web::Path<CycleUnitLeaderDraftPath>,
     body: ValidJson<PutReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, leader_id) = path.into_inner();
-    let body = body.0;
+    let p = path.into_inner();
     let if_match = IfMatch::optional(&req);
-    let actor = user.actor();
-    let (view, created) = db::write(&pool, actor, move |conn| {
-        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
-        submitted::ensure_open_for_units(&ctx.cycle)?;
-        super::first_responsible(conn, unit_id, leader_id)?;
-        let text = body.body.as_deref().map(clean).filter(|b| !b.is_empty());
-        let text = text.as_deref();
-        let (report, before) = match AccountabilityReport::find(conn, cycle_id, leader_id, true)? {
-            Some(report) => {
-                submitted::check_replace(&report, if_match)?;
-                let before = report.clone().view(conn, &ctx)?;
-                (
-                    AccountabilityReport::update_draft(conn, report.id, text)?,
-                    Some(before),
-                )
-            }
-            None => {
-                let new =
-                    AccountabilityReport::insert_draft(conn, cycle_id, unit_id, leader_id, text)?;
-                (new, None)
-            }
-        };
-        let kind = OwnerKind::AccountabilityReport;
-        attach(conn, &user, &body.attachment_ids, kind, report.id)?;
-        let view = report.view(conn, &ctx)?;
-        let change =
-            submitted::draft_change::<AccountabilityReport>(view.id, before.as_ref(), &view);
-        Ok(((view, before.is_none()), change))
+    let saved = db::write(&pool, user.actor(), move |conn| {
+        let at = DocumentAt::new(p.cycle_id, p.unit_id, p.leader_id);
+        submitted::save_draft::<AccountabilityReport>(conn, &user, at, if_match, &body.0)
     })
     .await?;
-    let etag = ETag::from_version(view.version).0;
-    Ok(if created {
-        HttpResponse::Created()
-            .insert_header((
-                header::LOCATION,
-                format!(
-                    "/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}\
-                     /accountability-reports/{leader_id}"
-                ),
-            ))
-            .insert_header((header::ETAG, etag))
-            .json(view)
-    } else {
-        HttpResponse::Ok()
-            .insert_header((header::ETAG, etag))
-            .json(view)
-    })
+    let (cycle, unit, leader) = (p.cycle_id, p.unit_id, p.leader_id);
+    let location =
+        format!("/api/v1/assessment-cycles/{cycle}/units/{unit}/accountability-reports/{leader}");
+    Ok(submitted::answer_saved::<AccountabilityReport>(
+        &saved, location,
+    ))
 }

@@ -1,53 +1,33 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::{ReportResponse, ReturnDocument};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::http::{ETag, ValidJson};
 use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{CycleId, LeaderId, UnitId};
-use crate::ops::submitted;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitLeaderPath;
 
-/// Return a submitted accountability report for revision
+/// 退回述责报告 (Return a submitted accountability report for revision)
 ///
-/// Office only, with a reason; the submitted version stays on record.
+/// 仅限考评办，须说明理由；所提交的版本保留在案。 (Office only, with a reason; the submitted
+/// version stays on record.)
+///
+/// 403: 调用者不是考评办 (the caller is not the office). 404: 调用者范围内无此报告 (no such
+/// report in the caller's scope). 409: 未处于已提交状态 (`not_submitted`). 422: 未填写理由
+/// (no reason given).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
-    ),
+    params(CycleUnitLeaderPath),
     request_body = ReturnDocument,
     responses(
-        (status = 200, description = "Returned", body = ReportResponse, headers(("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such report in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not submitted",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "No reason given",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已退回 (returned)", body = ReportResponse,
+            headers(("ETag" = String, description = "Its new version in quotes"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -55,22 +35,15 @@ use crate::ops::submitted;
 pub async fn return_accountability_report(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, LeaderId)>,
+    path: web::Path<CycleUnitLeaderPath>,
     body: ValidJson<ReturnDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, leader_id) = path.into_inner();
+    let p = path.into_inner();
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
-        user.require_office()?;
-        super::first_responsible(conn, unit_id, leader_id)?;
-        let report = AccountabilityReport::find(conn, cycle_id, leader_id, true)?
-            .ok_or_else(|| ApiError::not_found(format!("leader {leader_id} has no report yet")))?;
-        submitted::send_back(conn, &ctx, report, &user, &reason)
+    let view = db::write(&pool, user.actor(), move |conn| {
+        let at = DocumentAt::new(p.cycle_id, p.unit_id, p.leader_id);
+        submitted::send_back::<AccountabilityReport>(conn, &user, at, &reason)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(view.version).0))
-        .json(view))
+    Ok(submitted::answer::<AccountabilityReport>(&view))
 }

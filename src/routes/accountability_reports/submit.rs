@@ -1,58 +1,31 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::ReportResponse;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::domain::text::is_blank;
-use crate::error::{ApiError, Problem};
-use crate::http::ETag;
+use crate::error::ApiError;
 use crate::models::self_inspection::AccountabilityReport;
-use crate::models::{CycleId, LeaderId, UnitId};
-use crate::ops::submitted;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitLeaderDraftPath;
 
-/// Submit an accountability report
+/// 提交述责报告 (Submit an accountability report)
 ///
-/// Unit role only. Needs the report's text (422 otherwise). Late after the self-inspection due
-/// date (end of day, Asia/Shanghai), and accepted.
+/// 仅限单位角色。须已填写报告正文。截止日期同自查报告（当天结束，北京时间），逾期提交仍予接收并
+/// 标记为逾期。 (Unit role only. Needs the report's text; late after the self-inspection due
+/// date, and accepted.)
+///
+/// 403: 调用者不是单位 (the caller is not a unit). 404: 尚未开始，或不在调用者范围内 (not
+/// started, or outside the caller's scope). 409: 已提交 (`already_submitted`)，或周期不在单位
+/// 填报阶段 (`cycle_not_open`). 422: 报告没有正文 (the report has no text).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-        ("leader_id" = i64, Path, description = "The first responsible person", example = 1),
-    ),
+    params(CycleUnitLeaderDraftPath),
     responses(
-        (
-            status = 200,
-            description = "Submitted",
-            body = ReportResponse,
-            headers(("ETag" = String)),
-        ),
-        (
-            status = 403,
-            description = "The caller is not a unit",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Not started, or outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Already submitted, or the cycle is not open to units",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "The report has no text",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "已提交 (submitted)", body = ReportResponse,
+            headers(("ETag" = String, description = "Its new version in quotes"))),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -60,29 +33,13 @@ use crate::ops::submitted;
 pub async fn submit_accountability_report(
     UnitUser(user): UnitUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId, LeaderId)>,
+    path: web::Path<CycleUnitLeaderDraftPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id, leader_id) = path.into_inner();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
-        submitted::ensure_open_for_units(&ctx.cycle)?;
-        super::first_responsible(conn, unit_id, leader_id)?;
-        let report = AccountabilityReport::find(conn, cycle_id, leader_id, true)?
-            .ok_or_else(|| ApiError::not_found(format!("leader {leader_id} has no report yet")))?;
-        submitted::ensure_submittable(&report)?;
-        if report.body.as_deref().is_none_or(is_blank) {
-            return Err(ApiError::field(
-                "body",
-                "missing",
-                "the report's text is required",
-            ));
-        }
-        let due = ctx.cycle.self_inspection_due;
-        submitted::submit(conn, &ctx, report, due, &user)
+    let p = path.into_inner();
+    let at = DocumentAt::new(p.cycle_id, p.unit_id, p.leader_id);
+    let view = db::write(&pool, user.actor(), move |conn| {
+        submitted::submit::<AccountabilityReport>(conn, &user, at)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(view.version).0))
-        .json(view))
+    Ok(submitted::answer::<AccountabilityReport>(&view))
 }

@@ -4,10 +4,18 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::IfNoneMatch;
 use crate::models::attachment::AttachmentMeta;
+use crate::routes::params::AttachmentPath;
+
+/// A file's bytes, as the download sends them (a binary string in the contract, so that a
+/// generated client reads a blob, not JSON).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[expect(dead_code, reason = "it only describes the download in the contract")]
+pub struct FileBytes(Vec<u8>);
 
 /// `Content-Disposition` with an ASCII fallback and the UTF-8 name (RFC 6266, RFC 8187).
 fn disposition(file_name: &str) -> String {
@@ -27,31 +35,42 @@ fn disposition(file_name: &str) -> String {
     )
 }
 
-/// Download an attachment
+/// 下载附件 (Download an attachment)
 ///
-/// Sends the file back byte for byte with its `Content-Type`, a `Content-Disposition` carrying
-/// the original (Chinese) file name, and its SHA-256 as `ETag` (304 to a matching
-/// `If-None-Match`). Readable by exactly the people who can read what it is attached to; until
-/// it is attached, by its uploader and the office.
+/// 原样返回文件内容，`Content-Type` 为上传时由内容识别出的类型，`Content-Disposition` 带原始
+/// （中文）文件名，`ETag` 为其 SHA-256。能读所附文档的人都能下载；尚未附上时，仅上传者和考评办
+/// 可以。 (Sends the file back byte for byte with the media type detected at upload, a
+/// `Content-Disposition` carrying the original file name, and its SHA-256 as `ETag`. Readable
+/// by exactly the people who can read what it is attached to; until it is attached, by its
+/// uploader and the office.)
+///
+/// 404: 调用者范围内无此附件 (no such attachment in the caller's scope).
 #[utoipa::path(
     tag = "attachments",
-    params(("attachment_id" = i64, Path, description = "Attachment id", example = 12)),
-    responses(
-        (
-            status = 200,
-            description = "The file",
-            content_type = "application/octet-stream",
-            body = Vec<u8>,
-            headers(("ETag" = String), ("Content-Disposition" = String))
+    params(AttachmentPath),
+    responses((
+        status = 200,
+        description = "文件内容 (the file, in the media type detected when it was uploaded)",
+        content(
+            (FileBytes = "application/pdf"),
+            (FileBytes = "application/msword"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (FileBytes = "application/vnd.ms-excel"),
+            (FileBytes = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (FileBytes = "image/jpeg"),
+            (FileBytes = "image/png"),
+            (FileBytes = "image/gif"),
+            (FileBytes = "image/webp"),
+            (FileBytes = "image/bmp"),
+            (FileBytes = "image/tiff"),
+            (FileBytes = "text/plain; charset=utf-8"),
         ),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "No such attachment in the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
+        headers(
+            ("ETag" = String, description = "The file's SHA-256 in quotes"),
+            ("Content-Disposition" = String,
+                description = "`attachment`, with the file name (`filename*`, UTF-8)"),
         ),
-    ),
+    )),
     security(("bearer" = []))
 )]
 #[get("/attachments/{attachment_id}")]
@@ -59,9 +78,9 @@ pub async fn download_attachment(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<i64>,
+    path: web::Path<AttachmentPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = path.attachment_id;
     let if_none_match = IfNoneMatch::of(&req);
     let (meta, content) = db::run(&pool, move |conn| {
         let meta = super::find_readable(conn, &user, id)?;
@@ -90,6 +109,24 @@ pub async fn download_attachment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_download_declares_every_media_type_an_upload_may_have_as_binary() {
+        let doc = crate::openapi::spec();
+        let ok = &doc["paths"]["/api/v1/attachments/{attachment_id}"]["get"]["responses"]["200"];
+        let content = ok["content"].as_object().expect("content");
+        let declared: Vec<&str> = content.keys().map(String::as_str).collect();
+        assert_eq!(declared, crate::domain::file_types::ALLOWED);
+        for (media_type, body) in content {
+            let schema = &doc["components"]["schemas"]["FileBytes"];
+            assert_eq!(
+                body["schema"]["$ref"], "#/components/schemas/FileBytes",
+                "{media_type}"
+            );
+            assert_eq!(schema["type"], "string");
+            assert_eq!(schema["format"], "binary");
+        }
+    }
 
     #[test]
     fn chinese_names_are_sent_in_utf8_with_an_ascii_fallback() {

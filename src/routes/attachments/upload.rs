@@ -2,19 +2,19 @@ use actix_multipart::Multipart;
 use actix_web::http::header::{self, ContentDisposition};
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::UploadLimit;
 use super::json::AttachmentResponse;
-use crate::audit::{Change, sha256_hex};
+use crate::audit::sha256_hex;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::domain::file_types::{self, Refused};
 use crate::domain::text;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::json::{BodyReadTimeout, invalid_character};
 use crate::models::attachment::NewAttachment;
+use crate::ops::attachments::store;
 
 /// The multipart form of an upload.
 #[derive(Debug, ToSchema)]
@@ -23,7 +23,8 @@ use crate::models::attachment::NewAttachment;
     reason = "it only describes the multipart form in the contract"
 )]
 pub struct UploadForm {
-    /// The file (PDF, Word, Excel, an image or UTF-8 plain text; at most `UPLOAD_LIMIT` bytes).
+    /// 文件 (the file: PDF, Word, Excel, an image or UTF-8 plain text; at most `UPLOAD_LIMIT`
+    /// bytes).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
@@ -67,36 +68,34 @@ fn clean_file_name(raw: Option<&str>) -> String {
     }
 }
 
-/// Upload an attachment
+/// 上传附件 (Upload an attachment)
 ///
-/// Multipart form with exactly one field `file` (a second is 422 `duplicate_file`; an empty file
-/// is 422 `empty_file`; a NUL in a file name is 422 `invalid_character`). The type is checked
-/// from the content, not the name: PDF, Word, Excel, images and UTF-8 plain text are accepted
-/// (415 otherwise, nothing stored). Word and Excel files are zip archives, read from their
-/// central directory: corrupt or ZIP64 archives and archives that unpack to more than 100 times
-/// their size (at most 100 MiB) are 422 on `file`. Larger than the upload limit (default
-/// 20 MiB) is 413. Nothing is stored when any of these refuses. The file is stored in
-/// PostgreSQL with its SHA-256. Until it is attached to a document (by listing its id in the
-/// document's `attachment_ids`), only its uploader and the office can read it, and it is
-/// removed after a day.
+/// `multipart/form-data`，恰好一个字段 `file`。文件类型按内容识别，不看文件名：接受 PDF、Word、
+/// Excel、图片和 UTF-8 纯文本。文件连同其 SHA-256 存入数据库。在附到某份文档之前（把它的 id 列入
+/// 文档的 `attachment_ids`），只有上传者和考评办能读，一天后自动删除。任何一项检查不通过都不存储。
+/// (Multipart form with exactly one field `file`. The type is checked from the content, not the
+/// name. The file is stored with its SHA-256; until it is attached to a document, only its
+/// uploader and the office can read it, and it is removed after a day. Nothing is stored when
+/// any check refuses.)
+///
+/// 400: 没有 `file` 字段 (`file_missing`) 或表单格式错误 (`malformed_multipart`). 413: 超过上传
+/// 上限（默认 20 MiB） (over the upload limit, 20 MiB by default). 415: 不是 multipart，或不接受的
+/// 文件类型 (not multipart, or a type not accepted). 422: 空文件 (`empty_file`)、两个 `file`
+/// (`duplicate_file`)、文件名含 NUL (`invalid_character`)，或 Word/Excel 压缩包损坏、为 ZIP64、
+/// 解压后超过自身 100 倍（最多 100 MiB） (an empty file, two files, a NUL in a name, or a Word or
+/// Excel archive that is corrupt, ZIP64, or unpacks to more than 100 times its size).
 #[utoipa::path(
     tag = "attachments",
     request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses(
-        (status = 201, description = "Stored", body = AttachmentResponse,
-            headers(("Location" = String, description = "Download URL"),
-                ("ETag" = String, description = "The download's tag: the file's SHA-256"))),
-        (status = 400, description = "No `file` field",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Over the upload limit",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not multipart, or a file type that is not accepted",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 422,
-            description = "Empty, two files, a NUL in a name, or an archive that is corrupt or \
-                unpacks to too much",
-            body = Problem, content_type = "application/problem+json"),
-    ),
+    responses((
+        status = 201,
+        description = "已存储 (stored)",
+        body = AttachmentResponse,
+        headers(
+            ("Location" = String, description = "The download URL"),
+            ("ETag" = String, description = "The download's tag: the file's SHA-256 in quotes"),
+        ),
+    )),
     security(("bearer" = []))
 )]
 #[post("/attachments")]
@@ -201,21 +200,7 @@ pub async fn upload_attachment(
         sha256: sha256_hex(&content),
         content,
     };
-    let meta = db::write(&pool, user.actor(), move |conn| {
-        let meta = new.insert(conn)?;
-        let change = Change::created(
-            "attachment",
-            meta.id,
-            &json!({
-                "file_name": meta.file_name,
-                "content_type": meta.content_type,
-                "size_bytes": meta.size_bytes,
-                "sha256": meta.sha256
-            }),
-        );
-        Ok((meta, change))
-    })
-    .await?;
+    let meta = db::write(&pool, user.actor(), move |conn| store(conn, &new)).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", meta.id)))
         // The download's tag: the file's SHA-256, which never changes.

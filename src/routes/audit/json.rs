@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::audit::AuditRecord;
+use crate::models::AuditRecordId;
 
 /// Who made a change.
 #[derive(Debug, Serialize, ToSchema)]
@@ -34,7 +35,7 @@ pub struct AuditActor {
 }))]
 pub struct AuditEntry {
     /// Position in the chain.
-    pub id: i64,
+    pub id: AuditRecordId,
     /// When the change was committed.
     pub occurred_at: DateTime<Utc>,
     /// Who made it.
@@ -45,8 +46,8 @@ pub struct AuditEntry {
     pub resource: String,
     /// Id of the resource.
     pub resource_id: Option<String>,
-    /// The changed fields: `{"before": {...}, "after": {...}}`.
-    pub changes: Value,
+    /// The changed fields, before and after.
+    pub changes: AuditChanges,
     /// The request that made the change (`X-Request-Id`).
     pub request_id: Option<String>,
     /// Hash of the record before this one.
@@ -59,6 +60,34 @@ pub struct AuditEntry {
     pub key_id: Option<String>,
     /// Base64 signature of `"lianzheng-audit-record-v1\n"` followed by `hash`.
     pub signature: Option<String>,
+}
+
+/// What a change changed: the fields that differ, as they were and as they became. A creation
+/// records all of the new resource in `after`, a deletion all of the old one in `before`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditChanges {
+    /// 变更前 (the changed fields before; `null` for a creation).
+    #[schema(value_type = Option<Object>)]
+    pub before: Value,
+    /// 变更后 (the changed fields after; `null` for a deletion).
+    #[schema(value_type = Option<Object>)]
+    pub after: Value,
+}
+
+impl From<Value> for AuditChanges {
+    /// The `changes` column: `{"before": ..., "after": ...}`.
+    fn from(mut changes: Value) -> Self {
+        Self {
+            before: changes
+                .get_mut("before")
+                .map(Value::take)
+                .unwrap_or_default(),
+            after: changes
+                .get_mut("after")
+                .map(Value::take)
+                .unwrap_or_default(),
+        }
+    }
 }
 
 impl From<AuditRecord> for AuditEntry {
@@ -74,7 +103,7 @@ impl From<AuditRecord> for AuditEntry {
             action: r.action,
             resource: r.resource,
             resource_id: r.resource_id,
-            changes: r.changes,
+            changes: AuditChanges::from(r.changes),
             request_id: r.request_id,
             prev_hash: r.prev_hash,
             hash: r.hash,
@@ -89,16 +118,18 @@ impl From<AuditRecord> for AuditEntry {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// Only records of this resource kind, for example `unit`.
-    #[param(example = "unit")]
+    /// 只看此类资源 (only records of this resource kind, for example `unit`).
+    #[param(min_length = 1)]
     pub resource: Option<String>,
-    /// Only records of this resource id (with `resource`).
+    /// 只看此资源 id (only records of this resource id, with `resource`).
+    #[param(min_length = 1)]
     pub resource_id: Option<String>,
-    /// Only records by this actor (`sub`).
+    /// 只看此操作人 (only records by this actor's `sub`).
+    #[param(min_length = 1)]
     pub actor: Option<String>,
-    /// Only records at or after this time (RFC 3339).
+    /// 起始时间 (only records at or after this time, RFC 3339).
     pub from: Option<DateTime<Utc>>,
-    /// Only records before this time (RFC 3339).
+    /// 截止时间 (only records before this time, RFC 3339).
     pub to: Option<DateTime<Utc>>,
 }
 

@@ -5,30 +5,23 @@ use super::json::{AuditEntry, AuditFilter};
 use crate::audit::AuditRecord;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
+use crate::openapi::responses::Forbidden;
 use crate::schema::audit_log;
 
-/// Read the audit trail
+/// 查看审计日志 (Read the audit trail)
 ///
-/// Office only. Newest first; filter by resource, actor and time.
+/// 仅限考评办。按时间倒序，可按资源、操作人和时间筛选。 (Office only. Newest first; filter by
+/// resource, actor and time.)
+///
+/// 403: 调用者不是考评办 (the caller is not the office).
 #[utoipa::path(
     tag = "audit",
     params(AuditFilter, PageQuery),
     responses(
-        (status = 200, description = "One page of audit records", body = Page<AuditEntry>),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "A page parameter is out of range",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        (status = 200, description = "一页审计记录 (one page of audit records)", body = Page<AuditEntry>),
+        Forbidden,
     ),
     security(("bearer" = []))
 )]

@@ -3,37 +3,27 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use super::json::SelfInspectionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::models::self_inspection::SelfInspection;
-use crate::models::{CycleId, UnitId};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitPath;
 
-/// A unit's self-inspection
+/// 查看单位自查 (A unit's self-inspection)
 ///
-/// The unit reads its own; the office reads all; an inspector those their team holds in this
-/// cycle; any other answers 404, as if it did not exist.
+/// 单位读本单位的，考评办读全部，考核组成员读本组在该周期负责的单位的。`ETag` 为其版本号。
+/// 404: 不在调用者范围内、该单位未参加本周期考核，或尚未开始自查 (outside the caller's scope,
+/// not assessed in the cycle, or not started; the three are not told apart).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
-    responses(
-        (
-            status = 200,
-            description = "The self-inspection",
-            body = SelfInspectionResponse,
-            headers(("ETag" = String)),
-        ),
-        (status = 304, description = "Unchanged since the `If-None-Match` tag"),
-        (
-            status = 404,
-            description = "Not started, not assessed, or outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CycleUnitPath),
+    responses((
+        status = 200,
+        description = "自查报告 (the self-inspection)",
+        body = SelfInspectionResponse,
+        headers(("ETag" = String, description = "Its version in quotes")),
+    )),
     security(("bearer" = []))
 )]
 #[get("/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection")]
@@ -41,19 +31,13 @@ pub async fn get_self_inspection(
     req: HttpRequest,
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
+    let at = DocumentAt::new(path.cycle_id, path.unit_id, ());
     let view = db::run(&pool, move |conn| {
-        let context = crate::ops::submitted::context(conn, &user, cycle_id, unit_id)?;
-        let doc = SelfInspection::find(conn, cycle_id, unit_id, false)?
-            .ok_or_else(|| super::not_started(unit_id))?;
-        super::view(conn, doc, context.items.len())
+        submitted::read::<SelfInspection>(conn, &user, at)
     })
     .await?;
-    Ok(respond_with_etag(
-        &req,
-        &ETag::from_version(view.version),
-        &view,
-    ))
+    let etag = ETag::from_version(view.version);
+    Ok(respond_with_etag(&req, &etag, &view))
 }

@@ -10,7 +10,7 @@ use crate::domain::points::Points;
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::self_inspection::DocumentStatus;
-use crate::models::{CycleId, UnitId, UnitKind};
+use crate::models::{AttachmentId, CycleId, SelfInspectionId, UnitId, UnitKind};
 use crate::ops::attachments::AttachmentResponse;
 pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 
@@ -19,12 +19,14 @@ pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"item_code": "1.3", "points": "4.00", "note": "全年专题研究3次，少1次"}))]
 pub struct SelfScore {
-    /// The item's code on the unit's form.
+    /// 考评项目编号 (the item's code on the unit's form), each item once.
+    #[schema(min_length = 1)]
     pub item_code: String,
-    /// Points, 0 to the item's maximum, at most two decimals.
+    /// 自评分 (points), 0 to the item's maximum, at most two decimals.
     pub points: Points,
-    /// Why points were taken off, if any.
+    /// 扣分说明 (why points were taken off, if any): not blank, at most 2000 characters.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub note: Option<String>,
 }
 
@@ -33,9 +35,11 @@ pub struct SelfScore {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}))]
 pub struct FoundProblem {
-    /// What was found.
+    /// 存在问题 (what was found): not blank, at most 2000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
     pub problem: String,
-    /// How it is being fixed.
+    /// 整改措施 (how it is being fixed): not blank, at most 2000 characters.
+    #[schema(min_length = 1, max_length = 2000)]
     pub fix: String,
     /// Whether the fix is done.
     #[serde(default)]
@@ -54,11 +58,12 @@ pub struct FoundProblem {
     "problems": [
         {"problem": "廉政风险点排查不够全面", "fix": "10月底前完成全部岗位风险点梳理", "done": false}
     ],
-    "attachment_ids": [12]
+    "attachment_ids": []
 }))]
 pub struct PutSelfInspection {
-    /// The written self-inspection report.
+    /// 自查报告 (the written self-inspection report): not blank, at most 50000 characters.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 50000)]
     pub report: Option<String>,
     /// Self-scores, one per item (all items are needed to submit).
     #[serde(default)]
@@ -68,7 +73,7 @@ pub struct PutSelfInspection {
     pub problems: Vec<FoundProblem>,
     /// Uploaded attachments to attach (they stay attached).
     #[serde(default)]
-    pub attachment_ids: Vec<i64>,
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 impl Validate for PutSelfInspection {
@@ -115,7 +120,7 @@ impl Validate for PutSelfInspection {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SelfInspectionResponse {
     /// Record id.
-    pub id: i64,
+    pub id: SelfInspectionId,
     /// The cycle.
     pub cycle_id: CycleId,
     /// The unit.
@@ -150,6 +155,24 @@ pub struct SelfInspectionResponse {
     pub version: i32,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a kept version of a self-inspection holds: the draft as it was submitted.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct SelfInspectionContent {
+    /// The written report.
+    #[schema(required = true)]
+    pub report: Option<String>,
+    /// Self-scores by item.
+    pub scores: Vec<SelfScore>,
+    /// Problems found and their fixes.
+    pub problems: Vec<FoundProblem>,
+    /// The total self-score, computed by the service.
+    pub total: Points,
+    /// The attachments it listed (none in versions kept before attachments were listed).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub attachment_ids: Vec<AttachmentId>,
 }
 
 /// The office records the stamped paper copy's arrival.

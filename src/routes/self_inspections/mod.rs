@@ -1,7 +1,8 @@
 //! `/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection`: the unit's
 //! self-inspection report and self-scores (plan §4(一)1, §6). The unit writes its own; the
 //! office reads all, returns for revision and records the paper copy; inspectors read those of
-//! the units their team holds in that cycle, and never write.
+//! the units their team holds in that cycle, and never write. A member of the submitted family
+//! (`ops::submitted`): this module says how a self-inspection is found, shown and kept.
 
 mod get;
 pub mod json;
@@ -12,20 +13,22 @@ mod send_back;
 mod submit;
 mod versions;
 
+use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use chrono::{DateTime, Utc};
-use serde_json::json;
-
-use self::json::{FoundProblem, SelfInspectionResponse, SelfScore};
+use self::json::{
+    FoundProblem, PutSelfInspection, SelfInspectionContent, SelfInspectionResponse, SelfScore,
+};
 use crate::domain::points::Points;
-use crate::error::ApiError;
-use crate::models::UnitId;
+use crate::domain::text::is_blank;
+use crate::error::{ApiError, FieldError};
+use crate::http::json::clean;
 use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::SelfInspection;
+use crate::models::self_inspection::{self as rows, SelfInspection, SelfInspectionDraft};
+use crate::models::{AttachmentId, SelfInspectionId};
 use crate::ops::attachments::attachments_of;
-use crate::ops::submitted::{Context, Head, PaperCopy, Submission, SubmittedDocument};
+use crate::ops::submitted::{Context, DocumentAt, Head, PaperCopy, Submission, SubmittedDocument};
 
 /// Registers the self-inspection routes.
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -38,53 +41,75 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(versions::list_self_inspection_versions);
 }
 
-/// The 404 for a unit that has not started its self-inspection.
-pub fn not_started(unit_id: UnitId) -> ApiError {
-    ApiError::not_found(format!(
-        "unit {unit_id} has not started its self-inspection"
-    ))
-}
-
-/// The full view of a self-inspection.
-pub fn view(
-    conn: &mut PgConnection,
-    doc: SelfInspection,
-    items_on_form: usize,
-) -> Result<SelfInspectionResponse, ApiError> {
-    let scores: Vec<SelfScore> = SelfInspection::scores(conn, doc.id)?
+/// The self-scores of a self-inspection, as the API shows them.
+fn scores(conn: &mut PgConnection, id: SelfInspectionId) -> Result<Vec<SelfScore>, ApiError> {
+    Ok(SelfInspection::scores(conn, id)?
         .into_iter()
         .map(|s| SelfScore {
             item_code: s.item_code,
             points: Points(s.points),
             note: s.note,
         })
+        .collect())
+}
+
+/// Each self-score of the draft names an item of the unit's form, within its maximum.
+fn check_scores(draft: &PutSelfInspection, ctx: &Context) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (i, score) in draft.scores.iter().enumerate() {
+        let code = score.item_code.trim();
+        match ctx.items.iter().find(|item| item.code == code) {
+            None => errors.push(FieldError::new(
+                format!("scores[{i}].item_code"),
+                "unknown_item",
+                format!("item {} is not on the unit's form", score.item_code),
+            )),
+            Some(item) if score.points > Points(item.max_points.clone()) => {
+                let max = Points(item.max_points.clone());
+                errors.push(FieldError::new(
+                    format!("scores[{i}].points"),
+                    "over_max",
+                    format!("item {} is worth at most {max}", item.code),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    errors
+}
+
+/// Stores the draft's self-scores in place of the ones before.
+fn store_scores(
+    conn: &mut PgConnection,
+    id: SelfInspectionId,
+    draft: &PutSelfInspection,
+) -> Result<(), ApiError> {
+    let scores: Vec<rows::SelfScore> = draft
+        .scores
+        .iter()
+        .map(|s| rows::SelfScore {
+            self_inspection_id: id,
+            item_code: s.item_code.trim().to_owned(),
+            points: s.points.0.clone(),
+            note: s.note.as_deref().map(clean).filter(|n| !n.is_empty()),
+        })
         .collect();
-    let attachments = attachments_of(conn, OwnerKind::SelfInspection, doc.id)?;
-    let problems: Vec<FoundProblem> = serde_json::from_value(doc.problems).unwrap_or_default();
-    Ok(SelfInspectionResponse {
-        id: doc.id,
-        cycle_id: doc.cycle_id,
-        unit_id: doc.unit_id,
-        status: doc.status,
-        report: doc.report,
-        total: Points::sum(scores.iter().map(|s| &s.points)),
-        items_scored: scores.len(),
-        items_on_form,
-        scores,
-        problems,
-        submitted_at: doc.submitted_at,
-        late: doc.late,
-        submission_count: doc.submission_count,
-        paper_received_at: doc.paper_received_at,
-        return_reason: doc.return_reason,
-        attachments,
-        version: doc.version,
-        updated_at: doc.updated_at,
-    })
+    Ok(SelfInspection::replace_scores(conn, id, &scores)?)
+}
+
+/// The report and problems of the draft, as stored.
+fn text_of(draft: &PutSelfInspection) -> SelfInspectionDraft {
+    SelfInspectionDraft {
+        report: draft.report.as_deref().map(clean).filter(|r| !r.is_empty()),
+        problems: serde_json::to_value(&draft.problems).unwrap_or_default(),
+    }
 }
 
 impl SubmittedDocument for SelfInspection {
+    type Key = ();
+    type Draft = PutSelfInspection;
     type View = SelfInspectionResponse;
+    type Content = SelfInspectionContent;
     const KIND: OwnerKind = OwnerKind::SelfInspection;
     const NOUN: &'static str = "self-inspection";
 
@@ -92,49 +117,137 @@ impl SubmittedDocument for SelfInspection {
         Head::new(self.id, self.status, self.version, self.submission_count)
     }
 
-    fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError> {
-        view(conn, self, ctx.items.len())
+    fn find(
+        conn: &mut PgConnection,
+        at: DocumentAt<()>,
+        lock: bool,
+    ) -> Result<Option<Self>, ApiError> {
+        Ok(SelfInspection::find(conn, at.cycle_id, at.unit_id, lock)?)
     }
 
-    fn version_content(view: &Self::View) -> serde_json::Value {
-        json!({
-            "report": view.report,
-            "scores": view.scores,
-            "problems": view.problems,
-            "total": view.total,
-            "attachment_ids": view.attachments.iter().map(|a| a.id).collect::<Vec<_>>(),
+    fn not_started(at: DocumentAt<()>) -> ApiError {
+        ApiError::not_found(format!(
+            "unit {} has not started its self-inspection",
+            at.unit_id
+        ))
+    }
+
+    fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError> {
+        let scores = scores(conn, self.id)?;
+        let attachments = attachments_of(conn, Self::KIND, self.id.into())?;
+        let problems: Vec<FoundProblem> = serde_json::from_value(self.problems).unwrap_or_default();
+        Ok(SelfInspectionResponse {
+            id: self.id,
+            cycle_id: self.cycle_id,
+            unit_id: self.unit_id,
+            status: self.status,
+            report: self.report,
+            total: Points::sum(scores.iter().map(|s| &s.points)),
+            items_scored: scores.len(),
+            items_on_form: ctx.items.len(),
+            scores,
+            problems,
+            submitted_at: self.submitted_at,
+            late: self.late,
+            submission_count: self.submission_count,
+            paper_received_at: self.paper_received_at,
+            return_reason: self.return_reason,
+            attachments,
+            version: self.version,
+            updated_at: self.updated_at,
         })
     }
 
+    fn version_of(view: &Self::View) -> i32 {
+        view.version
+    }
+
+    fn content(view: &Self::View) -> SelfInspectionContent {
+        SelfInspectionContent {
+            report: view.report.clone(),
+            scores: view.scores.clone(),
+            problems: view.problems.clone(),
+            total: view.total.clone(),
+            attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
+        }
+    }
+
+    fn attachment_ids(draft: &PutSelfInspection) -> &[AttachmentId] {
+        &draft.attachment_ids
+    }
+
+    fn check_draft(draft: &PutSelfInspection, ctx: &Context) -> Result<(), ApiError> {
+        let errors = check_scores(draft, ctx);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+
+    fn create(
+        conn: &mut PgConnection,
+        at: DocumentAt<()>,
+        draft: &PutSelfInspection,
+    ) -> Result<Self, ApiError> {
+        let doc = SelfInspection::insert_draft(conn, at.cycle_id, at.unit_id, &text_of(draft))?;
+        store_scores(conn, doc.id, draft)?;
+        Ok(doc)
+    }
+
+    fn replace(self, conn: &mut PgConnection, draft: &PutSelfInspection) -> Result<Self, ApiError> {
+        let doc = SelfInspection::update_draft(conn, self.id, &text_of(draft))?;
+        store_scores(conn, doc.id, draft)?;
+        Ok(doc)
+    }
+
+    /// Every item of the unit's form scored, and the report written; what is missing is
+    /// listed, the report first.
+    fn check_complete(&self, conn: &mut PgConnection, ctx: &Context) -> Result<(), ApiError> {
+        let scores = SelfInspection::scores(conn, self.id)?;
+        let mut missing: Vec<FieldError> = ctx
+            .items
+            .iter()
+            .filter(|item| !scores.iter().any(|s| s.item_code == item.code))
+            .map(|item| {
+                let detail = format!("item {} ({}) has no self-score", item.code, item.title);
+                FieldError::new(format!("scores.{}", item.code), "missing", detail)
+            })
+            .collect();
+        if self.report.as_deref().is_none_or(is_blank) {
+            let detail = "the written self-inspection report is required";
+            missing.insert(0, FieldError::new("report", "missing", detail));
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Validation(missing))
+        }
+    }
+
     /// The service computes the total from the self-scores as submitted.
-    fn mark_submitted(conn: &mut PgConnection, id: i64, s: &Submission) -> Result<Self, ApiError> {
-        let scores = SelfInspection::scores(conn, id)?;
-        let total = Points::sum(
-            scores
-                .into_iter()
-                .map(|s| Points(s.points))
-                .collect::<Vec<_>>()
-                .iter(),
-        );
+    fn mark_submitted(self, conn: &mut PgConnection, s: &Submission) -> Result<Self, ApiError> {
+        let scores = scores(conn, self.id)?;
+        let total = Points::sum(scores.iter().map(|s| &s.points));
+        SelfInspection::record_total(conn, self.id, &total.0)?;
         Ok(SelfInspection::mark_submitted(
             conn,
-            id,
-            &total.0,
+            self.id,
             (s.at, s.late, s.number),
         )?)
     }
 
-    fn mark_returned(conn: &mut PgConnection, id: i64, reason: &str) -> Result<Self, ApiError> {
-        Ok(SelfInspection::mark_returned(conn, id, reason)?)
+    fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError> {
+        Ok(SelfInspection::mark_returned(conn, self.id, reason)?)
     }
 }
 
 impl PaperCopy for SelfInspection {
     fn mark_paper_received(
+        self,
         conn: &mut PgConnection,
-        id: i64,
         at: DateTime<Utc>,
     ) -> Result<Self, ApiError> {
-        Ok(SelfInspection::mark_paper_received(conn, id, at)?)
+        Ok(SelfInspection::mark_paper_received(conn, self.id, at)?)
     }
 }

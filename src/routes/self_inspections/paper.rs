@@ -1,45 +1,36 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 
 use super::json::{PaperReceived, SelfInspectionResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::http::{ETag, ValidJson};
+use crate::error::ApiError;
+use crate::http::ValidJson;
 use crate::models::self_inspection::SelfInspection;
-use crate::models::{CycleId, UnitId};
-use crate::ops::submitted;
+use crate::openapi::responses::Forbidden;
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitPath;
 
-/// Record the stamped paper copy's arrival
+/// 登记纸质件收到 (Record the stamped paper copy's arrival)
 ///
-/// Office only. The plan wants the report on paper and electronically (plan §6(三)).
+/// 仅限考评办。自查报告须同时报送纸质件和电子件（方案第六条第三款）；不填 `received_at` 时
+/// 记为当前时间。 (Office only; the plan wants the report on paper and electronically, plan
+/// §6(三). Without `received_at`, now.)
+///
+/// 403: 调用者不是考评办 (the caller is not the office). 404: 尚未开始自查，或不在调用者范围内
+/// (not started, or outside the caller's scope).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = PaperReceived,
     responses(
         (
             status = 200,
-            description = "Recorded",
+            description = "已登记 (recorded)",
             body = SelfInspectionResponse,
-            headers(("ETag" = String)),
+            headers(("ETag" = String, description = "Its new version in quotes")),
         ),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Not started, or outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        Forbidden,
     ),
     security(("bearer" = []))
 )]
@@ -47,21 +38,14 @@ use crate::ops::submitted;
 pub async fn record_paper_copy(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     body: ValidJson<PaperReceived>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
+    let at = DocumentAt::new(path.cycle_id, path.unit_id, ());
     let received_at = body.0.received_at.unwrap_or_else(Utc::now);
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
-        user.require_office()?;
-        let doc = SelfInspection::find(conn, cycle_id, unit_id, true)?
-            .ok_or_else(|| super::not_started(unit_id))?;
-        submitted::record_paper(conn, &ctx, doc, received_at)
+    let view = db::write(&pool, user.actor(), move |conn| {
+        submitted::record_paper::<SelfInspection>(conn, &user, at, received_at)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(view.version).0))
-        .json(view))
+    Ok(submitted::answer::<SelfInspection>(&view))
 }

@@ -8,10 +8,12 @@ use super::json::{ProgressFilter, ProgressRow, ProgressStatus};
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::points::Points;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 use crate::http::{Page, PageQuery};
-use crate::models::{CycleId, UnitId, UnitKind};
+use crate::models::{UnitId, UnitKind};
+use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
+use crate::routes::params::CyclePath;
 
 #[derive(QueryableByName)]
 struct Row {
@@ -62,49 +64,35 @@ SELECT cu.unit_id, u.name AS unit_name, u.kind AS unit_kind,
  ORDER BY cu.unit_id
  LIMIT $4 OFFSET $5";
 
-/// Self-inspection progress of a cycle
+/// 本周期自查进度 (Self-inspection progress of a cycle)
 ///
-/// Office only. For every assessed unit: whether it has submitted, when, whether late, whether
-/// it was returned, whether the paper copy arrived, its total self-score, and how many of its
-/// accountability reports are in. Filter by `status` (`missing`, `draft`, `submitted`,
-/// `returned`) and `late`.
+/// 仅限考评办。列出每个参加考核的单位：是否已提交、提交时间、是否逾期、是否被退回、纸质件是否
+/// 收到、自评总分，以及述责报告收到几份。可按 `status`（`missing` 未开始、`draft` 草稿、
+/// `submitted` 已提交、`returned` 已退回）和 `late` 筛选。
+/// (Office only. For every assessed unit: whether it has submitted, when, whether late, whether
+/// returned, whether the paper copy arrived, its total self-score, and how many of its
+/// accountability reports are in.)
+///
+/// 403: 调用者不是考评办 (the caller is not the office). 404: 无此周期 (no such cycle).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ProgressFilter,
-        PageQuery,
-    ),
-    responses(
-        (
-            status = 200,
-            description = "One page of units and their progress",
-            body = Page<ProgressRow>,
-        ),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "No such cycle",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CyclePath, ProgressFilter, PageQuery),
+    responses((
+        status = 200,
+        description = "一页单位及其进度 (one page of units and their progress)",
+        body = Page<ProgressRow>,
+    ), Forbidden),
     security(("bearer" = []))
 )]
 #[get("/assessment-cycles/{cycle_id}/self-inspections")]
 pub async fn list_self_inspection_progress(
     _office: Office,
     pool: web::Data<PgPool>,
-    path: web::Path<CycleId>,
+    path: web::Path<CyclePath>,
     filter: web::Query<ProgressFilter>,
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ProgressRow>>, ApiError> {
-    let cycle_id = path.into_inner();
+    let cycle_id = path.cycle_id;
     let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let filter = filter.into_inner();
     let rows: Vec<Row> = db::run(&pool, move |conn| {

@@ -1,83 +1,57 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, put, web};
 
 use super::json::{PutSelfInspection, SelfInspectionResponse};
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
-use crate::domain::points::Points;
-use crate::error::{ApiError, FieldError, Problem};
-use crate::http::json::clean;
-use crate::http::{ETag, IfMatch, ValidJson};
-use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{SelfInspection, SelfInspectionDraft, SelfScore};
-use crate::models::{CycleId, UnitId};
-use crate::ops::attachments::attach;
-use crate::ops::submitted::{self, SubmittedDocument};
+use crate::error::ApiError;
+use crate::http::{IfMatch, ValidJson};
+use crate::models::self_inspection::SelfInspection;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitDraftPath;
 
-/// Save the unit's self-inspection draft
+/// 保存自查草稿 (Save the unit's self-inspection draft)
 ///
-/// Unit role only, for its own unit (403 for other roles; another unit's is 404), while the
-/// cycle is in `self_inspection` or `special_inspection`. Sends the whole draft: the report,
-/// the self-scores (each 0 to the item's maximum, two decimals, for an item of the unit's
-/// form), the problems found with their fixes, and attachments. Creates it (201) or replaces it
-/// (200, needs `If-Match`). A submitted one cannot change until the office returns it (409).
+/// 仅限单位角色，且只能写本单位的；周期处于自查或专项检查阶段时可写。一次提交完整草稿：自查报告、
+/// 各项自评分（0 至该项满分，最多两位小数，须为本单位考评表上的项目）、查找的问题及整改措施、附件。
+/// 首次保存创建（201），之后替换（200，须带 `If-Match`）。
+/// (Unit role only, for its own unit, while the cycle is in `self_inspection` or
+/// `special_inspection`. Sends the whole draft; creates it (201) or replaces it (200, with
+/// `If-Match`).)
+///
+/// 403: 调用者不是单位 (the caller is not a unit). 404: 其他单位的，或未参加本周期考核 (another
+/// unit's, or not assessed in the cycle). 409: 已提交、须待退回后才能修改 (`already_submitted`)，
+/// 或周期不在单位填报阶段 (`cycle_not_open`). 422: 分数超出范围或精度、项目不在考评表上、附件不可用
+/// (scores out of range or over-precise, items not on the form, unusable attachments).
 #[utoipa::path(
     tag = "self-inspections",
     params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
+        CycleUnitDraftPath,
         (
             "If-Match" = Option<String>,
             Header,
-            description = "The current ETag; required once it exists",
+            description = "当前 `ETag`，已创建后必填 (the current ETag; required once it exists)",
         ),
     ),
     request_body = PutSelfInspection,
     responses(
         (
             status = 200,
-            description = "Saved",
+            description = "已保存 (saved)",
             body = SelfInspectionResponse,
-            headers(("ETag" = String)),
-        ),
-        (status = 201, description = "Started", body = SelfInspectionResponse,
-            headers(("Location" = String), ("ETag" = String))),
-        (
-            status = 403,
-            description = "The caller is not a unit",
-            body = Problem,
-            content_type = "application/problem+json",
+            headers(("ETag" = String, description = "Its new version in quotes")),
         ),
         (
-            status = 404,
-            description = "Outside the caller's scope, or not assessed in the cycle",
-            body = Problem,
-            content_type = "application/problem+json",
+            status = 201,
+            description = "已创建 (started)",
+            body = SelfInspectionResponse,
+            headers(
+                ("Location" = String, description = "The self-inspection's URL"),
+                ("ETag" = String, description = "Its version in quotes"),
+            ),
         ),
-        (
-            status = 409,
-            description = "Submitted already, or the cycle is not open to units",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 412,
-            description = "Stale If-Match",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "Scores out of range, over-precise, or for items not on the form",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 428,
-            description = "If-Match missing",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -86,94 +60,16 @@ pub async fn put_self_inspection(
     req: HttpRequest,
     UnitUser(user): UnitUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitDraftPath>,
     body: ValidJson<PutSelfInspection>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
-    let body = body.0;
+    let CycleUnitDraftPath { cycle_id, unit_id } = path.into_inner();
+    let at = DocumentAt::new(cycle_id, unit_id, ());
     let if_match = IfMatch::optional(&req);
-    let actor = user.actor();
-    let (view, created) = db::write(&pool, actor, move |conn| {
-        let context = submitted::context(conn, &user, cycle_id, unit_id)?;
-        submitted::ensure_open_for_units(&context.cycle)?;
-        let mut errors = Vec::new();
-        for (i, score) in body.scores.iter().enumerate() {
-            match context
-                .items
-                .iter()
-                .find(|item| item.code == score.item_code.trim())
-            {
-                None => errors.push(FieldError::new(
-                    format!("scores[{i}].item_code"),
-                    "unknown_item",
-                    format!("item {} is not on the unit's form", score.item_code),
-                )),
-                Some(item) if score.points > Points(item.max_points.clone()) => {
-                    errors.push(FieldError::new(
-                        format!("scores[{i}].points"),
-                        "over_max",
-                        format!(
-                            "item {} is worth at most {}",
-                            item.code,
-                            Points(item.max_points.clone())
-                        ),
-                    ))
-                }
-                Some(_) => {}
-            }
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::Validation(errors));
-        }
-        let existing = SelfInspection::find(conn, cycle_id, unit_id, true)?;
-        let draft = SelfInspectionDraft {
-            report: body.report.as_deref().map(clean).filter(|r| !r.is_empty()),
-            problems: serde_json::to_value(&body.problems).unwrap_or_default(),
-        };
-        let (doc, before) = match existing {
-            Some(doc) => {
-                submitted::check_replace(&doc, if_match)?;
-                let before = doc.clone().view(conn, &context)?;
-                (
-                    SelfInspection::update_draft(conn, doc.id, &draft)?,
-                    Some(before),
-                )
-            }
-            None => (
-                SelfInspection::insert_draft(conn, cycle_id, unit_id, &draft)?,
-                None,
-            ),
-        };
-        let scores: Vec<SelfScore> = body
-            .scores
-            .iter()
-            .map(|s| SelfScore {
-                self_inspection_id: doc.id,
-                item_code: s.item_code.trim().to_owned(),
-                points: s.points.0.clone(),
-                note: s.note.as_deref().map(clean).filter(|n| !n.is_empty()),
-            })
-            .collect();
-        SelfInspection::replace_scores(conn, doc.id, &scores)?;
-        let kind = OwnerKind::SelfInspection;
-        attach(conn, &user, &body.attachment_ids, kind, doc.id)?;
-        let view = doc.view(conn, &context)?;
-        let change = submitted::draft_change::<SelfInspection>(view.id, before.as_ref(), &view);
-        Ok(((view, before.is_none()), change))
+    let saved = db::write(&pool, user.actor(), move |conn| {
+        submitted::save_draft::<SelfInspection>(conn, &user, at, if_match, &body.0)
     })
     .await?;
-    let etag = ETag::from_version(view.version).0;
-    Ok(if created {
-        HttpResponse::Created()
-            .insert_header((
-                header::LOCATION,
-                format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection"),
-            ))
-            .insert_header((header::ETAG, etag))
-            .json(view)
-    } else {
-        HttpResponse::Ok()
-            .insert_header((header::ETAG, etag))
-            .json(view)
-    })
+    let location = format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection");
+    Ok(submitted::answer_saved::<SelfInspection>(&saved, location))
 }

@@ -1,58 +1,38 @@
-use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::{ReturnDocument, SelfInspectionResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
+use crate::http::ValidJson;
 use crate::http::json::clean;
-use crate::http::{ETag, ValidJson};
 use crate::models::self_inspection::SelfInspection;
-use crate::models::{CycleId, UnitId};
-use crate::ops::submitted;
+use crate::openapi::responses::{Conflict, Forbidden};
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitPath;
 
-/// Return a submitted self-inspection for revision
+/// 退回自查报告 (Return a submitted self-inspection for revision)
 ///
-/// Office only, with a reason; the submitted version stays on record with its return. The unit
-/// revises and resubmits.
+/// 仅限考评办，须说明理由；所提交的版本连同退回记录一并保留。单位修改后重新提交。
+/// (Office only, with a reason; the submitted version stays on record with its return. The
+/// unit revises and resubmits.)
+///
+/// 403: 调用者不是考评办 (the caller is not the office). 404: 尚未开始自查，或不在调用者范围内
+/// (not started, or outside the caller's scope). 409: 未处于已提交状态 (`not_submitted`).
+/// 422: 未填写理由 (no reason given).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
+    params(CycleUnitPath),
     request_body = ReturnDocument,
     responses(
         (
             status = 200,
-            description = "Returned",
+            description = "已退回 (returned)",
             body = SelfInspectionResponse,
-            headers(("ETag" = String)),
+            headers(("ETag" = String, description = "Its new version in quotes")),
         ),
-        (
-            status = 403,
-            description = "The caller is not the office",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 404,
-            description = "Not started, or outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 409,
-            description = "Not submitted",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-        (
-            status = 422,
-            description = "No reason given",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
+        Forbidden,
+        Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -60,21 +40,14 @@ use crate::ops::submitted;
 pub async fn return_self_inspection(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
+    path: web::Path<CycleUnitPath>,
     body: ValidJson<ReturnDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
+    let at = DocumentAt::new(path.cycle_id, path.unit_id, ());
     let reason = body.0.reason.as_deref().map(clean).unwrap_or_default();
-    let actor = user.actor();
-    let view = db::write(&pool, actor, move |conn| {
-        let ctx = submitted::context(conn, &user, cycle_id, unit_id)?;
-        user.require_office()?;
-        let doc = SelfInspection::find(conn, cycle_id, unit_id, true)?
-            .ok_or_else(|| super::not_started(unit_id))?;
-        submitted::send_back(conn, &ctx, doc, &user, &reason)
+    let view = db::write(&pool, user.actor(), move |conn| {
+        submitted::send_back::<SelfInspection>(conn, &user, at, &reason)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, ETag::from_version(view.version).0))
-        .json(view))
+    Ok(submitted::answer::<SelfInspection>(&view))
 }

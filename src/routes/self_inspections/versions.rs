@@ -1,52 +1,46 @@
 use actix_web::{get, web};
 
-use super::json::VersionResponse;
+use super::json::{SelfInspectionContent, VersionResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
-use crate::error::{ApiError, Problem};
-use crate::models::attachment::OwnerKind;
-use crate::models::self_inspection::{DocumentVersion, SelfInspection};
-use crate::models::{CycleId, UnitId};
+use crate::error::ApiError;
+use crate::http::{Page, PageQuery};
+use crate::models::self_inspection::SelfInspection;
+use crate::ops::submitted::{self, DocumentAt};
+use crate::routes::params::CycleUnitPath;
 
-/// Every submitted version of a self-inspection
+/// A page of the kept versions of a self-inspection.
+type Versions = Page<VersionResponse<SelfInspectionContent>>;
+
+/// 自查报告的历次提交版本 (Every submitted version of a self-inspection)
 ///
-/// Oldest first, each as submitted, with its return when it was returned.
+/// 按提交先后排列，每个版本保持提交时的内容，被退回的附退回记录。读者同自查报告。
+/// (Oldest first, each as submitted, with its return when it was returned; readable by whoever
+/// reads the self-inspection.)
+///
+/// 404: 尚未开始自查，或不在调用者范围内 (not started, or outside the caller's scope).
 #[utoipa::path(
     tag = "self-inspections",
-    params(
-        ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("unit_id" = i64, Path, description = "Unit id", example = 1),
-    ),
-    responses(
-        (status = 200, description = "The versions", body = Vec<VersionResponse>),
-        (
-            status = 404,
-            description = "Not started, or outside the caller's scope",
-            body = Problem,
-            content_type = "application/problem+json",
-        ),
-    ),
+    params(CycleUnitPath, PageQuery),
+    responses((
+        status = 200,
+        description = "一页版本 (one page of versions)",
+        body = Page<VersionResponse<SelfInspectionContent>>,
+    )),
     security(("bearer" = []))
 )]
 #[get("/assessment-cycles/{cycle_id}/units/{unit_id}/self-inspection/versions")]
 pub async fn list_self_inspection_versions(
     user: AuthUser,
     pool: web::Data<PgPool>,
-    path: web::Path<(CycleId, UnitId)>,
-) -> Result<web::Json<Vec<VersionResponse>>, ApiError> {
-    let (cycle_id, unit_id) = path.into_inner();
+    path: web::Path<CycleUnitPath>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<Versions>, ApiError> {
+    let at = DocumentAt::new(path.cycle_id, path.unit_id, ());
+    let page = query.resolve().map_err(ApiError::Validation)?;
     let versions = db::run(&pool, move |conn| {
-        crate::ops::submitted::context(conn, &user, cycle_id, unit_id)?;
-        let doc = SelfInspection::find(conn, cycle_id, unit_id, false)?
-            .ok_or_else(|| super::not_started(unit_id))?;
-        Ok(DocumentVersion::for_document(
-            conn,
-            OwnerKind::SelfInspection,
-            doc.id,
-        )?)
+        submitted::versions_page::<SelfInspection>(conn, &user, at, page)
     })
     .await?;
-    Ok(web::Json(
-        versions.into_iter().map(VersionResponse::from).collect(),
-    ))
+    Ok(web::Json(versions))
 }
