@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod cycle;
 pub mod cycle_unit;
+pub mod evaluation;
 pub mod form;
 pub mod leader;
 pub mod scoring;
@@ -137,4 +138,8 @@ id_newtype!(
 id_newtype!(
     /// Id of a recorded deadline extension of a cycle.
     ExtensionId, 1
+);
+id_newtype!(
+    /// Id of a democratic evaluation round.
+    RoundId, 1
 );
