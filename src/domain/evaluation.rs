@@ -333,7 +333,10 @@ pub fn propose(counts: &Counts, coefficients: &Coefficients, rule: &Rule) -> Opt
     {
         return Some(Grade::Good);
     }
-    if !rule.poor_above_poor_share.not_exceeded_by(counts.poor, valid) {
+    if !rule
+        .poor_above_poor_share
+        .not_exceeded_by(counts.poor, valid)
+    {
         return Some(Grade::Poor);
     }
     let (sum, denominator) = weighted_score(counts, coefficients)?;
@@ -356,7 +359,10 @@ pub fn refuse_rule(rule: &Rule) -> Vec<(&'static str, String)> {
     ];
     for (name, share) in shares {
         if share.denominator < 1 || share.numerator < 0 || share.numerator > share.denominator {
-            refused.push((name, "a share must be a fraction between 0 and 1".to_owned()));
+            refused.push((
+                name,
+                "a share must be a fraction between 0 and 1".to_owned(),
+            ));
         }
     }
     if refused.is_empty()
@@ -475,13 +481,19 @@ mod tests {
     fn the_weighted_score_is_exact() {
         let c = counts(1, 1, 1, 0, 5);
         // (1.0 + 0.8 + 0.6) / 3 = 0.8 exactly.
-        assert_eq!(weighted_score(&c, &Coefficients::default()), Some((240, 300)));
+        assert_eq!(
+            weighted_score(&c, &Coefficients::default()),
+            Some((240, 300))
+        );
         assert_eq!(decimal(240, 300, 4), "0.8000");
         assert_eq!(decimal(2, 3, 4), "0.6667");
         assert_eq!(decimal(1, 3, 4), "0.3333");
         assert_eq!(decimal(1, 8, 2), "0.13");
         assert_eq!(decimal(1, 1, 4), "1.0000");
-        assert_eq!(weighted_score(&counts(0, 0, 0, 0, 4), &Coefficients::default()), None);
+        assert_eq!(
+            weighted_score(&counts(0, 0, 0, 0, 4), &Coefficients::default()),
+            None
+        );
     }
 
     #[test]
@@ -490,9 +502,15 @@ mod tests {
         // Exactly 3/5 good counts; unknown votes do not dilute it.
         assert_eq!(propose_default(counts(3, 2, 0, 0, 9)), Some(Grade::Good));
         // 6 of 10 good but 2 of 10 poor: not good; score 0.84 gives fairly good.
-        assert_eq!(propose_default(counts(6, 2, 0, 2, 0)), Some(Grade::FairlyGood));
+        assert_eq!(
+            propose_default(counts(6, 2, 0, 2, 0)),
+            Some(Grade::FairlyGood)
+        );
         // Just under 3/5 good.
-        assert_eq!(propose_default(counts(5, 4, 0, 0, 0)), Some(Grade::FairlyGood));
+        assert_eq!(
+            propose_default(counts(5, 4, 0, 0, 0)),
+            Some(Grade::FairlyGood)
+        );
     }
 
     #[test]
@@ -506,7 +524,10 @@ mod tests {
     #[test]
     fn otherwise_the_weighted_score_decides_between_fairly_good_and_average() {
         // Exactly 0.80: fairly good.
-        assert_eq!(propose_default(counts(1, 1, 1, 0, 0)), Some(Grade::FairlyGood));
+        assert_eq!(
+            propose_default(counts(1, 1, 1, 0, 0)),
+            Some(Grade::FairlyGood)
+        );
         // 0.7333…: average.
         assert_eq!(propose_default(counts(1, 0, 2, 0, 0)), Some(Grade::Average));
         assert_eq!(propose_default(counts(0, 0, 0, 0, 3)), None);

@@ -6,6 +6,7 @@ pub mod guards;
 pub mod idempotency;
 pub mod json;
 pub mod pagination;
+pub mod problem;
 pub mod request_id;
 
 pub use conditional::{ETag, IfMatch};

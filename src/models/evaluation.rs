@@ -134,7 +134,10 @@ impl Round {
             .filter(evaluation_rounds::cycle_id.eq(cycle_id))
             .filter(evaluation_rounds::unit_id.eq(unit_id))
             .filter(evaluation_rounds::state.eq(RoundState::Closed))
-            .order((evaluation_rounds::closed_at.desc(), evaluation_rounds::id.desc()))
+            .order((
+                evaluation_rounds::closed_at.desc(),
+                evaluation_rounds::id.desc(),
+            ))
             .select(Round::as_select())
             .first(conn)
             .optional()
@@ -411,8 +414,10 @@ impl BallotFailure {
         client_key: &str,
         window_start: DateTime<Utc>,
     ) -> QueryResult<()> {
-        diesel::delete(ballot_failures::table.filter(ballot_failures::window_start.lt(window_start)))
-            .execute(conn)?;
+        diesel::delete(
+            ballot_failures::table.filter(ballot_failures::window_start.lt(window_start)),
+        )
+        .execute(conn)?;
         diesel::insert_into(ballot_failures::table)
             .values((
                 ballot_failures::client_key.eq(client_key),

@@ -52,7 +52,10 @@ impl std::fmt::Debug for BallotKey {
 impl BallotKey {
     /// The key of `secret`.
     pub fn new(secret: &Secret) -> Self {
-        Self(hmac::Key::new(hmac::HMAC_SHA256, secret.expose().as_bytes()))
+        Self(hmac::Key::new(
+            hmac::HMAC_SHA256,
+            secret.expose().as_bytes(),
+        ))
     }
 
     fn tagged(&self, domain: &str, value: &str) -> String {
@@ -288,7 +291,7 @@ impl crate::http::Validate for EvaluationSettingsChange {
                 ("poor", &c.poor),
             ];
             for (name, value) in all {
-                if value.is_negative() || value.0 > BigDecimal::from(1) {
+                if value.is_negative() || value.0 > 1 {
                     errors.push(FieldError::new(
                         format!("coefficients.{name}"),
                         "out_of_range",
@@ -338,11 +341,7 @@ impl crate::http::Validate for EvaluationSettingsChange {
             }
             if errors.is_empty() {
                 for (name, message) in evaluation::refuse_rule(&rule.to_rule()) {
-                    errors.push(FieldError::new(
-                        format!("rule.{name}"),
-                        "invalid",
-                        message,
-                    ));
+                    errors.push(FieldError::new(format!("rule.{name}"), "invalid", message));
                 }
             }
         }
@@ -351,9 +350,13 @@ impl crate::http::Validate for EvaluationSettingsChange {
 }
 
 /// The evaluation settings of a cycle (404 when there is no such cycle).
-pub fn settings(conn: &mut PgConnection, cycle_id: CycleId) -> Result<EvaluationSettings, ApiError> {
-    let row = EvaluationSettingsRow::find(conn, cycle_id, false)?
-        .ok_or_else(|| ApiError::not_found(format!("assessment cycle {cycle_id} does not exist")))?;
+pub fn settings(
+    conn: &mut PgConnection,
+    cycle_id: CycleId,
+) -> Result<EvaluationSettings, ApiError> {
+    let row = EvaluationSettingsRow::find(conn, cycle_id, false)?.ok_or_else(|| {
+        ApiError::not_found(format!("assessment cycle {cycle_id} does not exist"))
+    })?;
     let frozen = Round::any_in_cycle(conn, cycle_id)?;
     EvaluationSettings::of(row, frozen)
 }
@@ -367,8 +370,9 @@ pub fn change_settings(
     change: EvaluationSettingsChange,
     check: impl FnOnce(i32) -> Result<(), ApiError>,
 ) -> Result<(EvaluationSettings, Change), ApiError> {
-    let row = EvaluationSettingsRow::find(conn, cycle_id, true)?
-        .ok_or_else(|| ApiError::not_found(format!("assessment cycle {cycle_id} does not exist")))?;
+    let row = EvaluationSettingsRow::find(conn, cycle_id, true)?.ok_or_else(|| {
+        ApiError::not_found(format!("assessment cycle {cycle_id} does not exist"))
+    })?;
     check(row.version)?;
     if Round::any_in_cycle(conn, cycle_id)? {
         return Err(ApiError::Conflict {
@@ -617,6 +621,8 @@ pub fn open_round(
             detail: format!("unit {unit_id} is not assessed in cycle {}", cycle.id),
         });
     }
+    // The settings freeze with the cycle's first round: a concurrent change waits or sees it.
+    EvaluationSettingsRow::find(conn, cycle.id, true)?;
     if Round::unclosed(conn, cycle.id, unit_id)?.is_some() {
         return Err(ApiError::Conflict {
             code: "evaluation_round_open",
@@ -647,18 +653,15 @@ pub fn open_round(
     }
     let unit_name: String = {
         use crate::schema::units;
-        units::table
-            .find(unit_id)
-            .select(units::name)
-            .first(conn)?
+        units::table.find(unit_id).select(units::name).first(conn)?
     };
     let title = body
         .title
         .as_deref()
         .map(crate::http::json::clean)
         .unwrap_or_else(|| format!("{unit_name}{}年度领导班子成员民主测评", cycle.year));
-    let categories = serde_json::to_value(body.categories.unwrap_or_default())
-        .map_err(ApiError::internal)?;
+    let categories =
+        serde_json::to_value(body.categories.unwrap_or_default()).map_err(ApiError::internal)?;
     let round = NewRound {
         cycle_id: cycle.id,
         unit_id,
@@ -744,7 +747,10 @@ pub fn issue_codes(
     if round.state != RoundState::Open {
         return Err(ApiError::Conflict {
             code: "evaluation_round_not_open",
-            detail: format!("round {} is {}: codes are issued while it is open", round.id, round.state),
+            detail: format!(
+                "round {} is {}: codes are issued while it is open",
+                round.id, round.state
+            ),
         });
     }
     let mut codes = Vec::with_capacity(count);
@@ -780,7 +786,10 @@ pub fn issue_codes(
 
 /// The URL a slip's QR code opens: the ballot page, with the code in the fragment.
 pub fn ballot_url(page_url: &str, code: &str) -> String {
-    format!("{}#c={code}", page_url.split('#').next().unwrap_or(page_url))
+    format!(
+        "{}#c={code}",
+        page_url.split('#').next().unwrap_or(page_url)
+    )
 }
 
 fn escape_html(text: &str) -> String {
@@ -851,7 +860,10 @@ pub fn close_round(conn: &mut PgConnection, round: Round) -> Result<(RoundView, 
 }
 
 /// Resumes a suspended round and forgets its failed codes.
-pub fn resume_round(conn: &mut PgConnection, round: Round) -> Result<(RoundView, Change), ApiError> {
+pub fn resume_round(
+    conn: &mut PgConnection,
+    round: Round,
+) -> Result<(RoundView, Change), ApiError> {
     if round.state != RoundState::Suspended {
         return Err(ApiError::Conflict {
             code: "evaluation_round_not_suspended",
@@ -949,7 +961,11 @@ impl crate::http::Validate for PaperTally {
         let mut errors = Vec::new();
         let range = |field: String, value: i32, errors: &mut Vec<FieldError>| {
             if !(0..=100_000).contains(&value) {
-                errors.push(FieldError::new(field, "out_of_range", "between 0 and 100000"));
+                errors.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    "between 0 and 100000",
+                ));
             }
         };
         for (name, value) in [
@@ -1501,13 +1517,16 @@ pub fn record_failure(
     })
 }
 
+/// A code's open round and its hash, or why it does not vote (with its round when known).
+pub type CodeLookup = Result<(Round, String), (CodeRefusal, Option<Round>)>;
+
 /// The open round a code belongs to, or why it does not vote; `Err` reasons other than
 /// `Suspended` are failures the caller records (with the round when it is known).
 pub fn round_of_code(
     conn: &mut PgConnection,
     ballot: &BallotSettings,
     typed: &str,
-) -> Result<Result<(Round, String), (CodeRefusal, Option<Round>)>, ApiError> {
+) -> Result<CodeLookup, ApiError> {
     let Some(code) = evaluation::parse_code(typed) else {
         return Ok(Err((CodeRefusal::Mistyped, None)));
     };
@@ -1572,7 +1591,9 @@ pub fn check_ballot(
         .filter_map(|c| c.category)
         .collect();
     let mut errors = Vec::new();
-    let category = body.category.unwrap_or(ParticipantCategory::StaffRepresentative);
+    let category = body
+        .category
+        .unwrap_or(ParticipantCategory::StaffRepresentative);
     if !categories.contains(&category) {
         errors.push(FieldError::new(
             "category",
@@ -1732,24 +1753,39 @@ impl crate::http::Validate for SetGrade {
     }
 }
 
+/// What the latest closed round of a unit proposes.
+#[derive(Debug, Default)]
+pub struct Proposals {
+    /// That round, if there is one.
+    pub round: Option<Round>,
+    /// The grade proposed for each leader with valid votes.
+    pub grades: BTreeMap<LeaderId, Grade>,
+    /// Whether the round has the cycle's minimum of ballots.
+    pub enough: bool,
+}
+
 /// What the latest closed round of the unit proposes for each of its leaders, and that round.
 pub fn proposals(
     conn: &mut PgConnection,
     cycle_id: CycleId,
     unit_id: UnitId,
-) -> Result<(Option<Round>, BTreeMap<LeaderId, Grade>, bool), ApiError> {
+) -> Result<Proposals, ApiError> {
     let Some(round) = Round::latest_closed(conn, cycle_id, unit_id)? else {
-        return Ok((None, BTreeMap::new(), false));
+        return Ok(Proposals::default());
     };
     let settings = settings(conn, cycle_id)?;
     let view = tally(conn, &round, &settings)?;
     let enough = view.ballots >= settings.min_ballots;
-    let proposed = view
+    let grades = view
         .leaders
         .into_iter()
         .filter_map(|l| l.proposed_grade.map(|g| (l.leader_id, g)))
         .collect();
-    Ok((Some(round), proposed, enough))
+    Ok(Proposals {
+        round: Some(round),
+        grades,
+        enough,
+    })
 }
 
 /// The unit's leaders with their grades, as `access` may see them (the unit: after
@@ -1768,10 +1804,14 @@ pub fn list_grades(
         .map(|g| (g.leader_id, g))
         .collect();
     let full = matches!(access, EvaluationAccess::Office | EvaluationAccess::Team);
-    let (_, proposed, enough) = if full {
+    let Proposals {
+        grades: proposed,
+        enough,
+        ..
+    } = if full {
         proposals(conn, cycle.id, unit_id)?
     } else {
-        (None, BTreeMap::new(), false)
+        Proposals::default()
     };
     let show_proposals = access == EvaluationAccess::Office || enough;
     let mut entries: Vec<LeaderGradeEntry> = Leader::for_unit(conn, unit_id)?
@@ -1845,8 +1885,8 @@ pub fn set_grade(
         (None, _) => {}
     }
     let grade = body.grade.unwrap_or(Grade::Average);
-    let (round, proposed, _) = proposals(conn, cycle.id, unit_id)?;
-    let proposal = proposed.get(&leader_id).copied();
+    let Proposals { round, grades, .. } = proposals(conn, cycle.id, unit_id)?;
+    let proposal = grades.get(&leader_id).copied();
     let reason = body
         .reason
         .as_deref()
@@ -1855,7 +1895,9 @@ pub fn set_grade(
     if proposal != Some(grade) && reason.is_none() {
         let why = match proposal {
             Some(p) => format!("the latest closed round proposes {p}: give the reason for {grade}"),
-            None => "there is no proposal for this leader: give the reason for the grade".to_owned(),
+            None => {
+                "there is no proposal for this leader: give the reason for the grade".to_owned()
+            }
         };
         return Err(ApiError::field("reason", "reason_required", why));
     }
@@ -1881,7 +1923,10 @@ pub fn set_grade(
         }
         None => {
             let after = LeaderGradeView::from(new.insert(conn)?);
-            (after.clone(), Change::created("leader_grade", resource_id, &after))
+            (
+                after.clone(),
+                Change::created("leader_grade", resource_id, &after),
+            )
         }
     };
     let created = saved.version == 1;

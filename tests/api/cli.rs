@@ -17,7 +17,8 @@ fn command(args: &[&str], db: Option<&TestDb>) -> Command {
         .env("RUST_LOG", "warn")
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("JWT_SECRET", TEST_SECRET)
-        .env("AUDIT_SIGNING_KEY", audit_key(Algorithm::Ed25519).expose());
+        .env("AUDIT_SIGNING_KEY", audit_key(Algorithm::Ed25519).expose())
+        .env("BALLOT_CODE_KEY", crate::helpers::TEST_BALLOT_CODE_KEY);
     if let Some(db) = db {
         command
             .env("DATABASE_URL", db.app_url())
