@@ -11,6 +11,7 @@ mod created;
 mod cycles;
 mod documents;
 mod errors;
+mod evaluation;
 mod faults;
 mod fixtures;
 mod forms;
