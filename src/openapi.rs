@@ -18,8 +18,9 @@ use crate::error::PROBLEM_JSON;
         title = "lianzheng 廉政考核",
         description = "党风廉政建设责任制考核检查: the county's yearly assessment of how each \
             leadership team carries out its Party-conduct and clean-government duties.\n\n\
-            Every call except the probes and the ballots needs `Authorization: Bearer <JWT>` (paste a token \
-            from `lianzheng token --role office --sub admin` into **Authorize**). Errors are \
+            Every call except the probes and the ballots needs `Authorization: Bearer <JWT>` \
+            (paste a token from `lianzheng token --role office --sub admin` into \
+            **Authorize**). Errors are \
             RFC 9457 `application/problem+json` with a stable `code`. Decimals travel as \
             strings (`\"87.50\"`).",
     ),

@@ -18,7 +18,8 @@ use crate::ops::evaluation;
     tag = "evaluation",
     params(
         ("cycle_id" = i64, Path, description = "Cycle id", example = 1),
-        ("If-Match" = String, Header, description = "The settings' current ETag", example = "\"1\""),
+        ("If-Match" = String, Header, description = "The settings' current ETag",
+            example = "\"1\""),
     ),
     request_body = EvaluationSettingsChange,
     responses(
