@@ -2,8 +2,9 @@
 # Starts the service with the demo county on http://127.0.0.1:8080 and prints an office token.
 # Uses DATABASE_URL (and MIGRATION_DATABASE_URL) when set; otherwise provisions a local
 # PostgreSQL with its two roles and a `lianzheng` database. On the first run it generates the
-# JWT secret and the audit signing key into .secrets/lianzheng.env (git-ignored, mode 600) and
-# sources it; migrations run as the owner, then the service runs as the runtime role only.
+# JWT secret, the audit signing key and the ballot codes' HMAC key into .secrets/lianzheng.env
+# (git-ignored, mode 600) and sources it; migrations run as the owner, then the service runs as
+# the runtime role only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,11 @@ if [ ! -s "$secrets" ]; then
     mv "$secrets.tmp" "$secrets"
   )
   echo "generated the JWT secret and the audit signing key in $secrets"
+fi
+if ! grep -q '^BALLOT_CODE_KEY=' "$secrets"; then
+  # The HMAC key of the ballot codes' stored hashes (kept outside the database).
+  (umask 077; echo "BALLOT_CODE_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$secrets")
+  echo "generated the ballot codes' key in $secrets"
 fi
 set -a
 # shellcheck source=/dev/null

@@ -3,6 +3,7 @@
 //! Secrets are wrapped in [`Secret`] so that `{:?}` of the settings never prints them.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use actix_web::http::header::HeaderName;
@@ -124,6 +125,75 @@ pub struct Settings {
     pub audit_key_id: Option<String>,
     /// `AUDIT_VERIFY_KEYS`: retired public keys, as published by `GET /api/v1/audit/keys`.
     pub audit_verify_keys: Vec<PublicKey>,
+    /// `BALLOT_CODE_KEY`: the HMAC key of the ballot codes' stored hashes (at least 32
+    /// bytes). Kept outside the database, so that short codes cannot be brute-forced from a copy.
+    pub ballot_code_key: Option<Secret>,
+    /// `BALLOT_PAGE_URL`: the mobile front end's ballot page; a slip's QR code opens it with the
+    /// code in the fragment (`#c=…`).
+    pub ballot_page_url: String,
+    /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the proxies whose
+    /// `X-Forwarded-For` is believed (the OA portal's).
+    pub trusted_proxies: Vec<TrustedProxy>,
+    /// `BALLOT_FAILURE_LIMIT`: failed ballot codes a client address may send per window before
+    /// it gets 429.
+    pub ballot_failure_limit: u32,
+    /// `BALLOT_FAILURE_WINDOW`: the window of that limit.
+    pub ballot_failure_window: Duration,
+}
+
+/// The shortest `BALLOT_CODE_KEY` accepted.
+pub const MIN_BALLOT_CODE_KEY_BYTES: usize = 32;
+
+/// A trusted proxy: one address, or a range in CIDR notation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedProxy {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedProxy {
+    /// Reads `10.0.0.1`, `10.0.0.0/8`, `::1` or `fd00::/8`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let (addr, prefix) = match raw.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (raw, None),
+        };
+        let network: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("{raw} is not an address or a CIDR range"))?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => match p.trim().parse::<u8>() {
+                Ok(p) if p <= max => p,
+                _ => return Err(format!("{raw} has an invalid prefix length")),
+            },
+        };
+        Ok(Self { network, prefix })
+    }
+
+    /// Whether `addr` is this proxy or in its range.
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        let bits = |a: IpAddr| -> u128 {
+            match a {
+                IpAddr::V4(v4) => u128::from(u32::from(v4)) << 96,
+                IpAddr::V6(v6) => u128::from(v6),
+            }
+        };
+        let addr = match addr {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+            v4 => v4,
+        };
+        if addr.is_ipv4() != self.network.is_ipv4() {
+            return false;
+        }
+        if self.prefix == 0 {
+            return true;
+        }
+        let mask = u128::MAX << (128 - u32::from(self.prefix));
+        bits(addr) & mask == bits(self.network) & mask
+    }
 }
 
 /// How log lines are written.
@@ -281,6 +351,36 @@ impl Settings {
                     .map(|set| set.keys().cloned().collect())
                     .map_err(|e| e.0)
             })?,
+            ballot_code_key: var("BALLOT_CODE_KEY").map(|v| Secret::new(v.trim())),
+            ballot_page_url: var("BALLOT_PAGE_URL")
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_else(|| "http://127.0.0.1:5173/ballot".to_owned()),
+            trusted_proxies: parse_var("TRUSTED_PROXIES", Vec::new(), |v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(TrustedProxy::parse)
+                    .collect()
+            })?,
+            ballot_failure_limit: parse_var("BALLOT_FAILURE_LIMIT", 10, |v| {
+                match v.parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => Err("must be a positive integer".to_owned()),
+                }
+            })?,
+            ballot_failure_window: parse_var(
+                "BALLOT_FAILURE_WINDOW",
+                Duration::from_secs(15 * 60),
+                |v| {
+                    duration(v).and_then(|d| {
+                        if d.as_secs() == 0 {
+                            Err("must be at least 1s".to_owned())
+                        } else {
+                            Ok(d)
+                        }
+                    })
+                },
+            )?,
         })
     }
 
@@ -338,6 +438,33 @@ impl Settings {
         }
     }
 
+    /// The key of the ballot codes' hashes. Outside development mode it must be configured and
+    /// at least 32 bytes long; in development mode a missing key is replaced by an ephemeral one
+    /// (codes issued before a restart no longer vote), with a warning.
+    pub fn ballot_code_key(&self) -> Result<Secret, String> {
+        match &self.ballot_code_key {
+            Some(key) if key.expose().len() >= MIN_BALLOT_CODE_KEY_BYTES => Ok(key.clone()),
+            Some(key) => Err(format!(
+                "BALLOT_CODE_KEY is only {} bytes; it must be at least {MIN_BALLOT_CODE_KEY_BYTES}",
+                key.expose().len()
+            )),
+            None if self.dev_mode => {
+                let mut bytes = [0_u8; 32];
+                aws_lc_rs::rand::fill(&mut bytes).map_err(|_| "no randomness".to_owned())?;
+                tracing::warn!(
+                    "development mode: BALLOT_CODE_KEY is not set; ballot codes are hashed with \
+                     an ephemeral key and stop voting on restart"
+                );
+                Ok(Secret::new(hex::encode(bytes)))
+            }
+            None => Err(
+                "BALLOT_CODE_KEY is not set: set a random key of at least 32 bytes \
+                 (scripts/run.sh generates one), or LIANZHENG_DEV=1 for development"
+                    .to_owned(),
+            ),
+        }
+    }
+
     /// The longest one request spends on the database before it answers 503:
     /// `DB_POOL_TIMEOUT` + `DB_STATEMENT_TIMEOUT` (the README's bound adds 1 s for the rest).
     pub fn database_budget(&self) -> Duration {
@@ -383,6 +510,22 @@ mod tests {
         for bad in ["X Trace", "X-Trace:1", "*", "名字"] {
             assert!(header_names(bad).is_err(), "{bad} is refused");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let range = TrustedProxy::parse("10.0.0.0/8").expect("a range");
+        assert!(range.contains("10.1.2.3".parse().expect("ip")));
+        assert!(!range.contains("11.1.2.3".parse().expect("ip")));
+        assert!(range.contains("::ffff:10.9.9.9".parse().expect("ip")));
+        let one = TrustedProxy::parse("192.168.1.5").expect("an address");
+        assert!(one.contains("192.168.1.5".parse().expect("ip")));
+        assert!(!one.contains("192.168.1.6".parse().expect("ip")));
+        let v6 = TrustedProxy::parse("fd00::/8").expect("a v6 range");
+        assert!(v6.contains("fd12::1".parse().expect("ip")));
+        assert!(!v6.contains("10.0.0.1".parse().expect("ip")));
+        assert!(TrustedProxy::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxy::parse("proxy.example").is_err());
     }
 
     #[test]

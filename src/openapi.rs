@@ -17,8 +17,9 @@ pub mod responses;
         title = "lianzheng 廉政考核",
         description = "党风廉政建设责任制考核检查: the county's yearly assessment of how each \
             leadership team carries out its Party-conduct and clean-government duties.\n\n\
-            Every call except the probes needs `Authorization: Bearer <JWT>` (paste a token \
-            from `lianzheng token --role office --sub admin` into **Authorize**). Errors are \
+            Every call except the probes and the ballots needs `Authorization: Bearer <JWT>` \
+            (paste a token from `lianzheng token --role office --sub admin` into \
+            **Authorize**). Errors are \
             RFC 9457 `application/problem+json` with a stable `code`. Decimals travel as \
             strings (`\"87.50\"`).",
     ),
@@ -47,6 +48,14 @@ pub mod responses;
         (
             name = "scoring",
             description = "考核评分表: the teams' item-by-item score sheets, referrals and signatures"
+        ),
+        (
+            name = "evaluation",
+            description = "民主测评: democratic evaluation rounds, tallies and leaders' grades"
+        ),
+        (
+            name = "ballots",
+            description = "测评票: account-less ballots cast with a one-time code (no token)"
         ),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),

@@ -77,6 +77,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    ballot_codes (code_hash) {
+        code_hash -> Text,
+        round_id -> Int8,
+    }
+}
+
+diesel::table! {
+    ballot_failures (client_key, window_start) {
+        client_key -> Text,
+        window_start -> Timestamptz,
+        failures -> Int4,
+    }
+}
+
+diesel::table! {
     cycle_deadline_extensions (id) {
         id -> Int8,
         cycle_id -> Int8,
@@ -134,6 +149,75 @@ diesel::table! {
 }
 
 diesel::table! {
+    evaluation_ballots (id) {
+        id -> Uuid,
+        round_id -> Int8,
+        category -> Text,
+        grades -> Jsonb,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    evaluation_paper_counts (round_id, leader_id, category) {
+        round_id -> Int8,
+        leader_id -> Int8,
+        category -> Text,
+        good -> Int4,
+        fairly_good -> Int4,
+        average -> Int4,
+        poor -> Int4,
+        unknown -> Int4,
+    }
+}
+
+diesel::table! {
+    evaluation_round_leaders (round_id, leader_id) {
+        round_id -> Int8,
+        leader_id -> Int8,
+        ordinal -> Int4,
+        name -> Text,
+        position -> Text,
+    }
+}
+
+diesel::table! {
+    evaluation_rounds (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        tag -> Text,
+        title -> Text,
+        state -> Text,
+        categories -> Jsonb,
+        codes_issued -> Int4,
+        failed_attempts -> Int4,
+        online_ballots -> Int4,
+        paper_forms_handed_out -> Int4,
+        paper_forms_returned -> Int4,
+        closed_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    evaluation_settings (cycle_id) {
+        cycle_id -> Int8,
+        coefficient_good -> Numeric,
+        coefficient_fairly_good -> Numeric,
+        coefficient_average -> Numeric,
+        coefficient_poor -> Numeric,
+        min_ballots -> Int4,
+        failure_budget -> Int4,
+        rule -> Jsonb,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     form_items (id) {
         id -> Int8,
         form_id -> Int8,
@@ -168,6 +252,24 @@ diesel::table! {
         name -> Text,
         leader_sub -> Text,
         leader_name -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    leader_grades (cycle_id, unit_id, leader_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        leader_id -> Int8,
+        leader_name -> Text,
+        grade -> Text,
+        proposed_grade -> Nullable<Text>,
+        round_id -> Nullable<Int8>,
+        reason -> Nullable<Text>,
+        set_by -> Text,
+        set_by_name -> Text,
         version -> Int4,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
@@ -354,12 +456,21 @@ diesel::table! {
 diesel::joinable!(accountability_reports -> assessment_cycles (cycle_id));
 diesel::joinable!(accountability_reports -> leaders (leader_id));
 diesel::joinable!(accountability_reports -> units (unit_id));
+diesel::joinable!(ballot_codes -> evaluation_rounds (round_id));
 diesel::joinable!(cycle_deadline_extensions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_transitions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> units (unit_id));
+diesel::joinable!(evaluation_ballots -> evaluation_rounds (round_id));
+diesel::joinable!(evaluation_round_leaders -> evaluation_rounds (round_id));
+diesel::joinable!(evaluation_rounds -> assessment_cycles (cycle_id));
+diesel::joinable!(evaluation_rounds -> units (unit_id));
+diesel::joinable!(evaluation_settings -> assessment_cycles (cycle_id));
 diesel::joinable!(form_items -> scoring_forms (form_id));
 diesel::joinable!(inspection_teams -> assessment_cycles (cycle_id));
+diesel::joinable!(leader_grades -> assessment_cycles (cycle_id));
+diesel::joinable!(leader_grades -> evaluation_rounds (round_id));
+diesel::joinable!(leader_grades -> units (unit_id));
 diesel::joinable!(leaders -> units (unit_id));
 diesel::joinable!(record_items -> scoring_records (record_id));
 diesel::joinable!(referrals -> leaders (leader_id));
@@ -375,13 +486,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     assessment_cycles,
     attachments,
     audit_log,
+    ballot_codes,
+    ballot_failures,
     cycle_deadline_extensions,
     cycle_transitions,
     cycle_units,
     document_versions,
+    evaluation_ballots,
+    evaluation_paper_counts,
+    evaluation_round_leaders,
+    evaluation_rounds,
+    evaluation_settings,
     form_items,
     idempotency_keys,
     inspection_teams,
+    leader_grades,
     leaders,
     record_items,
     referrals,

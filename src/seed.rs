@@ -420,6 +420,7 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
 
     let places: Vec<CycleUnit> = places.into_iter().map(|(place, _, _)| place).collect();
     seed_sheets(conn, signer, cycle.id, &places)?;
+    seed_evaluation(conn, signer, &cycle, &places)?;
     Ok(team_ids.len())
 }
 
@@ -587,6 +588,150 @@ fn seed_sheets(
             &serde_json::json!({"state": if index == 15 { "reopened" } else { state.as_str() }}),
         );
         audit::append(conn, signer, &system, change)?;
+    }
+    Ok(())
+}
+
+/// The democratic evaluation of the first two assessed units, as their teams' and the office's
+/// calls would take it: a round each with online ballots cast with one-time codes and a paper
+/// tally, closed (the second below the cycle's minimum of ten ballots); the first unit's
+/// leaders graded by the office, one against the proposal with a reason.
+fn seed_evaluation(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle: &crate::models::cycle::Cycle,
+    places: &[crate::models::cycle_unit::CycleUnit],
+) -> Result<(), ApiError> {
+    use crate::config::Secret;
+    use crate::domain::evaluation::{Grade, Mark, ParticipantCategory};
+    use crate::models::evaluation::CategorySlips;
+    use crate::ops::evaluation::{self as eval, BallotMark, BallotSettings, CastBallot};
+
+    let system = Actor::system();
+    // The codes are hashed with a key of this run only: every one is used or deleted at close.
+    let mut key = [0_u8; 32];
+    aws_lc_rs::rand::fill(&mut key).map_err(|_| ApiError::internal("no randomness"))?;
+    let ballot = BallotSettings {
+        key: eval::BallotKey::new(&Secret::new(hex::encode(key))),
+        page_url: "https://oa.yangshan.example/ballot".to_owned(),
+        trusted_proxies: Vec::new(),
+        failure_limit: 10,
+        failure_window: std::time::Duration::from_secs(900),
+    };
+    let marks = [
+        Mark::Good,
+        Mark::Good,
+        Mark::FairlyGood,
+        Mark::Good,
+        Mark::Average,
+    ];
+    for (index, place) in places.iter().enumerate().take(2) {
+        let (online, paper_returned) = if index == 0 { (14, 9) } else { (5, 3) };
+        let categories = vec![
+            CategorySlips {
+                category: Some(ParticipantCategory::LeadershipMember),
+                slips: Some(7),
+            },
+            CategorySlips {
+                category: Some(ParticipantCategory::StaffRepresentative),
+                slips: Some(online + paper_returned),
+            },
+        ];
+        let (view, change) = eval::open_round(
+            conn,
+            cycle,
+            place.unit_id,
+            eval::OpenRound {
+                title: None,
+                categories: Some(categories),
+            },
+        )?;
+        audit::append(conn, signer, &system, change)?;
+        let round = eval::find_round(conn, cycle.id, place.unit_id, view.id, true)?;
+        let (codes, _, change) = eval::issue_codes(conn, &round, online as usize, &ballot)?;
+        audit::append(conn, signer, &system, change)?;
+        for (n, code) in codes.iter().enumerate() {
+            let Ok((round, hash)) = eval::round_of_code(conn, &ballot, code)? else {
+                return Err(ApiError::internal("a seeded code does not vote"));
+            };
+            let grades = view
+                .leaders
+                .iter()
+                .enumerate()
+                .map(|(l, leader)| BallotMark {
+                    leader_id: Some(leader.leader_id),
+                    grade: Some(if (n + l) % 7 == 6 {
+                        Mark::Unknown
+                    } else {
+                        marks[(n + 2 * l) % marks.len()]
+                    }),
+                })
+                .collect();
+            let body = CastBallot {
+                code: Some(code.clone()),
+                category: Some(if n % 3 == 0 {
+                    ParticipantCategory::LeadershipMember
+                } else {
+                    ParticipantCategory::StaffRepresentative
+                }),
+                grades: Some(grades),
+                comment: (n == 2).then(|| "希望班子进一步加强作风建设，多深入基层".to_owned()),
+            };
+            let checked = eval::check_ballot(conn, &round, &body)?;
+            eval::cast(conn, &hash, &checked)?;
+        }
+        let counts = view
+            .leaders
+            .iter()
+            .map(|leader| eval::PaperCountEntry {
+                leader_id: Some(leader.leader_id),
+                category: Some(ParticipantCategory::StaffRepresentative),
+                good: paper_returned - 3,
+                fairly_good: 2,
+                average: 1,
+                poor: 0,
+                unknown: 0,
+            })
+            .collect();
+        let round = eval::find_round(conn, cycle.id, place.unit_id, view.id, true)?;
+        let tally = eval::PaperTally {
+            forms_handed_out: Some(paper_returned + 1),
+            forms_returned: Some(paper_returned),
+            counts,
+        };
+        let (_, change) = eval::put_paper_tally(conn, round, tally)?;
+        audit::append(conn, signer, &system, change)?;
+        let round = eval::find_round(conn, cycle.id, place.unit_id, view.id, true)?;
+        let (_, change) = eval::close_round(conn, round)?;
+        audit::append(conn, signer, &system, change)?;
+        if index == 0 {
+            let proposals = eval::proposals(conn, cycle.id, place.unit_id)?;
+            for (l, leader) in view.leaders.iter().enumerate() {
+                let proposed = proposals.grades.get(&leader.leader_id).copied();
+                let (grade, reason) = match proposed {
+                    Some(p) if l != 1 => (p, None),
+                    _ => (
+                        Grade::FairlyGood,
+                        Some("结合平时掌握情况，其分管领域年内有一起违规发放津贴问题".to_owned()),
+                    ),
+                };
+                let body = eval::SetGrade {
+                    grade: Some(grade),
+                    reason,
+                };
+                let setter = ("system", "县纪委");
+                let (_, _, change) = eval::set_grade(
+                    conn,
+                    setter,
+                    cycle,
+                    place.unit_id,
+                    leader.leader_id,
+                    body,
+                    None,
+                )?;
+                audit::append(conn, signer, &system, change)?;
+            }
+        }
     }
     Ok(())
 }

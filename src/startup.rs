@@ -23,6 +23,7 @@ use crate::http::json::{BodyLimit, BodyReadTimeout};
 use crate::http::language::language;
 use crate::http::request_id::{REQUEST_ID_HEADER, trace_requests};
 use crate::openapi::{self, ApiDoc, RouteTable};
+use crate::ops::evaluation::BallotSettings;
 use crate::routes::attachments::UploadLimit;
 use crate::routes::audit::json::AuditKeys;
 
@@ -41,6 +42,9 @@ pub enum StartupError {
     /// The server could not start.
     #[error("cannot start the HTTP server: {0}")]
     Server(std::io::Error),
+    /// The ballot codes' key is missing or too short.
+    #[error("{0}")]
+    BallotKey(String),
 }
 
 /// A bound, not yet running, server.
@@ -63,6 +67,9 @@ impl Application {
             &settings.jwt_audience,
             settings.jwt_leeway,
         )?);
+        let ballots = web::Data::new(
+            BallotSettings::from_settings(settings).map_err(StartupError::BallotKey)?,
+        );
         let spec = openapi::spec();
         let routes = web::Data::new(RouteTable::from_spec(&spec));
         let audit_keys =
@@ -83,6 +90,7 @@ impl Application {
                 .app_data(audit_keys.clone())
                 .app_data(verifier.clone())
                 .app_data(routes.clone())
+                .app_data(ballots.clone())
                 .app_data(BodyLimit(body_limit))
                 .app_data(UploadLimit(upload_limit))
                 .app_data(BodyReadTimeout(body_read_timeout))

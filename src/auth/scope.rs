@@ -144,6 +144,37 @@ pub fn is_own_unit(user: &AuthUser, unit_id: UnitId) -> bool {
     user.role == Role::Unit && user.unit_id == Some(unit_id)
 }
 
+/// Who a caller is to a unit's democratic evaluation in a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvaluationAccess {
+    /// The office: runs, resumes and reads everything, and sets the grades.
+    Office,
+    /// The unit's inspection team in that cycle: opens, runs and closes rounds, reads tallies.
+    Team,
+    /// The unit itself: its leaders' grades after publication, nothing else.
+    OwnUnit,
+    /// Anyone else: 404, as if nothing existed.
+    Hidden,
+}
+
+/// The rule of a unit's democratic evaluation in a cycle: the office, the members and leader of
+/// the team holding the unit in that cycle ([`inspects_in_cycle`]), the unit itself, or nobody.
+pub fn evaluation_access(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    cycle_id: CycleId,
+    unit_id: UnitId,
+) -> QueryResult<EvaluationAccess> {
+    Ok(match user.role {
+        Role::Office => EvaluationAccess::Office,
+        Role::Inspector if inspects_in_cycle(conn, &user.sub, cycle_id, unit_id)? => {
+            EvaluationAccess::Team
+        }
+        Role::Unit if user.unit_id == Some(unit_id) => EvaluationAccess::OwnUnit,
+        _ => EvaluationAccess::Hidden,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -168,6 +168,34 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "数据库暂不可用或响应过慢，请稍后重试",
     ),
     ("internal_error", "发生了意外错误，已记录"),
+    ("cycle_not_inspecting", "考核周期不在自查或专项检查阶段"),
+    ("evaluation_round_closed", "民主测评已结束"),
+    ("evaluation_round_not_open", "民主测评未在进行中"),
+    ("evaluation_round_not_suspended", "民主测评未被暂停"),
+    ("evaluation_round_open", "该单位已有进行中的民主测评"),
+    (
+        "evaluation_round_suspended",
+        "民主测评因失败尝试过多已暂停，待县纪委恢复",
+    ),
+    ("evaluation_round_not_closed", "民主测评尚未结束"),
+    (
+        "evaluation_started",
+        "本周期的民主测评已开始，测评设置不能再改",
+    ),
+    ("evaluation_tags_exhausted", "本周期可用的测评编号已用尽"),
+    ("grades_closed", "本周期的班子成员评定已不能修改"),
+    (
+        "idempotency_key_refused",
+        "此调用不接受 Idempotency-Key（重放须保存测评码）",
+    ),
+    ("no_leaders", "该单位没有班子成员"),
+    ("not_published", "考核结果尚未公布"),
+    ("grades_only", "单位只能看到评定等次，看不到票数"),
+    (
+        "too_few_ballots",
+        "有效票数低于最少票数，只有县纪委可以查看",
+    ),
+    ("too_many_failures", "失败尝试过多，请稍后再试"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -204,6 +232,12 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("before_self_inspection_due", "须在自查截止日之后"),
     ("before_special_inspection_ends", "须在专项检查结束之后"),
     ("idempotency_key_reused", "此幂等键已用于另一个不同的请求"),
+    ("exceeds_handed_out", "不能超过发出或收回的票数"),
+    ("leader_missing", "缺少对某位班子成员的评价"),
+    ("not_in_round", "不是本次测评的班子成员"),
+    ("mistyped", "测评码有误，请核对后重新输入"),
+    ("not_valid", "测评码无效、已使用或测评已结束"),
+    ("reason_required", "与建议等次不同时须写明理由"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {

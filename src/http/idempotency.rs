@@ -43,9 +43,10 @@ const KEY_LIFETIME_HOURS: i64 = 24;
 /// Response headers that are stored and replayed.
 const KEPT_HEADERS: [HeaderName; 3] = [header::CONTENT_TYPE, header::LOCATION, header::ETAG];
 
-/// Routes that keep no idempotency record (the account-less ballot submission and the issuing
-/// of ballot codes, once they exist): no stored response may hold a ballot code.
-pub const EXEMPT_PATH_SUFFIXES: &[&str] = &[];
+/// Routes that keep no idempotency record (the account-less ballot calls and the issuing of
+/// ballot codes, which refuses a key): no stored response may hold a ballot code, and nothing
+/// but the ballot may be written in a vote's transaction.
+pub const EXEMPT_PATH_SUFFIXES: &[&str] = &["/ballots", "/ballots/form", "/codes"];
 
 enum Claim {
     /// First time: do the work on this connection, inside its open transaction.

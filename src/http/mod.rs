@@ -7,6 +7,7 @@ pub mod idempotency;
 pub mod json;
 pub mod language;
 pub mod pagination;
+pub mod problem;
 pub mod request_id;
 
 pub use conditional::{ETag, IfMatch};

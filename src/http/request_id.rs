@@ -34,6 +34,9 @@ impl FromRequest for RequestId {
     }
 }
 
+/// The account-less ballot calls, which carry no request id.
+const ANONYMOUS_PREFIX: &str = "/api/v1/ballots";
+
 /// A caller-supplied id is kept when it is short and plain; otherwise a new one is made.
 fn request_id(req: &ServiceRequest) -> String {
     req.headers()
@@ -54,14 +57,24 @@ pub async fn trace_requests(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let id = request_id(&req);
-    let span = tracing::info_span!(
-        "request",
-        request_id = %id,
-        method = %req.method(),
-        path = %req.path(),
-        sub = tracing::field::Empty,
-    );
+    // A ballot's request gets no id: no log line or header may tie a vote to anything.
+    let anonymous = req.path().starts_with(ANONYMOUS_PREFIX);
+    let id = if anonymous {
+        String::new()
+    } else {
+        request_id(&req)
+    };
+    let span = if anonymous {
+        tracing::info_span!("request", method = %req.method(), path = %req.path())
+    } else {
+        tracing::info_span!(
+            "request",
+            request_id = %id,
+            method = %req.method(),
+            path = %req.path(),
+            sub = tracing::field::Empty,
+        )
+    };
     req.extensions_mut().insert(RequestId(id.clone()));
     let started = Instant::now();
     async move {
@@ -74,7 +87,7 @@ pub async fn trace_requests(
             tracing::info!(status = status.as_u16(), latency_ms, "request finished");
         }
         let mut response = ensure_problem(response);
-        if let Ok(value) = HeaderValue::from_str(&id) {
+        if let (false, Ok(value)) = (anonymous, HeaderValue::from_str(&id)) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         Ok(response)

@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod cycle;
 pub mod cycle_unit;
+pub mod evaluation;
 pub mod form;
 pub mod leader;
 pub mod scoring;
@@ -185,4 +186,8 @@ id_newtype!(
 id_newtype!(
     /// Id of an audit record: its position in the hash chain.
     AuditRecordId, 1
+);
+id_newtype!(
+    /// Id of a democratic evaluation round.
+    RoundId, 1
 );

@@ -6,6 +6,7 @@
 
 pub mod attachments;
 pub mod cycles;
+pub mod evaluation;
 pub mod sheets;
 pub mod signed;
 pub mod submitted;

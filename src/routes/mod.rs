@@ -7,9 +7,13 @@
 pub mod accountability_reports;
 pub mod attachments;
 pub mod audit;
+pub mod ballots;
 pub mod cycles;
+pub mod evaluation_rounds;
+pub mod evaluation_settings;
 pub mod forms;
 pub mod health;
+pub mod leader_grades;
 pub mod leaders;
 pub mod params;
 pub mod scoring_records;
@@ -42,6 +46,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The teams' score sheets, referrals and signatures (plan §4(一)2, §7).
                 .configure(scoring_records::routes)
                 .configure(team_reports::routes)
+                // The democratic evaluation of leaders and their grades (plan §4, form 3).
+                .configure(evaluation_settings::routes)
+                .configure(evaluation_rounds::routes)
+                .configure(leader_grades::routes)
+                // Account-less ballots: the one call without a token besides the probes.
+                .configure(ballots::routes)
                 // Attachments of what units submit.
                 .configure(attachments::routes)
                 // The audit trail (plan §7).

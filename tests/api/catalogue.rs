@@ -1028,6 +1028,182 @@ fn list_audit() -> Call {
         .query("per_page", "20")
 }
 
+/// The categories of a round the catalogue opens.
+fn round_body() -> Value {
+    json!({
+        "title": "县委办公室2014年度领导班子成员民主测评",
+        "categories": [
+            {"category": "leadership_member", "slips": 5},
+            {"category": "staff_representative", "slips": 30}
+        ]
+    })
+}
+
+/// Opens a round for the department as the office; returns its path and leaders.
+async fn department_round(app: &TestApp) -> (String, Vec<i64>) {
+    let path = unit_path(DEPARTMENT, "/evaluation-rounds");
+    let (round, _) = must(app, Call::post(&path, round_body()).expect(201)).await;
+    let id = round["id"].as_i64().expect("round id");
+    let leaders = round["leaders"]
+        .as_array()
+        .expect("leaders")
+        .iter()
+        .map(|l| l["leader_id"].as_i64().expect("leader id"))
+        .collect();
+    (format!("{path}/{id}"), leaders)
+}
+
+/// The demo's closed round of the town (23 ballots, its leaders graded).
+async fn town_round(app: &TestApp) -> String {
+    let path = unit_path(TOWN, "/evaluation-rounds");
+    let (rounds, _) = must(app, Call::get(&path)).await;
+    let id = rounds[0]["id"].as_i64().expect("the town's demo round");
+    format!("{path}/{id}")
+}
+
+/// One code of a new round of the department, and its leaders.
+async fn department_code(app: &TestApp) -> (String, Vec<i64>) {
+    let (round, leaders) = department_round(app).await;
+    let (codes, _) = must(
+        app,
+        Call::post(format!("{round}/codes"), json!({"count": 1})),
+    )
+    .await;
+    let code = codes["codes"][0]["code"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    (code, leaders)
+}
+
+fn get_evaluation_round(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move { Call::get(town_round(app).await).by(inspector(1, "leader")) })
+}
+
+fn get_evaluation_tally(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(
+        async move { Call::get(format!("{}/tally", town_round(app).await)).by(inspector(1, "a")) },
+    )
+}
+
+fn issue_ballot_codes(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (round, _) = department_round(app).await;
+        Call::post(format!("{round}/codes"), json!({"count": 5}))
+    })
+}
+
+fn put_paper_tally(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (round, leaders) = department_round(app).await;
+        let tag = etag(app, Who::Office, &round).await;
+        Call::put(
+            format!("{round}/paper-tally"),
+            json!({
+                "forms_handed_out": 12, "forms_returned": 11,
+                "counts": [{"leader_id": leaders[0], "category": "staff_representative",
+                            "good": 8, "fairly_good": 2, "average": 1, "poor": 0, "unknown": 0}]
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
+fn close_evaluation_round(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (round, _) = department_round(app).await;
+        Call::new(Method::POST, format!("{round}/close"))
+    })
+}
+
+fn resume_evaluation_round(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (round, _) = department_round(app).await;
+        // Suspended as too many failed codes would leave it (they would first meet the
+        // per-address limit of one test client).
+        let id = round.rsplit('/').next().expect("round id");
+        app.count(&format!(
+            "WITH s AS (UPDATE evaluation_rounds SET state = 'suspended' WHERE id = {id} \
+             RETURNING 1) SELECT count(*) AS n FROM s"
+        ));
+        Call::new(Method::POST, format!("{round}/resume"))
+    })
+}
+
+fn get_leader_grade(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (grades, _) = must(app, Call::get(unit_path(TOWN, "/leader-grades"))).await;
+        let leader = grades
+            .as_array()
+            .expect("grades")
+            .iter()
+            .find(|g| !g["grade"].is_null())
+            .and_then(|g| g["leader_id"].as_i64())
+            .expect("a graded demo leader");
+        Call::get(unit_path(TOWN, &format!("/leader-grades/{leader}"))).by(inspector(1, "b"))
+    })
+}
+
+fn put_leader_grade(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (grades, _) = must(app, Call::get(unit_path(REFERRAL_TOWN, "/leader-grades"))).await;
+        let leader = grades[0]["leader_id"].as_i64().expect("a leader");
+        Call::put(
+            unit_path(REFERRAL_TOWN, &format!("/leader-grades/{leader}")),
+            json!({"grade": "fairly_good", "reason": "测评票数不足，结合平时掌握情况评定"}),
+        )
+        .expect(201)
+    })
+}
+
+fn update_evaluation_settings(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let cycle = draft_cycle(app).await;
+        let path = format!("/api/v1/assessment-cycles/{cycle}/evaluation-settings");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::patch(
+            path,
+            json!({
+                "coefficients": {"good": "1.00", "fairly_good": "0.85", "average": "0.60",
+                                 "poor": "0.30"},
+                "min_ballots": 15,
+                "failure_budget": 80,
+                "rule": {
+                    "good_min_good_share": {"numerator": 2, "denominator": 3},
+                    "good_max_poor_share": {"numerator": 1, "denominator": 10},
+                    "poor_above_poor_share": {"numerator": 1, "denominator": 3},
+                    "fairly_good_min_score": "0.80"
+                }
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
+fn get_ballot_form(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (code, _) = department_code(app).await;
+        Call::post("/api/v1/ballots/form", json!({"code": code})).by(Who::Anonymous)
+    })
+}
+
+fn cast_ballot(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let (code, leaders) = department_code(app).await;
+        let grades: Vec<Value> = leaders
+            .iter()
+            .map(|l| json!({"leader_id": l, "grade": "good"}))
+            .collect();
+        Call::post(
+            "/api/v1/ballots",
+            json!({"code": code, "category": "staff_representative", "grades": grades,
+                   "comment": "希望进一步加强作风建设"}),
+        )
+        .by(Who::Anonymous)
+        .expect(204)
+    })
+}
+
 /// A path template under one cycle, as the contract spells it.
 macro_rules! in_cycle {
     ($rest:literal) => {
@@ -1316,6 +1492,69 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/team-report/reopen"),
             reopen_team_report,
         ),
+        fixed("GET", in_cycle!("/evaluation-settings"), || {
+            Call::get(cycle_path("/evaluation-settings")).by(Who::Unit(TOWN))
+        }),
+        setup(
+            "PATCH",
+            in_cycle!("/evaluation-settings"),
+            update_evaluation_settings,
+        ),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/evaluation-rounds"),
+            || Call::get(unit_path(TOWN, "/evaluation-rounds")).by(inspector(1, "leader")),
+        ),
+        fixed(
+            "POST",
+            in_cycle!("/units/{unit_id}/evaluation-rounds"),
+            || Call::post(unit_path(DEPARTMENT, "/evaluation-rounds"), round_body()).expect(201),
+        ),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}"),
+            get_evaluation_round,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}/codes"),
+            issue_ballot_codes,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}/paper-tally"),
+            put_paper_tally,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}/close"),
+            close_evaluation_round,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}/resume"),
+            resume_evaluation_round,
+        ),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/evaluation-rounds/{round_id}/tally"),
+            get_evaluation_tally,
+        ),
+        fixed("GET", in_cycle!("/units/{unit_id}/leader-grades"), || {
+            Call::get(unit_path(TOWN, "/leader-grades")).by(inspector(1, "leader"))
+        }),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/leader-grades/{leader_id}"),
+            get_leader_grade,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/leader-grades/{leader_id}"),
+            put_leader_grade,
+        ),
+        setup("POST", "/api/v1/ballots/form", get_ballot_form),
+        setup("POST", "/api/v1/ballots", cast_ballot),
         fixed("POST", "/api/v1/attachments", upload_attachment),
         setup(
             "GET",

@@ -17,7 +17,8 @@ fn command(args: &[&str], db: Option<&TestDb>) -> Command {
         .env("RUST_LOG", "warn")
         .env("BIND_ADDR", "127.0.0.1:0")
         .env("JWT_SECRET", TEST_SECRET)
-        .env("AUDIT_SIGNING_KEY", audit_key(Algorithm::Ed25519).expose());
+        .env("AUDIT_SIGNING_KEY", audit_key(Algorithm::Ed25519).expose())
+        .env("BALLOT_CODE_KEY", crate::helpers::TEST_BALLOT_CODE_KEY);
     if let Some(db) = db {
         command
             .env("DATABASE_URL", db.app_url())
@@ -312,11 +313,42 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         1
     );
     let submitted = count("SELECT count(*) AS n FROM self_inspections");
+    let evaluation_records = 4 * count("SELECT count(*) AS n FROM evaluation_rounds")
+        + count("SELECT count(*) AS n FROM leader_grades");
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
-        units + 2 + submitted + 6 + 1 + 1 + count("SELECT count(*) AS n FROM scoring_records"),
+        units
+            + 2
+            + submitted
+            + 6
+            + 1
+            + 1
+            + count("SELECT count(*) AS n FROM scoring_records")
+            + evaluation_records,
         "one record per unit, the cycle opened and moved twice, one per self-inspection, \
-         team and sheet, one for the assignment"
+         team and sheet, one for the assignment, four per evaluation round (opened, codes, \
+         paper tally, closed) and one per leader grade"
+    );
+    assert!(
+        count("SELECT count(*) AS n FROM evaluation_rounds WHERE state = 'closed'") >= 2,
+        "closed evaluation rounds"
+    );
+    assert!(
+        count("SELECT count(*) AS n FROM evaluation_ballots") >= 10,
+        "online ballots"
+    );
+    assert!(
+        count("SELECT count(*) AS n FROM evaluation_paper_counts") >= 2,
+        "paper tallies"
+    );
+    assert!(
+        count("SELECT count(*) AS n FROM leader_grades") >= 2,
+        "leader grades"
+    );
+    assert_eq!(
+        count("SELECT count(*) AS n FROM ballot_codes"),
+        0,
+        "no code outlives its closed round"
     );
     assert_eq!(
         count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'special_inspection'"),
@@ -381,7 +413,12 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(count("SELECT count(*) AS n FROM leaders"), leaders);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log"),
-        units + 2 + submitted + 8 + count("SELECT count(*) AS n FROM scoring_records"),
+        units
+            + 2
+            + submitted
+            + 8
+            + count("SELECT count(*) AS n FROM scoring_records")
+            + evaluation_records,
         "an idempotent run writes nothing"
     );
     let signer = SigningKey::from_pkcs8(key.expose(), Algorithm::Ed25519, None).expect("key");

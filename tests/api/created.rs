@@ -250,6 +250,10 @@ created! {
         "POST" in_cycle!("/units/{unit_id}/team-report/signatures") => Shown::Signature;
     an_upload_is_downloaded_at_its_location_with_the_same_etag:
         "POST" "/api/v1/attachments" => Shown::File;
+    an_opened_evaluation_round_is_read_at_its_location_with_the_same_etag:
+        "POST" in_cycle!("/units/{unit_id}/evaluation-rounds") => Shown::Same;
+    a_set_leader_grade_is_read_at_its_own_location_with_the_same_etag:
+        "PUT" in_cycle!("/units/{unit_id}/leader-grades/{leader_id}") => Shown::Same;
 }
 
 /// The self-inspection's PUT creates only where none exists; the catalogue's replaces one.

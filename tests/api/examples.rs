@@ -105,6 +105,21 @@ const ROLES: &[(&str, Role)] = &[
     ("list_audit", Role::Office),
     ("get_audit_head", Role::Office),
     ("list_audit_keys", Role::Office),
+    ("get_evaluation_settings", Role::Office),
+    ("update_evaluation_settings", Role::Office),
+    ("list_evaluation_rounds", Role::Office),
+    ("create_evaluation_round", Role::Office),
+    ("get_evaluation_round", Role::Office),
+    ("issue_ballot_codes", Role::Office),
+    ("put_paper_tally", MEMBER),
+    ("close_evaluation_round", Role::Office),
+    ("resume_evaluation_round", Role::Office),
+    ("get_evaluation_tally", Role::Office),
+    ("list_leader_grades", Role::Office),
+    ("get_leader_grade", Role::Office),
+    ("put_leader_grade", Role::Office),
+    ("get_ballot_form", Role::Anonymous),
+    ("cast_ballot", Role::Anonymous),
 ];
 
 /// One operation of the generated contract.

@@ -377,6 +377,7 @@ fn settings(url: String) -> Settings {
     settings.audit_algorithm = Algorithm::Ed25519;
     settings.audit_signing_key = Some(audit_key(Algorithm::Ed25519));
     settings.audit_key_id = None;
+    settings.ballot_code_key = Some(Secret::new(crate::helpers::TEST_BALLOT_CODE_KEY));
     settings.shutdown_timeout = Duration::from_secs(1);
     settings
 }

@@ -348,8 +348,16 @@ pub fn test_settings(db: &TestDb) -> Settings {
     settings.cors_allowed_origins = vec!["https://oa.yangshan.example".to_owned()];
     settings.body_limit = 64 * 1024;
     settings.shutdown_timeout = Duration::from_secs(1);
+    settings.ballot_code_key = Some(Secret::new(TEST_BALLOT_CODE_KEY));
+    settings.ballot_page_url = "https://oa.yangshan.example/ballot".to_owned();
+    settings.trusted_proxies = Vec::new();
+    settings.ballot_failure_limit = 10;
+    settings.ballot_failure_window = Duration::from_secs(900);
     settings
 }
+
+/// The ballot codes' HMAC key of the test servers.
+pub const TEST_BALLOT_CODE_KEY: &str = "test-ballot-code-key-0123456789abcdef";
 
 /// A fresh audit signing key (PKCS#8, base64 DER), as `lianzheng audit keygen` prints it.
 pub fn audit_key(algorithm: Algorithm) -> Secret {

@@ -12,6 +12,7 @@ mod created;
 mod cycles;
 mod documents;
 mod errors;
+mod evaluation;
 mod examples;
 mod faults;
 mod fixtures;

@@ -99,6 +99,13 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         submit_team_report,
         sign_team_report,
         reopen_team_report,
+        update_evaluation_settings,
+        create_evaluation_round,
+        issue_ballot_codes,
+        put_paper_tally,
+        close_evaluation_round,
+        resume_evaluation_round,
+        put_leader_grade,
     ]
 }
 
@@ -626,4 +633,103 @@ async fn reopen_team_report(app: &TestApp) -> Outcome {
     all_sign(app, &team_report(&s)).await;
     let ok = counted(app, &reopen("复核")).await;
     Outcome::new(ok, "reopen", bad)
+}
+
+/// A cycle in self-inspection with the town's round open (by the office); the round's path.
+async fn evaluation_round(app: &TestApp) -> (fixtures::Fixture, String) {
+    let f = fixture(app).await;
+    let path = in_cycle(f.cycle, &format!("/units/{}/evaluation-rounds", f.town));
+    let body = json!({"categories": [{"category": "staff_representative", "slips": 20}]});
+    let (round, _) = must(app, Call::post(&path, body).expect(201)).await;
+    let id = round["id"].as_i64().expect("round id");
+    (f, format!("{path}/{id}"))
+}
+
+async fn update_evaluation_settings(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let path = in_cycle(f.cycle, "/evaluation-settings");
+    let tag = etag(app, Who::Office, &path).await;
+    let ok = counted(
+        app,
+        &Call::patch(&path, json!({"min_ballots": 12})).if_match(&tag),
+    )
+    .await;
+    // The tag is stale now.
+    let bad = counted(
+        app,
+        &Call::patch(&path, json!({"min_ballots": 15})).if_match(tag),
+    )
+    .await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn create_evaluation_round(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let path = in_cycle(f.cycle, &format!("/units/{}/evaluation-rounds", f.town));
+    let body = json!({"categories": [{"category": "staff_representative", "slips": 20}]});
+    let ok = counted(app, &Call::post(&path, body.clone()).expect(201)).await;
+    // One round of a unit open at a time.
+    let bad = counted(app, &Call::post(&path, body)).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn issue_ballot_codes(app: &TestApp) -> Outcome {
+    let (_, round) = evaluation_round(app).await;
+    let issue = |count: i64| Call::post(format!("{round}/codes"), json!({"count": count}));
+    let ok = counted(app, &issue(3)).await;
+    let bad = counted(app, &issue(0)).await;
+    Outcome::new(ok, "issue_codes", bad)
+}
+
+async fn put_paper_tally(app: &TestApp) -> Outcome {
+    let (f, round) = evaluation_round(app).await;
+    let tag = etag(app, Who::Office, &round).await;
+    let tally = |good: i64| {
+        Call::put(
+            format!("{round}/paper-tally"),
+            json!({"forms_handed_out": 5, "forms_returned": 4, "counts": [
+                {"leader_id": f.town_leaders[0], "category": "staff_representative",
+                 "good": good, "fairly_good": 0, "average": 0, "poor": 0, "unknown": 0}]}),
+        )
+        .if_match(&tag)
+    };
+    // More marks than forms returned.
+    let bad = counted(app, &tally(5)).await;
+    let ok = counted(app, &tally(4)).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn close_evaluation_round(app: &TestApp) -> Outcome {
+    let (_, round) = evaluation_round(app).await;
+    let close = || bare_post(format!("{round}/close"));
+    let ok = counted(app, &close()).await;
+    let bad = counted(app, &close()).await;
+    Outcome::new(ok, "close", bad)
+}
+
+async fn resume_evaluation_round(app: &TestApp) -> Outcome {
+    let (_, round) = evaluation_round(app).await;
+    let resume = || bare_post(format!("{round}/resume"));
+    // An open round is not suspended.
+    let bad = counted(app, &resume()).await;
+    let id = round.rsplit('/').next().expect("round id");
+    app.count(&format!(
+        "WITH s AS (UPDATE evaluation_rounds SET state = 'suspended' WHERE id = {id} \
+         RETURNING 1) SELECT count(*) AS n FROM s"
+    ));
+    let ok = counted(app, &resume()).await;
+    Outcome::new(ok, "resume", bad)
+}
+
+async fn put_leader_grade(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let path = in_cycle(
+        f.cycle,
+        &format!("/units/{}/leader-grades/{}", f.town, f.town_leaders[0]),
+    );
+    // No round proposes a grade: without a reason it is refused.
+    let bad = counted(app, &Call::put(&path, json!({"grade": "good"}))).await;
+    let reasoned = json!({"grade": "good", "reason": "平时掌握情况良好"});
+    let ok = counted(app, &Call::put(&path, reasoned).expect(201)).await;
+    Outcome::new(ok, "create", bad)
 }

@@ -1,0 +1,10 @@
+DROP TABLE leader_grades;
+DROP TABLE ballot_failures;
+DROP TABLE evaluation_paper_counts;
+DROP TABLE evaluation_ballots;
+DROP TABLE ballot_codes;
+DROP TABLE evaluation_round_leaders;
+DROP TABLE evaluation_rounds;
+DROP TRIGGER assessment_cycles_evaluation_settings ON assessment_cycles;
+DROP FUNCTION evaluation_settings_for_new_cycle();
+DROP TABLE evaluation_settings;
