@@ -37,6 +37,39 @@ pub fn is_blank(value: &str) -> bool {
         .all(|c| c.is_whitespace() || is_format_char(c))
 }
 
+/// Characters `char::is_whitespace` counts (Unicode White_Space), by range.
+const WHITESPACE: &[(char, char)] = &[
+    ('\u{0009}', '\u{000D}'),
+    ('\u{0020}', '\u{0020}'),
+    ('\u{0085}', '\u{0085}'),
+    ('\u{00A0}', '\u{00A0}'),
+    ('\u{1680}', '\u{1680}'),
+    ('\u{2000}', '\u{200A}'),
+    ('\u{2028}', '\u{2029}'),
+    ('\u{202F}', '\u{202F}'),
+    ('\u{205F}', '\u{205F}'),
+    ('\u{3000}', '\u{3000}'),
+];
+
+/// The JSON Schema `pattern` (ECMA-262) of text that is not blank: it holds one character that
+/// is neither whitespace nor an invisible format character of the Basic Multilingual Plane. The
+/// ranges are spelled out, since `\s` differs between regex dialects. (Text made only of the
+/// rare format characters beyond the BMP matches it and is still refused as blank.)
+pub fn not_blank_pattern() -> String {
+    let mut class = String::from("[^");
+    for (from, to) in WHITESPACE.iter().chain(FORMAT_CHARS) {
+        if u32::from(*from) > 0xFFFF {
+            continue;
+        }
+        class.push_str(&format!("\\u{:04X}", u32::from(*from)));
+        if from != to {
+            class.push_str(&format!("-\\u{:04X}", u32::from(*to)));
+        }
+    }
+    class.push(']');
+    class
+}
+
 /// Whether PostgreSQL can store `value` in a `text` column: it refuses the NUL character.
 pub fn is_storable(value: &str) -> bool {
     !value.contains('\0')
@@ -47,6 +80,23 @@ pub const INVALID_CHARACTER: &str = "invalid_character";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_not_blank_pattern_names_exactly_the_characters_is_blank_ignores() {
+        for code in 0..=0xFFFFu32 {
+            let Some(c) = char::from_u32(code) else {
+                continue;
+            };
+            let listed = WHITESPACE
+                .iter()
+                .chain(FORMAT_CHARS)
+                .any(|(from, to)| (*from..=*to).contains(&c));
+            assert_eq!(listed, is_blank(&c.to_string()), "U+{code:04X}");
+        }
+        let pattern = not_blank_pattern();
+        assert!(pattern.starts_with("[^\\u0009-\\u000D\\u0020"), "{pattern}");
+        assert!(pattern.contains("\\u200B-\\u200F") && pattern.ends_with(']'));
+    }
+
     use super::*;
 
     #[test]

@@ -167,15 +167,19 @@ fn shared_components() -> Map<String, Value> {
     out
 }
 
-fn header_parameter(name: &str, description: &str, example: &str) -> Value {
-    json!({
+/// An optional header. An empty value counts as no header, so the schema allows it.
+fn header_parameter(name: &str, description: &str, example: Option<&str>) -> Value {
+    let mut parameter = json!({
         "name": name,
         "in": "header",
         "description": description,
         "required": false,
-        "schema": { "type": "string", "minLength": 1 },
-        "example": example,
-    })
+        "schema": { "type": "string" },
+    });
+    if let Some(example) = example {
+        parameter["example"] = json!(example);
+    }
+    parameter
 }
 
 fn idempotency_key() -> Value {
@@ -183,9 +187,12 @@ fn idempotency_key() -> Value {
         "Idempotency-Key",
         "幂等键: a retry with the same key and body answers the stored response once the first \
          has finished (marked `Idempotent-Replayed: true`), and does the work only once. \
-         1 to 255 visible ASCII characters, kept 24 hours.",
-        "5f0c6a8e-2f4b-4c1e-9d7a-3b1e2c4d5f60",
+         1 to 255 visible ASCII characters, kept 24 hours. A key is the caller's own: one key \
+         for two different requests is refused (422 `idempotency_key_reused`), so no example \
+         is given to copy.",
+        None,
     );
+    p["schema"]["minLength"] = json!(1);
     p["schema"]["maxLength"] = json!(255);
     p["schema"]["pattern"] = json!("^[\\x21-\\x7E]+$");
     p
@@ -196,7 +203,7 @@ fn accept_language() -> Value {
         "Accept-Language",
         "问题说明的语言: problems are in Chinese unless English is preferred (`en`); their \
          `code` is the same in both.",
-        "zh-CN",
+        Some("zh-CN"),
     )
 }
 
@@ -204,7 +211,7 @@ fn if_none_match() -> Value {
     header_parameter(
         "If-None-Match",
         "An `ETag` this caller holds (or `*`): answers 304 with no body while it still matches.",
-        "\"1\"",
+        Some("\"1\""),
     )
 }
 
@@ -271,7 +278,7 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
     let if_match = has_parameter(op, "If-Match");
     if if_match && let Some(list) = op.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in list.iter_mut().filter(|p| p["name"] == "If-Match") {
-            p["schema"] = json!({ "type": "string", "minLength": 1 });
+            p["schema"] = json!({ "type": "string" });
         }
     }
     if !has_parameter(op, "Accept-Language") {
@@ -505,6 +512,7 @@ pub fn complete(doc: &mut Value) {
     require_response_fields(doc);
     link_operations(doc);
     label_enums(doc);
+    refuse_blank_text(doc);
 }
 
 /// The names of `op`'s path parameters.
@@ -661,6 +669,84 @@ fn require_response_fields(doc: &mut Value) {
             .map_or(&[][..], |(_, fields)| fields);
         if let Some(schema) = schemas.get_mut(name) {
             require_all(schema, optional);
+        }
+    }
+}
+
+/// Marks text that must not be blank (a `minLength` and no other shape rule) with the pattern of
+/// text with something visible in it, so that a client generating "valid" text knows that
+/// whitespace and invisible characters alone are refused, as the server refuses them.
+fn mark_visible(node: &mut Value, pattern: &str) {
+    let Some(map) = node.as_object_mut() else {
+        if let Some(items) = node.as_array_mut() {
+            items.iter_mut().for_each(|v| mark_visible(v, pattern));
+        }
+        return;
+    };
+    let is_text = match map.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+        _ => false,
+    };
+    let shaped = ["pattern", "enum", "format", "$ref", "const"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    if is_text && !shaped && map.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1 {
+        map.insert("pattern".to_owned(), json!(pattern));
+    }
+    for key in [
+        "properties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "additionalProperties",
+    ] {
+        if let Some(child) = map.get_mut(key) {
+            if key == "properties" {
+                if let Some(props) = child.as_object_mut() {
+                    props.values_mut().for_each(|v| mark_visible(v, pattern));
+                }
+            } else {
+                mark_visible(child, pattern);
+            }
+        }
+    }
+}
+
+/// Every schema a request can carry gets [`mark_visible`].
+fn refuse_blank_text(doc: &mut Value) {
+    let pattern = crate::domain::text::not_blank_pattern();
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let mut inputs = HashSet::new();
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+            reachable(&op["requestBody"], &schemas, &mut inputs);
+        }
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for name in &inputs {
+            if let Some(schema) = schemas.get_mut(name) {
+                mark_visible(schema, &pattern);
+            }
+        }
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            if let Some(item) = item.as_object_mut() {
+                for op in item.values_mut() {
+                    if let Some(content) = op["requestBody"].get_mut("content") {
+                        mark_visible(content, &pattern);
+                    }
+                }
+            }
         }
     }
 }

@@ -132,6 +132,9 @@ fn kind_of(schema: &Value) -> Option<Kind> {
         Some(Kind::Enumerated)
     } else if has_type(schema, "integer") {
         Some(Kind::Integer)
+    } else if schema["pattern"] == lianzheng::domain::text::not_blank_pattern().as_str() {
+        // The pattern of text that must not be blank: text a person writes.
+        Some(Kind::Text)
     } else if schema["pattern"].is_string() {
         Some(Kind::Decimal)
     } else if schema["format"].is_string() {
