@@ -80,6 +80,7 @@ unset LIANZHENG_DEV APP_ENV AUDIT_SIGNING_KEY_FILE
   umask 077
   {
     echo "JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+    echo "BALLOT_CODE_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
     "$bin" audit keygen
   } >"$work/secrets.env"
 )

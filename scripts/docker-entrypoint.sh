@@ -17,11 +17,16 @@ if [ -n "$secrets" ]; then
       umask 077
       {
         echo "JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+        echo "BALLOT_CODE_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
         lianzheng audit keygen
       } > "$secrets.tmp"
       mv "$secrets.tmp" "$secrets"
     )
     echo "generated the JWT secret and the audit signing key in $secrets" >&2
+  fi
+  # A secrets file from before the democratic evaluation lacks the ballot key: add one.
+  if ! grep -q '^BALLOT_CODE_KEY=' "$secrets"; then
+    (umask 077; echo "BALLOT_CODE_KEY=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" >> "$secrets")
   fi
   set -a
   # shellcheck source=/dev/null

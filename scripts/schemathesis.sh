@@ -110,6 +110,7 @@ start_service() {
     umask 077
     {
       echo "JWT_SECRET=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+      echo "BALLOT_CODE_KEY=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
       "$bin" audit keygen
     } >"$work/secrets.env"
   )
