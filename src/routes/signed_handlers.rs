@@ -15,7 +15,7 @@
 //!         answers "考核评分表 (The score sheet)", etag "整张评分表的标签 (the whole sheet's tag)";
 //!     /// …
 //!     get_signature get_scoring_record_signature
-//!         at "/assessment-cycles/{cycle_id}/units/{unit_id}/scoring-record/signatures/{signature_id}"
+//!         at "…/scoring-record/signatures/{signature_id}"
 //!         answers "评分表的签名 (A signature of the sheet)";
 //!     /// …
 //!     submit submit_scoring_record at "…/scoring-record/submit";
@@ -28,7 +28,13 @@
 //! }
 //! ```
 //!
-//! The URLs are whole literals because actix's route attributes take nothing else.
+//! The URLs are whole literals because actix's route attributes take nothing else. The expansion
+//! brings its own imports, so a member's `family.rs` holds the invocation alone; it also defines
+//! `signing_routes`, which the member's `routes` configures after its read and its own edits.
+//!
+//! `signed_edit!` writes the other shape the family repeats, an edit under `If-Match` (a sheet's
+//! item or methods, a report's text): the member gives its words and a plain function that
+//! makes the change.
 
 /// Expands the family's handlers for one member; see the module's documentation.
 macro_rules! signed_handlers {
@@ -196,7 +202,74 @@ macro_rules! signed_handlers {
             .await?;
             Ok(HttpResponse::Ok().json(doc))
         }
+
+        /// Registers the signing steps: submit, sign, read a signature, reopen, in this order
+        /// (the member registers its read first and its own edits between).
+        pub fn signing_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+            cfg.service($submit)
+                .service($sign)
+                .service($sig)
+                .service($reopen);
+        }
     };
 }
 
-pub(crate) use signed_handlers;
+/// Expands one edit of a member under `If-Match` (a sheet's item or methods, a report's text):
+/// its `#[utoipa::path]` entry and a handler for the team (`Inspector`) that runs `$edit`, a
+/// plain function of the member, inside `db::write` and answers its `Saved` (200 with the new
+/// `ETag`). The member gives its words and its edit:
+///
+/// ```ignore
+/// signed_edit! {
+///     /// 撰写考核报告 (Write the team's assessment report) …
+///     put_team_report(CycleUnitPath, PutTeamReport) -> TeamReportResponse by write, tag "scoring",
+///         at "/assessment-cycles/{cycle_id}/units/{unit_id}/team-report",
+///         if_match "报告的 GET 所发的 ETag (the ETag the report's GET sent)",
+///         answers "已保存 (Saved)", etag "报告的新标签 (the report's new tag)";
+/// }
+/// ```
+macro_rules! signed_edit {
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident($path:ident, $body:ident) -> $view:ident by $edit:ident, tag $tag:tt,
+            at $url:tt,
+            if_match $if_match:tt $(, example $example:tt)?,
+            answers $answer:tt, etag $etag:tt;
+    ) => {
+        use actix_web::put;
+
+        $(#[doc = $doc])*
+        #[utoipa::path(
+            tag = $tag,
+            params(
+                $path,
+                ("If-Match" = String, Header, description = $if_match $(, example = $example)?),
+            ),
+            request_body = $body,
+            responses(
+                (status = 200, description = $answer, body = $view,
+                    headers(("ETag" = String, description = $etag))),
+                crate::openapi::responses::Forbidden,
+                crate::openapi::responses::Conflict,
+            ),
+            security(("bearer" = []))
+        )]
+        #[put($url)]
+        pub async fn $name(
+            crate::auth::Inspector(user): crate::auth::Inspector,
+            pool: actix_web::web::Data<crate::db::PgPool>,
+            path: actix_web::web::Path<$path>,
+            if_match: crate::http::IfMatch,
+            body: crate::http::ValidJson<$body>,
+        ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+            let (path, body) = (path.into_inner(), body.0);
+            let saved = crate::db::write(&pool, user.actor(), move |conn| {
+                $edit(conn, &user, path, &if_match, body)
+            })
+            .await?;
+            Ok(saved.respond())
+        }
+    };
+}
+
+pub(crate) use {signed_edit, signed_handlers};

@@ -23,8 +23,5 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(referral::create_referral)
         .service(get_referral::get_referral)
         .service(delete_referral::delete_referral)
-        .service(family::submit_scoring_record)
-        .service(family::sign_scoring_record)
-        .service(family::get_scoring_record_signature)
-        .service(family::reopen_scoring_record);
+        .configure(family::signing_routes);
 }

@@ -13,8 +13,5 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(family::get_team_report)
         .service(put::put_team_report)
-        .service(family::submit_team_report)
-        .service(family::sign_team_report)
-        .service(family::get_team_report_signature)
-        .service(family::reopen_team_report);
+        .configure(family::signing_routes);
 }
