@@ -326,6 +326,25 @@ impl<T: Serialize> Created<T> {
     }
 }
 
+/// A 200 answer to an edit: what the edit shows (`body`) and the `ETag` of what it changed,
+/// which the next edit sends as `If-Match`.
+#[derive(Debug)]
+pub struct Saved<T> {
+    /// The new tag of what changed (an item, the methods, the whole report).
+    pub etag: ETag,
+    /// What the answer shows.
+    pub body: T,
+}
+
+impl<T: Serialize> Saved<T> {
+    /// The HTTP answer: 200 with `ETag`.
+    pub fn respond(&self) -> HttpResponse {
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, self.etag.0.as_str()))
+            .json(&self.body)
+    }
+}
+
 /// What the family needs of a member's row: which document, where it is, its version and its
 /// round.
 #[derive(Debug, Clone, Copy)]

@@ -18,6 +18,7 @@ pub mod leaders;
 pub mod params;
 pub mod scoring_records;
 pub mod self_inspections;
+mod signed_handlers;
 pub mod team_reports;
 pub mod teams;
 pub mod units;

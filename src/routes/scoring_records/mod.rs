@@ -6,29 +6,22 @@
 //! until the results are published.
 
 mod delete_referral;
-mod get;
+mod family;
 mod get_referral;
-mod get_signature;
 pub mod json;
 mod put_item;
 mod put_methods;
 mod referral;
-mod reopen;
-mod sign;
-mod submit;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the score sheet routes.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(get::get_scoring_record)
+    cfg.service(family::get_scoring_record)
         .service(put_item::put_record_item)
         .service(put_methods::put_record_methods)
         .service(referral::create_referral)
         .service(get_referral::get_referral)
         .service(delete_referral::delete_referral)
-        .service(submit::submit_scoring_record)
-        .service(sign::sign_scoring_record)
-        .service(get_signature::get_scoring_record_signature)
-        .service(reopen::reopen_scoring_record);
+        .configure(family::signing_routes);
 }

@@ -4,7 +4,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use crate::error::FieldError;
-use crate::http::json::{Rules, Validate};
+use crate::http::json::{Rules, Validate, clean};
+use crate::models::team_report::TeamReportText;
 pub use crate::ops::signed::{Empty, Reopen, SignatureRecord};
 pub use crate::ops::team_reports::TeamReportResponse;
 
@@ -29,6 +30,18 @@ pub struct PutTeamReport {
     #[serde(default)]
     #[schema(min_length = 1, max_length = 20000)]
     pub rectification_advice: Option<String>,
+}
+
+impl PutTeamReport {
+    /// The text to store: each part cleaned, a blank one stored as not written.
+    pub fn text(&self) -> TeamReportText {
+        let part = |v: &Option<String>| v.as_deref().map(clean).filter(|t| !t.is_empty());
+        TeamReportText {
+            overall_evaluation: part(&self.overall_evaluation),
+            problems_found: part(&self.problems_found),
+            rectification_advice: part(&self.rectification_advice),
+        }
+    }
 }
 
 impl Validate for PutTeamReport {

@@ -3,22 +3,15 @@
 //! the cycle's team-report date and signed by the members and the leader like the score sheet
 //! (plan §5(五), §7). Access is the score sheet's.
 
-mod get;
-mod get_signature;
+mod family;
 pub mod json;
 mod put;
-mod reopen;
-mod sign;
-mod submit;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
 /// Registers the team report routes.
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(get::get_team_report)
+    cfg.service(family::get_team_report)
         .service(put::put_team_report)
-        .service(submit::submit_team_report)
-        .service(sign::sign_team_report)
-        .service(get_signature::get_team_report_signature)
-        .service(reopen::reopen_team_report);
+        .configure(family::signing_routes);
 }
