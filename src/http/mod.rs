@@ -7,8 +7,10 @@ pub mod idempotency;
 pub mod json;
 pub mod language;
 pub mod pagination;
+pub mod params;
 pub mod problem;
 pub mod request_id;
+pub(crate) mod signed_handlers;
 
 pub use conditional::{ETag, IfMatch};
 pub use json::{ValidJson, Validate, double_option};

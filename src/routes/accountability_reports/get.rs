@@ -6,9 +6,9 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleUnitLeaderPath;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitLeaderPath;
 
 /// 查看一份述责报告 (One accountability report)
 ///

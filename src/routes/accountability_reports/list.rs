@@ -4,11 +4,11 @@ use super::json::LeaderReport;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitPath;
 use crate::http::{Page, PageQuery};
 use crate::models::Leader;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::ops::submitted::{SubmittedDocument, context};
-use crate::routes::params::CycleUnitPath;
 
 /// 单位的述责报告 (A unit's accountability reports)
 ///

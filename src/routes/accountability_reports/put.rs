@@ -4,11 +4,11 @@ use super::json::{PutReport, ReportResponse};
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitLeaderDraftPath;
 use crate::http::{IfMatch, ValidJson};
 use crate::models::self_inspection::AccountabilityReport;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitLeaderDraftPath;
 
 /// 保存述责报告草稿 (Save an accountability report draft)
 ///

@@ -6,10 +6,10 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::params::CycleUnitLeaderPath;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitLeaderPath;
 
 /// 退回述责报告 (Return a submitted accountability report for revision)
 ///

@@ -4,10 +4,10 @@ use super::json::ReportResponse;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitLeaderDraftPath;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitLeaderDraftPath;
 
 /// 提交述责报告 (Submit an accountability report)
 ///

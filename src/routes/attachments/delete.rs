@@ -3,9 +3,9 @@ use actix_web::{HttpResponse, delete, web};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::AttachmentPath;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::attachments::remove;
-use crate::routes::params::AttachmentPath;
 
 /// 删除附件 (Remove an attachment)
 ///

@@ -7,8 +7,8 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::IfNoneMatch;
+use crate::http::params::AttachmentPath;
 use crate::models::attachment::AttachmentMeta;
-use crate::routes::params::AttachmentPath;
 
 /// A file's bytes, as the download sends them (a binary string in the contract, so that a
 /// generated client reads a blob, not JSON).

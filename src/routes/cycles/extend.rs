@@ -8,10 +8,10 @@ use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::CyclePath;
 use crate::http::{ETag, ValidJson};
 use crate::models::cycle::{Cycle, CycleChangeset, Deadline, NewDeadlineExtension};
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::CyclePath;
 
 /// 延长截止日期 (Extend a due date)
 ///

@@ -6,7 +6,7 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::routes::params::CyclePath;
+use crate::http::params::CyclePath;
 
 /// 查看考核周期 (Get an assessment cycle)
 ///

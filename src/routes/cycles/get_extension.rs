@@ -6,8 +6,8 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleExtensionPath;
 use crate::models::cycle::DeadlineExtension;
-use crate::routes::params::CycleExtensionPath;
 
 /// 查看一条延期记录 (One deadline extension)
 ///

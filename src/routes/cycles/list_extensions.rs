@@ -4,9 +4,9 @@ use super::json::ExtensionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::cycle::DeadlineExtension;
-use crate::routes::params::CyclePath;
 
 /// 查询周期的延期记录 (A cycle's deadline extensions)
 ///

@@ -4,9 +4,9 @@ use super::json::TransitionResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::cycle::Transition;
-use crate::routes::params::CyclePath;
 
 /// 查询周期阶段变更记录 (A cycle's lifecycle history)
 ///

@@ -4,9 +4,9 @@ use super::json::{CycleUnitFilter, CycleUnitResponse};
 use crate::auth::{AuthUser, scope};
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::cycle_unit::CycleUnit;
-use crate::routes::params::CyclePath;
 
 /// 查询周期的考核单位 (The units a cycle assesses or excludes)
 ///

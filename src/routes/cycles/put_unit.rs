@@ -8,11 +8,11 @@ use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::params::CycleUnitPath;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus, FallbackSource, NewCycleUnit};
 use crate::models::form::{FormKind, ScoringForm};
 use crate::models::{Unit, UnitKind};
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::CycleUnitPath;
 
 /// 将单位纳入或排除出本周期考核 (Add a unit to a cycle, or exclude it, with a reason)
 ///

@@ -6,9 +6,9 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::params::CyclePath;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::advance;
-use crate::routes::params::CyclePath;
 
 /// 推进考核周期阶段 (Move a cycle to its next state)
 ///

@@ -8,10 +8,10 @@ use crate::db::{self, PgPool};
 use crate::domain::points::Points;
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::DraftCyclePath;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::cycle::{Cycle, CycleChangeset};
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::DraftCyclePath;
 
 /// 修改筹备中周期的设置 (Change a draft cycle's settings)
 ///

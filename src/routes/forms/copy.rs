@@ -6,11 +6,11 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::DraftCyclePath;
 use crate::http::{Page, ValidJson};
 use crate::models::form::ScoringForm;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::{ensure_draft, find_cycle, lock_cycle};
-use crate::routes::params::DraftCyclePath;
 
 /// 复制其他周期的考评表 (Copy another cycle's forms into this one)
 ///

@@ -6,9 +6,9 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleFormPath;
 use crate::models::form::ScoringForm;
 use crate::ops::cycles::find_cycle;
-use crate::routes::params::CycleFormPath;
 
 /// 查看考评表 (One scoring form)
 ///

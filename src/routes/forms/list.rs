@@ -4,10 +4,10 @@ use super::json::FormResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::form::ScoringForm;
 use crate::ops::cycles::find_cycle;
-use crate::routes::params::CyclePath;
 
 /// 查询周期的考评表 (A cycle's scoring forms)
 ///

@@ -8,11 +8,11 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::DraftCycleFormPath;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::form::ScoringForm;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::{ensure_draft, lock_cycle};
-use crate::routes::params::DraftCycleFormPath;
 
 /// 替换（或新增）考评表 (Replace or add a scoring form)
 ///

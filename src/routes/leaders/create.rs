@@ -7,13 +7,13 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::UnitPath;
 use crate::http::{ETag, ValidJson};
 use crate::models::NewLeader;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{
     ensure_active, ensure_first_responsible_limit, first_responsible_count, lock_visible,
 };
-use crate::routes::params::UnitPath;
 
 /// 添加班子成员 (Add a leader to a unit)
 ///

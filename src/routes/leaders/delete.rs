@@ -4,11 +4,11 @@ use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::UnitLeaderPath;
 use crate::http::{ETag, IfMatch};
 use crate::models::Leader;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{ensure_active, lock_visible};
-use crate::routes::params::UnitLeaderPath;
 
 /// 删除班子成员 (Remove a leader)
 ///

@@ -6,8 +6,8 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::UnitLeaderPath;
 use crate::ops::units::find_visible;
-use crate::routes::params::UnitLeaderPath;
 
 /// 查看班子成员 (Get a leader)
 ///

@@ -5,10 +5,10 @@ use super::json::LeaderResponse;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::UnitPath;
 use crate::http::{Page, PageQuery};
 use crate::models::Leader;
 use crate::ops::units::find_visible;
-use crate::routes::params::UnitPath;
 use crate::schema::leaders;
 
 /// 查询单位班子成员 (List a unit's leaders)

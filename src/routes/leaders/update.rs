@@ -8,11 +8,11 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::conditional::stale;
 use crate::http::json::clean;
+use crate::http::params::UnitLeaderPath;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::{Leader, LeaderChangeset};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::units::{ensure_active, ensure_first_responsible_limit, lock_visible};
-use crate::routes::params::UnitLeaderPath;
 
 /// 修改班子成员 (Update a leader)
 ///

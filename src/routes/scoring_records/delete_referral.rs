@@ -5,10 +5,10 @@ use crate::audit::Change;
 use crate::auth::Inspector;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitReferralPath;
 use crate::models::scoring::{Referral, ScoringRecord};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::signed;
-use crate::routes::params::CycleUnitReferralPath;
 
 /// 撤回移交 (Withdraw a referral)
 ///

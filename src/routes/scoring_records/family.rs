@@ -2,8 +2,8 @@
 //! for signature, sign it, reopen it (`signed_handlers!`). The words are the sheet's own.
 
 use super::json::RecordResponse;
+use crate::http::signed_handlers::signed_handlers;
 use crate::models::scoring::ScoringRecord;
-use crate::routes::signed_handlers::signed_handlers;
 
 signed_handlers! {
     member ScoringRecord, view RecordResponse, tag "scoring";

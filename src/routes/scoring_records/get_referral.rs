@@ -7,9 +7,9 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleUnitReferralPath;
 use crate::models::scoring::{Referral, ScoringRecord, SignedRow};
 use crate::ops::signed;
-use crate::routes::params::CycleUnitReferralPath;
 
 /// 查看评分表的一项移交 (One referral of a score sheet)
 ///

@@ -8,12 +8,12 @@ use crate::domain::points::Points;
 use crate::domain::scoring::{check_deductions, item_points};
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::CycleUnitItemPath;
+use crate::http::signed_handlers::signed_edit;
 use crate::http::{ETag, IfMatch};
 use crate::models::scoring::{NewRecordItem, RecordItem, ScoringRecord};
 use crate::ops::sheets;
 use crate::ops::signed::{self, Saved};
-use crate::routes::params::CycleUnitItemPath;
-use crate::routes::signed_handlers::signed_edit;
 
 signed_edit! {
     /// 为一个考评项目评分 (Score one item)

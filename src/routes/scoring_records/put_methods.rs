@@ -5,12 +5,12 @@ use super::json::{PutMethods, RecordResponse};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::http::params::CycleUnitPath;
+use crate::http::signed_handlers::signed_edit;
 use crate::http::{ETag, IfMatch};
 use crate::models::scoring::ScoringRecord;
 use crate::ops::sheets;
 use crate::ops::signed::{self, Saved};
-use crate::routes::params::CycleUnitPath;
-use crate::routes::signed_handlers::signed_edit;
 
 signed_edit! {
     /// 记录考核方法 (Record the methods the team used)

@@ -8,12 +8,12 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::params::CycleUnitPath;
 use crate::models::Leader;
 use crate::models::scoring::{NewReferral, ScoringRecord};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::sheets;
 use crate::ops::signed::{self, Created};
-use crate::routes::params::CycleUnitPath;
 
 /// 移交"公述民评" (Refer a dereliction-of-duty case to the 公述民评 group)
 ///

@@ -6,9 +6,9 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleUnitPath;
 use crate::models::self_inspection::SelfInspection;
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitPath;
 
 /// 查看单位自查 (A unit's self-inspection)
 ///

@@ -6,10 +6,10 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
+use crate::http::params::CycleUnitPath;
 use crate::models::self_inspection::SelfInspection;
 use crate::openapi::responses::Forbidden;
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitPath;
 
 /// 登记纸质件收到 (Record the stamped paper copy's arrival)
 ///

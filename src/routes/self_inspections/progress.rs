@@ -9,11 +9,11 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::domain::points::Points;
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::{UnitId, UnitKind};
 use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
-use crate::routes::params::CyclePath;
 
 #[derive(QueryableByName)]
 struct Row {

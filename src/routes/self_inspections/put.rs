@@ -4,11 +4,11 @@ use super::json::{PutSelfInspection, SelfInspectionResponse};
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitDraftPath;
 use crate::http::{IfMatch, ValidJson};
 use crate::models::self_inspection::SelfInspection;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitDraftPath;
 
 /// 保存自查草稿 (Save the unit's self-inspection draft)
 ///

@@ -6,10 +6,10 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
+use crate::http::params::CycleUnitPath;
 use crate::models::self_inspection::SelfInspection;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitPath;
 
 /// 退回自查报告 (Return a submitted self-inspection for revision)
 ///

@@ -4,10 +4,10 @@ use super::json::SelfInspectionResponse;
 use crate::auth::UnitUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitDraftPath;
 use crate::models::self_inspection::SelfInspection;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitDraftPath;
 
 /// 提交自查 (Submit the self-inspection)
 ///

@@ -4,10 +4,10 @@ use super::json::{SelfInspectionContent, VersionResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleUnitPath;
 use crate::http::{Page, PageQuery};
 use crate::models::self_inspection::SelfInspection;
 use crate::ops::submitted::{self, DocumentAt};
-use crate::routes::params::CycleUnitPath;
 
 /// A page of the kept versions of a self-inspection.
 type Versions = Page<VersionResponse<SelfInspectionContent>>;

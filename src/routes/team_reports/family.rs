@@ -2,8 +2,8 @@
 //! for signature, sign it, reopen it (`signed_handlers!`). The words are the report's own.
 
 use super::json::TeamReportResponse;
+use crate::http::signed_handlers::signed_handlers;
 use crate::models::team_report::TeamReport;
-use crate::routes::signed_handlers::signed_handlers;
 
 signed_handlers! {
     member TeamReport, view TeamReportResponse, tag "scoring";

@@ -4,12 +4,12 @@ use super::json::{PutTeamReport, TeamReportResponse};
 use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
+use crate::http::params::CycleUnitPath;
+use crate::http::signed_handlers::signed_edit;
 use crate::http::{ETag, IfMatch};
 use crate::models::team_report::TeamReport;
 use crate::ops::signed::{self, Saved};
 use crate::ops::team_reports;
-use crate::routes::params::CycleUnitPath;
-use crate::routes::signed_handlers::signed_edit;
 
 signed_edit! {
     /// 撰写考核报告 (Write the team's assessment report)

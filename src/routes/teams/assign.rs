@@ -5,9 +5,9 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleTeamUnitPath;
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::teams;
-use crate::routes::params::CycleTeamUnitPath;
 
 /// 将单位分配给考核组 (Assign a unit to a team)
 ///

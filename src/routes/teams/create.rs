@@ -7,10 +7,10 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::CyclePath;
 use crate::http::{ETag, ValidJson};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::teams;
-use crate::routes::params::CyclePath;
 
 /// 组建考核组 (Form an inspection team)
 ///

@@ -6,8 +6,8 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
+use crate::http::params::CycleTeamPath;
 use crate::models::team::Team;
-use crate::routes::params::CycleTeamPath;
 
 /// 查看考核组 (Get one inspection team)
 ///

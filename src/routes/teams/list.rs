@@ -4,10 +4,10 @@ use super::json::TeamResponse;
 use crate::auth::{AuthUser, Role};
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::team::Team;
 use crate::ops::cycles::find_cycle;
-use crate::routes::params::CyclePath;
 
 /// 查询周期的考核组 (A cycle's inspection teams)
 ///

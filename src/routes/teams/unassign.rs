@@ -6,9 +6,9 @@ use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CycleTeamUnitPath;
 use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::lock_cycle;
-use crate::routes::params::CycleTeamUnitPath;
 use crate::schema::team_units;
 
 /// 将单位移出考核组 (Take a unit off a team)

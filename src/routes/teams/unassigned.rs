@@ -4,11 +4,11 @@ use super::json::UnassignedUnit;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery};
 use crate::models::team::Team;
 use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
-use crate::routes::params::CyclePath;
 
 /// 查询尚未分配考核组的单位 (Assessed units still without a team)
 ///

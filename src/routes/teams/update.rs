@@ -9,11 +9,11 @@ use crate::db::{self, PgPool};
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::http::json::clean;
+use crate::http::params::CycleTeamPath;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::team::{Team, TeamMember};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::lock_cycle;
-use crate::routes::params::CycleTeamPath;
 use crate::schema::{inspection_teams, team_members};
 
 /// 修改考核组名称、组长或成员 (Change a team's name, leader or members)

@@ -4,10 +4,10 @@ use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::params::UnitPath;
 use crate::http::{ETag, IfMatch};
 use crate::models::Unit;
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::UnitPath;
 
 /// 删除单位 (Delete a unit)
 ///

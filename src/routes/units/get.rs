@@ -6,7 +6,7 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
-use crate::routes::params::UnitPath;
+use crate::http::params::UnitPath;
 
 /// 查看单位 (Get a unit)
 ///

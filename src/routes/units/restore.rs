@@ -7,9 +7,9 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ETag;
+use crate::http::params::UnitPath;
 use crate::models::Unit;
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::UnitPath;
 
 /// 恢复已归档单位 (Restore an archived unit)
 ///

@@ -8,10 +8,10 @@ use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::conditional::stale;
 use crate::http::json::clean;
+use crate::http::params::UnitPath;
 use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::{Unit, UnitChangeset};
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::routes::params::UnitPath;
 
 /// 修改单位信息 (Update a unit)
 ///

@@ -60,7 +60,7 @@ macro_rules! signed_handlers {
         use crate::http::{ETag, ValidJson};
         use crate::openapi::responses::{Conflict, Forbidden};
         use crate::ops::signed::{self, Empty, Reopen, SignatureRecord};
-        use crate::routes::params::{CycleUnitPath, CycleUnitSignaturePath};
+        use crate::http::params::{CycleUnitPath, CycleUnitSignaturePath};
 
         $(#[doc = $get_doc])*
         #[utoipa::path(
