@@ -170,7 +170,9 @@ for role in $roles; do
   SCHEMATHESIS_TOKEN=$(token_for "$role")
   export SCHEMATHESIS_TOKEN
   status=0
-  "$venv/bin/schemathesis" --no-color --config-file "$root/scripts/schemathesis/schemathesis.toml" \
+  # hooks.py gives every valid Idempotency-Key a fresh value, as a real client does.
+  PYTHONPATH="$root/scripts/schemathesis" SCHEMATHESIS_HOOKS=hooks \
+    "$venv/bin/schemathesis" --no-color --config-file "$root/scripts/schemathesis/schemathesis.toml" \
     run "$root/openapi/openapi.json" \
     --url "$base" \
     --checks all \

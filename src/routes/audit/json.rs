@@ -118,14 +118,12 @@ impl From<AuditRecord> for AuditEntry {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// 只看此类资源 (only records of this resource kind, for example `unit`).
-    #[param(min_length = 1)]
+    /// 只看此类资源 (only records of this resource kind, for example `unit`; an empty value
+    /// matches nothing).
     pub resource: Option<String>,
     /// 只看此资源 id (only records of this resource id, with `resource`).
-    #[param(min_length = 1)]
     pub resource_id: Option<String>,
     /// 只看此操作人 (only records by this actor's `sub`).
-    #[param(min_length = 1)]
     pub actor: Option<String>,
     /// 起始时间 (only records at or after this time, RFC 3339).
     pub from: Option<DateTime<Utc>>,
