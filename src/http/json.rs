@@ -265,8 +265,9 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
             if !unstorable.is_empty() {
                 return Err(ApiError::Validation(unstorable));
             }
-            let mut deserializer = serde_json::Deserializer::from_slice(&body);
-            let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
+            let mut document = document;
+            integral_numbers(&mut document);
+            let value: T = match serde_path_to_error::deserialize(&document) {
                 Ok(value) => value,
                 Err(first) => return Err(ApiError::Validation(every_field::<T>(document, first))),
             };
@@ -277,6 +278,27 @@ impl<T: DeserializeOwned + Validate + 'static> FromRequest for ValidJson<T> {
                 Err(ApiError::Validation(errors))
             }
         })
+    }
+}
+
+/// JSON does not tell `129` from `129.0`, and JSON Schema's `integer` takes both: a number with
+/// no fraction, exactly representable (within ±2^53), becomes an integer before the typed read,
+/// so that an integer field takes it. Any other fraction stays, and an integer field refuses it.
+/// (Decimals travel as strings, so no decimal passes through here.)
+fn integral_numbers(value: &mut Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(members) => members.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -485,6 +507,18 @@ mod tests {
             errors.contains(&("name".to_owned(), "required".to_owned())),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_fraction_reads_as_an_integer() {
+        let mut body = serde_json::json!({"year": 2014.0, "items": [{"points": 3.0}], "x": 1.5});
+        integral_numbers(&mut body);
+        assert_eq!(body["year"], serde_json::json!(2014));
+        assert!(body["year"].is_i64() && body["items"][0]["points"].is_i64());
+        assert!(body["x"].is_f64(), "a real fraction stays");
+        let mut huge = serde_json::json!(1e300);
+        integral_numbers(&mut huge);
+        assert!(huge.is_f64(), "beyond 2^53 a float is not an exact integer");
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! | a declared body | 413, 415 |
 //! | `POST` | `Idempotency-Key`, 409 (a retry still running), `Idempotent-Replayed` on 2xx, |
 //! |  | an optional body where the handler reads none, so no body and `{}` are both valid |
-//! | a JSON body | not required: an empty body reads as `{}` |
+//! | a JSON body | required only where `{}` lacks a required field (empty reads as `{}`) |
 //! | an `If-Match` header | 412; 428 where it is required, or on a `PUT` that creates first; |
 //! |  | `If-Match` is a plain string |
 //! | a `GET` whose 200 sends `ETag` | `If-None-Match`, 304 |
@@ -248,8 +248,19 @@ fn is_problem(response: &Value) -> bool {
             .is_some_and(|r| r.starts_with("#/components/responses/"))
 }
 
+/// Whether the JSON body of `op` has a required property (following one `$ref`).
+fn body_has_required_fields(op: &Value, schemas: &Map<String, Value>) -> bool {
+    let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+    let schema = schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .and_then(|name| schemas.get(name))
+        .unwrap_or(schema);
+    schema["required"].as_array().is_some_and(|r| !r.is_empty())
+}
+
 /// Completes one operation by the rules of this module.
-fn complete_operation(path: &str, method: &str, op: &mut Value) {
+fn complete_operation(path: &str, method: &str, op: &mut Value, schemas: &Map<String, Value>) {
     let post = method == "post";
     let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
     let params = parameters(op);
@@ -265,12 +276,14 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             "required": false,
         });
     }
-    // An empty JSON body reads as `{}` (see `ValidJson`): what it lacks is named in a 422.
+    // An empty JSON body reads as `{}` (see `ValidJson`): a body is required only where `{}`
+    // lacks a required field (then no body is refused 422, naming the fields).
     if op["requestBody"]["content"]
         .get("application/json")
         .is_some()
     {
-        op["requestBody"]["required"] = json!(false);
+        let required = body_has_required_fields(op, schemas);
+        op["requestBody"]["required"] = json!(required);
     }
     if post && idempotent(path) && !has_parameter(op, "Idempotency-Key") {
         push_parameter(op, idempotency_key());
@@ -487,10 +500,14 @@ pub fn complete(doc: &mut Value) {
         .as_object()
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default();
+    let schemas = doc["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     for path in &paths {
         for method in ["get", "post", "put", "patch", "delete"] {
             if let Some(op) = doc["paths"][path].get_mut(method) {
-                complete_operation(path, method, op);
+                complete_operation(path, method, op, &schemas);
             }
         }
     }

@@ -1345,7 +1345,7 @@ pub fn visible_tally(
 #[schema(example = json!({"code": "K7QA-3MZP-8D2F"}))]
 pub struct CodeOnly {
     /// The one-time code from the slip (separators and case do not matter).
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 64)]
     pub code: Option<String>,
 }
 
@@ -1384,7 +1384,7 @@ pub struct BallotMark {
 }))]
 pub struct CastBallot {
     /// The one-time code from the slip.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 64)]
     pub code: Option<String>,
     /// The participant's category (one of the round's).
     #[schema(required = true, value_type = ParticipantCategory)]
