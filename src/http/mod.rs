@@ -11,6 +11,7 @@ pub mod params;
 pub mod problem;
 pub mod request_id;
 pub(crate) mod signed_handlers;
+pub(crate) mod submitted_handlers;
 
 pub use conditional::{ETag, IfMatch};
 pub use json::{ValidJson, Validate, double_option};

@@ -215,6 +215,68 @@ pub trait SubmittedDocument: Sized + Clone {
     fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError>;
 }
 
+/// Implements `SubmittedDocument` for a member's row. The member names its key, types, kind
+/// and noun, and writes the steps that are its own (`find`, `not_started`, `view`, `content`,
+/// `create`, `replace`, `check_complete`, `mark_submitted`, and `check_draft` or `due` where it
+/// has them); what every row of `submitted_table!` has alike is written here once: its `head`
+/// (id, status, version, submissions), the view's `version`, the draft's `attachment_ids`, and
+/// `mark_returned`.
+///
+/// ```ignore
+/// submitted_member! {
+///     AccountabilityReport: key LeaderId, draft PutReport, view ReportResponse,
+///         content ReportContent, kind AccountabilityReport, noun "report";
+///     fn find(…) -> … { … }
+///     …
+/// }
+/// ```
+macro_rules! submitted_member {
+    (
+        $row:ident: key $key:ty, draft $draft:ident, view $view:ident,
+            content $content:ident, kind $kind:ident, noun $noun:literal;
+        $($steps:tt)*
+    ) => {
+        impl $crate::ops::submitted::SubmittedDocument for $row {
+            type Key = $key;
+            type Draft = $draft;
+            type View = $view;
+            type Content = $content;
+            const KIND: $crate::models::attachment::OwnerKind =
+                $crate::models::attachment::OwnerKind::$kind;
+            const NOUN: &'static str = $noun;
+
+            fn head(&self) -> $crate::ops::submitted::Head {
+                $crate::ops::submitted::Head::new(
+                    self.id,
+                    self.status,
+                    self.version,
+                    self.submission_count,
+                )
+            }
+
+            fn version_of(view: &$view) -> i32 {
+                view.version
+            }
+
+            fn attachment_ids(draft: &$draft) -> &[$crate::models::AttachmentId] {
+                &draft.attachment_ids
+            }
+
+            fn mark_returned(
+                self,
+                conn: &mut diesel::PgConnection,
+                reason: &str,
+            ) -> Result<Self, $crate::error::ApiError> {
+                Ok($row::mark_returned(conn, self.id, reason)?)
+            }
+
+            $($steps)*
+        }
+    };
+}
+
+pub(crate) use submitted_member;
+
 fn resource<D: SubmittedDocument>() -> &'static str {
     D::KIND.as_str()
 }
@@ -494,6 +556,22 @@ impl Validate for ReturnDocument {
         let mut rules = Rules::default();
         rules.required_text("reason", &self.reason, 2000);
         rules.0
+    }
+}
+
+/// The office records the stamped paper copy's arrival.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"received_at": "2014-09-19T09:30:00+08:00"}))]
+pub struct PaperReceived {
+    /// When it arrived (default: now).
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+impl Validate for PaperReceived {
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
     }
 }
 

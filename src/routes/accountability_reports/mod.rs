@@ -4,12 +4,9 @@
 //! and returned life as the self-inspection: this module says how a report is found, shown and
 //! kept.
 
-mod get;
+mod family;
 pub mod json;
 mod list;
-mod put;
-mod send_back;
-mod submit;
 
 use diesel::PgConnection;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,19 +15,15 @@ use self::json::{PutReport, ReportContent, ReportResponse};
 use crate::domain::text::is_blank;
 use crate::error::ApiError;
 use crate::http::json::clean;
-use crate::models::attachment::OwnerKind;
 use crate::models::self_inspection::{AccountabilityReport, ReportDraft};
-use crate::models::{AttachmentId, Leader, LeaderId, UnitId};
+use crate::models::{Leader, LeaderId, UnitId};
 use crate::ops::attachments::attachments_of;
-use crate::ops::submitted::{self, Context, DocumentAt, Head, Submission, SubmittedDocument};
+use crate::ops::submitted::{self, Context, DocumentAt, Submission, submitted_member};
 
 /// Registers the accountability report routes.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list::list_accountability_reports)
-        .service(get::get_accountability_report)
-        .service(put::put_accountability_report)
-        .service(submit::submit_accountability_report)
-        .service(send_back::return_accountability_report);
+        .configure(family::document_routes);
 }
 
 /// The leader, who must be a first responsible person of the unit (404 otherwise).
@@ -60,17 +53,9 @@ fn text_of(draft: &PutReport) -> ReportDraft {
     }
 }
 
-impl SubmittedDocument for AccountabilityReport {
-    type Key = LeaderId;
-    type Draft = PutReport;
-    type View = ReportResponse;
-    type Content = ReportContent;
-    const KIND: OwnerKind = OwnerKind::AccountabilityReport;
-    const NOUN: &'static str = "report";
-
-    fn head(&self) -> Head {
-        Head::new(self.id, self.status, self.version, self.submission_count)
-    }
+submitted_member! {
+    AccountabilityReport: key LeaderId, draft PutReport, view ReportResponse,
+        content ReportContent, kind AccountabilityReport, noun "report";
 
     /// Only a first responsible person of the unit has a report (404 for anyone else).
     fn find(
@@ -106,19 +91,11 @@ impl SubmittedDocument for AccountabilityReport {
         })
     }
 
-    fn version_of(view: &ReportResponse) -> i32 {
-        view.version
-    }
-
     fn content(view: &ReportResponse) -> ReportContent {
         ReportContent {
             body: view.body.clone(),
             attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
         }
-    }
-
-    fn attachment_ids(draft: &PutReport) -> &[AttachmentId] {
-        &draft.attachment_ids
     }
 
     fn create(
@@ -159,9 +136,5 @@ impl SubmittedDocument for AccountabilityReport {
         Ok(AccountabilityReport::mark_submitted(
             conn, self.id, submission,
         )?)
-    }
-
-    fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError> {
-        Ok(AccountabilityReport::mark_returned(conn, self.id, reason)?)
     }
 }

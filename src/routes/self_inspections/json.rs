@@ -175,22 +175,6 @@ pub struct SelfInspectionContent {
     pub attachment_ids: Vec<AttachmentId>,
 }
 
-/// The office records the stamped paper copy's arrival.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"received_at": "2014-09-19T09:30:00+08:00"}))]
-pub struct PaperReceived {
-    /// When it arrived (default: now).
-    #[serde(default)]
-    pub received_at: Option<DateTime<Utc>>,
-}
-
-impl Validate for PaperReceived {
-    fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
-    }
-}
-
 crate::text_enum! {
     /// Where a unit stands in the self-inspection of a cycle.
     pub enum ProgressStatus {

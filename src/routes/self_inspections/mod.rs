@@ -4,14 +4,9 @@
 //! the units their team holds in that cycle, and never write. A member of the submitted family
 //! (`ops::submitted`): this module says how a self-inspection is found, shown and kept.
 
-mod get;
+mod family;
 pub mod json;
-mod paper;
 mod progress;
-mod put;
-mod send_back;
-mod submit;
-mod versions;
 
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
@@ -24,21 +19,15 @@ use crate::domain::points::Points;
 use crate::domain::text::is_blank;
 use crate::error::{ApiError, FieldError};
 use crate::http::json::clean;
-use crate::models::attachment::OwnerKind;
+use crate::models::SelfInspectionId;
 use crate::models::self_inspection::{self as rows, SelfInspection, SelfInspectionDraft};
-use crate::models::{AttachmentId, SelfInspectionId};
 use crate::ops::attachments::attachments_of;
-use crate::ops::submitted::{Context, DocumentAt, Head, PaperCopy, Submission, SubmittedDocument};
+use crate::ops::submitted::{Context, DocumentAt, PaperCopy, Submission, submitted_member};
 
 /// Registers the self-inspection routes.
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(progress::list_self_inspection_progress)
-        .service(get::get_self_inspection)
-        .service(put::put_self_inspection)
-        .service(submit::submit_self_inspection)
-        .service(send_back::return_self_inspection)
-        .service(paper::record_paper_copy)
-        .service(versions::list_self_inspection_versions);
+        .configure(family::document_routes);
 }
 
 /// The self-scores of a self-inspection, as the API shows them.
@@ -105,17 +94,9 @@ fn text_of(draft: &PutSelfInspection) -> SelfInspectionDraft {
     }
 }
 
-impl SubmittedDocument for SelfInspection {
-    type Key = ();
-    type Draft = PutSelfInspection;
-    type View = SelfInspectionResponse;
-    type Content = SelfInspectionContent;
-    const KIND: OwnerKind = OwnerKind::SelfInspection;
-    const NOUN: &'static str = "self-inspection";
-
-    fn head(&self) -> Head {
-        Head::new(self.id, self.status, self.version, self.submission_count)
-    }
+submitted_member! {
+    SelfInspection: key (), draft PutSelfInspection, view SelfInspectionResponse,
+        content SelfInspectionContent, kind SelfInspection, noun "self-inspection";
 
     fn find(
         conn: &mut PgConnection,
@@ -158,10 +139,6 @@ impl SubmittedDocument for SelfInspection {
         })
     }
 
-    fn version_of(view: &Self::View) -> i32 {
-        view.version
-    }
-
     fn content(view: &Self::View) -> SelfInspectionContent {
         SelfInspectionContent {
             report: view.report.clone(),
@@ -170,10 +147,6 @@ impl SubmittedDocument for SelfInspection {
             total: view.total.clone(),
             attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
         }
-    }
-
-    fn attachment_ids(draft: &PutSelfInspection) -> &[AttachmentId] {
-        &draft.attachment_ids
     }
 
     fn check_draft(draft: &PutSelfInspection, ctx: &Context) -> Result<(), ApiError> {
@@ -235,10 +208,6 @@ impl SubmittedDocument for SelfInspection {
             self.id,
             (s.at, s.late, s.number),
         )?)
-    }
-
-    fn mark_returned(self, conn: &mut PgConnection, reason: &str) -> Result<Self, ApiError> {
-        Ok(SelfInspection::mark_returned(conn, self.id, reason)?)
     }
 }
 
