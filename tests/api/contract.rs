@@ -102,8 +102,6 @@ fn every_swept_operation_has_a_chinese_summary() {
 }
 
 #[test]
-#[ignore = "until the family sweeps land: scoring, self-inspections, attachments and audit \
-            summaries are still English (run with --run-ignored to list them)"]
 fn every_operation_has_a_chinese_summary() {
     let missing = summaries_without_chinese(|_| true);
     assert_eq!(missing, Vec::<String>::new(), "summaries without Chinese");

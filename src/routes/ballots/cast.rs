@@ -6,7 +6,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::ops::evaluation::{self, BallotSettings, CodeRefusal, record_failure};
 
-/// Cast a ballot
+/// 投票 (Cast a ballot)
 ///
 /// No token. The code, the participant's category, and for every leader on the ballot one of
 /// `good`, `fairly_good`, `average`, `poor` or `unknown` (不了解), each leader once, and an

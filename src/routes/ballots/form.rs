@@ -6,7 +6,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::ValidJson;
 use crate::ops::evaluation::{BallotSettings, ballot_form};
 
-/// Fetch the ballot form for a code
+/// 凭测评码取得测评票 (Fetch the ballot form for a code)
 ///
 /// No token: the participant has only the code from their slip, sent in the body. Answers the
 /// round's leaders and categories without using the code up. An unknown, used or closed-round

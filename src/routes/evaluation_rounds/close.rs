@@ -9,7 +9,7 @@ use crate::http::ETag;
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation;
 
-/// Close an evaluation round
+/// 结束民主测评 (Close an evaluation round)
 ///
 /// The office or the unit's inspection team. Deletes the round's unused codes and rewrites its
 /// ballots in a shuffled order with fresh random ids in one transaction, so that nothing in the

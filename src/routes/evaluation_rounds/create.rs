@@ -9,7 +9,7 @@ use crate::http::{ETag, ValidJson};
 use crate::models::{CycleId, UnitId};
 use crate::ops::evaluation;
 
-/// Open an evaluation round
+/// 发起民主测评 (Open an evaluation round)
 ///
 /// The office or the unit's inspection team in this cycle, during the self-inspection or the
 /// special inspection (409 `cycle_not_inspecting`). The unit's leaders are frozen on the

@@ -9,7 +9,7 @@ use crate::http::conditional::respond_with_etag;
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation::round_view;
 
-/// Get an evaluation round
+/// 查看民主测评 (Get an evaluation round)
 ///
 /// The office and the unit's inspection team in this cycle; the unit itself gets 403.
 #[utoipa::path(

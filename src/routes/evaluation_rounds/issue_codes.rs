@@ -12,7 +12,7 @@ use crate::http::{ETag, ValidJson};
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation::{self, BallotSettings, ballot_url, print_sheet};
 
-/// Issue one-time ballot codes
+/// 发放一次性测评码 (Issue one-time ballot codes)
 ///
 /// The office or the unit's inspection team, while the round is open. The codes are shown this
 /// once, with a print-ready HTML sheet of slips (each with a QR code of the ballot page, the

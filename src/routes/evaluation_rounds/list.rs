@@ -8,7 +8,7 @@ use crate::models::evaluation::Round;
 use crate::models::{CycleId, UnitId};
 use crate::ops::evaluation::{round_view, rounds_visible};
 
-/// List a unit's evaluation rounds in a cycle
+/// 单位本周期的民主测评列表 (List a unit's evaluation rounds in a cycle)
 ///
 /// Oldest first. The office and the unit's inspection team in this cycle; the unit itself gets
 /// 403 (`not_published`, then `grades_only`).

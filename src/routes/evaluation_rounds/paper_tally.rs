@@ -9,7 +9,7 @@ use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation;
 
-/// Enter a round's paper tally
+/// 录入纸质测评票统计 (Enter a round's paper tally)
 ///
 /// The office or the unit's inspection team, until the round closes; needs the round's
 /// `If-Match`. Form 3 is also filled in on paper: the forms handed out and returned, and per

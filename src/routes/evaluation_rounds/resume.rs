@@ -9,7 +9,7 @@ use crate::http::ETag;
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation;
 
-/// Resume a suspended evaluation round
+/// 恢复已暂停的民主测评 (Resume a suspended evaluation round)
 ///
 /// Office only. A round is suspended when its failed codes pass the cycle's budget (one shared
 /// address at a meeting must not lock everyone out, so the office decides); resuming forgets

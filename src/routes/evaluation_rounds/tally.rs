@@ -9,7 +9,7 @@ use crate::http::conditional::respond_with_etag;
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation::{self, find_round};
 
-/// Get a closed round's tally
+/// 查看民主测评计票结果 (Get a closed round's tally)
 ///
 /// Per leader: the counts per mark online, on paper and together (`unknown`, 不了解, counted
 /// apart), the shares of the valid votes, the weighted score from the cycle's coefficients

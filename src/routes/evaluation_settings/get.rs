@@ -9,7 +9,7 @@ use crate::http::conditional::respond_with_etag;
 use crate::models::CycleId;
 use crate::ops::evaluation;
 
-/// Get a cycle's evaluation settings
+/// 查看本周期的测评设置 (Get a cycle's evaluation settings)
 ///
 /// Every role may read them, as it reads the cycle.
 #[utoipa::path(

@@ -9,7 +9,7 @@ use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::CycleId;
 use crate::ops::evaluation;
 
-/// Change a cycle's evaluation settings
+/// 修改本周期的测评设置 (Change a cycle's evaluation settings)
 ///
 /// Office only; needs `If-Match`. They may change until the cycle's first evaluation round
 /// opens (409 `evaluation_started` afterwards). The proposal rule's branches may not overlap:

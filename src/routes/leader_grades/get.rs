@@ -11,7 +11,7 @@ use crate::models::evaluation::LeaderGrade;
 use crate::models::{CycleId, LeaderId, UnitId};
 use crate::ops::evaluation::{Withheld, published};
 
-/// Get a leader's grade
+/// 查看班子成员评定等次 (Get a leader's grade)
 ///
 /// The office and the unit's team in this cycle; the unit itself after publication, without
 /// the proposal and the reason (403 `not_published` before). 404 until the grade is set.

@@ -7,7 +7,7 @@ use crate::error::{ApiError, Problem};
 use crate::models::{CycleId, UnitId};
 use crate::ops::evaluation;
 
-/// List a unit's leaders with their grades
+/// 单位班子成员及评定等次 (List a unit's leaders with their grades)
 ///
 /// Every current leader of the unit, with the final grade once set. The office sees the
 /// proposal of the latest closed round and each grade's record; the unit's team too, where it

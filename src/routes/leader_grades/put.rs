@@ -9,7 +9,7 @@ use crate::http::{ETag, IfMatch, ValidJson};
 use crate::models::{CycleId, LeaderId, UnitId};
 use crate::ops::evaluation;
 
-/// Set a leader's grade
+/// 评定班子成员等次 (Set a leader's grade)
 ///
 /// Office only, between the self-inspection and the review (409 `grades_closed` otherwise).
 /// Sets the grade (201) or replaces it (200, needs `If-Match`). The service proposes a grade
