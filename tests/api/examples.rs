@@ -439,8 +439,8 @@ fn every_operation_of_the_contract_has_a_role_for_its_example() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-#[ignore = "fails until the contract sweep of issue 12 lands: examples missing, clashing with \
-            the demo data or naming objects it lacks (run it with --run-ignored for the list)"]
+#[ignore = "issue 12, open: 27 of 85 examples still clash with the demo data or name objects \
+            it lacks (run it with --run-ignored for the list)"]
 async fn every_documented_example_succeeds_as_its_role_on_the_demo_county() {
     let spec = contract();
     let mut failures = Vec::new();
