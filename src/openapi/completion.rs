@@ -408,7 +408,11 @@ fn require_all(schema: &mut Value, optional: &[&str]) {
 }
 
 /// Fields a response may leave out (`skip_serializing_if`), by schema.
-const MAY_BE_ABSENT: &[(&str, &[&str])] = &[("Problem", &["errors"])];
+const MAY_BE_ABSENT: &[(&str, &[&str])] = &[
+    ("Problem", &["errors"]),
+    // Shown only to the office and the team that may see them (src/ops/evaluation.rs).
+    ("LeaderGradeEntry", &["proposed_grade", "record"]),
+];
 
 /// Labels of an enumeration: (value, `中文 (english)`), in the order of its `enum`.
 pub type Labels = &'static [(&'static str, &'static str)];

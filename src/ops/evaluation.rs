@@ -529,7 +529,7 @@ pub struct OpenRound {
     /// Title (default: the unit's name and the year).
     pub title: Option<String>,
     /// The participant categories and how many slips go to each; each category once.
-    #[schema(required = true, value_type = Vec<CategorySlips>)]
+    #[schema(required = true, value_type = Vec<CategorySlips>, min_items = 1)]
     pub categories: Option<Vec<CategorySlips>>,
 }
 
