@@ -52,8 +52,15 @@ impl BodyReadTimeout {
 
 /// Field-level rules of a request body, run after it deserialised.
 pub trait Validate {
+    /// Checks the value against its rules, each broken one noted in `rules`.
+    fn check(&self, _rules: &mut Rules) {}
+
     /// Every rule the value breaks; empty when it is valid.
-    fn validate(&self) -> Vec<FieldError>;
+    fn validate(&self) -> Vec<FieldError> {
+        let mut rules = Rules::default();
+        self.check(&mut rules);
+        rules.0
+    }
 }
 
 /// A JSON body that has been read, deserialised and validated.
@@ -466,10 +473,8 @@ mod tests {
     }
 
     impl Validate for Body {
-        fn validate(&self) -> Vec<FieldError> {
-            let mut rules = Rules::default();
+        fn check(&self, rules: &mut Rules) {
             rules.required_text("name", &self.name, 10);
-            rules.0
         }
     }
 

@@ -15,4 +15,4 @@ pub(crate) mod submitted_handlers;
 
 pub use conditional::{ETag, IfMatch};
 pub use json::{ValidJson, Validate, double_option};
-pub use pagination::{Page, PageQuery};
+pub use pagination::{Page, PageQuery, Paging};

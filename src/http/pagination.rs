@@ -1,9 +1,12 @@
 //! Page-number pagination for every list: `?page=1&per_page=20`, answered with the total.
 
+use std::future::{Ready, ready};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::error::FieldError;
+use crate::error::{ApiError, FieldError};
 
 /// The largest page a client may ask for.
 pub const MAX_PER_PAGE: i64 = 100;
@@ -68,6 +71,56 @@ impl PageQuery {
             (Ok(page), Ok(per_page)) => Ok((page, per_page)),
             (page, per_page) => Err(page.err().into_iter().chain(per_page.err()).collect()),
         }
+    }
+}
+
+/// The page a list call asks for, resolved from [`PageQuery`]: a handler takes it ready, and a
+/// value out of range is a 422 naming the parameter before the handler runs. The handler's
+/// contract entry names `PageQuery` in its `params`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// The page number, from 1.
+    pub page: i64,
+    /// The page size.
+    pub per_page: i64,
+}
+
+impl Paging {
+    /// How many items come before this page.
+    pub fn offset(self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+
+    /// This page of a list whose `items` on it and `total` were read apart.
+    pub fn page_of<T>(self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            page: self.page,
+            per_page: self.per_page,
+            total,
+        }
+    }
+
+    /// This page of a whole list read at once (see [`Page::slice`]).
+    pub fn slice<T>(self, all: Vec<T>) -> Page<T> {
+        Page::slice(all, self.page, self.per_page)
+    }
+}
+
+impl FromRequest for Paging {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // Through `web::Query`, so that a query string that does not parse at all meets the
+        // app's query error handler like every other query.
+        let resolved = web::Query::<PageQuery>::from_request(req, payload)
+            .into_inner()
+            .and_then(|query| {
+                let (page, per_page) = query.resolve().map_err(ApiError::Validation)?;
+                Ok(Self { page, per_page })
+            });
+        ready(resolved)
     }
 }
 

@@ -240,7 +240,7 @@ macro_rules! submitted_handlers {
             .await?;
             let noun = <$row as SubmittedDocument>::NOUN;
             let (cycle_id, unit_id) = (at.cycle_id, at.unit_id);
-            tracing::info!(%cycle_id, %unit_id, late = view.late, "{noun} submitted");
+            tracing::info!(%cycle_id, %unit_id, late = view.state.late, "{noun} submitted");
             Ok(submitted::answer::<$row>(&view))
         }
 
@@ -328,15 +328,14 @@ macro_rules! submitted_handlers {
                 user: AuthUser,
                 pool: web::Data<PgPool>,
                 path: web::Path<$path>,
-                query: web::Query<crate::http::PageQuery>,
+                paging: crate::http::Paging,
             ) -> Result<
                 web::Json<crate::http::Page<crate::ops::submitted::VersionResponse<$content>>>,
                 ApiError,
             > {
                 let at = path.into_inner().at();
-                let page = query.resolve().map_err(ApiError::Validation)?;
                 let versions = db::run(&pool, move |conn| {
-                    submitted::versions_page::<$row>(conn, &user, at, page)
+                    submitted::versions_page::<$row>(conn, &user, at, paging)
                 })
                 .await?;
                 Ok(web::Json(versions))

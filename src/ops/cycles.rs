@@ -140,8 +140,7 @@ fn points_in_range(rules: &mut Rules, field: &str, value: &Option<Points>) {
 }
 
 impl Validate for CycleSettings {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         if let Some(title) = &self.title {
             rules.text("title", title, 200);
         }
@@ -158,7 +157,7 @@ impl Validate for CycleSettings {
             ("rectification_line", &self.rectification_line),
             ("flag_margin", &self.flag_margin),
         ] {
-            points_in_range(&mut rules, field, value);
+            points_in_range(rules, field, value);
         }
         for (field, value) in [
             ("routine_sample_towns", self.routine_sample_towns),
@@ -175,7 +174,6 @@ impl Validate for CycleSettings {
                 ));
             }
         }
-        rules.0
     }
 }
 

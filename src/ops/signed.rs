@@ -665,10 +665,8 @@ pub struct Reopen {
 }
 
 impl Validate for Reopen {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("reason", &self.reason, 2000);
-        rules.0
     }
 }
 

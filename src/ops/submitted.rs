@@ -27,14 +27,14 @@ use crate::domain::submitted::{Stage, refuse_accept, refuse_edit, refuse_return}
 use crate::error::{ApiError, FieldError};
 use crate::http::conditional::IfMatch;
 use crate::http::json::{Rules, Validate};
-use crate::http::{ETag, Page};
+use crate::http::{ETag, Page, Paging};
 use crate::models::attachment::OwnerKind;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::self_inspection::{DocumentStatus, DocumentVersion, NewDocumentVersion};
 use crate::models::{AttachmentId, CycleId, DocumentId, UnitId};
-use crate::ops::attachments::attach;
+use crate::ops::attachments::{AttachmentResponse, attach};
 use crate::ops::cycles::find_cycle;
 
 /// Where a member's document is: a unit's, in a cycle, named within the unit by the member's
@@ -146,6 +146,28 @@ impl Head {
     }
 }
 
+/// Where a submitted document stands: the part every member shows alike, flattened into its
+/// view (`#[serde(flatten)]`, an `allOf` part in the contract).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmittedState {
+    /// `draft`, `submitted` or `returned`.
+    pub status: DocumentStatus,
+    /// When it was last submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Whether the last submission came after the due date (end of day, Asia/Shanghai).
+    pub late: bool,
+    /// How many times it has been submitted.
+    pub submission_count: i32,
+    /// Why the office returned it, when it is returned.
+    pub return_reason: Option<String>,
+    /// Attached files.
+    pub attachments: Vec<AttachmentResponse>,
+    /// Version counter; the `ETag` is this number in quotes.
+    pub version: i32,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
 /// A submission being recorded: when, whether late, and its version number.
 #[derive(Debug, Clone, Copy)]
 pub struct Submission {
@@ -187,6 +209,9 @@ pub trait SubmittedDocument: Sized + Clone {
     fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError>;
     /// The version the view shows (its `ETag` in quotes).
     fn version_of(view: &Self::View) -> i32;
+
+    /// Where it stands, with its attachments: the part of its view every member shares.
+    fn state(&self, conn: &mut PgConnection) -> Result<SubmittedState, ApiError>;
     /// What the kept version holds, from the view as submitted.
     fn content(view: &Self::View) -> Self::Content;
     /// The uploads a draft attaches.
@@ -255,7 +280,27 @@ macro_rules! submitted_member {
             }
 
             fn version_of(view: &$view) -> i32 {
-                view.version
+                view.state.version
+            }
+
+            fn state(
+                &self,
+                conn: &mut diesel::PgConnection,
+            ) -> Result<$crate::ops::submitted::SubmittedState, $crate::error::ApiError> {
+                Ok($crate::ops::submitted::SubmittedState {
+                    status: self.status,
+                    submitted_at: self.submitted_at,
+                    late: self.late,
+                    submission_count: self.submission_count,
+                    return_reason: self.return_reason.clone(),
+                    attachments: $crate::ops::attachments::attachments_of(
+                        conn,
+                        Self::KIND,
+                        self.id.into(),
+                    )?,
+                    version: self.version,
+                    updated_at: self.updated_at,
+                })
             }
 
             fn attachment_ids(draft: &$draft) -> &[$crate::models::AttachmentId] {
@@ -488,21 +533,17 @@ pub fn versions_page<D: SubmittedDocument>(
     conn: &mut PgConnection,
     user: &AuthUser,
     at: DocumentAt<D::Key>,
-    (page, per_page): (i64, i64),
+    paging: Paging,
 ) -> Result<Page<VersionResponse<D::Content>>, ApiError> {
     context(conn, user, at.cycle_id, at.unit_id)?;
     let document = (D::KIND, load::<D>(conn, at, false)?.head().id);
-    let window = ((page - 1) * per_page, per_page);
+    let window = (paging.offset(), paging.per_page);
     let rows = DocumentVersion::for_document(conn, document, Some(window))?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(VersionResponse::try_from)
-            .collect::<Result<_, _>>()?,
-        page,
-        per_page,
-        total: DocumentVersion::count(conn, document)?,
-    })
+    let items = rows
+        .into_iter()
+        .map(VersionResponse::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok(paging.page_of(items, DocumentVersion::count(conn, document)?))
 }
 
 /// Every kept version of a document, oldest first (for a view that shows them).
@@ -552,10 +593,8 @@ pub struct ReturnDocument {
 }
 
 impl Validate for ReturnDocument {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("reason", &self.reason, 2000);
-        rules.0
     }
 }
 

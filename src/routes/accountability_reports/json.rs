@@ -1,41 +1,24 @@
 //! Request and response bodies of accountability reports.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::self_inspection::DocumentStatus;
 use crate::models::{AccountabilityReportId, AttachmentId, LeaderId};
-use crate::ops::attachments::AttachmentResponse;
-pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
+pub use crate::ops::submitted::{ReturnDocument, SubmittedState, VersionResponse};
 
 /// A first responsible person's accountability report (述责报告) in a cycle.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportResponse {
     /// Record id.
     pub id: AccountabilityReportId,
-    /// `draft`, `submitted` or `returned`.
-    pub status: DocumentStatus,
     /// The report's text.
     pub body: Option<String>,
-    /// When it was last submitted.
-    pub submitted_at: Option<DateTime<Utc>>,
-    /// Whether the last submission was after the due date.
-    pub late: bool,
-    /// How many times it has been submitted.
-    pub submission_count: i32,
-    /// Why the office returned it.
-    pub return_reason: Option<String>,
-    /// Attached files.
-    pub attachments: Vec<AttachmentResponse>,
     /// Every submitted version, oldest first.
     pub versions: Vec<VersionResponse<ReportContent>>,
-    /// Version counter; the `ETag` is this number in quotes.
-    pub version: i32,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
+    /// Where it stands.
+    #[serde(flatten)]
+    pub state: SubmittedState,
 }
 
 /// What a kept version of an accountability report holds: the text and attachments as
@@ -85,9 +68,7 @@ pub struct PutReport {
 }
 
 impl Validate for PutReport {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text("body", self.body.as_deref(), 50_000);
-        rules.0
     }
 }

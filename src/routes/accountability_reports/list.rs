@@ -5,7 +5,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CycleUnitPath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::Leader;
 use crate::models::self_inspection::AccountabilityReport;
 use crate::ops::submitted::{SubmittedDocument, context};
@@ -34,10 +34,9 @@ pub async fn list_accountability_reports(
     user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<CycleUnitPath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<LeaderReport>>, ApiError> {
     let CycleUnitPath { cycle_id, unit_id } = path.into_inner();
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let reports = db::run(&pool, move |conn| {
         let ctx = context(conn, &user, cycle_id, unit_id)?;
         let leaders: Vec<Leader> = Leader::for_unit(conn, unit_id)?
@@ -46,8 +45,8 @@ pub async fn list_accountability_reports(
             .collect();
         let total = leaders.len() as i64;
         let mut items = Vec::new();
-        let on_page = leaders.into_iter().skip(((page - 1) * per_page) as usize);
-        for leader in on_page.take(per_page as usize) {
+        let on_page = leaders.into_iter().skip(paging.offset() as usize);
+        for leader in on_page.take(paging.per_page as usize) {
             let report = match AccountabilityReport::find(conn, cycle_id, leader.id, false)? {
                 Some(report) => Some(report.view(conn, &ctx)?),
                 None => None,
@@ -59,12 +58,7 @@ pub async fn list_accountability_reports(
                 report,
             });
         }
-        Ok(Page {
-            items,
-            page,
-            per_page,
-            total,
-        })
+        Ok(paging.page_of(items, total))
     })
     .await?;
     Ok(web::Json(reports))

@@ -17,7 +17,6 @@ use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::models::self_inspection::{AccountabilityReport, ReportDraft};
 use crate::models::{Leader, LeaderId, UnitId};
-use crate::ops::attachments::attachments_of;
 use crate::ops::submitted::{self, Context, DocumentAt, Submission, submitted_member};
 
 /// Registers the accountability report routes.
@@ -75,26 +74,19 @@ submitted_member! {
     }
 
     fn view(self, conn: &mut PgConnection, _: &Context) -> Result<ReportResponse, ApiError> {
-        let id = self.id.into();
+        let state = self.state(conn)?;
         Ok(ReportResponse {
             id: self.id,
-            status: self.status,
+            versions: submitted::versions(conn, Self::KIND, self.id.into())?,
             body: self.body,
-            submitted_at: self.submitted_at,
-            late: self.late,
-            submission_count: self.submission_count,
-            return_reason: self.return_reason,
-            attachments: attachments_of(conn, Self::KIND, id)?,
-            versions: submitted::versions(conn, Self::KIND, id)?,
-            version: self.version,
-            updated_at: self.updated_at,
+            state,
         })
     }
 
     fn content(view: &ReportResponse) -> ReportContent {
         ReportContent {
             body: view.body.clone(),
-            attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
+            attachment_ids: view.state.attachments.iter().map(|a| a.id).collect(),
         }
     }
 

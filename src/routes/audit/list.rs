@@ -6,7 +6,7 @@ use crate::audit::AuditRecord;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::openapi::responses::Forbidden;
 use crate::schema::audit_log;
 
@@ -30,9 +30,8 @@ pub async fn list_audit(
     _office: Office,
     pool: web::Data<PgPool>,
     filter: web::Query<AuditFilter>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<AuditEntry>>, ApiError> {
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let filter = filter.into_inner();
     let (rows, total) = db::run(&pool, move |conn| {
         let query = || {
@@ -57,17 +56,15 @@ pub async fn list_audit(
         let total: i64 = query().count().get_result(conn)?;
         let rows = query()
             .order(audit_log::id.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            .offset(paging.offset())
+            .limit(paging.per_page)
             .select(AuditRecord::as_select())
             .load(conn)?;
         Ok((rows, total))
     })
     .await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(AuditEntry::from).collect(),
-        page,
-        per_page,
+    Ok(web::Json(paging.page_of(
+        rows.into_iter().map(AuditEntry::from).collect(),
         total,
-    }))
+    )))
 }

@@ -105,13 +105,11 @@ pub struct CreateTransition {
 }
 
 impl Validate for CreateTransition {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required("to", &self.to);
         if let Some(note) = &self.note {
             rules.text("note", note, 1000);
         }
-        rules.0
     }
 }
 
@@ -179,12 +177,10 @@ pub struct CreateExtension {
 }
 
 impl Validate for CreateExtension {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required("deadline", &self.deadline);
         rules.required("new_date", &self.new_date);
         rules.required_text("reason", &self.reason, 1000);
-        rules.0
     }
 }
 
@@ -298,8 +294,7 @@ pub struct PutCycleUnit {
 }
 
 impl Validate for PutCycleUnit {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required("status", &self.status);
         rules.required_text("reason", &self.reason, 1000);
         if self.status == Some(CycleUnitStatus::Excluded) && self.form_kind.is_some() {
@@ -316,6 +311,5 @@ impl Validate for PutCycleUnit {
                 "an assessed unit has no fallback source",
             ));
         }
-        rules.0
     }
 }

@@ -5,7 +5,7 @@ use super::json::{CycleFilter, CycleResponse};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::cycle::Cycle;
 use crate::schema::assessment_cycles;
 
@@ -27,9 +27,8 @@ pub async fn list_cycles(
     _user: AuthUser,
     pool: web::Data<PgPool>,
     filter: web::Query<CycleFilter>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<CycleResponse>>, ApiError> {
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let state = filter.state;
     let (rows, total) = db::run(&pool, move |conn| {
         let query = || {
@@ -42,17 +41,15 @@ pub async fn list_cycles(
         let total: i64 = query().count().get_result(conn)?;
         let rows = query()
             .order(assessment_cycles::year.desc())
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            .offset(paging.offset())
+            .limit(paging.per_page)
             .select(Cycle::as_select())
             .load(conn)?;
         Ok((rows, total))
     })
     .await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(CycleResponse::from).collect(),
-        page,
-        per_page,
+    Ok(web::Json(paging.page_of(
+        rows.into_iter().map(CycleResponse::from).collect(),
         total,
-    }))
+    )))
 }

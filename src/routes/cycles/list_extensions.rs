@@ -5,7 +5,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::cycle::DeadlineExtension;
 
 /// 查询周期的延期记录 (A cycle's deadline extensions)
@@ -27,15 +27,14 @@ pub async fn list_deadline_extensions(
     _user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<ExtensionResponse>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
         Ok(DeadlineExtension::for_cycle(conn, id)?)
     })
     .await?;
     let all = rows.into_iter().map(ExtensionResponse::from).collect();
-    Ok(web::Json(Page::slice(all, page, per_page)))
+    Ok(web::Json(paging.slice(all)))
 }

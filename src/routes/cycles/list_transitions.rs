@@ -5,7 +5,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::cycle::Transition;
 
 /// 查询周期阶段变更记录 (A cycle's lifecycle history)
@@ -27,15 +27,14 @@ pub async fn list_transitions(
     _user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<TransitionResponse>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
         Ok(Transition::for_cycle(conn, id)?)
     })
     .await?;
     let all = rows.into_iter().map(TransitionResponse::from).collect();
-    Ok(web::Json(Page::slice(all, page, per_page)))
+    Ok(web::Json(paging.slice(all)))
 }

@@ -5,7 +5,7 @@ use crate::auth::{AuthUser, scope};
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::cycle_unit::CycleUnit;
 
 /// 查询周期的考核单位 (The units a cycle assesses or excludes)
@@ -34,10 +34,9 @@ pub async fn list_cycle_units(
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
     filter: web::Query<CycleUnitFilter>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<CycleUnitResponse>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let status = filter.status;
     let (rows, total) = db::run(&pool, move |conn| {
         super::find_cycle(conn, id)?;
@@ -47,8 +46,8 @@ pub async fn list_cycle_units(
             id,
             status,
             only,
-            (page - 1) * per_page,
-            per_page,
+            paging.offset(),
+            paging.per_page,
         )?)
     })
     .await?;
@@ -56,10 +55,5 @@ pub async fn list_cycle_units(
         .into_iter()
         .map(|(row, name, kind)| CycleUnitResponse::new(row, name, kind))
         .collect();
-    Ok(web::Json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(web::Json(paging.page_of(items, total)))
 }

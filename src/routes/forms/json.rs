@@ -69,8 +69,7 @@ pub struct PutForm {
 }
 
 impl Validate for PutForm {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("title", &self.title, 200);
         match &self.items {
             None => rules.0.push(FieldError::new(
@@ -80,7 +79,6 @@ impl Validate for PutForm {
             )),
             Some(items) => rules.0.extend(validate_items(items)),
         }
-        rules.0
     }
 }
 
@@ -95,8 +93,7 @@ pub struct CopyForms {
 }
 
 impl Validate for CopyForms {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required("from_cycle_id", &self.from_cycle_id);
         if self.from_cycle_id.is_some_and(|id| id.0 < 1) {
             rules.0.push(FieldError::new(
@@ -105,6 +102,5 @@ impl Validate for CopyForms {
                 "from_cycle_id must be a cycle id, 1 or more",
             ));
         }
-        rules.0
     }
 }

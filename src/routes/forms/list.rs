@@ -5,7 +5,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::form::ScoringForm;
 use crate::ops::cycles::find_cycle;
 
@@ -27,15 +27,14 @@ pub async fn list_forms(
     _user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<FormResponse>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let forms = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(ScoringForm::for_cycle(conn, id)?)
     })
     .await?;
     let all = forms.into_iter().map(FormResponse::from).collect();
-    Ok(web::Json(Page::slice(all, page, per_page)))
+    Ok(web::Json(paging.slice(all)))
 }

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 use crate::models::{Leader, LeaderId, UnitId};
 
@@ -70,11 +69,9 @@ pub struct CreateLeader {
 }
 
 impl Validate for CreateLeader {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("name", &self.name, NAME_MAX);
         rules.required_text("position", &self.position, POSITION_MAX);
-        rules.0
     }
 }
 
@@ -94,10 +91,8 @@ pub struct UpdateLeader {
 }
 
 impl Validate for UpdateLeader {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text("name", self.name.as_deref(), NAME_MAX);
         rules.optional_text("position", self.position.as_deref(), POSITION_MAX);
-        rules.0
     }
 }

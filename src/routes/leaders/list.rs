@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::UnitPath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::Leader;
 use crate::ops::units::find_visible;
 use crate::schema::leaders;
@@ -30,10 +30,9 @@ pub async fn list_leaders(
     user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<UnitPath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<LeaderResponse>>, ApiError> {
     let unit_id = path.unit_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let (rows, total) = db::run(&pool, move |conn| {
         find_visible(conn, &user, unit_id)?;
         let total = leaders::table
@@ -43,17 +42,15 @@ pub async fn list_leaders(
         let rows = leaders::table
             .filter(leaders::unit_id.eq(unit_id))
             .order((leaders::is_first_responsible.desc(), leaders::id.asc()))
-            .offset((page - 1) * per_page)
-            .limit(per_page)
+            .offset(paging.offset())
+            .limit(paging.per_page)
             .select(Leader::as_select())
             .load(conn)?;
         Ok((rows, total))
     })
     .await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(LeaderResponse::from).collect(),
-        page,
-        per_page,
+    Ok(web::Json(paging.page_of(
+        rows.into_iter().map(LeaderResponse::from).collect(),
         total,
-    }))
+    )))
 }

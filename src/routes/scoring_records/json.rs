@@ -33,8 +33,7 @@ pub struct PutItem {
 }
 
 impl Validate for PutItem {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text("evidence_notes", self.evidence_notes.as_deref(), 5000);
         if self.deductions.len() > 50 {
             rules.0.push(FieldError::new(
@@ -43,7 +42,6 @@ impl Validate for PutItem {
                 "at most 50 deductions an item",
             ));
         }
-        rules.0
     }
 }
 
@@ -86,10 +84,8 @@ pub struct CreateReferral {
 }
 
 impl Validate for CreateReferral {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("facts", &self.facts, 5000);
         rules.required_text("decision", &self.decision, 1000);
-        rules.0
     }
 }

@@ -9,10 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::domain::points::Points;
 use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
-use crate::models::self_inspection::DocumentStatus;
 use crate::models::{AttachmentId, CycleId, SelfInspectionId, UnitId, UnitKind};
-use crate::ops::attachments::AttachmentResponse;
-pub use crate::ops::submitted::{ReturnDocument, VersionResponse};
+pub use crate::ops::submitted::{ReturnDocument, SubmittedState, VersionResponse};
 
 /// A self-score for one item of the unit's form.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -77,8 +75,7 @@ pub struct PutSelfInspection {
 }
 
 impl Validate for PutSelfInspection {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         if let Some(report) = &self.report {
             rules.optional_text("report", Some(report), 50_000);
         }
@@ -112,7 +109,6 @@ impl Validate for PutSelfInspection {
             rules.text(&format!("problems[{i}].problem"), &problem.problem, 2000);
             rules.text(&format!("problems[{i}].fix"), &problem.fix, 2000);
         }
-        rules.0
     }
 }
 
@@ -125,8 +121,6 @@ pub struct SelfInspectionResponse {
     pub cycle_id: CycleId,
     /// The unit.
     pub unit_id: UnitId,
-    /// `draft`, `submitted` or `returned`.
-    pub status: DocumentStatus,
     /// The written report.
     pub report: Option<String>,
     /// Self-scores by item.
@@ -139,22 +133,11 @@ pub struct SelfInspectionResponse {
     pub items_scored: usize,
     /// Items on the unit's form.
     pub items_on_form: usize,
-    /// When it was last submitted.
-    pub submitted_at: Option<DateTime<Utc>>,
-    /// Whether the last submission came after the due date (end of day, Asia/Shanghai).
-    pub late: bool,
-    /// How many times it has been submitted.
-    pub submission_count: i32,
     /// When the office received the stamped paper copy.
     pub paper_received_at: Option<DateTime<Utc>>,
-    /// Why the office returned it, when it is returned.
-    pub return_reason: Option<String>,
-    /// Attached files.
-    pub attachments: Vec<AttachmentResponse>,
-    /// Version counter; the `ETag` is this number in quotes.
-    pub version: i32,
-    /// Last changed.
-    pub updated_at: DateTime<Utc>,
+    /// Where it stands.
+    #[serde(flatten)]
+    pub state: SubmittedState,
 }
 
 /// What a kept version of a self-inspection holds: the draft as it was submitted.

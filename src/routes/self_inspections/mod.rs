@@ -21,7 +21,6 @@ use crate::error::{ApiError, FieldError};
 use crate::http::json::clean;
 use crate::models::SelfInspectionId;
 use crate::models::self_inspection::{self as rows, SelfInspection, SelfInspectionDraft};
-use crate::ops::attachments::attachments_of;
 use crate::ops::submitted::{Context, DocumentAt, PaperCopy, Submission, submitted_member};
 
 /// Registers the self-inspection routes.
@@ -115,27 +114,20 @@ submitted_member! {
 
     fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError> {
         let scores = scores(conn, self.id)?;
-        let attachments = attachments_of(conn, Self::KIND, self.id.into())?;
+        let state = self.state(conn)?;
         let problems: Vec<FoundProblem> = serde_json::from_value(self.problems).unwrap_or_default();
         Ok(SelfInspectionResponse {
             id: self.id,
             cycle_id: self.cycle_id,
             unit_id: self.unit_id,
-            status: self.status,
             report: self.report,
             total: Points::sum(scores.iter().map(|s| &s.points)),
             items_scored: scores.len(),
             items_on_form: ctx.items.len(),
             scores,
             problems,
-            submitted_at: self.submitted_at,
-            late: self.late,
-            submission_count: self.submission_count,
             paper_received_at: self.paper_received_at,
-            return_reason: self.return_reason,
-            attachments,
-            version: self.version,
-            updated_at: self.updated_at,
+            state,
         })
     }
 
@@ -145,7 +137,7 @@ submitted_member! {
             scores: view.scores.clone(),
             problems: view.problems.clone(),
             total: view.total.clone(),
-            attachment_ids: view.attachments.iter().map(|a| a.id).collect(),
+            attachment_ids: view.state.attachments.iter().map(|a| a.id).collect(),
         }
     }
 

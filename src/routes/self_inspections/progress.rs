@@ -10,7 +10,7 @@ use crate::db::{self, PgPool};
 use crate::domain::points::Points;
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::{UnitId, UnitKind};
 use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
@@ -90,10 +90,9 @@ pub async fn list_self_inspection_progress(
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
     filter: web::Query<ProgressFilter>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<ProgressRow>>, ApiError> {
     let cycle_id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let filter = filter.into_inner();
     let rows: Vec<Row> = db::run(&pool, move |conn| {
         find_cycle(conn, cycle_id)?;
@@ -101,8 +100,8 @@ pub async fn list_self_inspection_progress(
             .bind::<BigInt, _>(cycle_id.0)
             .bind::<Nullable<Text>, _>(filter.status.map(|s| s.as_str()))
             .bind::<Nullable<Bool>, _>(filter.late)
-            .bind::<BigInt, _>(per_page)
-            .bind::<BigInt, _>((page - 1) * per_page)
+            .bind::<BigInt, _>(paging.per_page)
+            .bind::<BigInt, _>(paging.offset())
             .load(conn)?)
     })
     .await?;
@@ -129,10 +128,5 @@ pub async fn list_self_inspection_progress(
             reports_submitted: r.reports_submitted,
         })
         .collect();
-    Ok(web::Json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(web::Json(paging.page_of(items, total)))
 }

@@ -3,7 +3,6 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
 use crate::http::json::{Rules, Validate, clean};
 use crate::models::team_report::TeamReportText;
 pub use crate::ops::signed::{Empty, Reopen, SignatureRecord};
@@ -45,8 +44,7 @@ impl PutTeamReport {
 }
 
 impl Validate for PutTeamReport {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text(
             "overall_evaluation",
             self.overall_evaluation.as_deref(),
@@ -58,6 +56,5 @@ impl Validate for PutTeamReport {
             self.rectification_advice.as_deref(),
             20_000,
         );
-        rules.0
     }
 }

@@ -95,8 +95,7 @@ pub struct CreateTeam {
 }
 
 impl Validate for CreateTeam {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("name", &self.name, 100);
         match &self.leader {
             None => rules.0.push(FieldError::new(
@@ -131,7 +130,6 @@ impl Validate for CreateTeam {
                 ));
             }
         }
-        rules.0
     }
 }
 
@@ -154,8 +152,7 @@ pub struct UpdateTeam {
 }
 
 impl Validate for UpdateTeam {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text("name", self.name.as_deref(), 100);
         if let Some(leader) = &self.leader {
             rules.text("leader.sub", &leader.sub, 200);
@@ -182,7 +179,6 @@ impl Validate for UpdateTeam {
                 }
             }
         }
-        rules.0
     }
 }
 

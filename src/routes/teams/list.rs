@@ -5,7 +5,7 @@ use crate::auth::{AuthUser, Role};
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::team::Team;
 use crate::ops::cycles::find_cycle;
 
@@ -28,10 +28,9 @@ pub async fn list_teams(
     user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<TeamResponse>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let teams = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(match user.role {
@@ -42,5 +41,5 @@ pub async fn list_teams(
     })
     .await?;
     let all = teams.into_iter().map(TeamResponse::from).collect();
-    Ok(web::Json(Page::slice(all, page, per_page)))
+    Ok(web::Json(paging.slice(all)))
 }

@@ -5,7 +5,7 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CyclePath;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::team::Team;
 use crate::openapi::responses::Forbidden;
 use crate::ops::cycles::find_cycle;
@@ -30,10 +30,9 @@ pub async fn list_unassigned_units(
     _office: Office,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<UnassignedUnit>>, ApiError> {
     let id = path.cycle_id;
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let rows = db::run(&pool, move |conn| {
         find_cycle(conn, id)?;
         Ok(Team::unassigned(conn, id)?)
@@ -43,5 +42,5 @@ pub async fn list_unassigned_units(
         .into_iter()
         .map(|(unit_id, unit_name)| UnassignedUnit { unit_id, unit_name })
         .collect();
-    Ok(web::Json(Page::slice(all, page, per_page)))
+    Ok(web::Json(paging.slice(all)))
 }

@@ -121,18 +121,16 @@ fn contact_rules(
 }
 
 impl Validate for CreateUnit {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("name", &self.name, NAME_MAX);
         rules.required("kind", &self.kind);
         contact_rules(
-            &mut rules,
+            rules,
             self.contact_person.as_deref(),
             self.contact_phone.as_deref(),
             self.address.as_deref(),
             self.email.as_deref(),
         );
-        rules.0
     }
 }
 
@@ -166,17 +164,15 @@ pub struct UpdateUnit {
 }
 
 impl Validate for UpdateUnit {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.optional_text("name", self.name.as_deref(), NAME_MAX);
         contact_rules(
-            &mut rules,
+            rules,
             self.contact_person.as_ref().and_then(Option::as_deref),
             self.contact_phone.as_ref().and_then(Option::as_deref),
             self.address.as_ref().and_then(Option::as_deref),
             self.email.as_ref().and_then(Option::as_deref),
         );
-        rules.0
     }
 }
 

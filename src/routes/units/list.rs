@@ -4,7 +4,7 @@ use super::json::{SortOrder, UnitFilter, UnitResponse, UnitStatusFilter};
 use crate::auth::{AuthUser, scope};
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
-use crate::http::{Page, PageQuery};
+use crate::http::{Page, PageQuery, Paging};
 use crate::models::{Unit, UnitListQuery};
 
 /// 查询单位列表 (List units)
@@ -26,9 +26,8 @@ pub async fn list_units(
     user: AuthUser,
     pool: web::Data<PgPool>,
     filter: web::Query<UnitFilter>,
-    page: web::Query<PageQuery>,
+    paging: Paging,
 ) -> Result<web::Json<Page<UnitResponse>>, ApiError> {
-    let (page, per_page) = page.resolve().map_err(ApiError::Validation)?;
     let filter = filter.into_inner();
     let query = UnitListQuery {
         kind: filter.kind,
@@ -44,8 +43,8 @@ pub async fn list_units(
         only_ids: None,
         sort: filter.sort.unwrap_or_default(),
         descending: filter.order == Some(SortOrder::Desc),
-        offset: (page - 1) * per_page,
-        limit: per_page,
+        offset: paging.offset(),
+        limit: paging.per_page,
     };
     let (rows, total) = db::run(&pool, move |conn| {
         let query = UnitListQuery {
@@ -55,10 +54,8 @@ pub async fn list_units(
         Ok(Unit::list(conn, &query)?)
     })
     .await?;
-    Ok(web::Json(Page {
-        items: rows.into_iter().map(UnitResponse::from).collect(),
-        page,
-        per_page,
+    Ok(web::Json(paging.page_of(
+        rows.into_iter().map(UnitResponse::from).collect(),
         total,
-    }))
+    )))
 }
