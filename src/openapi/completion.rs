@@ -763,7 +763,10 @@ fn refuse_blank_text(doc: &mut Value) {
         for item in paths.values_mut() {
             if let Some(item) = item.as_object_mut() {
                 for op in item.values_mut() {
-                    if let Some(content) = op["requestBody"].get_mut("content") {
+                    // `get_mut`, not `op["requestBody"]`: indexing a map mutably inserts a
+                    // `null` body into every operation without one.
+                    let body = op.get_mut("requestBody");
+                    if let Some(content) = body.and_then(|b| b.get_mut("content")) {
                         mark_visible(content, &pattern);
                     }
                 }
@@ -851,6 +854,22 @@ mod tests {
                 .get("links")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_request_body_is_an_object_where_declared_and_absent_elsewhere() {
+        // Swagger UI's Execute throws on `"requestBody": null` (it reads its content's size).
+        let doc = crate::openapi::spec();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("operations") {
+                if let Some(body) = op.get("requestBody") {
+                    assert!(body.is_object(), "{method} {path}: requestBody {body}");
+                }
+                if method == "get" || method == "delete" {
+                    assert!(op.get("requestBody").is_none(), "{method} {path} has a body");
+                }
+            }
+        }
     }
 
     #[test]
