@@ -886,7 +886,7 @@ fn seed_evaluation(
             },
         )?;
         audit::append(conn, signer, &system, change)?;
-        retag(conn, view.id, tags.next())?;
+        retag(conn, view.id, tags.next().copied())?;
         let round = eval::find_round(conn, cycle.id, place.unit_id, view.id, true)?;
         let (codes, _, change) = eval::issue_codes(conn, &round, online as usize, &ballot)?;
         audit::append(conn, signer, &system, change)?;
@@ -945,8 +945,18 @@ fn seed_evaluation(
         }
     }
     // 青莲镇 and 杜步镇, held by teams 1 and 4.
-    let (open, suspended) = (&places[6], &places[3]);
-    let (view, codes) = seed_round(conn, signer, cycle, open.unit_id, 29, &ballot, tags.next())?;
+    let (Some(open), Some(suspended)) = (places.get(6), places.get(3)) else {
+        return Err(ApiError::internal("the demo has fewer assessed units"));
+    };
+    let (view, codes) = seed_round(
+        conn,
+        signer,
+        cycle,
+        open.unit_id,
+        29,
+        &ballot,
+        tags.next().copied(),
+    )?;
     let round = eval::find_round(conn, cycle.id, open.unit_id, view.id, true)?;
     let demo = crate::domain::evaluation::parse_code(DEMO_BALLOT_CODE)
         .ok_or_else(|| ApiError::internal("the demo ballot code has a wrong check symbol"))?;
@@ -971,7 +981,7 @@ fn seed_evaluation(
         suspended.unit_id,
         40,
         &ballot,
-        tags.next(),
+        tags.next().copied(),
     )?;
     let budget = eval::settings(conn, cycle.id)?.failure_budget;
     for _ in 0..=budget {
@@ -989,7 +999,7 @@ fn seed_round(
     unit_id: crate::models::UnitId,
     count: usize,
     ballot: &crate::ops::evaluation::BallotSettings,
-    tag: Option<&&str>,
+    tag: Option<&str>,
 ) -> Result<(crate::ops::evaluation::RoundView, Vec<String>), ApiError> {
     use crate::domain::evaluation::ParticipantCategory;
     use crate::models::evaluation::CategorySlips;
@@ -1023,12 +1033,12 @@ fn seed_round(
 fn retag(
     conn: &mut PgConnection,
     id: crate::models::RoundId,
-    tag: Option<&&str>,
+    tag: Option<&str>,
 ) -> Result<(), ApiError> {
     use crate::schema::evaluation_rounds;
     let tag = tag.ok_or_else(|| ApiError::internal("a demo round without a tag"))?;
     diesel::update(evaluation_rounds::table.find(id))
-        .set(evaluation_rounds::tag.eq(*tag))
+        .set(evaluation_rounds::tag.eq(tag))
         .execute(conn)?;
     Ok(())
 }
@@ -1052,7 +1062,7 @@ fn cast_demo_ballots(
         Mark::Average,
     ];
     for (n, code) in codes.iter().enumerate() {
-        let Ok((round, hash)) = eval::round_of_code(conn, &ballot, code)? else {
+        let Ok((round, hash)) = eval::round_of_code(conn, ballot, code)? else {
             return Err(ApiError::internal("a seeded code does not vote"));
         };
         let grades = view
