@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 pub mod completion;
+pub mod examples;
 pub mod responses;
 
 /// Top-level description of the API.

@@ -1,14 +1,22 @@
 //! `lianzheng seed-demo`: a realistic county (Yangshan: 12 towns and a Yao ethnic township, some
 //! sixty county departments, county enterprises and vertical units), loaded idempotently.
+//!
+//! The county stands as it would in October 2014, with an object in every state a call of the
+//! contract needs, so that each operation's documented example (`openapi/examples.rs`) succeeds
+//! on a fresh copy: a merged department archived and one registered since the 2014 cycle began,
+//! a report still a draft with an attachment, sheets and team reports open, awaiting signatures
+//! and final, evaluation rounds closed, open (with the documented ballot code) and suspended, a
+//! deadline extension, and the 2015 cycle in preparation.
 
 use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit::{self, Actor, Change, SigningKey};
+use crate::config::Secret;
 use crate::domain::default_forms;
 use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
-use crate::models::{Leader, NewLeader, NewUnit, UnitKind};
+use crate::models::{Leader, NewLeader, NewUnit, Unit, UnitKind};
 use crate::ops::cycles::{CycleSettings, advance, open_cycle, plan_cycle};
 use crate::schema::{assessment_cycles, units};
 
@@ -29,6 +37,21 @@ struct DemoUnit {
     address: Option<String>,
     email: Option<String>,
     leaders: Vec<DemoLeader>,
+    #[serde(default)]
+    status: DemoStatus,
+}
+
+/// Where a demo unit stands.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DemoStatus {
+    /// Registered before the 2014 cycle began, and on its list of units.
+    #[default]
+    Active,
+    /// Merged into another unit before the 2014 cycle: archived, off the cycle's list.
+    Archived,
+    /// Registered after the 2014 cycle took its list of units: nothing refers to it yet.
+    Registered,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,61 +85,104 @@ pub const DEMO_TEAMS: usize = 6;
 /// The demo year (the plan's).
 pub const DEMO_YEAR: i32 = 2014;
 
-/// Loads the demo county; units already present (by name, not archived) are left as they are.
-/// Its audit records are signed with `signer`, like the service's own.
+/// The documented ballot code (`CodeOnly`'s example): one of the slips of the demo's open round,
+/// which votes when the demo was seeded with the service's `BALLOT_CODE_KEY`.
+pub const DEMO_BALLOT_CODE: &str = "K7QA-3MZP-8D29";
+
+/// [`seed_demo_with_ballot_key`] with a ballot key of this run only: the demo ballot code and the
+/// open round's other codes do not vote.
 pub fn seed_demo(conn: &mut PgConnection, signer: &SigningKey) -> Result<SeedReport, ApiError> {
+    let mut key = [0_u8; 32];
+    aws_lc_rs::rand::fill(&mut key).map_err(|_| ApiError::internal("no randomness"))?;
+    seed_demo_with_ballot_key(conn, signer, &Secret::new(hex::encode(key)))
+}
+
+/// Loads the demo county; units already present (by name, not archived) are left as they are.
+/// Its audit records are signed with `signer`, like the service's own; its ballot codes are
+/// hashed with `ballot_key`, the service's `BALLOT_CODE_KEY`, so that [`DEMO_BALLOT_CODE`] votes.
+pub fn seed_demo_with_ballot_key(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    ballot_key: &Secret,
+) -> Result<SeedReport, ApiError> {
     let county: DemoCounty = serde_json::from_str(DEMO).map_err(ApiError::internal)?;
+    let (registered, known): (Vec<DemoUnit>, Vec<DemoUnit>) = county
+        .units
+        .into_iter()
+        .partition(|u| u.status == DemoStatus::Registered);
     conn.transaction(|conn| {
         let mut report = SeedReport::default();
-        for unit in county.units {
-            let existing: Option<i64> = units::table
-                .filter(units::name.eq(&unit.name))
-                .filter(units::archived_at.is_null())
-                .select(units::id)
-                .first(conn)
-                .optional()?;
-            if existing.is_some() {
-                report.units_existing += 1;
-                continue;
-            }
-            let created = NewUnit {
-                name: unit.name,
-                kind: unit.kind,
-                contact_person: unit.contact_person,
-                contact_phone: unit.contact_phone,
-                address: unit.address,
-                email: unit.email,
-            }
-            .insert(conn)?;
-            report.units_created += 1;
-            for leader in unit.leaders {
-                NewLeader {
-                    unit_id: created.id,
-                    name: leader.name,
-                    position: leader.position,
-                    is_first_responsible: leader.is_first_responsible,
-                }
-                .insert(conn)?;
-                report.leaders_created += 1;
-            }
-            let first = Leader::count_first_responsible(conn, created.id, None)?;
-            crate::ops::units::ensure_first_responsible_limit(created.kind, first)?;
-            let leaders = Leader::for_unit(conn, created.id)?;
-            let record = serde_json::json!({"unit": created, "leaders": leaders});
-            audit::append(
-                conn,
-                signer,
-                &Actor::system(),
-                Change::created("unit", created.id, &record),
-            )?;
-        }
+        seed_units(conn, signer, known, &mut report)?;
         report.cycle_created = seed_cycle(conn, signer)?;
         if report.cycle_created {
             report.self_inspections = seed_self_inspections(conn, signer)?;
-            report.teams = seed_teams_and_sheets(conn, signer)?;
+            report.teams = seed_teams_and_sheets(conn, signer, ballot_key)?;
+            seed_extension(conn, signer)?;
+            seed_next_cycle(conn, signer)?;
         }
+        seed_units(conn, signer, registered, &mut report)?;
         Ok(report)
     })
+}
+
+/// Registers `county`'s units that are not there yet (the archived one is looked for among the
+/// archived too), with their leaders, and archives the merged one.
+fn seed_units(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    county: Vec<DemoUnit>,
+    report: &mut SeedReport,
+) -> Result<(), ApiError> {
+    for unit in county {
+        let archived = unit.status == DemoStatus::Archived;
+        let mut existing = units::table
+            .filter(units::name.eq(&unit.name))
+            .select(units::id)
+            .into_boxed();
+        if !archived {
+            existing = existing.filter(units::archived_at.is_null());
+        }
+        if existing.first::<i64>(conn).optional()?.is_some() {
+            report.units_existing += 1;
+            continue;
+        }
+        let created = NewUnit {
+            name: unit.name,
+            kind: unit.kind,
+            contact_person: unit.contact_person,
+            contact_phone: unit.contact_phone,
+            address: unit.address,
+            email: unit.email,
+        }
+        .insert(conn)?;
+        report.units_created += 1;
+        for leader in unit.leaders {
+            NewLeader {
+                unit_id: created.id,
+                name: leader.name,
+                position: leader.position,
+                is_first_responsible: leader.is_first_responsible,
+            }
+            .insert(conn)?;
+            report.leaders_created += 1;
+        }
+        let first = Leader::count_first_responsible(conn, created.id, None)?;
+        crate::ops::units::ensure_first_responsible_limit(created.kind, first)?;
+        let leaders = Leader::for_unit(conn, created.id)?;
+        let record = serde_json::json!({"unit": created, "leaders": leaders});
+        audit::append(
+            conn,
+            signer,
+            &Actor::system(),
+            Change::created("unit", created.id, &record),
+        )?;
+        if archived {
+            let after = Unit::set_archived(conn, created.id, true)?;
+            let change = Change::changed("archive", "unit", created.id, &created, &after);
+            audit::append(conn, signer, &Actor::system(), change)?;
+        }
+    }
+    Ok(())
 }
 
 /// Opens the 2014 cycle with the default forms and moves it into self-inspection, as the
@@ -154,8 +220,58 @@ fn seed_cycle(conn: &mut PgConnection, signer: &SigningKey) -> Result<bool, ApiE
     Ok(true)
 }
 
+/// The office extends the end of the 2014 special inspection by ten days, with its reason on
+/// record, as `POST …/deadline-extensions` would.
+fn seed_extension(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), ApiError> {
+    use crate::models::cycle::Cycle;
+    use crate::models::cycle::{CycleChangeset, Deadline, NewDeadlineExtension};
+
+    let system = Actor::system();
+    let cycle: Cycle = assessment_cycles::table
+        .filter(assessment_cycles::year.eq(DEMO_YEAR))
+        .select(Cycle::as_select())
+        .first(conn)?;
+    let old_date = cycle.special_inspection_ends;
+    let new_date = old_date + chrono::Duration::days(10);
+    let changes = CycleChangeset {
+        special_inspection_ends: Some(new_date),
+        ..Default::default()
+    };
+    let updated = Cycle::update(conn, cycle.id, &changes)?;
+    NewDeadlineExtension {
+        cycle_id: cycle.id,
+        deadline: Deadline::SpecialInspectionEnds,
+        old_date,
+        new_date,
+        reason: "各考核组承担的被考核单位较多，经县纪委常委会同意，专项考核检查顺延10天".to_owned(),
+        actor_sub: system.sub.clone(),
+        actor_name: system.name.clone(),
+    }
+    .insert(conn)?;
+    let mut change = Change::updated("cycle", cycle.id, &cycle, &updated);
+    change.action = "extend_deadline".to_owned();
+    audit::append(conn, signer, &system, change)?;
+    Ok(())
+}
+
+/// The office prepares the 2015 cycle: a draft with the default forms, as
+/// `POST /assessment-cycles` would open it.
+fn seed_next_cycle(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), ApiError> {
+    let year = DEMO_YEAR + 1;
+    let settings = CycleSettings {
+        year: Some(year),
+        title: Some(format!("阳山县{year}年党风廉政建设责任制考核检查")),
+        ..Default::default()
+    };
+    let templates = default_forms::templates().map_err(ApiError::internal)?;
+    let (_, change) = open_cycle(conn, &plan_cycle(settings)?, &templates)?;
+    audit::append(conn, signer, &Actor::system(), change)?;
+    Ok(())
+}
+
 /// Most units have submitted their 2014 self-inspection and reports by 20 September, a few late,
-/// one returned for revision, and the last department nothing at all.
+/// one returned for revision (whose second first responsible person's report is still a draft),
+/// and the last department nothing at all.
 fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
     use bigdecimal::BigDecimal;
     use chrono::TimeZone;
@@ -295,10 +411,15 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
                     .eq(returned.then_some("第2.1项自评满分与实际不符，请补充佐证材料后重新报送")),
             ))
             .execute(conn)?;
-        for leader in Leader::for_unit(conn, place.unit_id)?
+        for (n, leader) in Leader::for_unit(conn, place.unit_id)?
             .into_iter()
             .filter(|l| l.is_first_responsible)
+            .enumerate()
         {
+            if returned && n == 1 {
+                seed_draft_report(conn, signer, cycle.id, place.unit_id, &leader)?;
+                continue;
+            }
             diesel::insert_into(accountability_reports::table)
                 .values((
                     accountability_reports::cycle_id.eq(cycle.id),
@@ -331,9 +452,74 @@ fn seed_self_inspections(conn: &mut PgConnection, signer: &SigningKey) -> Result
     Ok(count)
 }
 
+/// The report of a first responsible person that their unit has not submitted yet: a draft, with
+/// a supporting file the unit's user (`unit-user-<id>`, as the README's tokens name them)
+/// uploaded and attached.
+fn seed_draft_report(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle_id: crate::models::CycleId,
+    unit_id: crate::models::UnitId,
+    leader: &Leader,
+) -> Result<(), ApiError> {
+    use crate::models::attachment::{AttachmentMeta, NewAttachment, OwnerKind};
+    use crate::models::self_inspection::{AccountabilityReport, ReportDraft};
+
+    let system = Actor::system();
+    let body = format!(
+        "本人{}（{}）2014年履行党风廉政建设第一责任人职责情况的述责报告（初稿）：年初与各村（社区）\
+         签订党风廉政建设责任书，全年带头讲廉政党课2次。",
+        leader.name, leader.position
+    );
+    let report = AccountabilityReport::insert_draft(
+        conn,
+        (cycle_id, unit_id, leader.id),
+        &ReportDraft { body: Some(body) },
+    )?;
+    let content = format!(
+        "{}2014年履行第一责任人职责纪实：\n1月 与各村（社区）签订党风廉政建设责任书；\n\
+         4月、10月 讲廉政党课；\n全年 约谈村（社区）干部12人次。\n",
+        leader.name
+    )
+    .into_bytes();
+    let content_type = crate::domain::file_types::detect(&content)
+        .map_err(|_| ApiError::internal("the demo attachment is plain text"))?;
+    let file = NewAttachment {
+        uploader_sub: format!("unit-user-{unit_id}"),
+        uploader_role: "unit".to_owned(),
+        file_name: format!("{}2014年履职纪实.txt", leader.name),
+        content_type: content_type.to_owned(),
+        size_bytes: content.len() as i64,
+        sha256: audit::sha256_hex(&content),
+        content,
+    };
+    let (meta, change) = crate::ops::attachments::store(conn, &file)?;
+    audit::append(conn, signer, &system, change)?;
+    AttachmentMeta::attach(
+        conn,
+        &[meta.id],
+        OwnerKind::AccountabilityReport,
+        report.id.into(),
+    )?;
+    let change = Change::created(
+        "accountability_report",
+        report.id,
+        &serde_json::json!({
+            "unit_id": unit_id, "leader_id": leader.id, "status": report.status,
+            "attachment_ids": [meta.id]
+        }),
+    );
+    audit::append(conn, signer, &system, change)?;
+    Ok(())
+}
+
 /// Six teams share the 2014 units and the cycle moves into the special inspection; then the
 /// teams' score sheets (`seed_sheets`).
-fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result<usize, ApiError> {
+fn seed_teams_and_sheets(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    ballot_key: &Secret,
+) -> Result<usize, ApiError> {
     use crate::models::cycle::Cycle;
     use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
     use crate::ops::teams;
@@ -420,13 +606,15 @@ fn seed_teams_and_sheets(conn: &mut PgConnection, signer: &SigningKey) -> Result
 
     let places: Vec<CycleUnit> = places.into_iter().map(|(place, _, _)| place).collect();
     seed_sheets(conn, signer, cycle.id, &places)?;
-    seed_evaluation(conn, signer, &cycle, &places)?;
+    seed_evaluation(conn, signer, &cycle, &places, ballot_key)?;
     Ok(team_ids.len())
 }
 
 /// The teams' score sheets of the first sixteen assessed units, taken through the family's
 /// operations as the teams' calls would take them: four open, four awaiting signatures, seven
-/// final with their report, one reopened; two with referrals.
+/// final with their report, one reopened; three with referrals. Of the reports, 黄坌镇's is
+/// final and 秤架瑶族乡's awaits its members' signatures (its leader has signed); the others are
+/// open.
 fn seed_sheets(
     conn: &mut PgConnection,
     signer: &SigningKey,
@@ -544,9 +732,8 @@ fn seed_sheets(
             let signers: Vec<(String, String)> = std::iter::once(&team.team)
                 .map(|t| (t.leader_sub.clone(), t.leader_name.clone()))
                 .chain(team.members.iter().map(|m| (m.sub.clone(), m.name.clone())))
-                .take(count)
                 .collect();
-            for (sub, name) in signers {
+            for (sub, name) in signers.iter().take(count).cloned() {
                 let user = AuthUser {
                     sub,
                     name,
@@ -572,6 +759,13 @@ fn seed_sheets(
                     ),
                 };
                 TeamReport::write_text(conn, report.id, &text)?;
+                if let Some(count) = match index {
+                    10 => Some(ctx.signers().len()),
+                    12 => Some(1),
+                    _ => None,
+                } {
+                    seed_team_report(conn, signer, &ctx, report.id, &signers[..count])?;
+                }
                 if index == 15 {
                     let reason = "县纪委常委会审核发现扣分依据不足，退回考核组复核";
                     let sheet = ScoringRecord::find(conn, cycle.id, place.unit_id, true)?;
@@ -592,39 +786,84 @@ fn seed_sheets(
     Ok(())
 }
 
-/// The democratic evaluation of the first two assessed units, as their teams' and the office's
-/// calls would take it: a round each with online ballots cast with one-time codes and a paper
-/// tally, closed (the second below the cycle's minimum of ten ballots); the first unit's
-/// leaders graded by the office, one against the proposal with a reason.
+/// Submits a team's written report for signature on 8 October and has `signers` (the leader
+/// first) sign it, as their calls would.
+fn seed_team_report(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    ctx: &crate::ops::signed::SheetContext,
+    id: crate::models::TeamReportId,
+    signers: &[(String, String)],
+) -> Result<(), ApiError> {
+    use chrono::TimeZone;
+
+    use crate::auth::{AuthUser, Role};
+    use crate::domain::scoring::content_hash;
+    use crate::models::scoring::SignedRow;
+    use crate::models::team_report::TeamReport;
+    use crate::ops::signed::Signed;
+
+    let at = crate::domain::calendar::china()
+        .with_ymd_and_hms(DEMO_YEAR, 10, 8, 16, 30, 0)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .ok_or_else(|| ApiError::internal("demo date"))?;
+    TeamReport::mark_submitted(conn, id, at, false)?;
+    let report = TeamReport::open_locked(conn, ctx.cycle.id, ctx.unit_id)?;
+    Signed::from(&report).submit(conn)?;
+    let report = TeamReport::open_locked(conn, ctx.cycle.id, ctx.unit_id)?;
+    let hash = content_hash(&crate::ops::team_reports::content(ctx, Some(&report)));
+    let doc = Signed::from(&report);
+    for (sub, name) in signers {
+        let user = AuthUser {
+            sub: sub.clone(),
+            name: name.clone(),
+            role: Role::Inspector,
+            unit_id: None,
+            request_id: None,
+        };
+        doc.sign(conn, ctx, &user, &hash)?;
+    }
+    let state = TeamReport::open_locked(conn, ctx.cycle.id, ctx.unit_id)?.status;
+    let change = Change::created(
+        "team_report",
+        ctx.audit_id(),
+        &serde_json::json!({"state": state.as_str(), "signatures": signers.len()}),
+    );
+    audit::append(conn, signer, &Actor::system(), change)?;
+    Ok(())
+}
+
+/// The tags of the demo's rounds, in the order they open (random in service, fixed here so that
+/// the documented ballot code's round is always `K7Q`).
+const DEMO_ROUND_TAGS: [&str; 4] = ["YS1", "YS2", "K7Q", "YS4"];
+
+/// The democratic evaluation, as the teams' and the office's calls would take it. The first two
+/// assessed units: a round each with online ballots cast with one-time codes and a paper tally,
+/// closed (the second below the cycle's minimum of ten ballots); the first unit's leaders graded
+/// by the office, one against the proposal with a reason. Then 青莲镇's round is open, 30 codes
+/// issued (one of them [`DEMO_BALLOT_CODE`]) and 8 cast, and 杜步镇's round is suspended after
+/// more failed codes than the cycle allows.
 fn seed_evaluation(
     conn: &mut PgConnection,
     signer: &SigningKey,
     cycle: &crate::models::cycle::Cycle,
     places: &[crate::models::cycle_unit::CycleUnit],
+    ballot_key: &Secret,
 ) -> Result<(), ApiError> {
-    use crate::config::Secret;
-    use crate::domain::evaluation::{Grade, Mark, ParticipantCategory};
+    use crate::domain::evaluation::{Grade, ParticipantCategory};
     use crate::models::evaluation::CategorySlips;
-    use crate::ops::evaluation::{self as eval, BallotMark, BallotSettings, CastBallot};
+    use crate::ops::evaluation::{self as eval, BallotSettings};
 
     let system = Actor::system();
-    // The codes are hashed with a key of this run only: every one is used or deleted at close.
-    let mut key = [0_u8; 32];
-    aws_lc_rs::rand::fill(&mut key).map_err(|_| ApiError::internal("no randomness"))?;
+    let mut tags = DEMO_ROUND_TAGS.iter();
     let ballot = BallotSettings {
-        key: eval::BallotKey::new(&Secret::new(hex::encode(key))),
+        key: eval::BallotKey::new(ballot_key),
         page_url: "https://oa.yangshan.example/ballot".to_owned(),
         trusted_proxies: Vec::new(),
         failure_limit: 10,
         failure_window: std::time::Duration::from_secs(900),
     };
-    let marks = [
-        Mark::Good,
-        Mark::Good,
-        Mark::FairlyGood,
-        Mark::Good,
-        Mark::Average,
-    ];
     for (index, place) in places.iter().enumerate().take(2) {
         let (online, paper_returned) = if index == 0 { (14, 9) } else { (5, 3) };
         let categories = vec![
@@ -647,39 +886,11 @@ fn seed_evaluation(
             },
         )?;
         audit::append(conn, signer, &system, change)?;
+        retag(conn, view.id, tags.next().copied())?;
         let round = eval::find_round(conn, cycle.id, place.unit_id, view.id, true)?;
         let (codes, _, change) = eval::issue_codes(conn, &round, online as usize, &ballot)?;
         audit::append(conn, signer, &system, change)?;
-        for (n, code) in codes.iter().enumerate() {
-            let Ok((round, hash)) = eval::round_of_code(conn, &ballot, code)? else {
-                return Err(ApiError::internal("a seeded code does not vote"));
-            };
-            let grades = view
-                .leaders
-                .iter()
-                .enumerate()
-                .map(|(l, leader)| BallotMark {
-                    leader_id: Some(leader.leader_id),
-                    grade: Some(if (n + l) % 7 == 6 {
-                        Mark::Unknown
-                    } else {
-                        marks[(n + 2 * l) % marks.len()]
-                    }),
-                })
-                .collect();
-            let body = CastBallot {
-                code: Some(code.clone()),
-                category: Some(if n % 3 == 0 {
-                    ParticipantCategory::LeadershipMember
-                } else {
-                    ParticipantCategory::StaffRepresentative
-                }),
-                grades: Some(grades),
-                comment: (n == 2).then(|| "希望班子进一步加强作风建设，多深入基层".to_owned()),
-            };
-            let checked = eval::check_ballot(conn, &round, &body)?;
-            eval::cast(conn, &hash, &checked)?;
-        }
+        cast_demo_ballots(conn, &ballot, &view, &codes)?;
         let counts = view
             .leaders
             .iter()
@@ -733,6 +944,153 @@ fn seed_evaluation(
             }
         }
     }
+    // 青莲镇 and 杜步镇, held by teams 1 and 4.
+    let (Some(open), Some(suspended)) = (places.get(6), places.get(3)) else {
+        return Err(ApiError::internal("the demo has fewer assessed units"));
+    };
+    let (view, codes) = seed_round(
+        conn,
+        signer,
+        cycle,
+        open.unit_id,
+        29,
+        &ballot,
+        tags.next().copied(),
+    )?;
+    let round = eval::find_round(conn, cycle.id, open.unit_id, view.id, true)?;
+    let demo = crate::domain::evaluation::parse_code(DEMO_BALLOT_CODE)
+        .ok_or_else(|| ApiError::internal("the demo ballot code has a wrong check symbol"))?;
+    crate::models::evaluation::BallotCode::insert_all(
+        conn,
+        round.id,
+        &[ballot.key.code_hash(&demo)],
+    )?;
+    crate::models::evaluation::Round::update(
+        conn,
+        round.id,
+        &crate::models::evaluation::RoundChangeset {
+            codes_issued: Some(round.codes_issued + 1),
+            ..Default::default()
+        },
+    )?;
+    cast_demo_ballots(conn, &ballot, &view, &codes[..8])?;
+    let (view, _) = seed_round(
+        conn,
+        signer,
+        cycle,
+        suspended.unit_id,
+        40,
+        &ballot,
+        tags.next().copied(),
+    )?;
+    let budget = eval::settings(conn, cycle.id)?.failure_budget;
+    for _ in 0..=budget {
+        crate::models::evaluation::Round::count_failure(conn, view.id, budget)?;
+    }
+    Ok(())
+}
+
+/// Opens a round of the unit's leaders for its staff and issues `count` codes, as the office's
+/// calls would; returns the round and the codes.
+fn seed_round(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle: &crate::models::cycle::Cycle,
+    unit_id: crate::models::UnitId,
+    count: usize,
+    ballot: &crate::ops::evaluation::BallotSettings,
+    tag: Option<&str>,
+) -> Result<(crate::ops::evaluation::RoundView, Vec<String>), ApiError> {
+    use crate::domain::evaluation::ParticipantCategory;
+    use crate::models::evaluation::CategorySlips;
+    use crate::ops::evaluation as eval;
+
+    let system = Actor::system();
+    let categories = vec![
+        CategorySlips {
+            category: Some(ParticipantCategory::LeadershipMember),
+            slips: Some(5),
+        },
+        CategorySlips {
+            category: Some(ParticipantCategory::StaffRepresentative),
+            slips: Some(count as i32),
+        },
+    ];
+    let body = eval::OpenRound {
+        title: None,
+        categories: Some(categories),
+    };
+    let (view, change) = eval::open_round(conn, cycle, unit_id, body)?;
+    audit::append(conn, signer, &system, change)?;
+    retag(conn, view.id, tag)?;
+    let round = eval::find_round(conn, cycle.id, unit_id, view.id, true)?;
+    let (codes, _, change) = eval::issue_codes(conn, &round, count, ballot)?;
+    audit::append(conn, signer, &system, change)?;
+    Ok((view, codes))
+}
+
+/// Gives a seeded round its fixed tag (its codes are issued after).
+fn retag(
+    conn: &mut PgConnection,
+    id: crate::models::RoundId,
+    tag: Option<&str>,
+) -> Result<(), ApiError> {
+    use crate::schema::evaluation_rounds;
+    let tag = tag.ok_or_else(|| ApiError::internal("a demo round without a tag"))?;
+    diesel::update(evaluation_rounds::table.find(id))
+        .set(evaluation_rounds::tag.eq(tag))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Casts a ballot with each of `codes` on the round `view`, as participants would: mostly
+/// 好 and 较好, now and then 不了解, one with a comment.
+fn cast_demo_ballots(
+    conn: &mut PgConnection,
+    ballot: &crate::ops::evaluation::BallotSettings,
+    view: &crate::ops::evaluation::RoundView,
+    codes: &[String],
+) -> Result<(), ApiError> {
+    use crate::domain::evaluation::{Mark, ParticipantCategory};
+    use crate::ops::evaluation::{self as eval, BallotMark, CastBallot};
+
+    let marks = [
+        Mark::Good,
+        Mark::Good,
+        Mark::FairlyGood,
+        Mark::Good,
+        Mark::Average,
+    ];
+    for (n, code) in codes.iter().enumerate() {
+        let Ok((round, hash)) = eval::round_of_code(conn, ballot, code)? else {
+            return Err(ApiError::internal("a seeded code does not vote"));
+        };
+        let grades = view
+            .leaders
+            .iter()
+            .enumerate()
+            .map(|(l, leader)| BallotMark {
+                leader_id: Some(leader.leader_id),
+                grade: Some(if (n + l) % 7 == 6 {
+                    Mark::Unknown
+                } else {
+                    marks[(n + 2 * l) % marks.len()]
+                }),
+            })
+            .collect();
+        let body = CastBallot {
+            code: Some(code.clone()),
+            category: Some(if n % 3 == 0 {
+                ParticipantCategory::LeadershipMember
+            } else {
+                ParticipantCategory::StaffRepresentative
+            }),
+            grades: Some(grades),
+            comment: (n == 2).then(|| "希望班子进一步加强作风建设，多深入基层".to_owned()),
+        };
+        let checked = eval::check_ballot(conn, &round, &body)?;
+        eval::cast(conn, &hash, &checked)?;
+    }
     Ok(())
 }
 
@@ -757,6 +1115,25 @@ mod tests {
         assert!(
             departments >= 55,
             "some sixty county departments, found {departments}"
+        );
+        let status =
+            |status: DemoStatus| county.units.iter().filter(|u| u.status == status).count();
+        assert_eq!(
+            (status(DemoStatus::Archived), status(DemoStatus::Registered)),
+            (1, 1),
+            "one merged unit archived, one registered after the cycle began"
+        );
+        let last: Vec<DemoStatus> = county
+            .units
+            .iter()
+            .rev()
+            .take(2)
+            .map(|u| u.status)
+            .collect();
+        assert_eq!(
+            last,
+            [DemoStatus::Registered, DemoStatus::Archived],
+            "they come last, so that the other units keep their ids"
         );
         for unit in &county.units {
             let first = unit

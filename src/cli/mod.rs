@@ -167,8 +167,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
             crate::telemetry::init(settings.log_format, std::io::stderr);
             let pool = connect(&settings)?;
             let mut conn = pool.get().map_err(|e| e.to_string())?;
-            let report =
-                crate::seed::seed_demo(&mut conn, pool.signer()).map_err(|e| e.to_string())?;
+            let report = match settings.ballot_code_key() {
+                Ok(key) => crate::seed::seed_demo_with_ballot_key(&mut conn, pool.signer(), &key),
+                Err(why) => {
+                    tracing::warn!("{why}: the demo's ballot codes will not vote");
+                    crate::seed::seed_demo(&mut conn, pool.signer())
+                }
+            }
+            .map_err(|e| e.to_string())?;
             eprintln!(
                 "demo data: {} units created, {} already present, {} leaders created, {}, {} \
                     self-inspections submitted, {} teams formed",

@@ -138,8 +138,7 @@ pub struct CycleUnitItemPath {
 }
 
 /// `{cycle_id}` of an operation that needs a cycle still in draft (settings, forms). Its example
-/// is cycle 2, the 2015 cycle that the example of `POST /assessment-cycles` opens on the demo
-/// county, whose 2014 cycle has left draft.
+/// is cycle 2, the demo county's 2015 cycle, in preparation.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct DraftCyclePath {
@@ -184,7 +183,9 @@ pub struct DraftCycleFormPath {
     pub form_kind: crate::models::form::FormKind,
 }
 
-/// demo county has returned for revision, so that Try it out succeeds there.
+/// `{cycle_id}/units/{unit_id}` of a unit's write on its self-inspection: the example is 太平镇 (3),
+/// whose self-inspection the demo county has returned for revision, so that Try it out succeeds
+/// there.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct CycleUnitDraftPath {
@@ -196,7 +197,9 @@ pub struct CycleUnitDraftPath {
     pub unit_id: UnitId,
 }
 
-/// (73) and its first responsible person (240) as the example, who has no 2014 report yet.
+/// `{cycle_id}/units/{unit_id}/accountability-reports/{leader_id}` of a unit's write on a report:
+/// the example is the department that has submitted nothing (73) and its first responsible person
+/// (240), who has no 2014 report yet (`openapi/examples.rs` gives submitting a draft's).
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct CycleUnitLeaderDraftPath {
@@ -215,7 +218,7 @@ pub struct CycleUnitLeaderDraftPath {
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct AttachmentPath {
-    /// 附件 id: the attachment (the first upload on a fresh demo county is 1).
+    /// 附件 id: the attachment (the demo's 1 is on 太平镇's draft report).
     #[param(value_type = i64, example = 1)]
     pub attachment_id: AttachmentId,
 }

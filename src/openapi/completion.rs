@@ -534,6 +534,7 @@ pub fn complete(doc: &mut Value) {
     link_operations(doc);
     label_enums(doc);
     refuse_blank_text(doc);
+    super::examples::apply(doc);
 }
 
 /// The names of `op`'s path parameters.

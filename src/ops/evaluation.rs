@@ -691,10 +691,10 @@ pub fn open_round(
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct IssuedCode {
     /// The code as printed: `XXXX-XXXX-XXXX`.
-    #[schema(example = "K7QA-3MZP-8D2F")]
+    #[schema(example = "K7QA-3MZP-8D29")]
     pub code: String,
     /// The ballot page with the code in the fragment (never sent to a server).
-    #[schema(example = "https://oa.yangshan.example/ballot#c=K7QA3MZP8D2F")]
+    #[schema(example = "https://oa.yangshan.example/ballot#c=K7QA3MZP8D29")]
     pub url: String,
 }
 
@@ -1342,7 +1342,7 @@ pub fn visible_tally(
 /// A ballot form to fetch, or a ballot to cast: the code travels in the body, never in a URL.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"code": "K7QA-3MZP-8D2F"}))]
+#[schema(example = json!({"code": "K7QA-3MZP-8D29"}))]
 pub struct CodeOnly {
     /// The one-time code from the slip (separators and case do not matter).
     #[schema(required = true, value_type = String, min_length = 1, max_length = 64)]
@@ -1378,7 +1378,7 @@ pub struct BallotMark {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "code": "K7QA-3MZP-8D2F", "category": "staff_representative",
+    "code": "K7QA-3MZP-8D29", "category": "staff_representative",
     "grades": [{"leader_id": 1, "grade": "good"}, {"leader_id": 2, "grade": "unknown"}],
     "comment": "希望进一步加强作风建设"
 }))]

@@ -17,6 +17,8 @@ use crate::helpers::TestApp;
 
 /// The demo county's 2014 cycle (in the special inspection).
 pub const CYCLE: i64 = 1;
+/// The demo county's 2015 cycle, in preparation: a draft with the default forms.
+const DRAFT_CYCLE: i64 = 2;
 /// 阳城镇: a town whose 2014 self-inspection is submitted and whose sheet is open (team 1).
 const TOWN: i64 = 1;
 /// 七拱镇: its sheet is open and carries a referral (team 2).
@@ -355,16 +357,6 @@ fn upload_call() -> Call {
     call
 }
 
-/// Opens the 2015 cycle (a draft with the default forms) and returns its id.
-async fn draft_cycle(app: &TestApp) -> i64 {
-    let (cycle, _) = must(
-        app,
-        Call::post("/api/v1/assessment-cycles", json!({"year": 2015})),
-    )
-    .await;
-    cycle["id"].as_i64().expect("cycle id")
-}
-
 /// Registers a unit of the office's and returns its id.
 async fn new_unit(app: &TestApp, name: &str) -> i64 {
     let (unit, _) = must(
@@ -497,17 +489,17 @@ fn create_cycle() -> Call {
     Call::post(
         "/api/v1/assessment-cycles",
         json!({
-            "year": 2015,
-            "title": "阳山县2015年党风廉政建设责任制考核检查",
+            "year": 2016,
+            "title": "阳山县2016年党风廉政建设责任制考核检查",
             "special_weight": "90.00",
             "routine_weight": "10.00",
             "rectification_line": "75.00",
             "routine_sample_towns": 2,
             "routine_sample_departments": 2,
             "flag_margin": "2.00",
-            "self_inspection_due": "2015-09-20",
-            "special_inspection_ends": "2015-09-30",
-            "team_reports_due": "2015-10-15"
+            "self_inspection_due": "2016-09-20",
+            "special_inspection_ends": "2016-09-30",
+            "team_reports_due": "2016-10-15"
         }),
     )
     .expect(201)
@@ -515,7 +507,7 @@ fn create_cycle() -> Call {
 
 fn update_cycle(app: &TestApp) -> BoxFuture<'_, Call> {
     Box::pin(async move {
-        let id = draft_cycle(app).await;
+        let id = DRAFT_CYCLE;
         let path = format!("/api/v1/assessment-cycles/{id}");
         let tag = etag(app, Who::Office, &path).await;
         Call::patch(
@@ -537,14 +529,11 @@ fn update_cycle(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
-fn create_transition(app: &TestApp) -> BoxFuture<'_, Call> {
-    Box::pin(async move {
-        let id = draft_cycle(app).await;
-        Call::post(
-            format!("/api/v1/assessment-cycles/{id}/transitions"),
-            json!({"to": "self_inspection", "note": "经县纪委常委会研究，启动2015年度考核"}),
-        )
-    })
+fn create_transition() -> Call {
+    Call::post(
+        format!("/api/v1/assessment-cycles/{DRAFT_CYCLE}/transitions"),
+        json!({"to": "self_inspection", "note": "经县纪委常委会研究，启动2015年度考核"}),
+    )
 }
 
 fn create_deadline_extension() -> Call {
@@ -592,41 +581,35 @@ fn put_cycle_unit() -> Call {
     )
 }
 
-fn copy_forms(app: &TestApp) -> BoxFuture<'_, Call> {
-    Box::pin(async move {
-        let id = draft_cycle(app).await;
-        Call::post(
-            format!("/api/v1/assessment-cycles/{id}/forms/copy"),
-            json!({"from_cycle_id": CYCLE}),
-        )
-    })
+fn copy_forms() -> Call {
+    Call::post(
+        format!("/api/v1/assessment-cycles/{DRAFT_CYCLE}/forms/copy"),
+        json!({"from_cycle_id": CYCLE}),
+    )
 }
 
-fn put_form(app: &TestApp) -> BoxFuture<'_, Call> {
-    Box::pin(async move {
-        let id = draft_cycle(app).await;
-        Call::put(
-            format!("/api/v1/assessment-cycles/{id}/forms/county_enterprise"),
-            json!({
-                "title": "党风廉政建设责任制工作考评表（县属企业）",
-                "items": [{
-                    "code": "1.1",
-                    "content_area": 1,
-                    "title": "年初召开党风廉政建设工作部署会议并形成会议记录",
-                    "max_points": "100.00",
-                    "rules": [{
-                        "code": "1.1-R1",
-                        "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
-                        "points": {"min": "1.00", "max": "3.00"},
-                        "per_occurrence": true,
-                        "cap": "6.00",
-                        "evidence": "党委（党组）会议记录、会议纪要"
-                    }]
+fn put_form() -> Call {
+    Call::put(
+        format!("/api/v1/assessment-cycles/{DRAFT_CYCLE}/forms/county_enterprise"),
+        json!({
+            "title": "党风廉政建设责任制工作考评表（县属企业）",
+            "items": [{
+                "code": "1.1",
+                "content_area": 1,
+                "title": "年初召开党风廉政建设工作部署会议并形成会议记录",
+                "max_points": "100.00",
+                "rules": [{
+                    "code": "1.1-R1",
+                    "grounds": "全年专题研究党风廉政建设工作少于4次的，每少一次",
+                    "points": {"min": "1.00", "max": "3.00"},
+                    "per_occurrence": true,
+                    "cap": "6.00",
+                    "evidence": "党委（党组）会议记录、会议纪要"
                 }]
-            }),
-        )
-        .expect(201)
-    })
+            }]
+        }),
+    )
+    .expect(201)
 }
 
 /// The item codes of the town form of 2014.
@@ -1158,7 +1141,7 @@ fn put_leader_grade(app: &TestApp) -> BoxFuture<'_, Call> {
 
 fn update_evaluation_settings(app: &TestApp) -> BoxFuture<'_, Call> {
     Box::pin(async move {
-        let cycle = draft_cycle(app).await;
+        let cycle = DRAFT_CYCLE;
         let path = format!("/api/v1/assessment-cycles/{cycle}/evaluation-settings");
         let tag = etag(app, Who::Office, &path).await;
         Call::patch(
@@ -1284,7 +1267,7 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("page", "1")
                 .query("per_page", "20")
         }),
-        setup("POST", in_cycle!("/transitions"), create_transition),
+        fixed("POST", in_cycle!("/transitions"), create_transition),
         fixed("GET", in_cycle!("/deadline-extensions"), || {
             Call::get(cycle_path("/deadline-extensions"))
                 .query("page", "1")
@@ -1312,11 +1295,11 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("page", "1")
                 .query("per_page", "20")
         }),
-        setup("POST", in_cycle!("/forms/copy"), copy_forms),
+        fixed("POST", in_cycle!("/forms/copy"), copy_forms),
         fixed("GET", in_cycle!("/forms/{form_kind}"), || {
             Call::get(cycle_path("/forms/town"))
         }),
-        setup("PUT", in_cycle!("/forms/{form_kind}"), put_form),
+        fixed("PUT", in_cycle!("/forms/{form_kind}"), put_form),
         fixed("GET", in_cycle!("/self-inspections"), || {
             Call::get(cycle_path("/self-inspections"))
                 .query("status", "submitted")
@@ -1620,6 +1603,10 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     one(format!(
         "SELECT count(*) AS n FROM assessment_cycles \
          WHERE id = {CYCLE} AND state = 'special_inspection'"
+    ));
+    one(format!(
+        "SELECT count(*) AS n FROM assessment_cycles \
+         WHERE id = {DRAFT_CYCLE} AND year = 2015 AND state = 'draft'"
     ));
     one(sheet(TOWN, "open"));
     one(sheet(AWAITING_TOWN, "awaiting_signatures"));

@@ -313,21 +313,41 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         1
     );
     let submitted = count("SELECT count(*) AS n FROM self_inspections");
-    let evaluation_records = 4 * count("SELECT count(*) AS n FROM evaluation_rounds")
+    let rounds = |state: &str| {
+        count(&format!(
+            "SELECT count(*) AS n FROM evaluation_rounds WHERE state = '{state}'"
+        ))
+    };
+    let evaluation_records = 4 * rounds("closed")
+        + 2 * (rounds("open") + rounds("suspended"))
         + count("SELECT count(*) AS n FROM leader_grades");
+    let team_reports = count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open'");
+    let records = units
+        + 1
+        + 2
+        + submitted
+        + 2
+        + 6
+        + 1
+        + 1
+        + count("SELECT count(*) AS n FROM scoring_records")
+        + team_reports
+        + evaluation_records
+        + 1
+        + 1;
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
-        units
-            + 2
-            + submitted
-            + 6
-            + 1
-            + 1
-            + count("SELECT count(*) AS n FROM scoring_records")
-            + evaluation_records,
-        "one record per unit, the cycle opened and moved twice, one per self-inspection, \
-         team and sheet, one for the assignment, four per evaluation round (opened, codes, \
-         paper tally, closed) and one per leader grade"
+        records,
+        "one record per unit and one for archiving the merged one, the 2014 cycle opened and \
+         moved twice, one per self-inspection, two for the draft report (its attachment, its \
+         text), one per team, one for the assignment, one per sheet and per team report taken \
+         to signatures, four per closed evaluation round (opened, codes, paper tally, closed), \
+         two per other (opened, codes), one per leader grade, one for the deadline extension \
+         and one for the 2015 cycle"
+    );
+    assert_eq!(
+        team_reports, 2,
+        "a team report awaiting signatures, one final"
     );
     assert!(
         count("SELECT count(*) AS n FROM evaluation_rounds WHERE state = 'closed'") >= 2,
@@ -346,9 +366,17 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         "leader grades"
     );
     assert_eq!(
-        count("SELECT count(*) AS n FROM ballot_codes"),
+        count(
+            "SELECT count(*) AS n FROM ballot_codes c \
+             JOIN evaluation_rounds r ON r.id = c.round_id WHERE r.state = 'closed'"
+        ),
         0,
         "no code outlives its closed round"
+    );
+    assert_eq!(
+        (rounds("open"), rounds("suspended")),
+        (1, 1),
+        "a round open, with codes to vote, and one suspended"
     );
     assert_eq!(
         count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'special_inspection'"),
@@ -395,8 +423,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     );
     assert_eq!(
         count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'"),
-        count("SELECT count(*) AS n FROM units WHERE kind <> 'vertical'"),
-        "the snapshot assesses every town, department and enterprise"
+        count("SELECT count(*) AS n FROM units WHERE kind <> 'vertical' AND archived_at IS NULL")
+            - 1,
+        "the snapshot assesses every active town, department and enterprise but the one \
+         registered since"
     );
     assert!(
         count(
@@ -413,12 +443,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     assert_eq!(count("SELECT count(*) AS n FROM leaders"), leaders);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log"),
-        units
-            + 2
-            + submitted
-            + 8
-            + count("SELECT count(*) AS n FROM scoring_records")
-            + evaluation_records,
+        records,
         "an idempotent run writes nothing"
     );
     let signer = SigningKey::from_pkcs8(key.expose(), Algorithm::Ed25519, None).expect("key");

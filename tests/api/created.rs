@@ -397,7 +397,7 @@ async fn an_extension_or_a_report_is_not_found_where_it_does_not_belong() {
         .post(
             "/api/v1/assessment-cycles",
             &app.office,
-            &json!({"year": 2015}),
+            &json!({"year": 2016}),
         )
         .await;
     let other: Value = created.json().await.expect("cycle");

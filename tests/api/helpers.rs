@@ -181,7 +181,9 @@ fn demo_template() -> &'static str {
                 let mut app = PgConnection::establish(&url(APP_ROLE, &building))
                     .expect("connect to the demo template as the app role");
                 let signer = demo_signer();
-                lianzheng::seed::seed_demo(&mut app, &signer).expect("seed the demo county");
+                let key = Secret::new(TEST_BALLOT_CODE_KEY);
+                lianzheng::seed::seed_demo_with_ballot_key(&mut app, &signer, &key)
+                    .expect("seed the demo county");
             }
             conn.batch_execute(&format!("ALTER DATABASE {building} RENAME TO {name}"))
                 .expect("rename demo template");

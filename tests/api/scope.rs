@@ -292,24 +292,25 @@ async fn the_registry_and_leaders_are_readable_only_while_the_teams_cycle_is_not
     assert_reads(&app, &s.old, &documents(&s, 0)).await;
 }
 
-/// The outside tester's report, on the demo county: a 2015 cycle with a new team holding
-/// unit 1, and unit 1's 2015 draft with an attachment.
+/// The outside tester's report, on the demo county: a new cycle (theirs was 2015, which the demo
+/// now prepares as a draft) with a new team holding unit 1, and unit 1's draft in it with an
+/// attachment.
 #[tokio::test]
 async fn the_testers_reproduction_on_the_demo_county_answers_404_both_ways() {
     let app = TestApp::spawn().await;
     lianzheng::seed::seed_demo(&mut app.db.app(), &app.signer).expect("seed the demo county");
     let y2014 = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
-    let y2015 = cycle_in_self_inspection(&app, 2015).await;
-    let team = fixtures::team(&app, y2015, "2015第一考核组", "insp-new", &["insp-new-a"])
+    let y2016 = cycle_in_self_inspection(&app, 2016).await;
+    let team = fixtures::team(&app, y2016, "2016第一考核组", "insp-new", &["insp-new-a"])
         .await
         .id;
-    assigned(&app, y2015, team, 1).await;
+    assigned(&app, y2016, team, 1).await;
     let unit = app.unit_token(1);
-    let file = fixtures::upload(&app, &unit, "2015自查报告.txt", MATERIAL.to_vec()).await;
-    let path = format!("/api/v1/assessment-cycles/{y2015}/units/1/self-inspection");
+    let file = fixtures::upload(&app, &unit, "2016自查报告.txt", MATERIAL.to_vec()).await;
+    let path = format!("/api/v1/assessment-cycles/{y2016}/units/1/self-inspection");
     let saved = app
         .request(Method::PUT, &path, Some(&unit))
-        .json(&json!({"report": "2015年自查报告", "attachment_ids": [file]}))
+        .json(&json!({"report": "2016年自查报告", "attachment_ids": [file]}))
         .send()
         .await
         .expect("send");
@@ -317,15 +318,15 @@ async fn the_testers_reproduction_on_the_demo_county_answers_404_both_ways() {
 
     let old = app.token(Role::Inspector, "insp-1-b", None);
     let new = app.token(Role::Inspector, "insp-new", None);
-    let of_2015 = vec![path.clone(), format!("/api/v1/attachments/{file}")];
+    let of_2016 = vec![path.clone(), format!("/api/v1/attachments/{file}")];
     let base = format!("/api/v1/assessment-cycles/{y2014}/units/1");
     let of_2014 = vec![
         format!("{base}/self-inspection"),
         format!("{base}/self-inspection/versions"),
         format!("{base}/accountability-reports"),
     ];
-    assert_not_found(&app, &old, &of_2015).await;
+    assert_not_found(&app, &old, &of_2016).await;
     assert_not_found(&app, &new, &of_2014).await;
     assert_reads(&app, &old, &of_2014).await;
-    assert_reads(&app, &new, &of_2015).await;
+    assert_reads(&app, &new, &of_2016).await;
 }

@@ -16,8 +16,9 @@ use crate::http::json::{BodyReadTimeout, invalid_character};
 use crate::models::attachment::NewAttachment;
 use crate::ops::attachments::store;
 
-/// The multipart form of an upload.
+/// The multipart form of an upload. Its example is the content of a small plain-text file.
 #[derive(Debug, ToSchema)]
+#[schema(example = json!({"file": "2014年党委会议记录摘录：全年专题研究党风廉政建设工作4次。"}))]
 #[expect(
     dead_code,
     reason = "it only describes the multipart form in the contract"

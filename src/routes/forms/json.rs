@@ -54,9 +54,11 @@ impl From<FullForm> for FormResponse {
     "items": [{
         "code": "1.1", "content_area": 1, "title": "年初召开党风廉政建设工作部署会议并形成会议记录",
         "max_points": "100.00",
-        "rules": [{"grounds": "未召开部署会议的", "points": {"min": "5.00", "max": "5.00"}, "per_occurrenc\
-            e": false,
-                   "cap": null, "evidence": "会议记录"}]
+        "rules": [{
+            "code": "1.1-R1", "grounds": "未召开部署会议的",
+            "points": {"min": "5.00", "max": "5.00"}, "per_occurrence": false, "cap": null,
+            "evidence": "会议记录"
+        }]
     }]
 }))]
 pub struct PutForm {

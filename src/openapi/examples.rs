@@ -1,0 +1,170 @@
+//! The examples of the operations whose call needs one particular object of the demo county
+//! (`src/seed.rs`) in one particular state: a unit nothing refers to, a final sheet, an open
+//! round. Swagger UI's Try it out sends an operation's examples as they stand, so on a fresh copy
+//! of the demo each of these names the object its call needs (`tests/api/examples.rs` sends every
+//! operation's examples and expects 2xx). The shared path parameters' own examples (cycle 1,
+//! unit 1 阳城镇, ...) suit the other operations.
+//!
+//! Applied to the contract last, so the table wins over the examples of the attributes. When the
+//! demo changes, change this table with it.
+
+use serde_json::{Value, json};
+
+use crate::seed::DEMO_BALLOT_CODE;
+
+/// One operation's examples: parameters by name (path or header), and its JSON body.
+struct Demo {
+    operation: &'static str,
+    parameters: Vec<(&'static str, Value)>,
+    body: Option<Value>,
+}
+
+impl Demo {
+    fn of(operation: &'static str) -> Self {
+        Self {
+            operation,
+            parameters: Vec::new(),
+            body: None,
+        }
+    }
+
+    fn param(mut self, name: &'static str, value: impl Into<Value>) -> Self {
+        self.parameters.push((name, value.into()));
+        self
+    }
+
+    fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// The demo's objects that the examples name, by operation.
+fn table() -> Vec<Demo> {
+    vec![
+        // 县公共资源交易中心 (86), registered after the 2014 cycle took its list of units.
+        Demo::of("delete_unit").param("unit_id", 86),
+        // 县人口和计划生育局 (85), merged into 县卫生和计划生育局 and archived.
+        Demo::of("restore_unit").param("unit_id", 85),
+        // The demo has the 2014 cycle and the 2015 one in preparation.
+        Demo::of("create_cycle").body(json!({
+            "year": 2016, "title": "阳山县2016年党风廉政建设责任制考核检查",
+            "rectification_line": "75.00"
+        })),
+        // The 2015 cycle (2), a draft: its evaluation has not begun.
+        Demo::of("update_evaluation_settings").param("cycle_id", 2),
+        // 太平镇's mayor (11), whose report is still a draft.
+        Demo::of("submit_accountability_report")
+            .param("unit_id", 3)
+            .param("leader_id", 11),
+        // 青莲镇 (7): its sheet awaits signatures (team 1's leader signed: signature 3) and
+        // carries a referral (2).
+        Demo::of("get_referral")
+            .param("unit_id", 7)
+            .param("referral_id", 2),
+        Demo::of("delete_referral")
+            .param("unit_id", 7)
+            .param("referral_id", 2),
+        Demo::of("sign_scoring_record").param("unit_id", 7),
+        Demo::of("get_scoring_record_signature")
+            .param("unit_id", 7)
+            .param("signature_id", 3),
+        // 小江镇 (9): its sheet is final, its report written and open.
+        Demo::of("reopen_scoring_record").param("unit_id", 9),
+        Demo::of("submit_team_report").param("unit_id", 9),
+        // 秤架瑶族乡 (13): its report awaits signatures (team 1's leader signed: signature 23).
+        Demo::of("sign_team_report").param("unit_id", 13),
+        Demo::of("get_team_report_signature")
+            .param("unit_id", 13)
+            .param("signature_id", 23),
+        // 黄坌镇 (11): its report is final.
+        Demo::of("reopen_team_report").param("unit_id", 11),
+        // 青莲镇's round (3) is open, at version 3; its leaders are 28 to 31.
+        Demo::of("issue_ballot_codes")
+            .param("unit_id", 7)
+            .param("round_id", 3),
+        Demo::of("close_evaluation_round")
+            .param("unit_id", 7)
+            .param("round_id", 3),
+        Demo::of("put_paper_tally")
+            .param("unit_id", 7)
+            .param("round_id", 3)
+            .param("If-Match", "\"3\"")
+            .body(json!({
+                "forms_handed_out": 12, "forms_returned": 11,
+                "counts": [{"leader_id": 28, "category": "staff_representative",
+                            "good": 8, "fairly_good": 2, "average": 1, "poor": 0, "unknown": 0}]
+            })),
+        Demo::of("cast_ballot").body(json!({
+            "code": DEMO_BALLOT_CODE, "category": "staff_representative",
+            "grades": [{"leader_id": 28, "grade": "good"}, {"leader_id": 29, "grade": "good"},
+                       {"leader_id": 30, "grade": "fairly_good"},
+                       {"leader_id": 31, "grade": "unknown"}],
+            "comment": "希望进一步加强作风建设"
+        })),
+        // 杜步镇's round (4) is suspended after too many failed codes.
+        Demo::of("resume_evaluation_round")
+            .param("unit_id", 4)
+            .param("round_id", 4),
+    ]
+}
+
+/// Each operation of `doc` by its `operationId`.
+fn operation_mut<'a>(doc: &'a mut Value, id: &str) -> Option<&'a mut Value> {
+    doc["paths"]
+        .as_object_mut()?
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .find(|op| op["operationId"] == id)
+}
+
+/// Sets the table's examples on `doc`; returns what it names that `doc` lacks (an operation, a
+/// parameter declared inline, a JSON body), which a test keeps empty.
+pub fn apply(doc: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    for demo in table() {
+        let Some(op) = operation_mut(doc, demo.operation) else {
+            missing.push(demo.operation.to_owned());
+            continue;
+        };
+        for (name, value) in demo.parameters {
+            let parameter = op["parameters"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .find(|p| p["name"] == name);
+            match parameter {
+                Some(parameter) => parameter["example"] = value,
+                None => missing.push(format!("{} parameter {name}", demo.operation)),
+            }
+        }
+        if let Some(body) = demo.body {
+            match op.pointer_mut("/requestBody/content/application~1json") {
+                Some(media) => media["example"] = body,
+                None => missing.push(format!("{} JSON body", demo.operation)),
+            }
+        }
+    }
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_of_the_table_lands_in_the_contract() {
+        let mut doc = crate::openapi::spec();
+        assert_eq!(apply(&mut doc), Vec::<String>::new());
+        let mut seen = std::collections::HashSet::new();
+        for demo in table() {
+            assert!(seen.insert(demo.operation), "{} twice", demo.operation);
+        }
+    }
+
+    #[test]
+    fn the_demo_ballot_code_is_a_code() {
+        assert!(crate::domain::evaluation::parse_code(DEMO_BALLOT_CODE).is_some());
+    }
+}
