@@ -25,7 +25,7 @@ use lianzheng::db;
 use lianzheng::startup::Application;
 use serde_json::{Value, json};
 
-use crate::helpers::{APP_ROLE, OWNER_ROLE, TEST_SECRET, audit_key, token};
+use crate::helpers::{APP_ROLE, OWNER_ROLE, TEST_SECRET, TestApp, audit_key, token};
 
 /// The defaults of `DB_POOL_TIMEOUT` and `DB_STATEMENT_TIMEOUT` (README, configuration).
 const POOL_TIMEOUT: Duration = Duration::from_secs(3);
@@ -606,5 +606,128 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
          slowest {slowest:?}, readyz on the frozen database {probe_took:?}",
         acknowledged.len(),
         attempts.len()
+    );
+}
+
+/// Terminates every connection the service holds to its database (waiting until each is gone)
+/// and returns how many there were.
+fn terminate_service_connections(app: &TestApp) -> i64 {
+    diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS n \
+           FROM pg_stat_activity \
+          WHERE datname = current_database() AND application_name = 'lianzheng' \
+            AND pid <> pg_backend_pid()",
+    )
+    .get_result::<Count>(&mut app.db.superuser())
+    .expect("terminate the service's connections")
+    .n
+}
+
+/// Sends bursts of concurrent reads until the pool holds at least two connections, so that a
+/// kill finds more than one dead connection in the pool.
+async fn hold_two_connections(app: &TestApp, unit_id: i64) {
+    let url = format!("{}/api/v1/units/{unit_id}", app.address);
+    for _ in 0..50 {
+        let open = app.count(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+              WHERE datname = current_database() AND application_name = 'lianzheng'",
+        );
+        if open >= 2 {
+            return;
+        }
+        let burst: Vec<_> = (0..8)
+            .map(|_| tokio::spawn(app.client.get(&url).bearer_auth(&app.office).send()))
+            .collect();
+        for read in burst {
+            let response = read.await.expect("task").expect("GET a unit");
+            assert_eq!(response.status(), 200, "a read while warming the pool");
+        }
+    }
+    panic!("the pool never held two connections at once");
+}
+
+/// The four shapes of a database call: a probe, a read, a write, and a keyed write (the
+/// idempotency middleware's own transaction).
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    Ready,
+    Read,
+    Write,
+    KeyedWrite,
+}
+
+#[tokio::test]
+async fn a_connection_killed_by_the_server_answers_at_most_one_request_503_and_never_500() {
+    let app = TestApp::spawn_with(|settings| settings.pool_size = 4).await;
+    let unit_id = app.create_unit("断线测试镇", "town").await["id"]
+        .as_i64()
+        .expect("unit id");
+    let mut created = 0;
+    for call in [Call::Ready, Call::Read, Call::Write, Call::KeyedWrite] {
+        hold_two_connections(&app, unit_id).await;
+        let killed = terminate_service_connections(&app);
+        assert!(killed >= 2, "{call:?}: {killed} connections killed");
+        let mut statuses = Vec::new();
+        for n in 0..4 {
+            let response = match call {
+                Call::Ready => app
+                    .request(reqwest::Method::GET, "/readyz", None)
+                    .send()
+                    .await
+                    .expect("readyz"),
+                Call::Read => {
+                    app.get(&format!("/api/v1/units/{unit_id}"), &app.office)
+                        .await
+                }
+                Call::Write | Call::KeyedWrite => {
+                    let mut request = app
+                        .request(
+                            reqwest::Method::POST,
+                            &format!("/api/v1/units/{unit_id}/leaders"),
+                            Some(&app.office),
+                        )
+                        .json(
+                            &json!({"name": format!("断线-{call:?}-{n}"), "position": "委员",
+                                      "is_first_responsible": false}),
+                        );
+                    if matches!(call, Call::KeyedWrite) {
+                        request =
+                            request.header("Idempotency-Key", uuid::Uuid::new_v4().to_string());
+                    }
+                    request.send().await.expect("POST a leader")
+                }
+            };
+            let status = response.status().as_u16();
+            if status == 503 {
+                crate::helpers::assert_problem(response, 503, "service_unavailable").await;
+            } else if status == 201 {
+                created += 1;
+            }
+            statuses.push(status);
+        }
+        assert!(
+            statuses.iter().all(|s| (200..300).contains(s) || *s == 503),
+            "{call:?}: only success or 503 after the kill: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().filter(|s| **s == 503).count() <= 1,
+            "{call:?}: {killed} dead connections answered at most one request: {statuses:?}"
+        );
+        assert!(
+            statuses[1..].iter().all(|s| (200..300).contains(s)),
+            "{call:?}: the requests after the first succeed: {statuses:?}"
+        );
+    }
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM leaders WHERE name LIKE '断线-%'"),
+        created,
+        "every leader created and nothing else (a 503 changed nothing)"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM audit_log WHERE resource = 'leader' AND action = 'create'"
+        ),
+        created,
+        "one audit record a created leader"
     );
 }
