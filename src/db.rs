@@ -8,11 +8,11 @@
 //! even if the database is frozen; the connections carry TCP keepalives, `tcp_user_timeout` and
 //! `connect_timeout`, so a thread left blocked on a silent server is freed in bounded time too.
 //!
-//! A checkout costs no round trip: the pool does not test connections with `SELECT 1`. Each
-//! connection watches its own statements instead ([`LossWatch`]): one that failed because the
-//! connection was lost is discarded when it returns to the pool, so a dead connection answers at
-//! most one request (503), and after any loss every other connection is checked once, at its
-//! next checkout, before it serves again.
+//! A checkout costs no round trip: the pool does not test connections with `SELECT 1`. A
+//! connection whose statement failed because it was lost is discarded when it returns to the pool
+//! (diesel marks it broken; its [`LossWatch`] too), so a dead connection answers at most one
+//! request (503); and since a restart kills them all, after any loss every other connection is
+//! checked once, at its next checkout, before it serves again.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -186,8 +186,8 @@ impl PgPool {
 /// One connection taken from the pool.
 pub type PooledConn = PooledConnection<Manager>;
 
-/// diesel's r2d2 manager, with a [`LossWatch`] on every connection it opens, whose verdict
-/// discards a lost connection when it returns to the pool.
+/// diesel's r2d2 manager, with a [`LossWatch`] on every connection it opens. diesel already
+/// discards a connection libpq reports bad; the watch's verdict also covers a failed send.
 #[derive(Debug)]
 pub struct Manager {
     inner: ConnectionManager<PgConnection>,
