@@ -13,6 +13,7 @@ for flag in ("out", "mode", "duration", "connections", "repeat", "rss-kib", "pgb
              "failed", "command"):
     parser.add_argument(f"--{flag}", required=True)
 parser.add_argument("--skipped", action="append", default=[])
+parser.add_argument("--binary", default="")
 args = parser.parse_args()
 connections = [int(c) for c in args.connections.split()]
 REFERENCE = 64  # the issue's table was measured at 64 connections
@@ -96,6 +97,8 @@ w(f"Written by `{args.command}` on {datetime.datetime.now(datetime.timezone.utc)
   "UTC; rerun it to replace this file.\n")
 w("| | |\n|---|---|")
 w(f"| commit | `{commit}`{' (with uncommitted changes)' if dirty else ''} |")
+if args.binary:
+    w(f"| binary | {args.binary} |")
 w(f"| machine | {sh('nproc')} CPUs, {cpu} |")
 w(f"| PostgreSQL | {pg} (pgbench scale {args.pgbench_scale}) |")
 w(f"| load | wrk -t2 --latency over loopback, {args.duration} s a run, connections "

@@ -140,6 +140,7 @@ rss_kib=$(ps -o rss= -p "$county_pid" | tr -d ' ')
 python3 bench/report.py --out "$OUT" --mode "$MODE" --duration "$DURATION" \
   --connections "$CONNECTIONS" --repeat "$REPEAT" --rss-kib "$rss_kib" \
   --pgbench-scale "$PGBENCH_SCALE" --failed "$failed" \
+  --binary "${BENCH_BIN:+$BENCH_BIN (BENCH_BIN, not built by this run)}" \
   --command "bench/run.sh${1:+ $1}" "${placeholders[@]/#/--skipped=}" >BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2
 exit "$failed"
