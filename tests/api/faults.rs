@@ -1,12 +1,19 @@
-//! Fault test: the real service against a private PostgreSQL cluster of its own, under keyed
-//! write load, through an 8 s stop of the server (`pg_ctl stop -m fast`, then start), a 10 s
-//! freeze of every process of the cluster (SIGSTOP, then SIGCONT), and a 16 s freeze, longer
-//! than a request's database budget.
+//! Fault tests: the real service against a private PostgreSQL cluster of its own, under keyed
+//! write load (client-generated `Idempotency-Key`s, retried with the same key):
 //!
-//! It proves that no write runs twice, every acknowledged write is kept, every answer comes
+//! - through an 8 s stop of the server (`pg_ctl stop -m fast`, then start), a 10 s freeze of
+//!   every process of the cluster (SIGSTOP, then SIGCONT), and a 16 s freeze, longer than a
+//!   request's database budget;
+//! - on two `lianzheng serve` processes, through a `-m fast` and a `-m immediate` restart and a
+//!   SIGKILL of one instance, the other serving on.
+//!
+//! They prove that no write runs twice, every acknowledged write is kept, every answer comes
 //! within the documented bound (`DB_POOL_TIMEOUT` + `DB_STATEMENT_TIMEOUT` + 1 s) under the
-//! default settings, the answers during the outage are 503 problem+json with `Retry-After`, and a
-//! retry after a 503 succeeds at once. It runs alone (nextest group `faults`).
+//! default settings, the answers during the outage are 503 problem+json with `Retry-After`, a
+//! retry after a 503 succeeds, the service serves again within 5 s of the database accepting
+//! connections without restarting, and `lianzheng audit verify` passes. A third test kills the
+//! service's connections from the server (`pg_terminate_backend`): a dead connection answers at
+//! most one request, with 503, never 500. They run alone (nextest group `faults`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
