@@ -3,8 +3,8 @@
 #
 # Builds the release binary; seeds a county of realistic size (the demo county topped up by
 # bench/seed.py: 13 towns, 60 county departments, 10 county enterprises, 6 vertical units, 6
-# leaders each, the default forms, six teams, score sheets in every state, two closed ballot
-# rounds) and a province of 20,000 units (bench/province.sql, a database of its own); starts
+# leaders each, the default forms, six teams, 44 final score sheets and the rest in every other
+# state, two closed ballot rounds) and a province of 20,000 units (bench/province.sql, a database of its own); starts
 # both services and drives them with wrk over loopback (-t2, --latency) at 16, 64 and 128
 # connections, 15 s a run, every variant interleaved with the others and repeated 3 times; L1 is
 # pgbench -S -M prepared -c16 -j2 at the pinned scale 10. Then bench/report.py writes

@@ -5,8 +5,9 @@ benchmark's variants need.
 The demo county (`lianzheng seed-demo`) has 13 towns, 60 county departments, 5 county
 enterprises and 6 vertical units, the default forms, six teams, sixteen score sheets in every
 state (seven final) and two closed ballot rounds. This adds, as the office would: county
-enterprises up to 10 (each taken into the cycle), and leaders up to 6 for every unit. Then it
-picks the variants' objects and writes, into the directory given:
+enterprises up to 10 (each taken into the cycle), leaders up to 6 for every unit, and every
+other open score sheet taken to final by its team. Then it picks the variants' objects and
+writes, into the directory given:
 
   env          shell assignments: CYCLE, OFFICE_TOKEN, SELF_UNIT and SELF_TOKEN (a unit with a
                submitted self-inspection, and its token), SHEET_UNIT and SHEET_TOKEN (a final
@@ -40,10 +41,13 @@ def token(role, sub, unit_id=None):
 OFFICE = token("office", "bench-office")
 
 
-def call(method, path, body=None, tok=OFFICE, expect=(200, 201)):
+def call(method, path, body=None, tok=OFFICE, expect=(200, 201), headers=None):
+    """Any answer outside 2xx ends the seed, unless its status is in `expect`."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(BASE + "/api/v1" + path, data=data, method=method)
     request.add_header("Authorization", "Bearer " + tok)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     if data is not None:
         request.add_header("Content-Type", "application/json")
     try:
@@ -87,6 +91,32 @@ for unit in units:
         added += 1
 
 teams = list(pages(f"/assessment-cycles/{cycle}/teams"))
+
+
+def sheet_path(unit_id):
+    return f"/assessment-cycles/{cycle}/units/{unit_id}/scoring-record"
+
+
+# Every other open sheet is taken to final as its team would: every item scored, the methods,
+# submitted, signed by the leader and each member. The others stay open for the write variant.
+finalised = 0
+for team in [] if ITEMS_ONLY else teams:
+    signers = [token("inspector", p["sub"]) for p in [team["leader"], *team["members"]]]
+    for n, unit_id in enumerate(team["unit_ids"]):
+        _, _, sheet = call("GET", sheet_path(unit_id), tok=signers[0])
+        if n % 2 or sheet["status"] != "open" or sheet["signatures"]:
+            continue
+        for item in sheet["items"]:
+            call("PUT", f"{sheet_path(unit_id)}/items/{item['item_code']}", {"deductions": []},
+                 tok=signers[0], headers={"If-Match": item["etag"]})
+        _, _, sheet = call("GET", sheet_path(unit_id), tok=signers[0])
+        call("PUT", f"{sheet_path(unit_id)}/methods", {"methods": ["hearing_report"]},
+             tok=signers[0], headers={"If-Match": sheet["methods_etag"]})
+        call("POST", f"{sheet_path(unit_id)}/submit", {}, tok=signers[0])
+        for signer in signers:
+            call("POST", f"{sheet_path(unit_id)}/signatures", {}, tok=signer)
+        finalised += 1
+
 items, final = [], None
 for team in teams:
     inspector = token("inspector", team["leader"]["sub"])
@@ -118,4 +148,5 @@ with open(f"{OUT}/env", "w") as out:
               f"SELF_UNIT={self_unit}\nSELF_TOKEN={token('unit', 'bench-unit', self_unit)}\n"
               f"SHEET_UNIT={final[0]}\nSHEET_TOKEN={final[1]}\n")
 print(f"seed: {len(units)} units ({max(len(enterprises), ENTERPRISES)} county enterprises), "
-      f"{added} leaders added, {len(items)} open sheet items", file=sys.stderr)
+      f"{added} leaders added, {finalised} sheets taken to final, {len(items)} open sheet items",
+      file=sys.stderr)
