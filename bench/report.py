@@ -83,7 +83,8 @@ def fmt(value, digits=0):
 
 
 commit = sh("git", "rev-parse", "HEAD")
-dirty = sh("git", "status", "--porcelain", "--untracked-files=no")
+# BENCHMARKS.md itself is being rewritten by this run.
+dirty = sh("git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md")
 cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
             if line.startswith("model name")), "unknown")
 pg = sh("psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-tAc", "SHOW server_version")
