@@ -7,14 +7,23 @@
 //! `DB_STATEMENT_TIMEOUT`) on the database, counted from its first use, and then answers 503
 //! even if the database is frozen; the connections carry TCP keepalives, `tcp_user_timeout` and
 //! `connect_timeout`, so a thread left blocked on a silent server is freed in bounded time too.
+//!
+//! A checkout costs no round trip: the pool does not test connections with `SELECT 1`. A
+//! connection whose statement failed because it was lost is discarded when it returns to the pool
+//! (diesel marks it broken; its [`LossWatch`] too), so a dead connection answers at most one
+//! request (503); and since a restart kills them all, after any loss every other connection is
+//! checked once, at its next checkout, before it serves again.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PoolError, PooledConnection};
+use diesel::r2d2::{
+    ConnectionManager, CustomizeConnection, ManageConnection, Pool, PoolError, PooledConnection,
+};
 use diesel::sql_query;
 use diesel::sql_types::Text;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -35,7 +44,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 /// response commit together.
 #[derive(Clone)]
 pub struct PgPool {
-    pool: Pool<ConnectionManager<PgConnection>>,
+    pool: Pool<Manager>,
+    /// How many connections were found lost so far ([`LossWatch`]).
+    losses: Arc<AtomicU64>,
     signer: Arc<SigningKey>,
     budget: Duration,
     /// `DB_POOL_TIMEOUT`: the longest wait for a connection (its permit included).
@@ -81,8 +92,25 @@ impl std::fmt::Debug for PgPool {
 }
 
 impl PgPool {
-    /// Takes a connection, waiting up to the pool's timeout.
+    /// Takes a connection, waiting up to the pool's timeout. No round trip is spent on it,
+    /// unless a connection was lost since this one last answered: then it is checked once with
+    /// `SELECT 1`, and a dead one is discarded for the next (at most one per pooled connection).
     pub fn get(&self) -> Result<PooledConn, PoolError> {
+        for _ in 0..self.pool.max_size() {
+            let mut conn = self.pool.get()?;
+            let losses = self.losses.load(Ordering::Acquire);
+            if watch(&mut conn).is_none_or(|w| w.seen >= losses) {
+                return Ok(conn);
+            }
+            if sql_query("SELECT 1").execute(&mut *conn).is_ok() {
+                if let Some(w) = watch(&mut conn) {
+                    w.seen = losses;
+                }
+                return Ok(conn);
+            }
+            // A failed check either marked it lost (discarded on drop) or the database is
+            // unwell: either way, try the next one.
+        }
         self.pool.get()
     }
 
@@ -156,7 +184,80 @@ impl PgPool {
     }
 }
 /// One connection taken from the pool.
-pub type PooledConn = PooledConnection<ConnectionManager<PgConnection>>;
+pub type PooledConn = PooledConnection<Manager>;
+
+/// diesel's r2d2 manager, with a [`LossWatch`] on every connection it opens. diesel already
+/// discards a connection libpq reports bad; the watch's verdict also covers a failed send.
+#[derive(Debug)]
+pub struct Manager {
+    inner: ConnectionManager<PgConnection>,
+    losses: Arc<AtomicU64>,
+}
+
+impl ManageConnection for Manager {
+    type Connection = PgConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<PgConnection, Self::Error> {
+        let mut conn = self.inner.connect()?;
+        conn.set_instrumentation(LossWatch {
+            lost: false,
+            seen: self.losses.load(Ordering::Acquire),
+            losses: self.losses.clone(),
+        });
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), Self::Error> {
+        self.inner.is_valid(conn)
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        self.inner.has_broken(conn) || watch(conn).is_some_and(|w| w.lost)
+    }
+}
+
+/// Watches one connection's statements: one that failed because the connection is gone (closed,
+/// terminated, the server shutting down) marks it lost and counts a loss for the whole pool.
+#[derive(Debug)]
+struct LossWatch {
+    lost: bool,
+    /// The pool's loss count when this connection last answered (or was opened).
+    seen: u64,
+    losses: Arc<AtomicU64>,
+}
+
+impl Instrumentation for LossWatch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery {
+            error: Some(error), ..
+        } = event
+            && !self.lost
+            && is_lost(error)
+        {
+            self.lost = true;
+            self.losses.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// The watch of a connection the pool opened.
+fn watch(conn: &mut PgConnection) -> Option<&mut LossWatch> {
+    conn.instrumentation().downcast_mut::<LossWatch>()
+}
+
+/// Whether a statement failed because its connection is gone.
+fn is_lost(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match error {
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _,
+        ) => true,
+        Error::DatabaseError(_, info) => crate::error::is_connection_failure(info.message()),
+        _ => false,
+    }
+}
 
 /// Sets the per-statement and lock timeouts and the application name on every new connection.
 #[derive(Debug)]
@@ -255,15 +356,21 @@ pub fn connect(
     let bounded = with_network_bounds(url, wait, statement_timeout);
     // One direct attempt first: an unreachable database fails at once, in one line.
     PgConnection::establish(&bounded).map_err(|e| error(first_line(&e.to_string())))?;
+    let losses = Arc::new(AtomicU64::new(0));
     let pool = Pool::builder()
         .error_handler(Box::new(LogPoolErrors))
+        // No `SELECT 1` round trip on every checkout: the watch discards lost connections.
+        .test_on_check_out(false)
         .max_size(size)
         .min_idle(Some(1))
         .connection_timeout(wait)
         .connection_customizer(Box::new(SessionSettings {
             statement_timeout_ms: statement_timeout.as_millis(),
         }))
-        .build(ConnectionManager::<PgConnection>::new(bounded))
+        .build(Manager {
+            inner: ConnectionManager::new(bounded),
+            losses: losses.clone(),
+        })
         .map_err(|e| error(first_line(&e.to_string())))?;
     let mut conn = pool.get().map_err(|e| error(first_line(&e.to_string())))?;
     sql_query("SELECT 1")
@@ -271,6 +378,7 @@ pub fn connect(
         .map_err(|e| error(first_line(&e.to_string())))?;
     Ok(PgPool {
         pool,
+        losses,
         signer,
         budget: wait + statement_timeout,
         wait,

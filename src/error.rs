@@ -345,7 +345,7 @@ impl From<DieselError> for ApiError {
 }
 
 /// Messages PostgreSQL sends when the connection or the database itself is going away.
-fn is_connection_failure(message: &str) -> bool {
+pub(crate) fn is_connection_failure(message: &str) -> bool {
     const MARKERS: [&str; 4] = [
         "terminating connection",
         "server closed the connection",

@@ -129,7 +129,9 @@ impl Application {
                 .wrap(from_fn(trace_requests))
         })
         .workers(settings.workers)
-        .worker_max_blocking_threads(settings.pool_size as usize + 2)
+        // Every blocking job holds one of `DB_POOL_SIZE` permits (db.rs), so a worker never
+        // runs more jobs than the pool has connections: one thread a connection.
+        .worker_max_blocking_threads(settings.pool_size as usize)
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(StartupError::Server)?

@@ -1,12 +1,19 @@
-//! Fault test: the real service against a private PostgreSQL cluster of its own, under keyed
-//! write load, through an 8 s stop of the server (`pg_ctl stop -m fast`, then start), a 10 s
-//! freeze of every process of the cluster (SIGSTOP, then SIGCONT), and a 16 s freeze, longer
-//! than a request's database budget.
+//! Fault tests: the real service against a private PostgreSQL cluster of its own, under keyed
+//! write load (client-generated `Idempotency-Key`s, retried with the same key):
 //!
-//! It proves that no write runs twice, every acknowledged write is kept, every answer comes
+//! - through an 8 s stop of the server (`pg_ctl stop -m fast`, then start), a 10 s freeze of
+//!   every process of the cluster (SIGSTOP, then SIGCONT), and a 16 s freeze, longer than a
+//!   request's database budget;
+//! - on two `lianzheng serve` processes, through a `-m fast` and a `-m immediate` restart and a
+//!   SIGKILL of one instance, the other serving on.
+//!
+//! They prove that no write runs twice, every acknowledged write is kept, every answer comes
 //! within the documented bound (`DB_POOL_TIMEOUT` + `DB_STATEMENT_TIMEOUT` + 1 s) under the
-//! default settings, the answers during the outage are 503 problem+json with `Retry-After`, and a
-//! retry after a 503 succeeds at once. It runs alone (nextest group `faults`).
+//! default settings, the answers during the outage are 503 problem+json with `Retry-After`, a
+//! retry after a 503 succeeds, the service serves again within 5 s of the database accepting
+//! connections without restarting, and `lianzheng audit verify` passes. A third test kills the
+//! service's connections from the server (`pg_terminate_backend`): a dead connection answers at
+//! most one request, with 503, never 500. They run alone (nextest group `faults`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -25,7 +32,7 @@ use lianzheng::db;
 use lianzheng::startup::Application;
 use serde_json::{Value, json};
 
-use crate::helpers::{APP_ROLE, OWNER_ROLE, TEST_SECRET, audit_key, token};
+use crate::helpers::{APP_ROLE, OWNER_ROLE, TEST_SECRET, TestApp, audit_key, token};
 
 /// The defaults of `DB_POOL_TIMEOUT` and `DB_STATEMENT_TIMEOUT` (README, configuration).
 const POOL_TIMEOUT: Duration = Duration::from_secs(3);
@@ -259,6 +266,8 @@ enum Outcome {
 #[derive(Debug, Clone)]
 struct Attempt {
     name: String,
+    /// Which of the service's addresses it went to.
+    instance: usize,
     /// When it was sent, from the start of the load.
     sent_at: Duration,
     took: Duration,
@@ -266,10 +275,11 @@ struct Attempt {
 }
 
 /// One client: creates leaders one after another, each with its own key and unique name,
-/// retrying each with the same key until it is created or refused for good.
+/// retrying each with the same key until it is created or refused for good. It starts on one of
+/// the instances (`addresses`) and moves to the next when an instance does not answer at all.
 async fn client(
     start: Instant,
-    address: String,
+    addresses: Arc<Vec<String>>,
     office: String,
     unit_id: i64,
     client: usize,
@@ -282,6 +292,7 @@ async fn client(
         .expect("HTTP client");
     let mut attempts = Vec::new();
     let mut n = 0;
+    let mut at = client % addresses.len();
     while !stop.load(Ordering::Relaxed) {
         n += 1;
         let name = format!("故障测试-{client}-{n}");
@@ -289,6 +300,7 @@ async fn client(
         let body = json!({"name": name, "position": "委员", "is_first_responsible": false});
         loop {
             let sent = Instant::now();
+            let address = &addresses[at];
             let answer = http
                 .post(format!("{address}/api/v1/units/{unit_id}/leaders"))
                 .bearer_auth(&office)
@@ -331,8 +343,13 @@ async fn client(
             };
             // 409 `idempotency_in_flight` is retried too; any other 4xx is final.
             let done = matches!(outcome, Outcome::Created | Outcome::Other(400..=499, ..));
+            let instance = at;
+            if matches!(outcome, Outcome::Failed(_)) {
+                at = (at + 1) % addresses.len();
+            }
             attempts.push(Attempt {
                 name: name.clone(),
+                instance,
                 sent_at: sent.duration_since(start),
                 took: sent.elapsed(),
                 outcome,
@@ -384,19 +401,7 @@ fn settings(url: String) -> Settings {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bound() {
-    let cluster = Arc::new(Cluster::create());
-    let mut admin = PgConnection::establish(&cluster.url("postgres", "postgres"))
-        .expect("connect to the private cluster");
-    admin
-        .batch_execute(&format!(
-            "CREATE ROLE {OWNER_ROLE} LOGIN CREATEDB; CREATE ROLE {APP_ROLE} LOGIN;"
-        ))
-        .expect("roles");
-    admin
-        .batch_execute(&format!("CREATE DATABASE lianzheng OWNER {OWNER_ROLE}"))
-        .expect("database");
-    drop(admin);
-    db::migrate(&cluster.url(OWNER_ROLE, "lianzheng"), Some(APP_ROLE)).expect("migrate");
+    let cluster = migrated_cluster();
 
     let settings = settings(cluster.url(APP_ROLE, "lianzheng"));
     assert_eq!(settings.database_budget() + Duration::from_secs(1), BOUND);
@@ -430,10 +435,11 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
 
     let stop = Arc::new(AtomicBool::new(false));
     let start = Instant::now();
+    let addresses = Arc::new(vec![address.clone()]);
     let clients: Vec<_> = (0..CLIENTS)
         .map(|n| {
-            let (address, office, stop) = (address.clone(), office.clone(), stop.clone());
-            tokio::spawn(client(start, address, office, unit_id, n, stop))
+            let (addresses, office, stop) = (addresses.clone(), office.clone(), stop.clone());
+            tokio::spawn(client(start, addresses, office, unit_id, n, stop))
         })
         .collect();
 
@@ -483,6 +489,7 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     for task in clients {
         attempts.extend(task.await.expect("client task"));
     }
+    let keys = saved_keys(&address, &office, &cluster.dir).await;
     handle.stop(false).await;
 
     let (ready_status, probe_took) = probe.await.expect("probe task");
@@ -596,6 +603,8 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     .expect("audit count")
     .n;
     assert_eq!(audited as usize, stored.len(), "one audit record a write");
+    // The unit, then every leader.
+    assert_audit_verifies(&cluster.url(APP_ROLE, "lianzheng"), &keys, stored.len() + 1);
 
     let unavailable = attempts
         .iter()
@@ -604,6 +613,440 @@ async fn keyed_writes_survive_a_database_stop_and_freeze_once_each_within_the_bo
     eprintln!(
         "faults: {} writes, {} attempts, {unavailable} answered 503 ({cut} at the deadline), \
          slowest {slowest:?}, readyz on the frozen database {probe_took:?}",
+        acknowledged.len(),
+        attempts.len()
+    );
+}
+
+/// Terminates every connection the service holds to its database (waiting until each is gone)
+/// and returns how many there were.
+fn terminate_service_connections(app: &TestApp) -> i64 {
+    diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) AS n \
+           FROM pg_stat_activity \
+          WHERE datname = current_database() AND application_name = 'lianzheng' \
+            AND pid <> pg_backend_pid()",
+    )
+    .get_result::<Count>(&mut app.db.superuser())
+    .expect("terminate the service's connections")
+    .n
+}
+
+/// Sends bursts of concurrent reads until the pool holds at least two connections, so that a
+/// kill finds more than one dead connection in the pool. Returns how many reads answered 503
+/// (a connection left dead by an earlier kill that the sequential requests did not meet).
+async fn hold_two_connections(app: &TestApp, unit_id: i64) -> usize {
+    let url = format!("{}/api/v1/units/{unit_id}", app.address);
+    let mut unavailable = 0;
+    for _ in 0..50 {
+        let open = app.count(
+            "SELECT count(*) AS n FROM pg_stat_activity \
+              WHERE datname = current_database() AND application_name = 'lianzheng'",
+        );
+        if open >= 2 {
+            return unavailable;
+        }
+        let burst: Vec<_> = (0..4)
+            .map(|_| tokio::spawn(app.client.get(&url).bearer_auth(&app.office).send()))
+            .collect();
+        for read in burst {
+            let response = read.await.expect("task").expect("GET a unit");
+            match response.status().as_u16() {
+                200 => {}
+                _ => {
+                    crate::helpers::assert_problem(response, 503, "service_unavailable").await;
+                    unavailable += 1;
+                }
+            }
+        }
+    }
+    panic!("the pool never held two connections at once");
+}
+
+/// The four shapes of a database call: a probe, a read, a write, and a keyed write (the
+/// idempotency middleware's own transaction).
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    Ready,
+    Read,
+    Write,
+    KeyedWrite,
+}
+
+#[tokio::test]
+async fn a_connection_killed_by_the_server_answers_at_most_one_request_503_and_never_500() {
+    let app = TestApp::spawn_with(|settings| settings.pool_size = 4).await;
+    let unit_id = app.create_unit("断线测试镇", "town").await["id"]
+        .as_i64()
+        .expect("unit id");
+    let mut created = 0;
+    let (mut killed_in_all, mut unavailable) = (0, 0);
+    for call in [Call::Ready, Call::Read, Call::Write, Call::KeyedWrite] {
+        unavailable += hold_two_connections(&app, unit_id).await;
+        let killed = terminate_service_connections(&app);
+        killed_in_all += killed as usize;
+        assert!(killed >= 2, "{call:?}: {killed} connections killed");
+        let mut statuses = Vec::new();
+        for n in 0..4 {
+            let response = match call {
+                Call::Ready => app
+                    .request(reqwest::Method::GET, "/readyz", None)
+                    .send()
+                    .await
+                    .expect("readyz"),
+                Call::Read => {
+                    app.get(&format!("/api/v1/units/{unit_id}"), &app.office)
+                        .await
+                }
+                Call::Write | Call::KeyedWrite => {
+                    let mut request = app
+                        .request(
+                            reqwest::Method::POST,
+                            &format!("/api/v1/units/{unit_id}/leaders"),
+                            Some(&app.office),
+                        )
+                        .json(
+                            &json!({"name": format!("断线-{call:?}-{n}"), "position": "委员",
+                                      "is_first_responsible": false}),
+                        );
+                    if matches!(call, Call::KeyedWrite) {
+                        request =
+                            request.header("Idempotency-Key", uuid::Uuid::new_v4().to_string());
+                    }
+                    request.send().await.expect("POST a leader")
+                }
+            };
+            let status = response.status().as_u16();
+            if status == 503 {
+                crate::helpers::assert_problem(response, 503, "service_unavailable").await;
+                unavailable += 1;
+            } else if status == 201 {
+                created += 1;
+            }
+            statuses.push(status);
+        }
+        assert!(
+            statuses.iter().all(|s| (200..300).contains(s) || *s == 503),
+            "{call:?}: only success or 503 after the kill: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().filter(|s| **s == 503).count() <= 1,
+            "{call:?}: {killed} dead connections answered at most one request: {statuses:?}"
+        );
+        assert!(
+            statuses[1..].iter().all(|s| (200..300).contains(s)),
+            "{call:?}: the requests after the first succeed: {statuses:?}"
+        );
+    }
+    unavailable += hold_two_connections(&app, unit_id).await;
+    assert!(
+        unavailable <= killed_in_all,
+        "each of {killed_in_all} dead connections answered at most one request: {unavailable} 503s"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM leaders WHERE name LIKE '断线-%'"),
+        created,
+        "every leader created and nothing else (a 503 changed nothing)"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM audit_log WHERE resource = 'leader' AND action = 'create'"
+        ),
+        created,
+        "one audit record a created leader"
+    );
+}
+
+/// The service's public audit keys, saved where an auditor keeps them.
+async fn saved_keys(address: &str, token: &str, dir: &Path) -> PathBuf {
+    let keys: Value = reqwest::Client::new()
+        .get(format!("{address}/api/v1/audit/keys"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("GET the audit keys")
+        .json()
+        .await
+        .expect("audit keys JSON");
+    let path = dir.join("audit-keys.json");
+    std::fs::write(&path, keys.to_string()).expect("save the audit keys");
+    path
+}
+
+/// `lianzheng audit verify` with the public keys alone: the chain holds `records`, intact.
+fn assert_audit_verifies(url: &str, keys: &Path, records: usize) {
+    let output = Command::new(env!("CARGO_BIN_EXE_lianzheng"))
+        .args(["audit", "verify", "--public-key"])
+        .arg(keys)
+        .env_clear()
+        .env("DATABASE_URL", url)
+        .output()
+        .expect("run audit verify");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "audit verify: {stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("intact: {records} records")),
+        "{records} records in {stdout}"
+    );
+}
+
+/// A private cluster with both roles and a migrated `lianzheng` database.
+fn migrated_cluster() -> Arc<Cluster> {
+    let cluster = Arc::new(Cluster::create());
+    let mut admin = PgConnection::establish(&cluster.url("postgres", "postgres"))
+        .expect("connect to the private cluster");
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {OWNER_ROLE} LOGIN CREATEDB; CREATE ROLE {APP_ROLE} LOGIN;"
+        ))
+        .expect("roles");
+    admin
+        .batch_execute(&format!("CREATE DATABASE lianzheng OWNER {OWNER_ROLE}"))
+        .expect("database");
+    drop(admin);
+    db::migrate(&cluster.url(OWNER_ROLE, "lianzheng"), Some(APP_ROLE)).expect("migrate");
+    cluster
+}
+
+/// `lianzheng serve` as a process of its own (so that it can be killed with SIGKILL), with the
+/// production defaults for every database wait.
+struct Instance {
+    child: std::process::Child,
+    address: String,
+}
+
+impl Instance {
+    fn start(url: &str, audit_key: &Secret, log: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let log = std::fs::File::create(log).expect("the instance's log file");
+        let child = Command::new(env!("CARGO_BIN_EXE_lianzheng"))
+            .arg("serve")
+            .env_clear()
+            .env("DATABASE_URL", url)
+            .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+            .env("WORKERS", "2")
+            .env("SHUTDOWN_TIMEOUT", "1s")
+            .env("LOG_FORMAT", "json")
+            .env("RUST_LOG", "warn")
+            .env("JWT_SECRET", TEST_SECRET)
+            .env("AUDIT_SIGNING_KEY", audit_key.expose())
+            .env("BALLOT_CODE_KEY", crate::helpers::TEST_BALLOT_CODE_KEY)
+            .stdout(log.try_clone().expect("log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start lianzheng serve");
+        let instance = Self {
+            child,
+            address: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return instance;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("lianzheng serve did not listen on {port}");
+    }
+
+    /// Whether the process is still running (it never restarted itself).
+    fn running(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("the instance's status")
+            .is_none()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn keyed_writes_on_two_instances_survive_restarts_and_the_kill_of_one_once_each() {
+    let cluster = migrated_cluster();
+    let url = cluster.url(APP_ROLE, "lianzheng");
+    let key = audit_key(Algorithm::Ed25519);
+    let mut one = Instance::start(&url, &key, &cluster.dir.join("one.log"));
+    let mut two = Instance::start(&url, &key, &cluster.dir.join("two.log"));
+    let office = token(&settings(url.clone()), Role::Office, "office-admin", None);
+    let unit: Value = reqwest::Client::new()
+        .post(format!("{}/api/v1/units", one.address))
+        .bearer_auth(&office)
+        .json(&json!({"name": "故障测试镇", "kind": "town"}))
+        .send()
+        .await
+        .expect("create the unit")
+        .json()
+        .await
+        .expect("unit JSON");
+    let unit_id = unit["id"].as_i64().expect("unit id");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Instant::now();
+    let addresses = Arc::new(vec![one.address.clone(), two.address.clone()]);
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            let (addresses, office, stop) = (addresses.clone(), office.clone(), stop.clone());
+            tokio::spawn(client(start, addresses, office, unit_id, n, stop))
+        })
+        .collect();
+
+    // Two restarts: a fast one (sessions told to end) and an immediate one (no goodbye, crash
+    // recovery). `pg_ctl start -w` returns once the server accepts connections.
+    let mut accepting = Vec::new();
+    // When each fault began: the two stops, then the kill.
+    let mut faults = Vec::new();
+    for mode in ["fast", "immediate"] {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        faults.push(start.elapsed());
+        let c = cluster.clone();
+        blocking(move || {
+            run(c
+                .command("pg_ctl")
+                .args(["-D", &c.data(), "-m", mode, "-w", "stop"]));
+            c.start();
+        })
+        .await;
+        accepting.push((mode, start.elapsed()));
+        tokio::time::sleep(Duration::from_secs(6)).await;
+    }
+    // SIGKILL of one instance under load: the other keeps serving, and a retry there of a
+    // request the dead one had in flight runs once.
+    two.child.kill().expect("SIGKILL the second instance");
+    let killed = start.elapsed();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut attempts = Vec::new();
+    for task in clients {
+        attempts.extend(task.await.expect("client task"));
+    }
+    let keys = saved_keys(&one.address, &office, &cluster.dir).await;
+    assert!(
+        one.running(),
+        "the first instance served throughout, never restarted"
+    );
+    assert!(!two.running(), "the second instance was killed");
+
+    // No answer at all only from the killed instance, from the moment it died.
+    let unanswered: Vec<&Attempt> = attempts
+        .iter()
+        .filter(|a| matches!(a.outcome, Outcome::Failed(_)))
+        .filter(|a| a.instance != 1 || a.sent_at + a.took < killed)
+        .collect();
+    assert!(
+        unanswered.is_empty(),
+        "requests left unanswered: {unanswered:?}"
+    );
+    let others: Vec<&Attempt> = attempts
+        .iter()
+        .filter(|a| matches!(a.outcome, Outcome::Other(..)))
+        .collect();
+    assert!(
+        others.is_empty(),
+        "answers other than 201 or 503 problem+json with Retry-After: {others:?}"
+    );
+    let slowest = attempts.iter().map(|a| a.took).max().unwrap_or_default();
+    assert!(
+        slowest <= BOUND + MARGIN,
+        "slowest answer {slowest:?}, bound {BOUND:?} + margin {MARGIN:?}"
+    );
+    // A key is refused as in flight only while the killed instance's transaction still held it.
+    let stray: Vec<&Attempt> = attempts
+        .iter()
+        .filter(|a| matches!(a.outcome, Outcome::InFlight))
+        .filter(|a| !(killed..killed + Duration::from_secs(3)).contains(&(a.sent_at + a.took)))
+        .collect();
+    assert!(stray.is_empty(), "refused as in flight: {stray:?}");
+    let unavailable = attempts
+        .iter()
+        .filter(|a| matches!(a.outcome, Outcome::Unavailable))
+        .count();
+    assert!(
+        unavailable > 0,
+        "the restarts were felt: some answers were 503"
+    );
+    // Within 5 s of the database accepting connections both instances serve again, without a
+    // restart of their own: every request sent from then until the next fault succeeds.
+    faults.push(killed);
+    for (n, (mode, up)) in accepting.iter().enumerate() {
+        let served = *up + Duration::from_secs(5);
+        let next = faults[n + 1];
+        let late: Vec<&Attempt> = attempts
+            .iter()
+            // Sent once it should serve, answered before the next fault began.
+            .filter(|a| a.sent_at >= served && a.sent_at + a.took < next)
+            .filter(|a| !matches!(a.outcome, Outcome::Created))
+            .collect();
+        assert!(
+            late.is_empty(),
+            "-m {mode}: not served again 5 s after the database accepted connections \
+             ({accepting:?}, faults at {faults:?}): {late:?}"
+        );
+        let first = attempts
+            .iter()
+            .filter(|a| a.sent_at >= *up && matches!(a.outcome, Outcome::Created))
+            .map(|a| a.sent_at + a.took)
+            .min();
+        assert!(
+            first.is_some_and(|first| first <= served),
+            "-m {mode}: first write after the restart at {first:?}, database up at {up:?}"
+        );
+    }
+
+    let mut by_name: BTreeMap<&str, Vec<&Attempt>> = BTreeMap::new();
+    for attempt in &attempts {
+        by_name
+            .entry(attempt.name.as_str())
+            .or_default()
+            .push(attempt);
+    }
+    let acknowledged: BTreeSet<&str> = by_name
+        .iter()
+        .filter(|(_, tries)| {
+            tries
+                .last()
+                .is_some_and(|a| matches!(a.outcome, Outcome::Created))
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    assert_eq!(acknowledged.len(), by_name.len(), "every key ended created");
+    let mut check =
+        PgConnection::establish(&cluster.url(OWNER_ROLE, "lianzheng")).expect("connect to check");
+    let stored: Vec<NameCount> = diesel::sql_query(
+        "SELECT name, count(*) AS n FROM leaders WHERE name LIKE '故障测试-%' GROUP BY name",
+    )
+    .load(&mut check)
+    .expect("leaders by name");
+    let twice: Vec<(&str, i64)> = stored
+        .iter()
+        .filter(|s| s.n != 1)
+        .map(|s| (s.name.as_str(), s.n))
+        .collect();
+    assert!(twice.is_empty(), "writes that ran twice: {twice:?}");
+    let stored: BTreeSet<&str> = stored.iter().map(|s| s.name.as_str()).collect();
+    let lost: Vec<&&str> = acknowledged.difference(&stored).collect();
+    assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
+    let audited = diesel::sql_query(
+        "SELECT count(*) AS n FROM audit_log WHERE resource = 'leader' AND action = 'create'",
+    )
+    .get_result::<Count>(&mut check)
+    .expect("audit count")
+    .n;
+    assert_eq!(audited as usize, stored.len(), "one audit record a write");
+    assert_audit_verifies(&url, &keys, stored.len() + 1);
+    eprintln!(
+        "faults on two instances: {} writes, {} attempts, {unavailable} answered 503, slowest \
+         {slowest:?}, database accepting at {accepting:?}, one killed at {killed:?}",
         acknowledged.len(),
         attempts.len()
     );
