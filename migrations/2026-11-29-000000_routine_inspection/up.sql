@@ -66,10 +66,8 @@ CREATE TABLE routine_visits (
     -- field_visit, questionnaire, ledger_review
     methods                 JSONB       NOT NULL DEFAULT '[]',
     findings                TEXT,
-    questionnaires_issued   INTEGER,
-    questionnaires_returned INTEGER,
-    answers_counted         INTEGER,
-    questionnaire_results   TEXT,
+    -- {"handed_out": 40, "returned": 38, "answers_counted": 38, "results": "..."}
+    questionnaire           JSONB,
     -- Attachment references: [{"title": "...", "sha256": "..."}].
     attachments             JSONB       NOT NULL DEFAULT '[]',
     visited_on              DATE,
@@ -82,11 +80,7 @@ CREATE TABLE routine_visits (
     CONSTRAINT routine_visits_cycle_unit_key UNIQUE (cycle_id, unit_id),
     CONSTRAINT routine_visits_cycle_unit_fkey FOREIGN KEY (cycle_id, unit_id)
         REFERENCES cycle_units (cycle_id, unit_id) ON DELETE RESTRICT,
-    CONSTRAINT routine_visits_status_check CHECK (status IN ('open', 'awaiting_signatures', 'final')),
-    CONSTRAINT routine_visits_questionnaires_check CHECK (
-        questionnaires_issued >= 0 AND questionnaires_returned >= 0 AND answers_counted >= 0
-        AND questionnaires_returned <= questionnaires_issued
-        AND answers_counted <= questionnaires_returned)
+    CONSTRAINT routine_visits_status_check CHECK (status IN ('open', 'awaiting_signatures', 'final'))
 );
 
 -- Every assessed unit's routine score, out of 10, with a note.

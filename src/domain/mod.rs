@@ -4,6 +4,7 @@
 //! `signed`: a team signs, the office reopens).
 
 pub mod calendar;
+pub mod draw;
 pub mod default_forms;
 pub mod evaluation;
 pub mod file_types;
