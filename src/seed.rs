@@ -554,7 +554,7 @@ fn seed_sheets(
                     unit_id: None,
                     request_id: None,
                 };
-                doc.sign(conn, &ctx, &user, &hash)?;
+                doc.sign(conn, &crate::ops::signed::team_signers(&ctx), &user, &hash)?;
             }
             if state == SheetStatus::Final {
                 let report = TeamReport::open_locked(conn, cycle.id, place.unit_id)?;
