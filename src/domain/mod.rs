@@ -4,8 +4,8 @@
 //! `signed`: a team signs, the office reopens).
 
 pub mod calendar;
-pub mod draw;
 pub mod default_forms;
+pub mod draw;
 pub mod evaluation;
 pub mod file_types;
 pub mod forms;

@@ -42,7 +42,11 @@ pub struct NewRoutinePlan {
 
 impl RoutinePlan {
     /// The cycle's plan, if written; locked when `lock`.
-    pub fn find(conn: &mut PgConnection, cycle_id: CycleId, lock: bool) -> QueryResult<Option<Self>> {
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        lock: bool,
+    ) -> QueryResult<Option<Self>> {
         let query = routine_plans::table
             .find(cycle_id)
             .select(RoutinePlan::as_select());
@@ -212,7 +216,11 @@ impl NewDraw {
 
 impl Draw {
     /// The cycle's current commitment (not superseded), if any; locked when `lock`.
-    pub fn current(conn: &mut PgConnection, cycle_id: CycleId, lock: bool) -> QueryResult<Option<Draw>> {
+    pub fn current(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        lock: bool,
+    ) -> QueryResult<Option<Draw>> {
         let query = routine_draws::table
             .filter(routine_draws::cycle_id.eq(cycle_id))
             .filter(routine_draws::superseded_at.is_null())
@@ -225,7 +233,11 @@ impl Draw {
     }
 
     /// Draw `id` of the cycle, if it is that cycle's.
-    pub fn find(conn: &mut PgConnection, cycle_id: CycleId, id: DrawId) -> QueryResult<Option<Draw>> {
+    pub fn find(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        id: DrawId,
+    ) -> QueryResult<Option<Draw>> {
         routine_draws::table
             .filter(routine_draws::cycle_id.eq(cycle_id))
             .filter(routine_draws::id.eq(id))
@@ -316,7 +328,11 @@ signed_table!(
 
 impl RoutineVisit {
     /// Writes the record (the family bumps the version).
-    pub fn write(conn: &mut PgConnection, id: RoutineVisitId, text: &RoutineVisitText) -> QueryResult<()> {
+    pub fn write(
+        conn: &mut PgConnection,
+        id: RoutineVisitId,
+        text: &RoutineVisitText,
+    ) -> QueryResult<()> {
         diesel::update(routine_visits::table.find(id))
             .set(text)
             .execute(conn)
@@ -431,7 +447,10 @@ impl RoutineScore {
 
 impl NewRoutineScore {
     /// Inserts every score at once.
-    pub fn insert_all(conn: &mut PgConnection, rows: &[NewRoutineScore]) -> QueryResult<Vec<RoutineScore>> {
+    pub fn insert_all(
+        conn: &mut PgConnection,
+        rows: &[NewRoutineScore],
+    ) -> QueryResult<Vec<RoutineScore>> {
         diesel::insert_into(routine_scores::table)
             .values(rows)
             .returning(RoutineScore::as_returning())

@@ -31,10 +31,10 @@ use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
+use crate::models::routine::RoutineVisit;
 use crate::models::scoring::{NewSignature, SheetStatus, Signature, SignedDocument, SignedRow};
 use crate::models::scoring::{ScoringRecord, reopen_document};
 use crate::models::team::{FullTeam, Team};
-use crate::models::routine::RoutineVisit;
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, SignatureId, UnitId};
 use crate::ops::cycles::find_cycle;
@@ -512,7 +512,10 @@ impl Signed {
             .find(|s| s.sub == user.sub)
             .map(|s| s.role)
             .ok_or_else(|| {
-                ApiError::Forbidden(format!("you are not among those who sign the {}", self.noun()))
+                ApiError::Forbidden(format!(
+                    "you are not among those who sign the {}",
+                    self.noun()
+                ))
             })?;
         let standing = Signature::standing(conn, self.doc, self.round)?;
         if standing.iter().any(|s| s.signer_sub == user.sub) {
