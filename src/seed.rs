@@ -114,6 +114,7 @@ pub fn seed_demo(conn: &mut PgConnection, signer: &SigningKey) -> Result<SeedRep
         if report.cycle_created {
             report.self_inspections = seed_self_inspections(conn, signer)?;
             report.teams = seed_teams_and_sheets(conn, signer)?;
+            crate::seed_routine::seed_routine(conn, signer)?;
         }
         Ok(report)
     })

@@ -329,19 +329,20 @@ pub struct Commitment {
 }
 
 /// Commits the cycle's draw: freezes the eligible lists and names the seed source and the time
-/// it publishes, which must be in the future (422 `not_in_future`). A redraw supersedes the
+/// it publishes, which must be after `now` (422 `not_in_future`). A redraw supersedes the
 /// current commitment and needs a reason (422 `required`).
 pub fn commit(
     conn: &mut PgConnection,
     user: &AuthUser,
     cycle_id: CycleId,
     c: Commitment,
+    now: DateTime<Utc>,
 ) -> Result<(Draw, Change), ApiError> {
     let cycle = crate::ops::cycles::lock_cycle(conn, cycle_id)?;
     ensure_routine_phase(&cycle)?;
     let current = Draw::current(conn, cycle_id, true)?;
     let mut errors = Vec::new();
-    if c.seed_publishes_at <= Utc::now() {
+    if c.seed_publishes_at <= now {
         errors.push(FieldError::new(
             "seed_publishes_at",
             "not_in_future",
@@ -382,13 +383,14 @@ pub fn commit(
 
 /// Enters the seed of the cycle's current commitment and draws the sample (`domain::draw`),
 /// storing the seed, the algorithm version and the result. 409 `no_commitment` without a
-/// commitment, `seed_too_early` before the committed time, `draw_seeded` when entered already;
-/// 422 for a seed `domain::draw::refuse_seed` refuses.
+/// commitment, `seed_too_early` when `now` is before the committed time, `draw_seeded` when
+/// entered already; 422 for a seed `domain::draw::refuse_seed` refuses.
 pub fn seed(
     conn: &mut PgConnection,
     user: &AuthUser,
     cycle_id: CycleId,
     seed: &str,
+    now: DateTime<Utc>,
 ) -> Result<(Draw, Change), ApiError> {
     let cycle = crate::ops::cycles::lock_cycle(conn, cycle_id)?;
     ensure_routine_phase(&cycle)?;
@@ -405,7 +407,7 @@ pub fn seed(
             ),
         });
     }
-    if Utc::now() < current.seed_publishes_at {
+    if now < current.seed_publishes_at {
         return Err(ApiError::Conflict {
             code: "seed_too_early",
             detail: format!(

@@ -1,3 +1,4 @@
+use chrono::Utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 
@@ -57,7 +58,7 @@ pub async fn commit_routine_draw(
         reason: body.reason.as_deref().map(clean).filter(|r| !r.is_empty()),
     };
     let draw = db::write(&pool, user.actor(), move |conn| {
-        let (draw, change) = routine::commit(conn, &user, cycle_id, commitment)?;
+        let (draw, change) = routine::commit(conn, &user, cycle_id, commitment, Utc::now())?;
         Ok((DrawView::new(&draw, true)?, change))
     })
     .await?;

@@ -1,3 +1,4 @@
+use chrono::Utc;
 use actix_web::{HttpResponse, post, web};
 
 use super::json::{DrawView, SeedDraw};
@@ -44,7 +45,7 @@ pub async fn seed_routine_draw(
     let cycle_id = path.cycle_id;
     let seed = body.0.seed.unwrap_or_default();
     let draw = db::write(&pool, user.actor(), move |conn| {
-        let (draw, change) = routine::seed(conn, &user, cycle_id, &seed)?;
+        let (draw, change) = routine::seed(conn, &user, cycle_id, &seed, Utc::now())?;
         Ok((DrawView::new(&draw, true)?, change))
     })
     .await?;
