@@ -1,8 +1,8 @@
 //! The demo county's routine inspection (plan §4(二)), as the office's calls would take it: the
 //! plan, the sampled units' targets, a draw committed to a lottery result, seeded once it was
 //! published and verified, the four visits written, submitted and signed by both visitors, and
-//! a routine score for every assessed unit but the last department (so that a bulk entry still
-//! has a unit to score). `seed::seed_demo` calls [`seed_routine`] once, after the teams.
+//! a routine score for every assessed unit but the last county department (so that a bulk entry
+//! still has a unit to score). `seed::seed_demo` calls [`seed_routine`] once, after the teams.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
@@ -13,10 +13,10 @@ use crate::auth::{AuthUser, Role};
 use crate::error::ApiError;
 use crate::models::cycle_unit::CycleUnitStatus;
 use crate::models::routine::{NewRoutinePlan, NewRoutineTarget, RoutineVisit, RoutineVisitText};
-use crate::models::{CycleId, UnitId};
+use crate::models::{CycleId, UnitId, UnitKind};
 use crate::ops::routine::{self, Commitment, ScoreRow};
 use crate::ops::signed;
-use crate::schema::{assessment_cycles, cycle_units};
+use crate::schema::{assessment_cycles, cycle_units, units};
 
 /// The office staff who visit: `office-admin` (the catalogue's office caller) and a colleague.
 pub const VISITORS: [(&str, &str); 2] = [("office-admin", "县纪委办公室"), ("office-li", "李明")];
@@ -44,7 +44,9 @@ fn office(sub: &str, name: &str) -> AuthUser {
 pub fn seed_routine(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), ApiError> {
     let system = Actor::system();
     let mut record = |conn: &mut PgConnection, change: Change| -> Result<(), ApiError> {
-        audit::append(conn, signer, &system, change).map(drop).map_err(ApiError::from)
+        audit::append(conn, signer, &system, change)
+            .map(drop)
+            .map_err(ApiError::from)
     };
     let cycle_id: CycleId = assessment_cycles::table
         .filter(assessment_cycles::year.eq(crate::seed::DEMO_YEAR))
@@ -89,7 +91,10 @@ pub fn seed_routine(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), 
             updated_by: admin.sub.clone(),
         }
         .upsert(conn)?;
-        record(conn, Change::created("routine_target", format!("{cycle_id}/{unit_id}"), &target))?;
+        record(
+            conn,
+            Change::created("routine_target", format!("{cycle_id}/{unit_id}"), &target),
+        )?;
         seed_visit(conn, &mut record, cycle_id, unit_id, &admin)?;
     }
 
@@ -98,15 +103,21 @@ pub fn seed_routine(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), 
         return Err(ApiError::internal("the demo draw does not verify"));
     }
 
-    let assessed: Vec<UnitId> = cycle_units::table
+    let assessed: Vec<(UnitId, UnitKind)> = cycle_units::table
+        .inner_join(units::table)
         .filter(cycle_units::cycle_id.eq(cycle_id))
         .filter(cycle_units::status.eq(CycleUnitStatus::Assessed))
         .order(cycle_units::unit_id.asc())
-        .select(cycle_units::unit_id)
+        .select((cycle_units::unit_id, units::kind))
         .load(conn)?;
-    let last = assessed.iter().copied().max();
+    let last = assessed
+        .iter()
+        .filter(|(_, kind)| *kind == UnitKind::CountyDepartment)
+        .map(|(id, _)| *id)
+        .max();
     let rows = assessed
         .into_iter()
+        .map(|(id, _)| id)
         .filter(|u| Some(*u) != last)
         .enumerate()
         .map(|(i, unit_id)| ScoreRow {
@@ -154,7 +165,10 @@ fn seed_visit(
         Ok(RoutineVisit::write(conn, row.id, &text)?)
     })?;
     let after = crate::ops::routine_visits::view(conn, &ctx)?;
-    record(conn, Change::created("routine_visit", ctx.audit_id(), &after))?;
+    record(
+        conn,
+        Change::created("routine_visit", ctx.audit_id(), &after),
+    )?;
     let (_, change) = signed::submit::<RoutineVisit>(conn, admin, at)?;
     record(conn, change)?;
     for (sub, name) in VISITORS {

@@ -1,6 +1,6 @@
-use chrono::Utc;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
 
 use super::json::{CommitDraw, DrawView};
 use crate::auth::Office;

@@ -1,5 +1,5 @@
-use chrono::Utc;
 use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
 
 use super::json::{DrawView, SeedDraw};
 use crate::auth::Office;
