@@ -315,6 +315,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     let submitted = count("SELECT count(*) AS n FROM self_inspections");
     let evaluation_records = 4 * count("SELECT count(*) AS n FROM evaluation_rounds")
         + count("SELECT count(*) AS n FROM leader_grades");
+    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits");
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         units
@@ -324,10 +325,13 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
             + 1
             + 1
             + count("SELECT count(*) AS n FROM scoring_records")
-            + evaluation_records,
+            + evaluation_records
+            + routine_records,
         "one record per unit, the cycle opened and moved twice, one per self-inspection, \
          team and sheet, one for the assignment, four per evaluation round (opened, codes, \
-         paper tally, closed) and one per leader grade"
+         paper tally, closed) and one per leader grade; the routine inspection's plan, \
+         commitment, seed and scores, and per visit its unit's targets, the record written, \
+         submitted and signed by its two visitors"
     );
     assert!(
         count("SELECT count(*) AS n FROM evaluation_rounds WHERE state = 'closed'") >= 2,

@@ -753,3 +753,32 @@ async fn units_and_inspectors_see_routine_scores_only_after_publication() {
     assert_eq!(listed["total"], 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_sample_sizes_change_after_the_draft_stage_until_the_draw_is_committed() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app).await;
+    let plan = |etag: &'static str, towns: i64| {
+        app.request(Method::PUT, &path(s.cycle, "/plan"), Some(&app.office))
+            .header("If-Match", etag)
+            .json(&json!({"scope": "目标", "methods": "走访", "schedule": "11月",
+                          "sample_towns": towns}))
+            .send()
+    };
+    let one = json_of(plan("\"0\"", 1).await.expect("PUT"), 200, "the plan").await;
+    assert_eq!(one["sample_towns"], 1);
+    let towns = |n: i64| {
+        format!(
+            "SELECT count(*) AS n FROM assessment_cycles WHERE id = {} \
+             AND routine_sample_towns = {n}",
+            s.cycle
+        )
+    };
+    assert_eq!(app.count(&towns(1)), 1);
+    let made = json_of(commit(&app, s.cycle, future_commitment()).await, 201, "commit").await;
+    assert_eq!(made["eligible"][1]["size"], 1);
+    let frozen = plan("\"1\"", 3).await.expect("PUT");
+    assert_problem(frozen, 409, "draw_committed").await;
+    assert_eq!(app.count(&towns(1)), 1);
+    app.stop().await;
+}

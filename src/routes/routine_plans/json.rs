@@ -17,6 +17,8 @@ pub use crate::ops::routine::PlanView;
     "scope": "各乡镇、县直各单位落实党风廉政建设责任制目标进展情况和上级部署工作落实情况",
     "methods": "随机抽取县直单位和乡镇各2个，实地走访、发放调查问卷、查阅台帐",
     "schedule": "2026年11月下旬至12月上旬",
+    "sample_departments": 2,
+    "sample_towns": 2,
     "sample_enterprises": 0
 }))]
 pub struct PutPlan {
@@ -34,6 +36,15 @@ pub struct PutPlan {
     #[serde(default)]
     #[schema(minimum = 0, maximum = 99, example = 0)]
     pub sample_enterprises: Option<i64>,
+    /// 抽查县直单位数 (county departments drawn: the cycle's setting, kept when absent). Changes
+    /// only until the draw is committed (409 `draw_committed`), even after the draft stage.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 99, example = 2)]
+    pub sample_departments: Option<i64>,
+    /// 抽查乡镇数 (towns drawn: the cycle's setting, kept when absent); as above.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 99, example = 2)]
+    pub sample_towns: Option<i64>,
 }
 
 impl Validate for PutPlan {
@@ -42,15 +53,18 @@ impl Validate for PutPlan {
         rules.required_text("scope", &self.scope, 20_000);
         rules.required_text("methods", &self.methods, 20_000);
         rules.required_text("schedule", &self.schedule, 2_000);
-        if self
-            .sample_enterprises
-            .is_some_and(|n| !(0..=99).contains(&n))
-        {
-            rules.0.push(FieldError::new(
-                "sample_enterprises",
-                "out_of_range",
-                "sample_enterprises is 0 to 99",
-            ));
+        for (field, value) in [
+            ("sample_enterprises", self.sample_enterprises),
+            ("sample_departments", self.sample_departments),
+            ("sample_towns", self.sample_towns),
+        ] {
+            if value.is_some_and(|n| !(0..=99).contains(&n)) {
+                rules.0.push(FieldError::new(
+                    field,
+                    "out_of_range",
+                    format!("{field} is 0 to 99"),
+                ));
+            }
         }
         rules.0
     }

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::params::CyclePath;
 use crate::http::{ETag, IfMatch, ValidJson};
+use crate::models::cycle::{Cycle, CycleChangeset};
 use crate::models::routine::{Draw, NewRoutinePlan, RoutinePlan};
 use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::lock_cycle;
@@ -17,10 +18,12 @@ use crate::ops::routine::{draw_committed, ensure_routine_phase};
 
 /// 制定日常考核检查方案 (Write the year's routine-check plan)
 ///
-/// 仅限县纪委办公室；须带 `If-Match`（尚未制定时为 `"0"`）。抽查县属企业数在抽查承诺之后不能再改。
+/// 仅限县纪委办公室；须带 `If-Match`（尚未制定时为 `"0"`）。抽查数量（县直单位、乡镇即周期设置，
+/// 以及县属企业）在筹备阶段之后仍可修改，直到作出抽查承诺。
 ///
-/// Office only; needs `If-Match` (`"0"` before the plan is written). The number of enterprises
-/// drawn changes only until the draw is committed.
+/// Office only; needs `If-Match` (`"0"` before the plan is written). The sample sizes (county
+/// departments and towns, the cycle's settings, and enterprises) change after the draft stage
+/// too, until the draw is committed.
 ///
 /// 409: 已作出抽查承诺 (`draw_committed`)，或周期已通报或归档 (`routine_not_open`) (the draw is
 /// committed, or the cycle is published or archived).
@@ -59,11 +62,33 @@ pub async fn put_routine_plan(
         if cycle.state != CycleState::Draft {
             ensure_routine_phase(&cycle)?;
         }
-        let enterprises = i32::try_from(body.sample_enterprises.unwrap_or(0)).unwrap_or(0);
-        let before = current.as_ref().map_or(0, |p| p.sample_enterprises);
-        if enterprises != before && Draw::current(conn, cycle_id, false)?.is_some() {
+        let size = |v: Option<i64>, now: i32| v.and_then(|n| i32::try_from(n).ok()).unwrap_or(now);
+        let enterprises = size(body.sample_enterprises, 0);
+        let departments = size(body.sample_departments, cycle.routine_sample_departments);
+        let towns = size(body.sample_towns, cycle.routine_sample_towns);
+        let before = PlanView::new(&cycle, current);
+        let sizes_change = (enterprises, departments, towns)
+            != (
+                before.sample_enterprises,
+                before.sample_departments,
+                before.sample_towns,
+            );
+        if sizes_change && Draw::current(conn, cycle_id, false)?.is_some() {
             return Err(draw_committed(cycle_id));
         }
+        // The sample sizes are settings that change after the draft stage, until the draw.
+        let cycle = if (departments, towns)
+            == (cycle.routine_sample_departments, cycle.routine_sample_towns)
+        {
+            cycle
+        } else {
+            let sizes = CycleChangeset {
+                routine_sample_departments: Some(departments),
+                routine_sample_towns: Some(towns),
+                ..Default::default()
+            };
+            Cycle::update(conn, cycle_id, &sizes)?
+        };
         let text = |v: &Option<String>| v.as_deref().map(clean).unwrap_or_default();
         let saved = NewRoutinePlan {
             cycle_id,
@@ -74,8 +99,9 @@ pub async fn put_routine_plan(
             updated_by: user.sub.clone(),
         }
         .upsert(conn)?;
-        let change = Change::updated("routine_plan", cycle_id, &current, &saved);
-        Ok((PlanView::new(&cycle, Some(saved)), change))
+        let after = PlanView::new(&cycle, Some(saved));
+        let change = Change::updated("routine_plan", cycle_id, &before, &after);
+        Ok((after, change))
     })
     .await?;
     Ok(HttpResponse::Ok()
