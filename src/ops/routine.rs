@@ -565,7 +565,7 @@ pub fn parse_score(field: &str, text: &str) -> Result<BigDecimal, FieldError> {
     let points: Points = text
         .parse()
         .map_err(|why: String| FieldError::new(field, "invalid", why))?;
-    if points.0 > BigDecimal::from(10) {
+    if points.0 > 10 {
         return Err(FieldError::new(
             field,
             "out_of_range",

@@ -1781,7 +1781,6 @@ pub fn catalogue() -> Vec<Entry> {
                     {"unit_id": SILENT_DEPARTMENT, "score": "8.50", "note": "未报送自查材料"}
                 ]}),
             )
-            .expect(201)
         }),
         fixed("GET", in_cycle!("/spot-checks/scores/{unit_id}"), || {
             Call::get(cycle_path(&format!("/spot-checks/scores/{TOWN}")))
