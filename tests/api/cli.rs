@@ -422,7 +422,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
             + submitted
             + 8
             + count("SELECT count(*) AS n FROM scoring_records")
-            + evaluation_records,
+            + evaluation_records
+            + routine_records,
         "an idempotent run writes nothing"
     );
     let signer = SigningKey::from_pkcs8(key.expose(), Algorithm::Ed25519, None).expect("key");
