@@ -17,5 +17,6 @@ pub mod ops;
 pub mod routes;
 pub mod schema;
 pub mod seed;
+pub mod seed_routine;
 pub mod startup;
 pub mod telemetry;

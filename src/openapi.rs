@@ -58,6 +58,10 @@ pub mod responses;
             name = "ballots",
             description = "测评票: account-less ballots cast with a one-time code (no token)"
         ),
+        (
+            name = "routine",
+            description = "日常考核检查: the routine inspection's plan, targets, draw, visits and scores"
+        ),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
         (name = "health", description = "健康检查: liveness and readiness probes"),

@@ -329,6 +329,84 @@ diesel::table! {
 }
 
 diesel::table! {
+    routine_draws (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        seed_source -> Text,
+        seed_publishes_at -> Timestamptz,
+        reason -> Nullable<Text>,
+        eligible -> Jsonb,
+        eligible_sha256 -> Text,
+        committed_by -> Text,
+        committed_at -> Timestamptz,
+        seed -> Nullable<Text>,
+        seeded_by -> Nullable<Text>,
+        seeded_at -> Nullable<Timestamptz>,
+        algorithm_version -> Nullable<Int4>,
+        sample -> Nullable<Jsonb>,
+        superseded_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    routine_plans (cycle_id) {
+        cycle_id -> Int8,
+        scope -> Text,
+        methods -> Text,
+        schedule -> Text,
+        sample_enterprises -> Int4,
+        version -> Int4,
+        updated_by -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    routine_scores (cycle_id, unit_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        score -> Numeric,
+        note -> Text,
+        version -> Int4,
+        updated_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    routine_targets (cycle_id, unit_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        targets -> Text,
+        tasks -> Nullable<Text>,
+        version -> Int4,
+        updated_by -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    routine_visits (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        visitors -> Jsonb,
+        methods -> Jsonb,
+        findings -> Nullable<Text>,
+        questionnaire -> Nullable<Jsonb>,
+        attachments -> Jsonb,
+        visited_on -> Nullable<Date>,
+        status -> Text,
+        submitted_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        round -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     scoring_forms (id) {
         id -> Int8,
         cycle_id -> Int8,
@@ -475,6 +553,8 @@ diesel::joinable!(leaders -> units (unit_id));
 diesel::joinable!(record_items -> scoring_records (record_id));
 diesel::joinable!(referrals -> leaders (leader_id));
 diesel::joinable!(referrals -> scoring_records (record_id));
+diesel::joinable!(routine_draws -> assessment_cycles (cycle_id));
+diesel::joinable!(routine_plans -> assessment_cycles (cycle_id));
 diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> units (unit_id));
@@ -505,6 +585,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_items,
     referrals,
     reopenings,
+    routine_draws,
+    routine_plans,
+    routine_scores,
+    routine_targets,
+    routine_visits,
     scoring_forms,
     scoring_records,
     self_inspections,

@@ -119,6 +119,7 @@ pub fn seed_demo_with_ballot_key(
             report.teams = seed_teams_and_sheets(conn, signer, ballot_key)?;
             seed_extension(conn, signer)?;
             seed_next_cycle(conn, signer)?;
+            crate::seed_routine::seed_routine(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         Ok(report)
@@ -741,7 +742,7 @@ fn seed_sheets(
                     unit_id: None,
                     request_id: None,
                 };
-                doc.sign(conn, &ctx, &user, &hash)?;
+                doc.sign(conn, &crate::ops::signed::team_signers(&ctx), &user, &hash)?;
             }
             if state == SheetStatus::Final {
                 let report = TeamReport::open_locked(conn, cycle.id, place.unit_id)?;

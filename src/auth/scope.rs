@@ -277,3 +277,55 @@ pub fn team_document(
         (Role::Unit, _) => Verdict::Hidden,
     }
 }
+
+/// The rule of the routine inspection's draw (plan §4(二)): every role sees the commitments;
+/// the seed and the sample stay with the office until every visit record of the current draw
+/// is final (`unsealed`), because field visits are unannounced (四不两直).
+pub fn sees_draw(user: &AuthUser, unsealed: bool) -> bool {
+    user.role == Role::Office || unsealed
+}
+
+/// The rule of a routine-visit record: the office reads, writes and reopens it (its staff sign
+/// as visitors); the visited unit reads its own once the draw is unsealed; nobody else sees it.
+pub fn routine_visit(
+    user: &AuthUser,
+    access: TeamDocumentAccess,
+    unit_id: UnitId,
+    unsealed: bool,
+) -> Verdict {
+    match (user.role, access) {
+        (Role::Office, _) => Verdict::Allowed,
+        (Role::Unit, TeamDocumentAccess::Read) if user.unit_id == Some(unit_id) && unsealed => {
+            Verdict::Allowed
+        }
+        _ => Verdict::Hidden,
+    }
+}
+
+/// What a caller sees of the routine scores of a cycle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoutineScoreAccess {
+    /// The office: every unit's, always.
+    All,
+    /// After publication: these units' (a unit its own, an inspector its team's).
+    Only(Vec<UnitId>),
+    /// 403 `not_published`: a unit or an inspector before publication.
+    NotPublished,
+}
+
+/// The rule of routine scores (DOMAIN.md "What is not yet published"): the office sees all;
+/// a unit its own and an inspector its team's units, only once the cycle is published.
+pub fn routine_scores(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    cycle_id: CycleId,
+    state: CycleState,
+) -> QueryResult<RoutineScoreAccess> {
+    let published = matches!(state, CycleState::Published | CycleState::Archived);
+    Ok(match user.role {
+        Role::Office => RoutineScoreAccess::All,
+        _ if !published => RoutineScoreAccess::NotPublished,
+        Role::Unit => RoutineScoreAccess::Only(user.unit_id.into_iter().collect()),
+        Role::Inspector => RoutineScoreAccess::Only(inspected_in_cycle(conn, &user.sub, cycle_id)?),
+    })
+}

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod default_forms;
+pub mod draw;
 pub mod evaluation;
 pub mod file_types;
 pub mod forms;

@@ -196,6 +196,17 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "有效票数低于最少票数，只有县纪委可以查看",
     ),
     ("too_many_failures", "失败尝试过多，请稍后再试"),
+    (
+        "routine_not_open",
+        "日常考核检查只在自查、专项考核检查和综合评定阶段进行",
+    ),
+    ("draw_committed", "已作出抽查承诺，抽查数量不能再改"),
+    ("no_commitment", "尚未作出抽查承诺"),
+    ("draw_seeded", "本次抽查已录入种子，重抽须作出新的承诺"),
+    ("seed_too_early", "未到承诺的种子公布时间，不能录入种子"),
+    ("draw_not_seeded", "本次抽查尚未录入种子"),
+    ("visit_final", "走访记录已定稿，只有县纪委可以退回重开"),
+    ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -238,6 +249,10 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("mistyped", "测评码有误，请核对后重新输入"),
     ("not_valid", "测评码无效、已使用或测评已结束"),
     ("reason_required", "与建议等次不同时须写明理由"),
+    ("exceeds_pool", "抽查数量超过可抽单位数"),
+    ("not_in_future", "须是将来的时间"),
+    ("already_scored", "已有得分，请用更正"),
+    ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {

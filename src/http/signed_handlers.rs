@@ -32,6 +32,9 @@
 //! brings its own imports, so a member's `family.rs` holds the invocation alone; it also defines
 //! `signing_routes`, which the member's `routes` configures after its read and its own edits.
 //!
+//! The writers' steps (submit, sign, edits) take `Inspector` unless the member names its writers
+//! (`member RoutineVisit, view …, tag "routine", writers Office;`).
+//!
 //! `signed_edit!` writes the other shape the family repeats, an edit under `If-Match` (a sheet's
 //! item or methods, a report's text): the member gives its words and a plain function that
 //! makes the change.
@@ -39,7 +42,7 @@
 /// Expands the family's handlers for one member; see the module's documentation.
 macro_rules! signed_handlers {
     (
-        member $row:ident, view $view:ident, tag $tag:tt;
+        member $row:ident, view $view:ident, tag $tag:tt, writers $writer:ident;
         $(#[doc = $get_doc:tt])*
         get $get:ident at $get_url:tt answers $get_answer:tt $(, etag $get_etag:tt)?;
         $(#[doc = $sig_doc:tt])*
@@ -53,7 +56,7 @@ macro_rules! signed_handlers {
     ) => {
         use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
-        use crate::auth::{AuthUser, Inspector};
+        use crate::auth::AuthUser;
         use crate::db::{self, PgPool};
         use crate::error::ApiError;
         use crate::http::conditional::respond_with_etag;
@@ -132,12 +135,12 @@ macro_rules! signed_handlers {
         )]
         #[post($submit_url)]
         pub async fn $submit(
-            Inspector(user): Inspector,
+            writer: crate::auth::$writer,
             pool: web::Data<PgPool>,
             path: web::Path<CycleUnitPath>,
             _body: ValidJson<Empty>,
         ) -> Result<HttpResponse, ApiError> {
-            let at = (path.cycle_id, path.unit_id);
+            let (user, at) = (writer.0, (path.cycle_id, path.unit_id));
             let doc = db::write(&pool, user.actor(), move |conn| {
                 signed::submit::<$row>(conn, &user, at)
             })
@@ -163,12 +166,12 @@ macro_rules! signed_handlers {
         )]
         #[post($sign_url)]
         pub async fn $sign(
-            Inspector(user): Inspector,
+            writer: crate::auth::$writer,
             pool: web::Data<PgPool>,
             path: web::Path<CycleUnitPath>,
             _body: ValidJson<Empty>,
         ) -> Result<HttpResponse, ApiError> {
-            let at = (path.cycle_id, path.unit_id);
+            let (user, at) = (writer.0, (path.cycle_id, path.unit_id));
             let created = db::write(&pool, user.actor(), move |conn| {
                 signed::sign::<$row>(conn, &user, at)
             })
@@ -212,6 +215,10 @@ macro_rules! signed_handlers {
                 .service($reopen);
         }
     };
+    // A team's document: its writers are inspectors.
+    (member $row:ident, view $view:ident, tag $tag:tt; $($rest:tt)*) => {
+        signed_handlers! { member $row, view $view, tag $tag, writers Inspector; $($rest)* }
+    };
 }
 
 /// Expands one edit of a member under `If-Match` (a sheet's item or methods, a report's text):
@@ -231,7 +238,8 @@ macro_rules! signed_handlers {
 macro_rules! signed_edit {
     (
         $(#[doc = $doc:tt])*
-        $name:ident($path:ident, $body:ident) -> $view:ident by $edit:ident, tag $tag:tt,
+        $name:ident($path:ident, $body:ident) -> $view:ident by $edit:ident
+            , writers $writer:ident, tag $tag:tt,
             at $url:tt,
             if_match $if_match:tt $(, example $example:tt)?,
             answers $answer:tt, etag $etag:tt;
@@ -256,18 +264,29 @@ macro_rules! signed_edit {
         )]
         #[put($url)]
         pub async fn $name(
-            crate::auth::Inspector(user): crate::auth::Inspector,
+            writer: crate::auth::$writer,
             pool: actix_web::web::Data<crate::db::PgPool>,
             path: actix_web::web::Path<$path>,
             if_match: crate::http::IfMatch,
             body: crate::http::ValidJson<$body>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-            let (path, body) = (path.into_inner(), body.0);
+            let (user, path, body) = (writer.0, path.into_inner(), body.0);
             let saved = crate::db::write(&pool, user.actor(), move |conn| {
                 $edit(conn, &user, path, &if_match, body)
             })
             .await?;
             Ok(saved.respond())
+        }
+    };
+    // A team's document: its writers are inspectors.
+    (
+        $(#[doc = $doc:tt])*
+        $name:ident($path:ident, $body:ident) -> $view:ident by $edit:ident, tag $tag:tt,
+            $($rest:tt)*
+    ) => {
+        signed_edit! {
+            $(#[doc = $doc])*
+            $name($path, $body) -> $view by $edit, writers Inspector, tag $tag, $($rest)*
         }
     };
 }

@@ -6,6 +6,7 @@ pub mod cycle_unit;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
+pub mod routine;
 pub mod scoring;
 pub mod self_inspection;
 pub mod team;
@@ -190,4 +191,12 @@ id_newtype!(
 id_newtype!(
     /// Id of a democratic evaluation round.
     RoundId, 1
+);
+id_newtype!(
+    /// Id of a routine-inspection draw: a commitment, then its seed and sample.
+    DrawId, 1
+);
+id_newtype!(
+    /// Id of a routine-visit record (a row of `routine_visits`).
+    RoutineVisitId, 1
 );

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{CycleId, LeaderId, RecordId, ReferralId, SignatureId, SignedDocumentId};
-use super::{TeamReportId, UnitId};
+use super::{RoutineVisitId, TeamReportId, UnitId};
 use crate::schema::{record_items, referrals, reopenings, scoring_records, signatures};
 
 crate::text_enum! {
@@ -29,6 +29,8 @@ crate::text_enum! {
         ScoringRecord => "scoring_record",
         /// 考核组考核报告 (a team assessment report)
         TeamReport => "team_report",
+        /// 日常考核检查走访记录 (a routine-visit record)
+        RoutineVisit => "routine_visit",
     }
 }
 
@@ -39,6 +41,8 @@ pub enum SignedDocument {
     ScoringRecord(RecordId),
     /// A team assessment report.
     TeamReport(TeamReportId),
+    /// A routine-visit record.
+    RoutineVisit(RoutineVisitId),
 }
 
 impl SignedDocument {
@@ -47,6 +51,7 @@ impl SignedDocument {
         match self {
             SignedDocument::ScoringRecord(_) => SignedKind::ScoringRecord,
             SignedDocument::TeamReport(_) => SignedKind::TeamReport,
+            SignedDocument::RoutineVisit(_) => SignedKind::RoutineVisit,
         }
     }
 
@@ -55,6 +60,7 @@ impl SignedDocument {
         match self {
             SignedDocument::ScoringRecord(id) => SignedDocumentId(id.0),
             SignedDocument::TeamReport(id) => SignedDocumentId(id.0),
+            SignedDocument::RoutineVisit(id) => SignedDocumentId(id.0),
         }
     }
 }

@@ -461,6 +461,12 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
                 ("sm2", "SM2 国密签名 (SM2 with SM3, GM/T 0003-2012)"),
             ],
         ),
+        ("SampleGroup", crate::domain::draw::SampleGroup::LABELS),
+        ("DrawStatus", crate::ops::routine::DrawStatus::LABELS),
+        (
+            "VisitMethod",
+            crate::ops::routine_visits::VisitMethod::LABELS,
+        ),
     ]
 };
 

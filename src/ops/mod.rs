@@ -7,6 +7,8 @@
 pub mod attachments;
 pub mod cycles;
 pub mod evaluation;
+pub mod routine;
+pub mod routine_visits;
 pub mod sheets;
 pub mod signed;
 pub mod submitted;

@@ -1,5 +1,5 @@
 //! The signed family: a document a group writes and every member signs (score sheet, team
-//! report; the routine-visit record plugs in here too). The group edits it while open and
+//! report, routine-visit record). The group edits it while open and
 //! submits it for signature; each signer signs once a round with the SHA-256 of the canonical
 //! content (versioned, README "Signatures"); a change voids the round's signatures (they stay,
 //! marked void); signed by all, it is final until the office reopens it with a reason, which
@@ -7,7 +7,8 @@
 //!
 //! A member supplies its row's head (`Signed`), its canonical content and its view; the states
 //! are `domain::signed`, the tables `models::scoring` (signatures, reopenings), the access rule
-//! `auth::scope::team_document`.
+//! `auth::scope::team_document` (a member whose writers are not a team, the routine visit, gives
+//! its own rule, phase and signers).
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
@@ -30,6 +31,7 @@ use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::form::{FormItemRow, ScoringForm};
+use crate::models::routine::RoutineVisit;
 use crate::models::scoring::{NewSignature, SheetStatus, Signature, SignedDocument, SignedRow};
 use crate::models::scoring::{ScoringRecord, reopen_document};
 use crate::models::team::{FullTeam, Team};
@@ -69,6 +71,50 @@ pub trait SignedMember: SignedRow {
     fn on_submit(&self, _conn: &mut PgConnection, _ctx: &SheetContext) -> Result<Value, ApiError> {
         Ok(json!({}))
     }
+
+    /// Loads the context of a call on the unit's document and applies the member's access rule;
+    /// by default the team's documents' ([`context`]: `TeamDocumentAccess::Team` is the writers).
+    fn context(
+        conn: &mut PgConnection,
+        user: &AuthUser,
+        (cycle_id, unit_id): (CycleId, UnitId),
+        access: TeamDocumentAccess,
+    ) -> Result<SheetContext, ApiError> {
+        context(conn, user, cycle_id, unit_id, access)
+    }
+
+    /// Whether the cycle's phase lets the writers edit, submit and sign (409 otherwise); by
+    /// default the team's phases ([`ensure_team_phase`]).
+    fn ensure_phase(cycle: &Cycle) -> Result<(), ApiError> {
+        ensure_team_phase(cycle)
+    }
+
+    /// Who must sign, each with the role their signature records; by default the team's
+    /// leader (`leader`) and members (`member`).
+    fn signers(&self, ctx: &SheetContext) -> Vec<Signer> {
+        team_signers(ctx)
+    }
+}
+
+/// The team's leader (`leader`) and members (`member`): who signs a team's document.
+pub fn team_signers(ctx: &SheetContext) -> Vec<Signer> {
+    let leader = ctx.team.as_ref().map(|t| t.team.leader_sub.as_str());
+    ctx.signers()
+        .into_iter()
+        .map(|sub| Signer {
+            sub: sub.to_owned(),
+            role: signer_role(leader.unwrap_or_default(), sub),
+        })
+        .collect()
+}
+
+/// One who must sign a document, and the role their signature records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// Their `sub`.
+    pub sub: String,
+    /// `leader`, `member` or `visitor`.
+    pub role: &'static str,
 }
 
 /// What a call on a team's document of a unit needs.
@@ -165,16 +211,15 @@ pub fn ensure_team_phase(cycle: &Cycle) -> Result<(), ApiError> {
     }
 }
 
-/// The team's context for a write of theirs: the rule (`TeamDocumentAccess::Team`) and the
-/// phase.
-fn team_context(
+/// The writers' context for a write of theirs: the member's rule (`TeamDocumentAccess::Team`)
+/// and phase.
+fn team_context<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
-    cycle_id: CycleId,
-    unit_id: UnitId,
+    at: (CycleId, UnitId),
 ) -> Result<SheetContext, ApiError> {
-    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Team)?;
-    ensure_team_phase(&ctx.cycle)?;
+    let ctx = D::context(conn, user, at, TeamDocumentAccess::Team)?;
+    D::ensure_phase(&ctx.cycle)?;
     Ok(ctx)
 }
 
@@ -182,9 +227,9 @@ fn team_context(
 pub fn get<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
-    (cycle_id, unit_id): (CycleId, UnitId),
+    at: (CycleId, UnitId),
 ) -> Result<D::View, ApiError> {
-    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+    let ctx = D::context(conn, user, at, TeamDocumentAccess::Read)?;
     D::view(conn, &ctx)
 }
 
@@ -196,7 +241,7 @@ pub fn get_signature<D: SignedMember>(
     (cycle_id, unit_id): (CycleId, UnitId),
     id: SignatureId,
 ) -> Result<SignatureRecord, ApiError> {
-    context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Read)?;
+    D::context(conn, user, (cycle_id, unit_id), TeamDocumentAccess::Read)?;
     let doc = D::find(conn, cycle_id, unit_id, false)?;
     let found = match doc {
         Some(doc) => Signature::find(conn, doc.document(), id)?,
@@ -216,7 +261,7 @@ pub fn edit<D: SignedMember, T>(
     (cycle_id, unit_id): (CycleId, UnitId),
     write: impl FnOnce(&mut PgConnection, &SheetContext, &D) -> Result<T, ApiError>,
 ) -> Result<(SheetContext, T), ApiError> {
-    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let ctx = team_context::<D>(conn, user, (cycle_id, unit_id))?;
     let doc = D::open_locked(conn, cycle_id, unit_id)?;
     let head = Signed::from(&doc);
     head.ensure_changeable()?;
@@ -230,9 +275,9 @@ pub fn edit<D: SignedMember, T>(
 pub fn submit<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
-    (cycle_id, unit_id): (CycleId, UnitId),
+    at: (CycleId, UnitId),
 ) -> Result<(D::View, Change), ApiError> {
-    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let ctx = team_context::<D>(conn, user, at)?;
     let doc = D::for_step(conn, &ctx)?;
     let head = Signed::from(&doc);
     head.submit(conn)?;
@@ -256,13 +301,13 @@ pub fn submit<D: SignedMember>(
 pub fn sign<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
-    (cycle_id, unit_id): (CycleId, UnitId),
+    at: (CycleId, UnitId),
 ) -> Result<(Created<D::View>, Change), ApiError> {
-    let ctx = team_context(conn, user, cycle_id, unit_id)?;
+    let ctx = team_context::<D>(conn, user, at)?;
     let doc = D::for_step(conn, &ctx)?;
     let hash = content_hash(&doc.content(conn, &ctx)?);
     let head = Signed::from(&doc);
-    let signing = head.sign(conn, &ctx, user, &hash)?;
+    let signing = head.sign(conn, &doc.signers(&ctx), user, &hash)?;
     let change = head.sign_change(ctx.audit_id(), user, &signing, &hash);
     let signature = SignatureRecord::from(signing.signature);
     let location = ctx.url(&format!("{}/signatures/{}", D::PATH, signature.id));
@@ -280,7 +325,7 @@ pub fn reopen<D: SignedMember>(
 ) -> Result<(D::View, Change), ApiError> {
     let reason = request.reason.as_deref().map(clean).unwrap_or_default();
     let reason = reason.as_str();
-    let ctx = context(conn, user, cycle_id, unit_id, TeamDocumentAccess::Office)?;
+    let ctx = D::context(conn, user, (cycle_id, unit_id), TeamDocumentAccess::Office)?;
     user.require_office()?;
     let doc = D::find(conn, cycle_id, unit_id, true)?.ok_or_else(Signed::not_final)?;
     let content = doc.content(conn, &ctx)?;
@@ -374,7 +419,7 @@ impl<R: SignedRow> From<&R> for Signed {
 /// What a signature recorded.
 #[derive(Debug)]
 pub struct Signing {
-    /// `leader` or `member`.
+    /// `leader`, `member` or (a routine visit's) `visitor`.
     pub role: &'static str,
     /// Whether it was the last one needed: the document is now final.
     pub last: bool,
@@ -388,6 +433,7 @@ impl Signed {
         match self.doc {
             SignedDocument::ScoringRecord(_) => "score sheet",
             SignedDocument::TeamReport(_) => "report",
+            SignedDocument::RoutineVisit(_) => "visit record",
         }
     }
 
@@ -396,6 +442,7 @@ impl Signed {
         match self.doc {
             SignedDocument::ScoringRecord(id) => ScoringRecord::touch(conn, id, status),
             SignedDocument::TeamReport(id) => TeamReport::touch(conn, id, status),
+            SignedDocument::RoutineVisit(id) => RoutineVisit::touch(conn, id, status),
         }
     }
 
@@ -404,6 +451,7 @@ impl Signed {
         match self.doc {
             SignedDocument::ScoringRecord(id) => ScoringRecord::start_round(conn, id),
             SignedDocument::TeamReport(id) => TeamReport::start_round(conn, id),
+            SignedDocument::RoutineVisit(id) => RoutineVisit::start_round(conn, id),
         }
     }
 
@@ -417,6 +465,7 @@ impl Signed {
             code: match self.doc {
                 SignedDocument::ScoringRecord(_) => "record_final",
                 SignedDocument::TeamReport(_) => "report_final",
+                SignedDocument::RoutineVisit(_) => "visit_final",
             },
             detail: format!("the {} cannot change: {why}, with a reason", self.noun()),
         })
@@ -441,13 +490,14 @@ impl Signed {
     }
 
     /// Signs the document for `user` with `hash`, the SHA-256 of its canonical content now;
-    /// when every one of the context's signers has signed, the document is final. 409
-    /// `not_awaiting_signatures` unless submitted for signature, 409 `already_signed` when the
-    /// user has a standing signature in this round.
+    /// when every one of `signers` has signed, the document is final. 409
+    /// `not_awaiting_signatures` unless submitted for signature, 403 when the user is not
+    /// among the signers, 409 `already_signed` when the user has a standing signature in this
+    /// round.
     pub fn sign(
         self,
         conn: &mut PgConnection,
-        ctx: &SheetContext,
+        signers: &[Signer],
         user: &AuthUser,
         hash: &str,
     ) -> Result<Signing, ApiError> {
@@ -457,11 +507,16 @@ impl Signed {
                 detail: format!("the {} is {}; {why}", self.noun(), self.status),
             });
         }
-        let team = ctx
-            .team
-            .as_ref()
-            .ok_or_else(|| ApiError::internal("a signer without a team"))?;
-        let role = signer_role(&team.team.leader_sub, &user.sub);
+        let role = signers
+            .iter()
+            .find(|s| s.sub == user.sub)
+            .map(|s| s.role)
+            .ok_or_else(|| {
+                ApiError::Forbidden(format!(
+                    "you are not among those who sign the {}",
+                    self.noun()
+                ))
+            })?;
         let standing = Signature::standing(conn, self.doc, self.round)?;
         if standing.iter().any(|s| s.signer_sub == user.sub) {
             return Err(ApiError::Conflict {
@@ -483,7 +538,8 @@ impl Signed {
         .insert(conn)?;
         let mut signed: Vec<&str> = standing.iter().map(|s| s.signer_sub.as_str()).collect();
         signed.push(&user.sub);
-        let last = signed_by_all(&ctx.signers(), &signed);
+        let required: Vec<&str> = signers.iter().map(|s| s.sub.as_str()).collect();
+        let last = signed_by_all(&required, &signed);
         if last {
             self.touch(conn, SheetStatus::Final)?;
         }
@@ -555,7 +611,7 @@ pub struct SignatureView {
     pub signer_sub: String,
     /// Their name.
     pub signer_name: String,
-    /// `leader` or `member`.
+    /// `leader`, `member` or (a routine visit's) `visitor`.
     pub signer_role: String,
     /// The record version signed.
     pub doc_version: i32,
@@ -601,7 +657,7 @@ pub struct SignatureRecord {
     pub signer_sub: String,
     /// Their name.
     pub signer_name: String,
-    /// `leader` or `member`.
+    /// `leader`, `member` or (a routine visit's) `visitor`.
     pub signer_role: String,
     /// The document version signed.
     pub doc_version: i32,

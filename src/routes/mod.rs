@@ -15,6 +15,10 @@ pub mod forms;
 pub mod health;
 pub mod leader_grades;
 pub mod leaders;
+pub mod routine_draws;
+pub mod routine_plans;
+pub mod routine_scores;
+pub mod routine_visits;
 pub mod scoring_records;
 pub mod self_inspections;
 pub mod team_reports;
@@ -49,6 +53,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(evaluation_settings::routes)
                 .configure(evaluation_rounds::routes)
                 .configure(leader_grades::routes)
+                // The routine inspection: plan, targets, the draw, visits, scores (plan §4(二)).
+                .configure(routine_plans::routes)
+                .configure(routine_draws::routes)
+                .configure(routine_visits::routes)
+                .configure(routine_scores::routes)
                 // Account-less ballots: the one call without a token besides the probes.
                 .configure(ballots::routes)
                 // Attachments of what units submit.

@@ -9,6 +9,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use diesel::connection::SimpleConnection;
+
 use lianzheng::auth::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -1194,6 +1196,154 @@ macro_rules! in_cycle {
     };
 }
 
+/// A commitment to a redraw of the demo's draw, its source publishing tomorrow.
+fn redraw_body() -> Value {
+    let at = chrono::Utc::now() + chrono::Duration::days(1);
+    json!({
+        "seed_source": "中国福利彩票双色球下一期开奖号码",
+        "seed_publishes_at": at.to_rfc3339(),
+        "reason": "原抽查单位因机构改革合并，重新抽取"
+    })
+}
+
+fn put_routine_plan(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = cycle_path("/spot-checks/plan");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"scope": "责任制目标进展情况", "methods": "实地走访、问卷、台帐",
+                   "schedule": "10月中旬", "sample_enterprises": 0}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn put_routine_target(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = cycle_path(&format!("/spot-checks/targets/{TOWN}"));
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"targets": "全年专题研究党风廉政建设工作不少于4次", "tasks": "落实八项规定"}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn seed_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        must(
+            app,
+            Call::post(cycle_path("/spot-checks/draws"), redraw_body()),
+        )
+        .await;
+        app.db
+            .owner()
+            .batch_execute(
+                "UPDATE routine_draws SET seed_publishes_at = now() - interval '1 minute' \
+                 WHERE superseded_at IS NULL",
+            )
+            .expect("let the committed time pass");
+        Call::post(
+            cycle_path("/spot-checks/seed"),
+            json!({"seed": "2014119: 01 05 12 19 23 32 + 08"}),
+        )
+    })
+}
+
+/// A unit the demo's draw sampled; its visit record is final.
+async fn sampled_unit(app: &TestApp) -> i64 {
+    let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
+    draw["sample"][0]["unit_ids"][0]
+        .as_i64()
+        .expect("a sampled unit")
+}
+
+fn visit_path(unit: i64, rest: &str) -> String {
+    unit_path(unit, &format!("/routine-visit{rest}"))
+}
+
+/// A sampled unit whose final visit record the office has reopened.
+async fn reopened_visit(app: &TestApp) -> i64 {
+    let unit = sampled_unit(app).await;
+    must(
+        app,
+        Call::post(
+            visit_path(unit, "/reopen"),
+            json!({"reason": "补充问卷结果"}),
+        ),
+    )
+    .await;
+    unit
+}
+
+fn get_routine_visit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move { Call::get(visit_path(sampled_unit(app).await, "")) })
+}
+
+fn put_routine_visit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let unit = reopened_visit(app).await;
+        let tag = etag(app, Who::Office, &visit_path(unit, "")).await;
+        Call::put(
+            visit_path(unit, ""),
+            json!({
+                "visitors": [{"sub": "office-admin", "name": "县纪委办公室"}],
+                "methods": ["field_visit", "questionnaire"],
+                "findings": "台帐齐全，问卷满意度较高",
+                "questionnaire": {"handed_out": 30, "returned": 29, "answers_counted": 29,
+                                  "results": "满意和基本满意占93.1%"},
+                "attachments": [{"title": "走访照片"}],
+                "visited_on": "2014-10-15"
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
+fn submit_routine_visit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let unit = reopened_visit(app).await;
+        Call::post(visit_path(unit, "/submit"), json!({}))
+    })
+}
+
+fn sign_routine_visit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let unit = reopened_visit(app).await;
+        must(app, Call::post(visit_path(unit, "/submit"), json!({}))).await;
+        Call::post(visit_path(unit, "/signatures"), json!({})).expect(201)
+    })
+}
+
+fn get_routine_visit_signature(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let unit = sampled_unit(app).await;
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        let id = visit["signatures"][0]["id"].as_i64().expect("signature id");
+        Call::get(visit_path(unit, &format!("/signatures/{id}")))
+    })
+}
+
+fn reopen_routine_visit(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let unit = sampled_unit(app).await;
+        Call::post(
+            visit_path(unit, "/reopen"),
+            json!({"reason": "走访发现的问题需补充核实"}),
+        )
+    })
+}
+
+fn put_routine_score(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = cycle_path(&format!("/spot-checks/scores/{TOWN}"));
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(path, json!({"score": "9.25", "note": "复核后调整"})).if_match(tag)
+    })
+}
+
 /// Every operation of the contract, with a valid request as its owner.
 pub fn catalogue() -> Vec<Entry> {
     vec![
@@ -1535,6 +1685,93 @@ pub fn catalogue() -> Vec<Entry> {
             "PUT",
             in_cycle!("/units/{unit_id}/leader-grades/{leader_id}"),
             put_leader_grade,
+        ),
+        // The routine inspection (the demo's draw is seeded and its visits final).
+        fixed("GET", in_cycle!("/spot-checks/plan"), || {
+            Call::get(cycle_path("/spot-checks/plan")).by(Who::Unit(TOWN))
+        }),
+        setup("PUT", in_cycle!("/spot-checks/plan"), put_routine_plan),
+        fixed("GET", in_cycle!("/spot-checks/targets"), || {
+            Call::get(cycle_path("/spot-checks/targets"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/spot-checks/targets/{unit_id}"), || {
+            Call::get(cycle_path(&format!("/spot-checks/targets/{TOWN}"))).by(Who::Unit(TOWN))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/spot-checks/targets/{unit_id}"),
+            put_routine_target,
+        ),
+        fixed("GET", in_cycle!("/spot-checks/draws"), || {
+            Call::get(cycle_path("/spot-checks/draws"))
+                .query("page", "1")
+                .query("per_page", "20")
+                .by(Who::Unit(TOWN))
+        }),
+        fixed("POST", in_cycle!("/spot-checks/draws"), || {
+            Call::post(cycle_path("/spot-checks/draws"), redraw_body()).expect(201)
+        }),
+        fixed("GET", in_cycle!("/spot-checks/draws/{draw_id}"), || {
+            Call::get(cycle_path("/spot-checks/draws/1")).by(Who::Unit(TOWN))
+        }),
+        fixed(
+            "GET",
+            in_cycle!("/spot-checks/draws/{draw_id}/verify"),
+            || Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN)),
+        ),
+        setup("POST", in_cycle!("/spot-checks/seed"), seed_routine_draw),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/routine-visit"),
+            get_routine_visit,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/routine-visit"),
+            put_routine_visit,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/routine-visit/submit"),
+            submit_routine_visit,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/routine-visit/signatures"),
+            sign_routine_visit,
+        ),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/routine-visit/signatures/{signature_id}"),
+            get_routine_visit_signature,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/routine-visit/reopen"),
+            reopen_routine_visit,
+        ),
+        fixed("GET", in_cycle!("/spot-checks/scores"), || {
+            Call::get(cycle_path("/spot-checks/scores"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/spot-checks/scores"), || {
+            Call::post(
+                cycle_path("/spot-checks/scores"),
+                json!({"scores": [
+                    {"unit_id": SILENT_DEPARTMENT, "score": "8.50", "note": "未报送自查材料"}
+                ]}),
+            )
+        }),
+        fixed("GET", in_cycle!("/spot-checks/scores/{unit_id}"), || {
+            Call::get(cycle_path(&format!("/spot-checks/scores/{TOWN}")))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/spot-checks/scores/{unit_id}"),
+            put_routine_score,
         ),
         setup("POST", "/api/v1/ballots/form", get_ballot_form),
         setup("POST", "/api/v1/ballots", cast_ballot),

@@ -322,6 +322,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 2 * (rounds("open") + rounds("suspended"))
         + count("SELECT count(*) AS n FROM leader_grades");
     let team_reports = count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open'");
+    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits");
     let records = units
         + 1
         + 2
@@ -334,7 +335,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + team_reports
         + evaluation_records
         + 1
-        + 1;
+        + 1
+        + routine_records;
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -342,8 +344,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          moved twice, one per self-inspection, two for the draft report (its attachment, its \
          text), one per team, one for the assignment, one per sheet and per team report taken \
          to signatures, four per closed evaluation round (opened, codes, paper tally, closed), \
-         two per other (opened, codes), one per leader grade, one for the deadline extension \
-         and one for the 2015 cycle"
+         two per other (opened, codes), one per leader grade, one for the deadline extension, \
+         one for the 2015 cycle; the routine inspection's plan, commitment, seed and scores, \
+         and per visit its unit's targets, the record written, submitted and signed by its \
+         two visitors"
     );
     assert_eq!(
         team_reports, 2,

@@ -254,6 +254,10 @@ created! {
         "POST" in_cycle!("/units/{unit_id}/evaluation-rounds") => Shown::Same;
     a_set_leader_grade_is_read_at_its_own_location_with_the_same_etag:
         "PUT" in_cycle!("/units/{unit_id}/leader-grades/{leader_id}") => Shown::Same;
+    a_draw_commitment_is_read_at_its_own_location_with_the_same_etag:
+        "POST" in_cycle!("/spot-checks/draws") => Shown::Same;
+    a_visit_record_signature_is_read_at_its_own_location_as_the_record_shows_it:
+        "POST" in_cycle!("/units/{unit_id}/routine-visit/signatures") => Shown::Signature;
 }
 
 /// The self-inspection's PUT creates only where none exists; the catalogue's replaces one.

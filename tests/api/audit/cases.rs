@@ -106,6 +106,16 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         close_evaluation_round,
         resume_evaluation_round,
         put_leader_grade,
+        put_routine_plan,
+        put_routine_target,
+        commit_routine_draw,
+        seed_routine_draw,
+        put_routine_visit,
+        submit_routine_visit,
+        sign_routine_visit,
+        reopen_routine_visit,
+        create_routine_scores,
+        put_routine_score,
     ]
 }
 
@@ -732,4 +742,196 @@ async fn put_leader_grade(app: &TestApp) -> Outcome {
     let reasoned = json!({"grade": "good", "reason": "平时掌握情况良好"});
     let ok = counted(app, &Call::put(&path, reasoned).expect(201)).await;
     Outcome::new(ok, "create", bad)
+}
+
+/// A commitment whose source publishes in two hours.
+fn routine_commitment() -> serde_json::Value {
+    let at = chrono::Utc::now() + chrono::Duration::hours(2);
+    json!({"seed_source": "双色球2014119期开奖号码", "seed_publishes_at": at.to_rfc3339()})
+}
+
+/// The fixture's cycle drawing one town and one department (so both are drawn); committed,
+/// and with `seeded` also seeded after the committed time has passed.
+async fn routine_cycle(app: &TestApp, seeded: bool) -> fixtures::Fixture {
+    use diesel::connection::SimpleConnection;
+    let f = fixture(app).await;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET routine_sample_towns = 1, \
+             routine_sample_departments = 1 WHERE id = {}",
+            f.cycle
+        ))
+        .expect("draw one of each");
+    must(
+        app,
+        Call::post(
+            in_cycle(f.cycle, "/spot-checks/draws"),
+            routine_commitment(),
+        ),
+    )
+    .await;
+    if seeded {
+        routine_time_passes(app);
+        must(
+            app,
+            Call::post(
+                in_cycle(f.cycle, "/spot-checks/seed"),
+                json!({"seed": "2014119"}),
+            ),
+        )
+        .await;
+    }
+    f
+}
+
+fn routine_time_passes(app: &TestApp) {
+    use diesel::connection::SimpleConnection;
+    app.db
+        .owner()
+        .batch_execute("UPDATE routine_draws SET seed_publishes_at = now() - interval '1 minute'")
+        .expect("let the committed time pass");
+}
+
+async fn put_routine_plan(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let write = Call::put(
+        in_cycle(f.cycle, "/spot-checks/plan"),
+        json!({"scope": "目标", "methods": "走访", "schedule": "11月"}),
+    )
+    .if_match("\"0\"");
+    let ok = counted(app, &write).await;
+    // The tag is stale now.
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn put_routine_target(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let write = Call::put(
+        in_cycle(f.cycle, &format!("/spot-checks/targets/{}", f.town)),
+        json!({"targets": "目标"}),
+    )
+    .if_match("\"0\"");
+    let ok = counted(app, &write).await;
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn commit_routine_draw(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let commit = |body| Call::post(in_cycle(f.cycle, "/spot-checks/draws"), body);
+    // The fixture has one town: the default sample of two is larger than the pool.
+    let bad = counted(app, &commit(routine_commitment())).await;
+    use diesel::connection::SimpleConnection;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET routine_sample_towns = 1, \
+             routine_sample_departments = 1 WHERE id = {}",
+            f.cycle
+        ))
+        .expect("draw one of each");
+    let ok = counted(app, &commit(routine_commitment())).await;
+    Outcome::new(ok, "commit", bad)
+}
+
+async fn seed_routine_draw(app: &TestApp) -> Outcome {
+    let f = routine_cycle(app, false).await;
+    let seed = Call::post(
+        in_cycle(f.cycle, "/spot-checks/seed"),
+        json!({"seed": "2014119"}),
+    );
+    // Before the committed time.
+    let bad = counted(app, &seed).await;
+    routine_time_passes(app);
+    let ok = counted(app, &seed).await;
+    Outcome::new(ok, "seed", bad)
+}
+
+fn routine_visit(f: &fixtures::Fixture, rest: &str) -> String {
+    in_cycle(f.cycle, &format!("/units/{}/routine-visit{rest}", f.town))
+}
+
+/// The town's visit record written by the office, with the tag its GET answers.
+async fn written_visit(app: &TestApp, f: &fixtures::Fixture) -> Call {
+    let tag = etag(app, Who::Office, &routine_visit(f, "")).await;
+    Call::put(
+        routine_visit(f, ""),
+        json!({"visitors": [{"sub": "office-admin", "name": "县纪委办公室"}],
+               "methods": ["field_visit"], "findings": "良好", "visited_on": "2014-10-15"}),
+    )
+    .if_match(tag)
+}
+
+async fn put_routine_visit(app: &TestApp) -> Outcome {
+    let f = routine_cycle(app, true).await;
+    let write = written_visit(app, &f).await;
+    let ok = counted(app, &write).await;
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn submit_routine_visit(app: &TestApp) -> Outcome {
+    let f = routine_cycle(app, true).await;
+    must(app, written_visit(app, &f).await).await;
+    let submit = empty_post(routine_visit(&f, "/submit"));
+    let ok = counted(app, &submit).await;
+    let bad = counted(app, &submit).await;
+    Outcome::new(ok, "submit_for_signature", bad)
+}
+
+async fn sign_routine_visit(app: &TestApp) -> Outcome {
+    let f = routine_cycle(app, true).await;
+    must(app, written_visit(app, &f).await).await;
+    let sign = empty_post(routine_visit(&f, "/signatures"));
+    // An open record awaits no signature.
+    let bad = counted(app, &sign).await;
+    must(app, empty_post(routine_visit(&f, "/submit"))).await;
+    let ok = counted(app, &sign).await;
+    Outcome::new(ok, "sign", bad)
+}
+
+async fn reopen_routine_visit(app: &TestApp) -> Outcome {
+    let f = routine_cycle(app, true).await;
+    must(app, written_visit(app, &f).await).await;
+    must(app, empty_post(routine_visit(&f, "/submit"))).await;
+    let reopen = |reason: &str| Call::post(routine_visit(&f, "/reopen"), json!({"reason": reason}));
+    // A record awaiting signatures is not final.
+    let bad = counted(app, &reopen("未定稿")).await;
+    must(app, empty_post(routine_visit(&f, "/signatures"))).await;
+    let ok = counted(app, &reopen("复核")).await;
+    Outcome::new(ok, "reopen", bad)
+}
+
+async fn create_routine_scores(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let create = Call::post(
+        in_cycle(f.cycle, "/spot-checks/scores"),
+        json!({"scores": [{"unit_id": f.town, "score": "9.50", "note": "良好"}]}),
+    );
+    let ok = counted(app, &create).await;
+    // Creating only: the town has a score now.
+    let bad = counted(app, &create).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn put_routine_score(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    must(
+        app,
+        Call::post(
+            in_cycle(f.cycle, "/spot-checks/scores"),
+            json!({"scores": [{"unit_id": f.town, "score": "9.50", "note": "良好"}]}),
+        ),
+    )
+    .await;
+    let write = Call::put(
+        in_cycle(f.cycle, &format!("/spot-checks/scores/{}", f.town)),
+        json!({"score": "9.25", "note": "更正"}),
+    )
+    .if_match("\"1\"");
+    let ok = counted(app, &write).await;
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
 }
