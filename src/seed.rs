@@ -823,7 +823,7 @@ fn seed_team_report(
             unit_id: None,
             request_id: None,
         };
-        doc.sign(conn, ctx, &user, &hash)?;
+        doc.sign(conn, &crate::ops::signed::team_signers(ctx), &user, &hash)?;
     }
     let state = TeamReport::open_locked(conn, ctx.cycle.id, ctx.unit_id)?.status;
     let change = Change::created(
