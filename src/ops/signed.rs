@@ -672,13 +672,5 @@ impl Validate for Reopen {
     }
 }
 
-/// An empty body, for calls that need none.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Empty {}
-
-impl Validate for Empty {
-    fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
-    }
-}
+/// The body of the calls that need none (submit, sign).
+pub use crate::http::Empty;
