@@ -893,7 +893,7 @@ pub fn resume_round(
 #[serde(deny_unknown_fields)]
 pub struct PaperCountEntry {
     /// The leader (one of the round's).
-    #[schema(required = true, value_type = i64, example = 1)]
+    #[schema(required = true, value_type = i64, minimum = 1, example = 1)]
     pub leader_id: Option<LeaderId>,
     /// The participant category.
     #[schema(required = true, value_type = ParticipantCategory)]
@@ -1366,7 +1366,7 @@ impl crate::http::Validate for CodeOnly {
 #[serde(deny_unknown_fields)]
 pub struct BallotMark {
     /// A leader of the round.
-    #[schema(required = true, value_type = i64, example = 1)]
+    #[schema(required = true, value_type = i64, minimum = 1, example = 1)]
     pub leader_id: Option<LeaderId>,
     /// `good`, `fairly_good`, `average`, `poor`, or `unknown` (不了解).
     #[schema(required = true, value_type = Mark)]
