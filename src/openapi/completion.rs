@@ -770,7 +770,7 @@ fn mark_visible(node: &mut Value, pattern: &str) {
     }
 }
 
-/// Every schema a request can carry gets [`mark_visible`].
+/// Every schema a request can carry, and its query and path parameters, get [`mark_visible`].
 fn refuse_blank_text(doc: &mut Value) {
     let pattern = crate::domain::text::not_blank_pattern();
     let schemas = doc["components"]["schemas"]
@@ -800,6 +800,13 @@ fn refuse_blank_text(doc: &mut Value) {
                 for op in item.values_mut() {
                     if let Some(content) = op["requestBody"].get_mut("content") {
                         mark_visible(content, &pattern);
+                    }
+                    // A query value or path segment holding a NUL is refused too (422).
+                    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+                    for p in params.into_iter().flatten() {
+                        if p["in"] == "query" || p["in"] == "path" {
+                            mark_visible(&mut p["schema"], &pattern);
+                        }
                     }
                 }
             }

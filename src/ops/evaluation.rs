@@ -527,6 +527,7 @@ pub fn round_view(conn: &mut PgConnection, round: Round) -> Result<RoundView, Ap
 }))]
 pub struct OpenRound {
     /// Title (default: the unit's name and the year).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     /// The participant categories and how many slips go to each; each category once.
     #[schema(required = true, value_type = Vec<CategorySlips>, min_items = 1)]
@@ -1393,6 +1394,7 @@ pub struct CastBallot {
     #[schema(required = true, value_type = Vec<BallotMark>)]
     pub grades: Option<Vec<BallotMark>>,
     /// An optional comment.
+    #[schema(min_length = 1, max_length = 1000)]
     pub comment: Option<String>,
 }
 
@@ -1741,6 +1743,7 @@ pub struct SetGrade {
     #[schema(required = true, value_type = Grade)]
     pub grade: Option<Grade>,
     /// Required when the grade differs from the proposal, or there is none.
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 
