@@ -915,11 +915,23 @@ mod tests {
         let reason = &schemas["Reopen"]["properties"]["reason"];
         assert_eq!(reason["pattern"], crate::domain::text::not_blank_pattern());
         assert_eq!(reason["not"], no_nul);
-        // Optional text that may be null: no NUL either, and `not` refuses only strings.
+        // Optional text that may be null but not blank: `pattern` and `not` refuse only strings.
         let title = &schemas["OpenRound"]["properties"]["title"];
         assert_eq!(title["type"], json!(["string", "null"]));
+        assert_eq!(title["pattern"], crate::domain::text::not_blank_pattern());
         assert_eq!(title["not"], no_nul);
-        assert!(title.get("pattern").is_none());
+        // Text with no length rule: no NUL, nothing more.
+        let rule = &schemas["Deduction"]["properties"]["rule_code"];
+        assert_eq!(rule["not"], no_nul);
+        assert!(rule.get("pattern").is_none());
+        // A query parameter's text: no NUL.
+        let list = &doc["paths"]["/api/v1/units"]["get"]["parameters"];
+        let q = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "q");
+        assert_eq!(q.map(|q| &q["schema"]["not"]), Some(&no_nul));
     }
 
     #[test]
