@@ -63,6 +63,19 @@ pub trait Validate {
     }
 }
 
+// A handler that reads no body still takes `ValidJson<Empty>`, so that a body it would ignore
+// (malformed JSON, an unknown field, another media type) is refused, as the contract says.
+/// An empty body, for calls that need none: no body, or `{}`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+impl Validate for Empty {
+    fn validate(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+}
+
 /// A JSON body that has been read, deserialised and validated.
 #[derive(Debug)]
 pub struct ValidJson<T>(pub T);

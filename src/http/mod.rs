@@ -14,5 +14,5 @@ pub(crate) mod signed_handlers;
 pub(crate) mod submitted_handlers;
 
 pub use conditional::{ETag, IfMatch};
-pub use json::{ValidJson, Validate, double_option};
+pub use json::{Empty, ValidJson, Validate, double_option};
 pub use pagination::{Page, PageQuery, Paging};

@@ -232,6 +232,7 @@ macro_rules! submitted_handlers {
             UnitUser(user): UnitUser,
             pool: web::Data<PgPool>,
             path: web::Path<$draft_path>,
+            _body: ValidJson<crate::http::Empty>,
         ) -> Result<HttpResponse, ApiError> {
             let at = path.into_inner().at();
             let view = db::write(&pool, user.actor(), move |conn| {

@@ -22,11 +22,12 @@
 //! | a `GET` whose 200 sends `ETag` | `If-None-Match`, 304 |
 //!
 //! Every problem response is a `$ref` to one of `components/responses`. The contract is also
-//! given OpenAPI links (a read to the conditional writes its `ETag` allows, a creation to what
-//! it created), and made to say what the server always sends: every property of a schema that
-//! only responses use is required (nullable where it may be null), and each `Page_*` refers to
-//! its item schema instead of copying it. Every string enumeration of [`LABELLED_ENUMS`] gets
-//! its values' Chinese labels, in its `description` and as `x-enum-descriptions`.
+//! given OpenAPI links (a read to the conditional writes its `ETag` allows, a list to the read
+//! of its first item, a creation to what it created), and made to say what the server always
+//! sends: every property of a schema that only responses use is required (nullable where it
+//! may be null), and each `Page_*` refers to its item schema instead of copying it. Every string
+//! enumeration of [`LABELLED_ENUMS`] gets its values' Chinese labels, in its `description` and
+//! as `x-enum-descriptions`.
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -561,15 +562,15 @@ fn conditional_writes(item: &Value) -> Vec<(&'static str, Value)> {
         .collect()
 }
 
-/// A link to `target`, its path parameters taken from `source`'s request path except those
-/// in `from_body`, and `If-Match` from the answer's `ETag` when it takes one.
-fn link(target: &Value, from_body: Option<&str>) -> Value {
+/// A link to `target`, its path parameters taken from `source`'s request path except the one
+/// `from_body` names, taken from the answer at the JSON pointer it gives; and `If-Match` from
+/// the answer's `ETag` when it takes one.
+fn link(target: &Value, from_body: Option<(&str, &str)>) -> Value {
     let mut parameters = Map::new();
     for name in path_parameters(target) {
-        let expression = if from_body == Some(name.as_str()) {
-            "$response.body#/id".to_owned()
-        } else {
-            format!("$request.path.{name}")
+        let expression = match from_body {
+            Some((id, pointer)) if id == name => format!("$response.body#{pointer}"),
+            _ => format!("$request.path.{name}"),
         };
         parameters.insert(name, json!(expression));
     }
@@ -579,9 +580,48 @@ fn link(target: &Value, from_body: Option<&str>) -> Value {
     json!({ "operationId": target["operationId"], "parameters": parameters })
 }
 
+/// The reads of one item below `path` (`{path}/{id}`) whose 200 answers with the schema
+/// `schema` refers to: (the id's parameter name, the path item).
+fn item_reads<'a>(
+    paths: &'a Map<String, Value>,
+    path: &str,
+    schema: &Value,
+) -> Vec<(&'a str, &'a Value)> {
+    paths
+        .iter()
+        .filter_map(|(child, child_item)| {
+            let id = child
+                .strip_prefix(path)
+                .and_then(|rest| rest.strip_prefix("/{"))
+                .and_then(|rest| rest.strip_suffix('}'))
+                .filter(|id| !id.contains('/'))?;
+            let get = child_item.get("get")?;
+            (get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] == *schema)
+                .then_some((id, child_item))
+        })
+        .collect()
+}
+
+/// The name of the schema `reference` refers to, when that schema has an `id`.
+fn with_id<'a>(doc: &Value, reference: &'a Value) -> Option<&'a str> {
+    let name = reference
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))?;
+    doc["components"]["schemas"][name]["properties"]
+        .get("id")
+        .map(|_| name)
+}
+
+/// The operation id of `op`, as a link's name.
+fn operation_id(op: &Value) -> String {
+    op["operationId"].as_str().unwrap_or_default().to_owned()
+}
+
 /// OpenAPI links, so that a client (and schemathesis's stateful phase) can follow a read to the
-/// conditional writes it enables, and a creation to what it created:
+/// conditional writes it enables, a list to its items, and a creation to what it created:
 /// - a `GET` whose 200 sends `ETag` links to each write on its path that takes `If-Match`;
+/// - a `GET` whose 200 is a page of items with an `id` links to `GET {path}/{id}` when that
+///   answers with the same item, taking the first item's id;
 /// - a `POST` whose 201 sends the same schema as `GET {path}/{id}` links to that `GET` and its
 ///   conditional writes, with the new id from the body.
 fn link_operations(doc: &mut Value) {
@@ -589,57 +629,44 @@ fn link_operations(doc: &mut Value) {
         return;
     };
     for (path, item) in &paths {
-        if let Some(get) = item.get("get")
-            && get["responses"]["200"]["headers"].get("ETag").is_some()
-        {
-            for (_, target) in conditional_writes(item) {
-                let name = target["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                doc["paths"][path]["get"]["responses"]["200"]["links"][name] = link(&target, None);
+        if let Some(get) = item.get("get") {
+            if get["responses"]["200"]["headers"].get("ETag").is_some() {
+                for (_, target) in conditional_writes(item) {
+                    doc["paths"][path]["get"]["responses"]["200"]["links"][operation_id(&target)] =
+                        link(&target, None);
+                }
+            }
+            let page = &get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+            let page_item = page
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .filter(|name| name.starts_with("Page_"))
+                .map(|name| {
+                    doc["components"]["schemas"][name]["properties"]["items"]["items"]["$ref"]
+                        .clone()
+                })
+                .unwrap_or(Value::Null);
+            if with_id(doc, &page_item).is_some() {
+                for (id, child_item) in item_reads(&paths, path, &page_item) {
+                    let target = &child_item["get"];
+                    doc["paths"][path]["get"]["responses"]["200"]["links"][operation_id(target)] =
+                        link(target, Some((id, "/items/0/id")));
+                }
             }
         }
         let Some(created) = item.get("post").map(|op| op["responses"]["201"].clone()) else {
             continue;
         };
         let schema = &created["content"]["application/json"]["schema"]["$ref"];
-        let Some(schema_name) = schema
-            .as_str()
-            .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        else {
-            continue;
-        };
-        if doc["components"]["schemas"][schema_name]["properties"]
-            .get("id")
-            .is_none()
-        {
+        if with_id(doc, schema).is_none() {
             continue;
         }
-        for (child, child_item) in &paths {
-            let Some(id) = child
-                .strip_prefix(path.as_str())
-                .and_then(|rest| rest.strip_prefix("/{"))
-                .and_then(|rest| rest.strip_suffix('}'))
-                .filter(|id| !id.contains('/'))
-            else {
-                continue;
-            };
-            let Some(get) = child_item.get("get") else {
-                continue;
-            };
-            if get["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] != *schema {
-                continue;
-            }
-            let mut targets = vec![get.clone()];
+        for (id, child_item) in item_reads(&paths, path, schema) {
+            let mut targets = vec![child_item["get"].clone()];
             targets.extend(conditional_writes(child_item).into_iter().map(|(_, op)| op));
             for target in targets {
-                let name = target["operationId"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                doc["paths"][path]["post"]["responses"]["201"]["links"][name] =
-                    link(&target, Some(id));
+                doc["paths"][path]["post"]["responses"]["201"]["links"][operation_id(&target)] =
+                    link(&target, Some((id, "/id")));
             }
         }
     }
@@ -703,7 +730,9 @@ fn require_response_fields(doc: &mut Value) {
 
 /// Marks text that must not be blank (a `minLength` and no other shape rule) with the pattern of
 /// text with something visible in it, so that a client generating "valid" text knows that
-/// whitespace and invisible characters alone are refused, as the server refuses them.
+/// whitespace and invisible characters alone are refused, as the server refuses them; and all
+/// free text (no other shape rule) as holding no NUL, which no text column can store (422
+/// `invalid_character`).
 fn mark_visible(node: &mut Value, pattern: &str) {
     let Some(map) = node.as_object_mut() else {
         if let Some(items) = node.as_array_mut() {
@@ -719,8 +748,14 @@ fn mark_visible(node: &mut Value, pattern: &str) {
     let shaped = ["pattern", "enum", "format", "$ref", "const"]
         .iter()
         .any(|k| map.contains_key(*k));
-    if is_text && !shaped && map.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1 {
-        map.insert("pattern".to_owned(), json!(pattern));
+    if is_text && !shaped {
+        if map.get("minLength").and_then(Value::as_u64).unwrap_or(0) >= 1 {
+            map.insert("pattern".to_owned(), json!(pattern));
+        }
+        map.insert(
+            "not".to_owned(),
+            json!({ "type": "string", "pattern": "\\u0000" }),
+        );
     }
     for key in [
         "properties",
@@ -742,7 +777,7 @@ fn mark_visible(node: &mut Value, pattern: &str) {
     }
 }
 
-/// Every schema a request can carry gets [`mark_visible`].
+/// Every schema a request can carry, and its query and path parameters, get [`mark_visible`].
 fn refuse_blank_text(doc: &mut Value) {
     let pattern = crate::domain::text::not_blank_pattern();
     let schemas = doc["components"]["schemas"]
@@ -775,6 +810,13 @@ fn refuse_blank_text(doc: &mut Value) {
                     let body = op.get_mut("requestBody");
                     if let Some(content) = body.and_then(|b| b.get_mut("content")) {
                         mark_visible(content, &pattern);
+                    }
+                    // A query value or path segment holding a NUL is refused too (422).
+                    let params = op.get_mut("parameters").and_then(Value::as_array_mut);
+                    for p in params.into_iter().flatten() {
+                        if p["in"] == "query" || p["in"] == "path" {
+                            mark_visible(&mut p["schema"], &pattern);
+                        }
                     }
                 }
             }
@@ -841,7 +883,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_link_to_their_conditional_writes_and_creations_to_what_they_created() {
+    fn reads_link_to_their_conditional_writes_lists_to_their_items_and_creations_to_theirs() {
         let doc = crate::openapi::spec();
         let read = &doc["paths"]["/api/v1/units/{unit_id}"]["get"]["responses"]["200"];
         let update = &read["links"]["update_unit"];
@@ -852,6 +894,18 @@ mod tests {
         assert_eq!(
             created["links"]["get_unit"]["parameters"]["unit_id"],
             "$response.body#/id"
+        );
+        // A list links to the read of its first item, the other ids from its own path.
+        let leaders = &doc["paths"]["/api/v1/units/{unit_id}/leaders"]["get"]["responses"]["200"];
+        let first = &leaders["links"]["get_leader"]["parameters"];
+        assert_eq!(first["leader_id"], "$response.body#/items/0/id");
+        assert_eq!(first["unit_id"], "$request.path.unit_id");
+        // A list whose items have no read of their own links nowhere.
+        let transitions = "/api/v1/assessment-cycles/{cycle_id}/transitions";
+        assert!(
+            doc["paths"][transitions]["get"]["responses"]["200"]
+                .get("links")
+                .is_none()
         );
         // A creation whose answer is not the created object links nowhere.
         let signed =
@@ -873,10 +927,40 @@ mod tests {
                     assert!(body.is_object(), "{method} {path}: requestBody {body}");
                 }
                 if method == "get" || method == "delete" {
-                    assert!(op.get("requestBody").is_none(), "{method} {path} has a body");
+                    assert!(
+                        op.get("requestBody").is_none(),
+                        "{method} {path} has a body"
+                    );
                 }
             }
         }
+    }
+
+    #[test]
+    fn request_text_holds_no_nul_and_required_text_something_visible() {
+        let doc = crate::openapi::spec();
+        let schemas = &doc["components"]["schemas"];
+        let no_nul = json!({ "type": "string", "pattern": "\\u0000" });
+        let reason = &schemas["Reopen"]["properties"]["reason"];
+        assert_eq!(reason["pattern"], crate::domain::text::not_blank_pattern());
+        assert_eq!(reason["not"], no_nul);
+        // Optional text that may be null but not blank: `pattern` and `not` refuse only strings.
+        let title = &schemas["OpenRound"]["properties"]["title"];
+        assert_eq!(title["type"], json!(["string", "null"]));
+        assert_eq!(title["pattern"], crate::domain::text::not_blank_pattern());
+        assert_eq!(title["not"], no_nul);
+        // Text with no length rule: no NUL, nothing more.
+        let rule = &schemas["Deduction"]["properties"]["rule_code"];
+        assert_eq!(rule["not"], no_nul);
+        assert!(rule.get("pattern").is_none());
+        // A query parameter's text: no NUL.
+        let list = &doc["paths"]["/api/v1/units"]["get"]["parameters"];
+        let q = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["name"] == "q");
+        assert_eq!(q.map(|q| &q["schema"]["not"]), Some(&no_nul));
     }
 
     #[test]

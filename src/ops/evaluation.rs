@@ -527,6 +527,7 @@ pub fn round_view(conn: &mut PgConnection, round: Round) -> Result<RoundView, Ap
 }))]
 pub struct OpenRound {
     /// Title (default: the unit's name and the year).
+    #[schema(min_length = 1, max_length = 200)]
     pub title: Option<String>,
     /// The participant categories and how many slips go to each; each category once.
     #[schema(required = true, value_type = Vec<CategorySlips>, min_items = 1)]
@@ -893,7 +894,7 @@ pub fn resume_round(
 #[serde(deny_unknown_fields)]
 pub struct PaperCountEntry {
     /// The leader (one of the round's).
-    #[schema(required = true, value_type = i64, example = 1)]
+    #[schema(required = true, value_type = i64, minimum = 1, example = 1)]
     pub leader_id: Option<LeaderId>,
     /// The participant category.
     #[schema(required = true, value_type = ParticipantCategory)]
@@ -1366,7 +1367,7 @@ impl crate::http::Validate for CodeOnly {
 #[serde(deny_unknown_fields)]
 pub struct BallotMark {
     /// A leader of the round.
-    #[schema(required = true, value_type = i64, example = 1)]
+    #[schema(required = true, value_type = i64, minimum = 1, example = 1)]
     pub leader_id: Option<LeaderId>,
     /// `good`, `fairly_good`, `average`, `poor`, or `unknown` (不了解).
     #[schema(required = true, value_type = Mark)]
@@ -1393,6 +1394,7 @@ pub struct CastBallot {
     #[schema(required = true, value_type = Vec<BallotMark>)]
     pub grades: Option<Vec<BallotMark>>,
     /// An optional comment.
+    #[schema(min_length = 1, max_length = 1000)]
     pub comment: Option<String>,
 }
 
@@ -1741,6 +1743,7 @@ pub struct SetGrade {
     #[schema(required = true, value_type = Grade)]
     pub grade: Option<Grade>,
     /// Required when the grade differs from the proposal, or there is none.
+    #[schema(min_length = 1, max_length = 2000)]
     pub reason: Option<String>,
 }
 

@@ -25,7 +25,7 @@ use crate::domain::lifecycle::CycleState;
 use crate::domain::scoring::content_hash;
 use crate::domain::signed::{refuse_change, refuse_reopen, refuse_sign, refuse_submit};
 use crate::domain::signed::{signed_by_all, signer_role};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
@@ -726,13 +726,5 @@ impl Validate for Reopen {
     }
 }
 
-/// An empty body, for calls that need none.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Empty {}
-
-impl Validate for Empty {
-    fn validate(&self) -> Vec<FieldError> {
-        Vec::new()
-    }
-}
+/// The body of the calls that need none (submit, sign).
+pub use crate::http::Empty;

@@ -210,6 +210,49 @@ async fn an_action_post_without_a_body_or_content_type_works() {
 }
 
 #[tokio::test]
+async fn an_action_post_refuses_a_body_it_does_not_take() {
+    let app = TestApp::spawn().await;
+    let unit = app.create_unit("县粮食局", "county_department").await;
+    let archive = format!("/api/v1/units/{}/archive", unit["id"]);
+    let refused = [
+        ("application/json", "\0", 400, "malformed_json"),
+        (
+            "application/json",
+            r#"{"reason": "撤并"}"#,
+            422,
+            "validation_failed",
+        ),
+        ("text/plain", "{}", 415, "unsupported_media_type"),
+    ];
+    for (content_type, body, status, code) in refused {
+        let response = app
+            .request(Method::POST, &archive, Some(&app.office))
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let problem = assert_problem(response, status, code).await;
+        if status == 422 {
+            assert_eq!(fields(&problem), [pair("reason", "unknown_field")]);
+        }
+    }
+    let active = "SELECT count(*) AS n FROM units WHERE archived_at IS NULL";
+    assert_eq!(app.count(active), 1, "a refused archive changes nothing");
+    let records = "SELECT count(*) AS n FROM audit_log WHERE action = 'archive'";
+    assert_eq!(app.count(records), 0);
+
+    let response = app
+        .request(Method::POST, &archive, Some(&app.office))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(response.status(), 200, "no body at all is fine");
+    assert_eq!(app.count(active), 0);
+    assert_eq!(app.count(records), 1);
+}
+
+#[tokio::test]
 async fn a_decimal_with_a_space_sign_or_leading_zero_is_refused() {
     let app = TestApp::spawn().await;
     for bad in [" 90.00", "+90.00", "090.00", "9e1", "90.", "90.000", "1000"] {

@@ -5,7 +5,7 @@ use super::json::RoundView;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::{ApiError, Problem};
-use crate::http::ETag;
+use crate::http::{ETag, Empty, ValidJson};
 use crate::models::{CycleId, RoundId, UnitId};
 use crate::ops::evaluation;
 
@@ -38,6 +38,7 @@ pub async fn close_evaluation_round(
     user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<(CycleId, UnitId, RoundId)>,
+    _body: ValidJson<Empty>,
 ) -> Result<HttpResponse, ApiError> {
     let ids = path.into_inner();
     let view = db::write(&pool, user.actor(), move |conn| {

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::error::FieldError;
 use crate::http::json::{Rules, Validate};
 pub use crate::ops::routine::{DrawVerification, DrawView};
 
@@ -30,12 +29,10 @@ pub struct CommitDraw {
 }
 
 impl Validate for CommitDraw {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("seed_source", &self.seed_source, 2_000);
         rules.required("seed_publishes_at", &self.seed_publishes_at);
         rules.optional_text("reason", self.reason.as_deref(), 2_000);
-        rules.0
     }
 }
 
@@ -51,9 +48,7 @@ pub struct SeedDraw {
 }
 
 impl Validate for SeedDraw {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("seed", &self.seed, 200);
-        rules.0
     }
 }

@@ -48,8 +48,7 @@ pub struct PutPlan {
 }
 
 impl Validate for PutPlan {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("scope", &self.scope, 20_000);
         rules.required_text("methods", &self.methods, 20_000);
         rules.required_text("schedule", &self.schedule, 2_000);
@@ -66,7 +65,6 @@ impl Validate for PutPlan {
                 ));
             }
         }
-        rules.0
     }
 }
 
@@ -124,10 +122,8 @@ pub struct PutTarget {
 }
 
 impl Validate for PutTarget {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("targets", &self.targets, 20_000);
         rules.optional_text("tasks", self.tasks.as_deref(), 20_000);
-        rules.0
     }
 }

@@ -42,8 +42,7 @@ pub struct CreateScores {
 }
 
 impl Validate for CreateScores {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         match &self.scores {
             None => rules.required("scores", &self.scores),
             Some(rows) if rows.is_empty() => {
@@ -64,7 +63,6 @@ impl Validate for CreateScores {
                 }
             }
         }
-        rules.0
     }
 }
 
@@ -83,10 +81,8 @@ pub struct PutScore {
 }
 
 impl Validate for PutScore {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         rules.required_text("score", &self.score, 10);
         rules.required_text("note", &self.note, 2_000);
-        rules.0
     }
 }

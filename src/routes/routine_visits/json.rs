@@ -50,8 +50,7 @@ pub struct PutVisit {
 }
 
 impl Validate for PutVisit {
-    fn validate(&self) -> Vec<FieldError> {
-        let mut rules = Rules::default();
+    fn check(&self, rules: &mut Rules) {
         if self.visitors.len() > 20 {
             rules.0.push(FieldError::new(
                 "visitors",
@@ -132,7 +131,6 @@ impl Validate for PutVisit {
                 ));
             }
         }
-        rules.0
     }
 }
 

@@ -6,8 +6,8 @@ use crate::audit::Change;
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
-use crate::http::ETag;
 use crate::http::params::UnitPath;
+use crate::http::{ETag, Empty, ValidJson};
 use crate::models::Unit;
 use crate::openapi::responses::{Conflict, Forbidden};
 
@@ -35,6 +35,7 @@ pub async fn restore_unit(
     user: AuthUser,
     pool: web::Data<PgPool>,
     path: web::Path<UnitPath>,
+    _body: ValidJson<Empty>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.unit_id;
     let unit = db::write(&pool, user.actor(), move |conn| {
