@@ -573,7 +573,8 @@ fn collect_office_units(
 /// Each cycle's next transition: ready, or what blocks it, from the guards the transition
 /// itself runs ([`check_transition`]); one set of guard queries per cycle, not per unit.
 fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<(), ApiError> {
-    for cycle in list.cycles.to_vec() {
+    let cycles = list.cycles;
+    for cycle in cycles {
         let Some(next) = cycle.state.next() else {
             continue;
         };
@@ -589,7 +590,7 @@ fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<
             resource: format!("/api/v1/assessment-cycles/{}/transitions", cycle.id.0),
             since: cycle.updated_at,
         };
-        let (kind, title) = match check_transition(conn, &cycle, next) {
+        let (kind, title) = match check_transition(conn, cycle, next) {
             Ok(()) => (
                 TaskKind::AdvanceCycle,
                 format!("{}年度考核可推进至「{}」", cycle.year, state_label(next)),
