@@ -884,7 +884,10 @@ mod tests {
                     assert!(body.is_object(), "{method} {path}: requestBody {body}");
                 }
                 if method == "get" || method == "delete" {
-                    assert!(op.get("requestBody").is_none(), "{method} {path} has a body");
+                    assert!(
+                        op.get("requestBody").is_none(),
+                        "{method} {path} has a body"
+                    );
                 }
             }
         }

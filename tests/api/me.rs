@@ -287,7 +287,8 @@ async fn an_inspector_signs_what_waits_for_them_and_sees_only_their_teams_units(
         assert!(team_units.contains(&unit), "{task} is not team 5's");
     }
     let sign = of_kind(&items, "sign_scoring_record", 5).expect("江英镇's sheet awaits them");
-    assert_eq!(sign["due"], "2014-09-30");
+    let cycle = json_of(&app, "/api/v1/assessment-cycles/1", &member).await;
+    assert_eq!(sign["due"], cycle["special_inspection_ends"], "{cycle}");
     assert_eq!(sign["overdue"], false);
     // The leader has signed it already: nothing to sign for them.
     let leader = app.token(Role::Inspector, "insp-5-leader", None);
