@@ -14,6 +14,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::auth::JwtVerifier;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::PgPool;
 use crate::error::ApiError;
@@ -56,6 +57,20 @@ pub struct Application {
 impl Application {
     /// Binds `settings.bind_addr` (port 0 picks a free port) and builds the server.
     pub fn build(settings: &Settings, pool: PgPool) -> Result<Self, StartupError> {
+        Self::build_on(settings, pool, Clock::system())
+    }
+
+    /// Builds the server on a settable clock: the tests' hook (issue 17 §6).
+    #[cfg(any(test, feature = "test-clock"))]
+    pub fn build_with_clock(
+        settings: &Settings,
+        pool: PgPool,
+        clock: Clock,
+    ) -> Result<Self, StartupError> {
+        Self::build_on(settings, pool, clock)
+    }
+
+    fn build_on(settings: &Settings, pool: PgPool, clock: Clock) -> Result<Self, StartupError> {
         let listener =
             TcpListener::bind(&settings.bind_addr).map_err(|source| StartupError::Bind {
                 addr: settings.bind_addr.clone(),
@@ -75,6 +90,7 @@ impl Application {
         let audit_keys =
             web::Data::new(AuditKeys(settings.audit_keys(Some(pool.signer().public()))));
         let pool = web::Data::new(pool);
+        let clock = web::Data::new(clock);
         let body_limit = settings.body_limit;
         let upload_limit = settings.upload_limit;
         let body_read_timeout = settings.body_read_timeout;
@@ -87,6 +103,7 @@ impl Application {
                 .configure(crate::routes::configure)
                 .into_app()
                 .app_data(pool.clone())
+                .app_data(clock.clone())
                 .app_data(audit_keys.clone())
                 .app_data(verifier.clone())
                 .app_data(routes.clone())

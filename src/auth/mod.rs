@@ -5,6 +5,7 @@
 //! [`scope`]. Which teams an inspector is on comes from the database, never from the token.
 
 pub mod jwt;
+pub mod policy;
 pub mod scope;
 
 use std::future::{Ready, ready};

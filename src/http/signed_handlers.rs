@@ -137,12 +137,14 @@ macro_rules! signed_handlers {
         pub async fn $submit(
             writer: crate::auth::$writer,
             pool: web::Data<PgPool>,
+            clock: web::Data<crate::clock::Clock>,
             path: web::Path<CycleUnitPath>,
             _body: ValidJson<Empty>,
         ) -> Result<HttpResponse, ApiError> {
             let (user, at) = (writer.0, (path.cycle_id, path.unit_id));
+            let now = clock.now();
             let doc = db::write(&pool, user.actor(), move |conn| {
-                signed::submit::<$row>(conn, &user, at)
+                signed::submit::<$row>(conn, &user, at, now)
             })
             .await?;
             Ok(HttpResponse::Ok().json(doc))

@@ -231,12 +231,14 @@ macro_rules! submitted_handlers {
         pub async fn $submit(
             UnitUser(user): UnitUser,
             pool: web::Data<PgPool>,
+            clock: web::Data<crate::clock::Clock>,
             path: web::Path<$draft_path>,
             _body: ValidJson<crate::http::Empty>,
         ) -> Result<HttpResponse, ApiError> {
             let at = path.into_inner().at();
+            let now = clock.now();
             let view = db::write(&pool, user.actor(), move |conn| {
-                submitted::submit::<$row>(conn, &user, at)
+                submitted::submit::<$row>(conn, &user, at, now)
             })
             .await?;
             let noun = <$row as SubmittedDocument>::NOUN;

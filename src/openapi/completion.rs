@@ -431,6 +431,7 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
     use crate::models::scoring::{SheetStatus, SignedKind};
     use crate::models::self_inspection::DocumentStatus;
     use crate::models::unit::{UnitKind, UnitSort};
+    use crate::ops::tasks::TaskKind;
     use crate::routes::self_inspections::json::ProgressStatus;
     use crate::routes::units::json::{SortOrder, UnitStatusFilter};
     &[
@@ -454,6 +455,16 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ("UnitKind", UnitKind::LABELS),
         ("UnitSort", UnitSort::LABELS),
         ("UnitStatusFilter", UnitStatusFilter::LABELS),
+        ("TaskKind", TaskKind::LABELS),
+        // Not a text_enum! (src/auth/mod.rs): its labels are kept here.
+        (
+            "Role",
+            &[
+                ("office", "县纪委办公室 (the office)"),
+                ("inspector", "考核组成员 (an inspector)"),
+                ("unit", "被考核单位 (an assessed unit)"),
+            ],
+        ),
         // Not a text_enum! (src/audit/keys.rs): its labels are kept here.
         (
             "Algorithm",

@@ -301,31 +301,12 @@ pub fn advance(
             detail: reason,
         });
     }
-    let mut snapshot = None;
-    if from == CycleState::Draft {
-        ensure_forms_valid(conn, &cycle)?;
-        snapshot = Some(take_snapshot(conn, id)?);
-    }
-    if to == CycleState::SpecialInspection {
-        let unassigned = crate::models::team::Team::unassigned(conn, id)?;
-        if !unassigned.is_empty() {
-            let names: Vec<&str> = unassigned
-                .iter()
-                .take(5)
-                .map(|(_, name)| name.as_str())
-                .collect();
-            return Err(ApiError::Conflict {
-                code: "units_without_team",
-                detail: format!(
-                    "{} assessed unit(s) have no inspection team yet, for example {}; \
-                     see GET …/teams/unassigned",
-                    unassigned.len(),
-                    names.join("、")
-                ),
-            });
-        }
-    }
-    // The results issue adds its guard here: results are final before `published`.
+    check_transition(conn, &cycle, to)?;
+    let snapshot = if from == CycleState::Draft {
+        Some(take_snapshot(conn, id)?)
+    } else {
+        None
+    };
     let updated = Cycle::update(
         conn,
         id,
@@ -351,6 +332,41 @@ pub fn advance(
         json!({"state": to, "note": note, "units_in_snapshot": snapshot}),
     );
     Ok(((transition, updated), change))
+}
+
+/// The guards of moving `cycle` to `to` beyond the order of states: forms valid before the
+/// cycle leaves draft (409 `cycle_forms_invalid`), every assessed unit with a team before the
+/// special inspection (409 `units_without_team`). The transition and the office's task list
+/// both ask it, so the list says exactly what the transition would refuse.
+pub fn check_transition(
+    conn: &mut PgConnection,
+    cycle: &Cycle,
+    to: CycleState,
+) -> Result<(), ApiError> {
+    if cycle.state == CycleState::Draft {
+        ensure_forms_valid(conn, cycle)?;
+    }
+    if to == CycleState::SpecialInspection {
+        let unassigned = crate::models::team::Team::unassigned(conn, cycle.id)?;
+        if !unassigned.is_empty() {
+            let names: Vec<&str> = unassigned
+                .iter()
+                .take(5)
+                .map(|(_, name)| name.as_str())
+                .collect();
+            return Err(ApiError::Conflict {
+                code: "units_without_team",
+                detail: format!(
+                    "{} assessed unit(s) have no inspection team yet, for example {}; \
+                     see GET …/teams/unassigned",
+                    unassigned.len(),
+                    names.join("、")
+                ),
+            });
+        }
+    }
+    // The results issue adds its guard here: results are final before `published`.
+    Ok(())
 }
 
 /// A cycle cannot leave draft unless every kind of unit in scope has a valid form.

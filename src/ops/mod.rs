@@ -12,6 +12,7 @@ pub mod routine_visits;
 pub mod sheets;
 pub mod signed;
 pub mod submitted;
+pub mod tasks;
 pub mod team_reports;
 pub mod teams;
 pub mod units;

@@ -193,7 +193,12 @@ impl SignedMember for RoutineVisit {
     }
 
     /// Needs the visitors, the methods, the findings and the date (422 naming each missing).
-    fn on_submit(&self, conn: &mut PgConnection, _ctx: &SheetContext) -> Result<Value, ApiError> {
+    fn on_submit(
+        &self,
+        conn: &mut PgConnection,
+        _ctx: &SheetContext,
+        _now: DateTime<Utc>,
+    ) -> Result<Value, ApiError> {
         let empty = |v: &Value| v.as_array().is_none_or(Vec::is_empty);
         let missing: Vec<FieldError> = [
             ("visitors", empty(&self.visitors)),

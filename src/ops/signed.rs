@@ -67,8 +67,13 @@ pub trait SignedMember: SignedRow {
 
     /// What submitting it needs besides the family's state rule (422 for what is missing) and
     /// records on its row, after the family has moved it; returns the facts for the audit
-    /// record (an object).
-    fn on_submit(&self, _conn: &mut PgConnection, _ctx: &SheetContext) -> Result<Value, ApiError> {
+    /// record (an object). `now` is the application's clock.
+    fn on_submit(
+        &self,
+        _conn: &mut PgConnection,
+        _ctx: &SheetContext,
+        _now: DateTime<Utc>,
+    ) -> Result<Value, ApiError> {
         Ok(json!({}))
     }
 
@@ -276,12 +281,13 @@ pub fn submit<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
     at: (CycleId, UnitId),
+    now: DateTime<Utc>,
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = team_context::<D>(conn, user, at)?;
     let doc = D::for_step(conn, &ctx)?;
     let head = Signed::from(&doc);
     head.submit(conn)?;
-    let facts = doc.on_submit(conn, &ctx)?;
+    let facts = doc.on_submit(conn, &ctx, now)?;
     let view = D::view(conn, &ctx)?;
     let mut after = json!({
         "status": SheetStatus::AwaitingSignatures,

@@ -420,12 +420,14 @@ fn ensure_submittable<D: SubmittedDocument>(doc: &D) -> Result<(), ApiError> {
 
 /// Submits the unit's document while the cycle is open to units (409 `cycle_not_open`), once
 /// it is complete (422 listing what is missing) and unless it is submitted already (409
-/// `already_submitted`): marks it submitted, late after its due date, and keeps the version.
+/// `already_submitted`): marks it submitted, late after its due date (at `now`, the
+/// application's clock), and keeps the version.
 /// Returns the view and the audit record.
 pub fn submit<D: SubmittedDocument>(
     conn: &mut PgConnection,
     user: &AuthUser,
     at: DocumentAt<D::Key>,
+    now: DateTime<Utc>,
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
     ensure_open_for_units(&ctx.cycle)?;
@@ -433,7 +435,6 @@ pub fn submit<D: SubmittedDocument>(
     ensure_submittable(&doc)?;
     doc.check_complete(conn, &ctx)?;
     let head = doc.head();
-    let now = Utc::now();
     let submission = Submission {
         at: now,
         late: is_late(D::due(&ctx), now),

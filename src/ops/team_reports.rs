@@ -72,7 +72,12 @@ impl SignedMember for TeamReport {
 
     /// Needs all three parts written (422 naming each missing one); marked late after the
     /// cycle's team-report due date (end of that day, Asia/Shanghai), and accepted.
-    fn on_submit(&self, conn: &mut PgConnection, ctx: &SheetContext) -> Result<Value, ApiError> {
+    fn on_submit(
+        &self,
+        conn: &mut PgConnection,
+        ctx: &SheetContext,
+        now: DateTime<Utc>,
+    ) -> Result<Value, ApiError> {
         let missing: Vec<FieldError> = [
             ("overall_evaluation", &self.overall_evaluation),
             ("problems_found", &self.problems_found),
@@ -85,7 +90,6 @@ impl SignedMember for TeamReport {
         if !missing.is_empty() {
             return Err(ApiError::Validation(missing));
         }
-        let now = Utc::now();
         let late = is_late(ctx.cycle.team_reports_due, now);
         TeamReport::mark_submitted(conn, self.id, now, late)?;
         Ok(json!({"late": late}))

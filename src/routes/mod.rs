@@ -15,6 +15,7 @@ pub mod forms;
 pub mod health;
 pub mod leader_grades;
 pub mod leaders;
+pub mod me;
 pub mod routine_draws;
 pub mod routine_plans;
 pub mod routine_scores;
@@ -63,6 +64,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // Attachments of what units submit.
                 .configure(attachments::routes)
                 // The audit trail (plan §7).
-                .configure(audit::routes),
+                .configure(audit::routes)
+                // The caller's profile and to-do list (issue 17).
+                .configure(me::routes),
         );
 }

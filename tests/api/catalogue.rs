@@ -296,7 +296,7 @@ fn unit_path(unit: i64, rest: &str) -> String {
     cycle_path(&format!("/units/{unit}{rest}"))
 }
 
-fn inspector(team: i64, who: &str) -> Who {
+pub fn inspector(team: i64, who: &str) -> Who {
     // Tokens need a 'static sub; the demo has six teams of three.
     const SUBS: [[&str; 3]; 6] = [
         ["insp-1-leader", "insp-1-a", "insp-1-b"],
@@ -1792,6 +1792,14 @@ pub fn catalogue() -> Vec<Entry> {
         }),
         fixed("GET", "/api/v1/audit/head", || {
             Call::get("/api/v1/audit/head")
+        }),
+        fixed("GET", "/api/v1/me", || {
+            Call::get("/api/v1/me").by(inspector(1, "leader"))
+        }),
+        fixed("GET", "/api/v1/me/tasks", || {
+            Call::get("/api/v1/me/tasks")
+                .query("count_only", "false")
+                .by(Who::Unit(RETURNED_TOWN))
         }),
     ]
 }

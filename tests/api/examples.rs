@@ -113,6 +113,8 @@ const ROLES: &[(&str, Role)] = &[
     ("list_audit", Role::Office),
     ("get_audit_head", Role::Office),
     ("list_audit_keys", Role::Office),
+    ("get_me", Role::Office),
+    ("list_my_tasks", Role::Office),
     ("get_evaluation_settings", Role::Office),
     ("update_evaluation_settings", Role::Office),
     ("list_evaluation_rounds", Role::Office),

@@ -5,12 +5,14 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use lianzheng::audit::keys::{Algorithm, KeySet, SigningKey};
 use lianzheng::auth::Role;
 use lianzheng::auth::jwt::{TokenRequest, mint};
+use lianzheng::clock::Clock;
 use lianzheng::config::{LogFormat, Secret, Settings};
 use lianzheng::db;
 use lianzheng::startup::Application;
@@ -386,6 +388,8 @@ pub struct TestApp {
     pub server: Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     /// The key its audit records are signed with (tests verify with its public half only).
     pub signer: Arc<SigningKey>,
+    /// Its clock: the system's, or a settable one (`spawn_demo_at`).
+    pub clock: Clock,
 }
 
 impl TestApp {
@@ -400,7 +404,17 @@ impl TestApp {
         let db = TestDb::create();
         let mut settings = test_settings(&db);
         adjust(&mut settings);
-        Self::start(db, settings, reqwest::Client::new())
+        Self::start(db, settings, reqwest::Client::new(), Clock::system())
+    }
+
+    /// Starts the application on a fresh demo county with its clock standing at `at`; move it
+    /// with `app.clock.set(..)` (issue 17 §6).
+    pub async fn spawn_demo_at(at: DateTime<Utc>) -> Self {
+        init_logs();
+        let db = TestDb::create_demo();
+        let mut settings = test_settings(&db);
+        settings.audit_signing_key = Some(Secret::new(DEMO_AUDIT_KEY));
+        Self::start(db, settings, reqwest::Client::new(), Clock::manual(at))
     }
 
     /// Starts the application on a fresh clone of the demo county (see `src/seed.rs`).
@@ -415,11 +429,11 @@ impl TestApp {
             .pool_idle_timeout(Duration::from_secs(2))
             .build()
             .expect("HTTP client");
-        Self::start(db, settings, client)
+        Self::start(db, settings, client, Clock::system())
     }
 
     /// Connects the pool, builds the real application on `db` and serves it on port 0.
-    fn start(db: TestDb, settings: Settings, client: reqwest::Client) -> Self {
+    fn start(db: TestDb, settings: Settings, client: reqwest::Client, clock: Clock) -> Self {
         let signer = Arc::new(settings.audit_signer().expect("the audit signing key"));
         let pool = db::connect(
             settings.database_url.expose(),
@@ -429,7 +443,8 @@ impl TestApp {
             signer.clone(),
         )
         .expect("connect the test pool");
-        let app = Application::build(&settings, pool).expect("build the application");
+        let app = Application::build_with_clock(&settings, pool, clock.clone())
+            .expect("build the application");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();
@@ -444,6 +459,7 @@ impl TestApp {
             handle,
             server,
             signer,
+            clock,
         }
     }
 

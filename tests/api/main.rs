@@ -23,6 +23,7 @@ mod hostile_catalogue;
 mod hostile_input;
 mod language;
 mod leaders;
+mod me;
 mod resilience;
 mod routine;
 mod schema;

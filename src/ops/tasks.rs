@@ -1,0 +1,624 @@
+//! The caller's to-do list (待办事项, issue 17 §2): what each role owes in the open cycles,
+//! computed in a fixed number of queries whatever the county's size: one for the cycles, then
+//! one per kind of source (a unit's documents, a team's units, the office's units), and the
+//! transition guards once per open cycle. A later kind of task (routine visits and scores,
+//! rectification, acknowledgement) is one more query and one more `collect_*` call in
+//! [`for_caller`].
+//!
+//! Due dates and overdue flags are read against the application's [`Clock`](crate::clock),
+//! never SQL `now()`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::auth::{AuthUser, Role};
+use crate::domain::calendar::is_late;
+use crate::domain::lifecycle::CycleState;
+use crate::error::ApiError;
+use crate::models::cycle::Cycle;
+use crate::ops::cycles::check_transition;
+use crate::schema::assessment_cycles;
+
+crate::text_enum! {
+    /// What a task asks for.
+    pub enum TaskKind {
+        /// 提交自查报告 (the unit submits its self-inspection, or resubmits a returned one)
+        SubmitSelfInspection => "submit_self_inspection",
+        /// 提交述责报告 (the unit submits a first responsible person's accountability report)
+        SubmitAccountabilityReport => "submit_accountability_report",
+        /// 完成评分表 (the team scores a unit and submits the sheet for signature)
+        ScoreUnit => "score_unit",
+        /// 签署评分表 (the inspector signs a sheet waiting for their signature)
+        SignScoringRecord => "sign_scoring_record",
+        /// 撰写考核报告 (the team writes and submits a unit's assessment report)
+        WriteTeamReport => "write_team_report",
+        /// 签署考核报告 (the inspector signs a team report waiting for their signature)
+        SignTeamReport => "sign_team_report",
+        /// 开启民主测评 (the team opens a unit's democratic evaluation round)
+        OpenEvaluationRound => "open_evaluation_round",
+        /// 结束民主测评 (the team or the office closes a round still open)
+        CloseEvaluationRound => "close_evaluation_round",
+        /// 催交自查报告 (a unit's self-inspection is not submitted)
+        SelfInspectionMissing => "self_inspection_missing",
+        /// 登记纸质材料 (a submitted self-inspection's paper copy is not received)
+        PaperCopyMissing => "paper_copy_missing",
+        /// 分配考核组 (an assessed unit has no inspection team)
+        AssignTeam => "assign_team",
+        /// 催交考核报告 (a unit's sheet is final but its team report is not)
+        TeamReportPending => "team_report_pending",
+        /// 推进考核阶段 (the cycle may move to its next state)
+        AdvanceCycle => "advance_cycle",
+        /// 阶段推进受阻 (what still blocks the cycle's next state)
+        CycleBlocked => "cycle_blocked",
+    }
+}
+
+/// One open task of the caller.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Task {
+    /// What it asks for.
+    pub kind: TaskKind,
+    /// Its title in Chinese, for the to-do list.
+    #[schema(example = "提交2014年度自查报告")]
+    pub title: String,
+    /// The cycle it belongs to.
+    #[schema(example = 1)]
+    pub cycle_id: i64,
+    /// The unit it concerns, if one.
+    #[schema(example = 7)]
+    pub unit_id: Option<i64>,
+    /// The unit's name, if one.
+    #[schema(example = "阳城镇")]
+    pub unit_name: Option<String>,
+    /// The API path of the resource it concerns.
+    #[schema(example = "/api/v1/assessment-cycles/1/units/7/self-inspection")]
+    pub resource: String,
+    /// Its due date (the end of that day, Asia/Shanghai), if it has one.
+    pub due: Option<NaiveDate>,
+    /// Whether its due date has passed.
+    pub overdue: bool,
+    /// When what it concerns last changed: the order of tasks with the same due date.
+    pub since: DateTime<Utc>,
+}
+
+/// The caller's open tasks, sorted by due date (none last), then by `since`.
+pub fn for_caller(
+    conn: &mut PgConnection,
+    user: &AuthUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<Task>, ApiError> {
+    let cycles: Vec<Cycle> = assessment_cycles::table
+        .filter(assessment_cycles::state.ne_all(["archived"]))
+        .order(assessment_cycles::id.asc())
+        .select(Cycle::as_select())
+        .load(conn)?;
+    let open: Vec<&Cycle> = cycles
+        .iter()
+        .filter(|c| c.state != CycleState::Draft)
+        .collect();
+    let ids: Vec<i64> = open.iter().map(|c| c.id.0).collect();
+    let mut list = Tasks {
+        now,
+        cycles: &cycles,
+        items: Vec::new(),
+    };
+    match user.role {
+        Role::Unit => {
+            if let Some(unit) = user.unit_id {
+                collect_self_inspection(conn, &mut list, unit.0, &ids)?;
+                collect_accountability(conn, &mut list, unit.0, &ids)?;
+            }
+        }
+        Role::Inspector => collect_team(conn, &mut list, &user.sub, &ids)?,
+        Role::Office => {
+            collect_office_units(conn, &mut list, &ids)?;
+            collect_transitions(conn, &mut list)?;
+        }
+    }
+    let mut items = list.items;
+    items.sort_by(|a, b| {
+        (
+            a.due.is_none(),
+            a.due,
+            a.since,
+            a.cycle_id,
+            a.unit_id,
+            a.kind.as_str(),
+        )
+            .cmp(&(
+                b.due.is_none(),
+                b.due,
+                b.since,
+                b.cycle_id,
+                b.unit_id,
+                b.kind.as_str(),
+            ))
+    });
+    Ok(items)
+}
+
+/// The list being gathered, with what every task needs: the clock and the cycles.
+struct Tasks<'a> {
+    now: DateTime<Utc>,
+    cycles: &'a [Cycle],
+    items: Vec<Task>,
+}
+
+/// Where a task points.
+struct At<'a> {
+    cycle_id: i64,
+    unit: Option<(i64, &'a str)>,
+    resource: String,
+    since: DateTime<Utc>,
+}
+
+impl Tasks<'_> {
+    fn cycle(&self, id: i64) -> Option<&Cycle> {
+        self.cycles.iter().find(|c| c.id.0 == id)
+    }
+
+    fn push(&mut self, kind: TaskKind, title: String, at: At<'_>, due: Option<NaiveDate>) {
+        self.items.push(Task {
+            kind,
+            title,
+            cycle_id: at.cycle_id,
+            unit_id: at.unit.map(|(id, _)| id),
+            unit_name: at.unit.map(|(_, name)| name.to_owned()),
+            resource: at.resource,
+            due,
+            overdue: due.is_some_and(|d| is_late(d, self.now)),
+            since: at.since,
+        });
+    }
+}
+
+fn unit_path(cycle_id: i64, unit_id: i64, rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/{rest}")
+}
+
+fn writable_by_units(state: CycleState) -> bool {
+    matches!(
+        state,
+        CycleState::SelfInspection | CycleState::SpecialInspection
+    )
+}
+
+#[derive(QueryableByName)]
+struct UnitDocRow {
+    #[diesel(sql_type = BigInt)]
+    cycle_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_name: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    leader_id: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    leader_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    status: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    since: DateTime<Utc>,
+}
+
+/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned.
+fn collect_self_inspection(
+    conn: &mut PgConnection,
+    list: &mut Tasks<'_>,
+    unit_id: i64,
+    cycles: &[i64],
+) -> Result<(), ApiError> {
+    let rows: Vec<UnitDocRow> = diesel::sql_query(
+        "SELECT cu.cycle_id, u.name AS unit_name, NULL::int8 AS leader_id, \
+         NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since \
+         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
+         LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         WHERE cu.unit_id = $1 AND cu.status = 'assessed' AND cu.cycle_id = ANY($2)",
+    )
+    .bind::<BigInt, _>(unit_id)
+    .bind::<Array<BigInt>, _>(cycles)
+    .load(conn)?;
+    for row in rows {
+        let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
+            continue;
+        };
+        if !writable_by_units(cycle.state) {
+            continue;
+        }
+        let title = match row.status.as_deref() {
+            Some("submitted") => continue,
+            Some("returned") => format!("修改并重新提交{}年度自查报告", cycle.year),
+            _ => format!("提交{}年度自查报告", cycle.year),
+        };
+        let at = At {
+            cycle_id: row.cycle_id,
+            unit: Some((unit_id, &row.unit_name)),
+            resource: unit_path(row.cycle_id, unit_id, "self-inspection"),
+            since: row.since,
+        };
+        list.push(
+            TaskKind::SubmitSelfInspection,
+            title,
+            at,
+            Some(cycle.self_inspection_due),
+        );
+    }
+    Ok(())
+}
+
+/// The accountability report of each first responsible person of the unit, in each open cycle
+/// assessing it: missing, a draft, or returned.
+fn collect_accountability(
+    conn: &mut PgConnection,
+    list: &mut Tasks<'_>,
+    unit_id: i64,
+    cycles: &[i64],
+) -> Result<(), ApiError> {
+    let rows: Vec<UnitDocRow> = diesel::sql_query(
+        "SELECT cu.cycle_id, u.name AS unit_name, l.id AS leader_id, l.name AS leader_name, \
+         ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since \
+         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
+         JOIN leaders l ON l.unit_id = cu.unit_id AND l.is_first_responsible \
+         LEFT JOIN accountability_reports ar ON ar.cycle_id = cu.cycle_id \
+           AND ar.unit_id = cu.unit_id AND ar.leader_id = l.id \
+         WHERE cu.unit_id = $1 AND cu.status = 'assessed' AND cu.cycle_id = ANY($2) \
+         ORDER BY l.id",
+    )
+    .bind::<BigInt, _>(unit_id)
+    .bind::<Array<BigInt>, _>(cycles)
+    .load(conn)?;
+    for row in rows {
+        let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
+            continue;
+        };
+        let (Some(leader_id), Some(leader)) = (row.leader_id, row.leader_name.as_deref()) else {
+            continue;
+        };
+        if !writable_by_units(cycle.state) || row.status.as_deref() == Some("submitted") {
+            continue;
+        }
+        let verb = if row.status.as_deref() == Some("returned") {
+            "修改并重新提交"
+        } else {
+            "提交"
+        };
+        let title = format!("{verb}{leader}的{}年度述责报告", cycle.year);
+        let at = At {
+            cycle_id: row.cycle_id,
+            unit: Some((unit_id, &row.unit_name)),
+            resource: unit_path(
+                row.cycle_id,
+                unit_id,
+                &format!("accountability-reports/{leader_id}"),
+            ),
+            since: row.since,
+        };
+        list.push(
+            TaskKind::SubmitAccountabilityReport,
+            title,
+            at,
+            Some(cycle.self_inspection_due),
+        );
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct TeamUnitRow {
+    #[diesel(sql_type = BigInt)]
+    cycle_id: i64,
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    sheet_status: Option<String>,
+    #[diesel(sql_type = Bool)]
+    sheet_signed: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    report_status: Option<String>,
+    #[diesel(sql_type = Bool)]
+    report_signed: bool,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    open_round: Option<i64>,
+    #[diesel(sql_type = Bool)]
+    any_round: bool,
+    #[diesel(sql_type = Timestamptz)]
+    sheet_since: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    report_since: DateTime<Utc>,
+}
+
+/// The units of the teams the inspector leads or is on, in one query: their sheets, reports
+/// and signatures, and their evaluation rounds.
+fn collect_team(
+    conn: &mut PgConnection,
+    list: &mut Tasks<'_>,
+    sub: &str,
+    cycles: &[i64],
+) -> Result<(), ApiError> {
+    let rows: Vec<TeamUnitRow> = diesel::sql_query(
+        "SELECT tu.cycle_id, tu.unit_id, u.name AS unit_name, \
+         sr.status AS sheet_status, \
+         EXISTS (SELECT 1 FROM signatures s WHERE s.document_kind = 'scoring_record' \
+           AND s.document_id = sr.id AND s.round = sr.round AND s.voided_at IS NULL \
+           AND s.signer_sub = $1) AS sheet_signed, \
+         tr.status AS report_status, \
+         EXISTS (SELECT 1 FROM signatures s WHERE s.document_kind = 'team_report' \
+           AND s.document_id = tr.id AND s.round = tr.round AND s.voided_at IS NULL \
+           AND s.signer_sub = $1) AS report_signed, \
+         (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = tu.cycle_id \
+           AND r.unit_id = tu.unit_id AND r.state <> 'closed') AS open_round, \
+         EXISTS (SELECT 1 FROM evaluation_rounds r WHERE r.cycle_id = tu.cycle_id \
+           AND r.unit_id = tu.unit_id) AS any_round, \
+         COALESCE(sr.updated_at, tu.assigned_at) AS sheet_since, \
+         COALESCE(tr.updated_at, sr.updated_at, tu.assigned_at) AS report_since \
+         FROM team_units tu JOIN inspection_teams t ON t.id = tu.team_id \
+         JOIN units u ON u.id = tu.unit_id \
+         LEFT JOIN scoring_records sr ON sr.cycle_id = tu.cycle_id AND sr.unit_id = tu.unit_id \
+         LEFT JOIN team_reports tr ON tr.cycle_id = tu.cycle_id AND tr.unit_id = tu.unit_id \
+         WHERE tu.cycle_id = ANY($2) AND (t.leader_sub = $1 OR EXISTS \
+           (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.sub = $1))",
+    )
+    .bind::<Text, _>(sub)
+    .bind::<Array<BigInt>, _>(cycles)
+    .load(conn)?;
+    for row in rows {
+        let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
+            continue;
+        };
+        let (c, u) = (row.cycle_id, row.unit_id);
+        let unit = Some((u, row.unit_name.as_str()));
+        let name = &row.unit_name;
+        let sheet = |since| At {
+            cycle_id: c,
+            unit,
+            resource: unit_path(c, u, "scoring-record"),
+            since,
+        };
+        let report = |since| At {
+            cycle_id: c,
+            unit,
+            resource: unit_path(c, u, "team-report"),
+            since,
+        };
+        let inspecting = cycle.state == CycleState::SpecialInspection;
+        let sheet_status = row.sheet_status.as_deref().unwrap_or("open");
+        let ends = Some(cycle.special_inspection_ends);
+        match sheet_status {
+            "open" if inspecting => list.push(
+                TaskKind::ScoreUnit,
+                format!("完成{name}的考核评分表并提交签署"),
+                sheet(row.sheet_since),
+                ends,
+            ),
+            "awaiting_signatures" if !row.sheet_signed => list.push(
+                TaskKind::SignScoringRecord,
+                format!("签署{name}的考核评分表"),
+                sheet(row.sheet_since),
+                ends,
+            ),
+            _ => {}
+        }
+        let reporting = matches!(
+            cycle.state,
+            CycleState::SpecialInspection | CycleState::Review
+        );
+        let report_due = Some(cycle.team_reports_due);
+        match row.report_status.as_deref().unwrap_or("open") {
+            "open" if reporting && sheet_status == "final" => list.push(
+                TaskKind::WriteTeamReport,
+                format!("撰写并提交{name}的考核报告"),
+                report(row.report_since),
+                report_due,
+            ),
+            "awaiting_signatures" if !row.report_signed => list.push(
+                TaskKind::SignTeamReport,
+                format!("签署{name}的考核报告"),
+                report(row.report_since),
+                report_due,
+            ),
+            _ => {}
+        }
+        collect_round(list, &cycle, &row, ends);
+    }
+    Ok(())
+}
+
+/// A team's evaluation round of a unit: to open while the cycle allows one and none was held,
+/// to close while one is open.
+fn collect_round(list: &mut Tasks<'_>, cycle: &Cycle, row: &TeamUnitRow, due: Option<NaiveDate>) {
+    let (c, u, name) = (row.cycle_id, row.unit_id, &row.unit_name);
+    let unit = Some((u, name.as_str()));
+    if let Some(round) = row.open_round {
+        let at = At {
+            cycle_id: c,
+            unit,
+            resource: unit_path(c, u, &format!("evaluation-rounds/{round}")),
+            since: row.sheet_since,
+        };
+        list.push(
+            TaskKind::CloseEvaluationRound,
+            format!("结束{name}的民主测评"),
+            at,
+            due,
+        );
+    } else if !row.any_round && writable_by_units(cycle.state) {
+        let at = At {
+            cycle_id: c,
+            unit,
+            resource: unit_path(c, u, "evaluation-rounds"),
+            since: row.sheet_since,
+        };
+        list.push(
+            TaskKind::OpenEvaluationRound,
+            format!("组织{name}的民主测评"),
+            at,
+            due,
+        );
+    }
+}
+
+#[derive(QueryableByName)]
+struct OfficeUnitRow {
+    #[diesel(sql_type = BigInt)]
+    cycle_id: i64,
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    si_status: Option<String>,
+    #[diesel(sql_type = Bool)]
+    paper_received: bool,
+    #[diesel(sql_type = Bool)]
+    has_team: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    sheet_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    report_status: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    open_round: Option<i64>,
+    #[diesel(sql_type = Timestamptz)]
+    since: DateTime<Utc>,
+}
+
+/// Every assessed unit of the open cycles, in one query: its self-inspection and paper copy,
+/// its team, its sheet and report, its open round.
+fn collect_office_units(
+    conn: &mut PgConnection,
+    list: &mut Tasks<'_>,
+    cycles: &[i64],
+) -> Result<(), ApiError> {
+    let rows: Vec<OfficeUnitRow> = diesel::sql_query(
+        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, si.status AS si_status, \
+         si.paper_received_at IS NOT NULL AS paper_received, tu.team_id IS NOT NULL AS has_team, \
+         sr.status AS sheet_status, tr.status AS report_status, \
+         (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = cu.cycle_id \
+           AND r.unit_id = cu.unit_id AND r.state <> 'closed') AS open_round, \
+         COALESCE(si.updated_at, cu.updated_at) AS since \
+         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
+         LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN team_units tu ON tu.cycle_id = cu.cycle_id AND tu.unit_id = cu.unit_id \
+         LEFT JOIN scoring_records sr ON sr.cycle_id = cu.cycle_id AND sr.unit_id = cu.unit_id \
+         LEFT JOIN team_reports tr ON tr.cycle_id = cu.cycle_id AND tr.unit_id = cu.unit_id \
+         WHERE cu.status = 'assessed' AND cu.cycle_id = ANY($1)",
+    )
+    .bind::<Array<BigInt>, _>(cycles)
+    .load(conn)?;
+    for row in rows {
+        let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
+            continue;
+        };
+        let (c, u, name) = (row.cycle_id, row.unit_id, row.unit_name.as_str());
+        let at = |rest: &str| At {
+            cycle_id: c,
+            unit: Some((u, name)),
+            resource: unit_path(c, u, rest),
+            since: row.since,
+        };
+        let si_due = Some(cycle.self_inspection_due);
+        let submitted = row.si_status.as_deref() == Some("submitted");
+        if writable_by_units(cycle.state) && !submitted {
+            list.push(
+                TaskKind::SelfInspectionMissing,
+                format!("{name}尚未提交自查报告"),
+                at("self-inspection"),
+                si_due,
+            );
+        }
+        if submitted && !row.paper_received {
+            list.push(
+                TaskKind::PaperCopyMissing,
+                format!("登记{name}自查报告的纸质材料"),
+                at("self-inspection"),
+                si_due,
+            );
+        }
+        if !row.has_team && matches!(cycle.state, CycleState::SelfInspection) {
+            let assign = At {
+                resource: format!("/api/v1/assessment-cycles/{c}/teams/unassigned"),
+                ..at("")
+            };
+            list.push(
+                TaskKind::AssignTeam,
+                format!("为{name}分配考核组"),
+                assign,
+                si_due,
+            );
+        }
+        if row.sheet_status.as_deref() == Some("final")
+            && row.report_status.as_deref() != Some("final")
+        {
+            list.push(
+                TaskKind::TeamReportPending,
+                format!("{name}的评分表已定稿，考核报告尚未定稿"),
+                at("team-report"),
+                Some(cycle.team_reports_due),
+            );
+        }
+        if let Some(round) = row.open_round {
+            list.push(
+                TaskKind::CloseEvaluationRound,
+                format!("{name}的民主测评尚未结束"),
+                at(&format!("evaluation-rounds/{round}")),
+                Some(cycle.special_inspection_ends),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Each cycle's next transition: ready, or what blocks it, from the guards the transition
+/// itself runs ([`check_transition`]); one set of guard queries per cycle, not per unit.
+fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<(), ApiError> {
+    let cycles = list.cycles;
+    for cycle in cycles {
+        let Some(next) = cycle.state.next() else {
+            continue;
+        };
+        let due = match cycle.state {
+            CycleState::SelfInspection => Some(cycle.self_inspection_due),
+            CycleState::SpecialInspection => Some(cycle.special_inspection_ends),
+            CycleState::Review => Some(cycle.team_reports_due),
+            _ => None,
+        };
+        let at = At {
+            cycle_id: cycle.id.0,
+            unit: None,
+            resource: format!("/api/v1/assessment-cycles/{}/transitions", cycle.id.0),
+            since: cycle.updated_at,
+        };
+        let (kind, title) = match check_transition(conn, cycle, next) {
+            Ok(()) => (
+                TaskKind::AdvanceCycle,
+                format!("{}年度考核可推进至「{}」", cycle.year, state_label(next)),
+            ),
+            Err(ApiError::Conflict { code, detail }) => (
+                TaskKind::CycleBlocked,
+                format!(
+                    "{}年度考核推进至「{}」受阻：{}",
+                    cycle.year,
+                    state_label(next),
+                    crate::error::messages::detail(409, code, &detail)
+                ),
+            ),
+            Err(other) => return Err(other),
+        };
+        list.push(kind, title, at, due);
+    }
+    Ok(())
+}
+
+/// The Chinese name of a cycle state, as its label says.
+fn state_label(state: CycleState) -> &'static str {
+    match state {
+        CycleState::Draft => "筹备",
+        CycleState::SelfInspection => "自查自纠",
+        CycleState::SpecialInspection => "专项考核检查",
+        CycleState::Review => "综合评定",
+        CycleState::Published => "结果通报",
+        CycleState::Archived => "归档",
+    }
+}
