@@ -106,6 +106,27 @@ fn table() -> Vec<Demo> {
         Demo::of("resume_evaluation_round")
             .param("unit_id", 4)
             .param("round_id", 4),
+        // The 2014 cycle has a commitment (draw 1, seeded and verified): a new one is a redraw,
+        // with a reason; its source publishes on a date long after any day the demo is tried.
+        Demo::of("commit_routine_draw").body(json!({
+            "seed_source": "中国福利彩票双色球2099152期开奖号码（期号、冒号、空格，红球按开奖\
+                            顺序以空格分隔，加号后为蓝球）",
+            "seed_publishes_at": "2099-12-31T13:30:00Z",
+            "reason": "抽取后县财政局主要负责人调整，经县纪委常委会研究重新抽取"
+        })),
+        // Draw 1 sampled 县财政局 (37), 县审计局 (51), 黎埠镇 (12) and 小江镇 (9); each visit
+        // record is final, signed by office-admin and office-li (县财政局's: signatures 33, 34).
+        Demo::of("get_routine_visit").param("unit_id", 37),
+        Demo::of("get_routine_visit_signature")
+            .param("unit_id", 37)
+            .param("signature_id", 33),
+        Demo::of("reopen_routine_visit")
+            .param("unit_id", 37)
+            .body(json!({"reason": "问卷回收和计票情况记载不全，退回补充后重新签名"})),
+        // 县工商行政管理局 (73), the last county department, has no routine score yet.
+        Demo::of("create_routine_scores").body(json!({"scores": [
+            {"unit_id": 73, "score": "9.25", "note": "责任制目标按期完成，台帐齐全"}
+        ]})),
     ]
 }
 

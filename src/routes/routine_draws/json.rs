@@ -12,8 +12,8 @@ pub use crate::ops::routine::{DrawVerification, DrawView};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "seed_source": "中国福利彩票双色球第2026138期开奖号码（红球按开奖顺序，空格分隔，加号后为蓝球）",
-    "seed_publishes_at": "2026-11-29T13:30:00Z"
+    "seed_source": "中国福利彩票双色球第2099152期开奖号码（红球按开奖顺序，空格分隔，加号后为蓝球）",
+    "seed_publishes_at": "2099-12-31T13:30:00Z"
 }))]
 pub struct CommitDraw {
     /// 种子来源 (the named public source; what the seed will be, exactly as entered).
