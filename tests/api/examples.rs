@@ -497,6 +497,19 @@ fn no_list_filter_is_filled_in() {
     );
 }
 
+/// Operations whose example cannot succeed on the demo yet, each with why (issue 12 stays open
+/// until this is empty). A routine visit exists only for a unit the current draw sampled, and
+/// the draw stays sealed until every visit is final, so an open or unsigned visit in the 2014
+/// cycle would seal the draw other examples read; and the seed needs an unseeded commitment
+/// whose time has passed, which would supersede the verified draw. Both need another demo cycle
+/// in a routine phase. The test checks these still fail, so the list cannot go stale.
+const PENDING: &[&str] = &[
+    "put_routine_visit",
+    "seed_routine_draw",
+    "sign_routine_visit",
+    "submit_routine_visit",
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_documented_example_succeeds_as_its_role_on_the_demo_county() {
     let spec = contract();
@@ -523,6 +536,14 @@ async fn every_documented_example_succeeds_as_its_role_on_the_demo_county() {
         }
     }
     failures.sort();
+    let pending = |why: &String| PENDING.iter().any(|id| why.starts_with(&format!("{id} (")));
+    let still_pending: Vec<&String> = failures.iter().filter(|why| pending(why)).collect();
+    assert_eq!(
+        still_pending.len(),
+        PENDING.len(),
+        "an operation in PENDING now succeeds: take it out of the list"
+    );
+    failures.retain(|why| !pending(why));
     assert!(
         failures.is_empty(),
         "{} of {} documented examples did not answer 2xx:\n{}",
