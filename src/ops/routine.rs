@@ -660,7 +660,8 @@ pub fn create_scores(
     }
     let created = NewRoutineScore::insert_all(conn, &new)?;
     let views: Vec<ScoreView> = created.into_iter().map(ScoreView::from).collect();
-    let change = Change::created("routine_scores", cycle_id, &views);
+    // An object, as every record's `after` is: the scores under their field's name.
+    let change = Change::created("routine_scores", cycle_id, &json!({ "scores": &views }));
     Ok((views, change))
 }
 

@@ -30,6 +30,7 @@ pub use crate::ops::signed::{Empty, Reopen, SignatureRecord};
 pub struct PutVisit {
     /// 走访人员 (who visited: office staff, by `sub`; each signs). At most 20.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub visitors: Vec<Visitor>,
     /// 检查方式 (how).
     #[serde(default)]
@@ -43,6 +44,7 @@ pub struct PutVisit {
     pub questionnaire: Option<Questionnaire>,
     /// 附件 (documents kept). At most 50.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub attachments: Vec<VisitAttachment>,
     /// 走访日期 (the date of the visit).
     #[serde(default)]
