@@ -30,5 +30,6 @@ mod schema;
 mod scope;
 mod scoring;
 mod self_inspections;
+mod statements;
 mod teams;
 mod units;
