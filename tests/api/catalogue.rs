@@ -1252,12 +1252,67 @@ fn seed_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
-/// A unit the demo's draw sampled; its visit record is final.
+/// A unit the demo's draw sampled whose visit record is final (the office reopened two
+/// others after the scores).
 async fn sampled_unit(app: &TestApp) -> i64 {
     let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
-    draw["sample"][0]["unit_ids"][0]
-        .as_i64()
-        .expect("a sampled unit")
+    let sampled: Vec<i64> = draw["sample"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+        .collect();
+    for unit in sampled {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "final" {
+            return unit;
+        }
+    }
+    panic!("no sampled unit's visit record is final")
+}
+
+/// The demo's draw unsealed: the two reopened visit records made final again (the first
+/// submitted, then both signed by the visitors who have not signed).
+async fn unseal(app: &TestApp) {
+    let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
+    let sampled = draw["sample"].as_array().cloned().unwrap_or_default();
+    let li = app.token(Role::Office, "office-li", None);
+    for unit in sampled
+        .iter()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+    {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "open" {
+            must(app, Call::post(visit_path(unit, "/submit"), json!({}))).await;
+        }
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        let signed: Vec<&str> = visit["signatures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["signer_sub"].as_str())
+            .collect();
+        if visit["status"] != "awaiting_signatures" {
+            continue;
+        }
+        if !signed.contains(&"office-admin") {
+            must(app, Call::post(visit_path(unit, "/signatures"), json!({}))).await;
+        }
+        if !signed.contains(&"office-li") {
+            let path = visit_path(unit, "/signatures");
+            let response = app.post(&path, &li, &json!({})).await;
+            assert_eq!(response.status().as_u16(), 201, "office-li signs {path}");
+        }
+    }
+}
+
+fn verify_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        unseal(app).await;
+        Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN))
+    })
 }
 
 fn visit_path(unit: i64, rest: &str) -> String {
@@ -1716,10 +1771,10 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/spot-checks/draws/{draw_id}"), || {
             Call::get(cycle_path("/spot-checks/draws/1")).by(Who::Unit(TOWN))
         }),
-        fixed(
+        setup(
             "GET",
             in_cycle!("/spot-checks/draws/{draw_id}/verify"),
-            || Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN)),
+            verify_routine_draw,
         ),
         setup("POST", in_cycle!("/spot-checks/seed"), seed_routine_draw),
         setup(
