@@ -188,6 +188,7 @@ pub fn context(
         Verdict::Allowed => {}
         Verdict::Hidden => return Err(not_found(unit_id)),
         Verdict::Forbidden(why) => return Err(ApiError::Forbidden(why.to_owned())),
+        Verdict::NotPublished => return Err(crate::ops::results::not_published()),
     }
     let items = ScoringForm::for_cycle(conn, cycle_id)?
         .into_iter()
