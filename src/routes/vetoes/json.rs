@@ -19,15 +19,6 @@ pub struct CycleVetoPath {
     pub veto_id: VetoId,
 }
 
-/// Filters of a cycle's veto events.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct VetoFilter {
-    /// 只列出此单位的 (only this unit's).
-    #[param(value_type = Option<i64>, minimum = 1)]
-    pub unit_id: Option<UnitId>,
-}
-
 /// A veto event to record.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

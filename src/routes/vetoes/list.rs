@@ -1,6 +1,6 @@
 use actix_web::{get, web};
 
-use super::json::{VetoFilter, VetoView};
+use super::json::VetoView;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
@@ -16,7 +16,7 @@ use crate::ops::result_inputs;
 /// Office only. Oldest first.
 #[utoipa::path(
     tag = "results",
-    params(CyclePath, VetoFilter, PageQuery),
+    params(CyclePath, PageQuery),
     responses(
         (status = 200, description = "一页否决事件 (one page of veto events)",
             body = Page<VetoView>),
@@ -29,13 +29,9 @@ pub async fn list_vetoes(
     _office: Office,
     pool: web::Data<PgPool>,
     path: web::Path<CyclePath>,
-    filter: web::Query<VetoFilter>,
     paging: Paging,
 ) -> Result<web::Json<Page<VetoView>>, ApiError> {
-    let (id, unit) = (path.cycle_id, filter.unit_id);
-    let all = db::run(&pool, move |conn| {
-        result_inputs::list_vetoes(conn, id, unit)
-    })
-    .await?;
+    let id = path.cycle_id;
+    let all = db::run(&pool, move |conn| result_inputs::list_vetoes(conn, id)).await?;
     Ok(web::Json(paging.slice(all)))
 }
