@@ -121,6 +121,20 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("put_routine_score", OFFICE),
     ("get_me", ALL),
     ("list_my_tasks", ALL),
+    // Results (issue 15, task RESULTS).
+    ("get_result_settings", ALL),
+    ("put_result_settings", OFFICE),
+    ("put_grade_bands", OFFICE),
+    ("list_results", ALL),
+    ("get_unit_result", ALL),
+    ("list_vetoes", OFFICE),
+    ("create_veto", OFFICE),
+    ("get_veto", OFFICE),
+    ("delete_veto", OFFICE),
+    ("list_fallback_results", OFFICE),
+    ("get_fallback_result", OFFICE),
+    ("put_fallback_result", OFFICE),
+    ("delete_fallback_result", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

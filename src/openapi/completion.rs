@@ -481,6 +481,13 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
             "VisitMethod",
             crate::ops::routine_visits::VisitMethod::LABELS,
         ),
+        // Results (issue 15, task RESULTS).
+        (
+            "PublicationScope",
+            crate::models::result::PublicationScope::LABELS,
+        ),
+        ("ResultStatus", crate::ops::results::ResultStatus::LABELS),
+        ("MissingPiece", crate::ops::results::MissingPiece::LABELS),
     ]
 };
 

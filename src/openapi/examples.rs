@@ -132,6 +132,17 @@ fn table() -> Vec<Demo> {
         Demo::of("create_routine_scores").body(json!({"scores": [
             {"unit_id": 73, "score": "9.25", "note": "责任制目标按期完成，台帐齐全"}
         ]})),
+        // Results (issue 15, task RESULTS): the 2014 cycle has bands, the veto enabled (cap
+        // 一般) with one event (1) against 县委办公室 (14), and fallback results for the
+        // vertical units 79 (superior's assessment) and 80 (self-score).
+        // The bands have no GET of their own: their If-Match is the settings' ETag (version 3
+        // after the demo's bands and settings).
+        Demo::of("put_grade_bands").param("If-Match", "\"3\""),
+        Demo::of("get_veto").param("veto_id", 1),
+        Demo::of("delete_veto").param("veto_id", 1),
+        Demo::of("get_fallback_result").param("unit_id", 79),
+        Demo::of("put_fallback_result").param("unit_id", 79),
+        Demo::of("delete_fallback_result").param("unit_id", 80),
     ]
 }
 

@@ -189,6 +189,7 @@ pub fn context(
         Verdict::Allowed => {}
         Verdict::Hidden => return Err(not_found(unit_id)),
         Verdict::Forbidden(why) => return Err(ApiError::Forbidden(why.to_owned())),
+        Verdict::NotPublished => return Err(crate::ops::results::not_published()),
     }
     let items = ScoringForm::items_of(conn, cycle_id, form_kind)?;
     Ok(SheetContext {

@@ -25,6 +25,11 @@ pub mod self_inspections;
 pub mod team_reports;
 pub mod teams;
 pub mod units;
+// Results (issue 15, task RESULTS).
+pub mod fallback_results;
+pub mod result_settings;
+pub mod results;
+pub mod vetoes;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -66,6 +71,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The audit trail (plan §7).
                 .configure(audit::routes)
                 // The caller's profile and to-do list (issue 17).
-                .configure(me::routes),
+                .configure(me::routes)
+                // Results (issue 15, task RESULTS).
+                .configure(result_settings::routes)
+                .configure(results::routes)
+                .configure(vetoes::routes)
+                .configure(fallback_results::routes),
         );
 }

@@ -1399,6 +1399,47 @@ fn put_routine_score(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
+// Results (issue 15, task RESULTS): the demo's 2014 cycle has bands, the veto enabled with
+// one event (1) against 县委办公室, and fallback results for the vertical units 79 and 80.
+
+fn put_result_settings(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = cycle_path("/result-settings");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"publication_scope": "all", "units_see_leader_grades": true,
+                   "veto_enabled": true, "veto_band": "较差"}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn put_grade_bands(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let tag = etag(app, Who::Office, &cycle_path("/result-settings")).await;
+        Call::put(
+            cycle_path("/result-settings/bands"),
+            json!({"bands": [{"name": "一般", "lower_bound": "0"},
+                             {"name": "优秀", "lower_bound": "85.50"}]}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn put_fallback_result(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = unit_path(VERTICAL, "/fallback-result");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"value": "88.00", "source": "self_score",
+                   "document_ref": "2014年度自查报告"}),
+        )
+        .if_match(tag)
+    })
+}
+
 /// Every operation of the contract, with a valid request as its owner.
 pub fn catalogue() -> Vec<Entry> {
     vec![
@@ -1856,6 +1897,58 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("count_only", "false")
                 .by(Who::Unit(RETURNED_TOWN))
         }),
+        // Results (issue 15, task RESULTS).
+        fixed("GET", in_cycle!("/result-settings"), || {
+            Call::get(cycle_path("/result-settings")).by(Who::Unit(TOWN))
+        }),
+        setup("PUT", in_cycle!("/result-settings"), put_result_settings),
+        setup("PUT", in_cycle!("/result-settings/bands"), put_grade_bands),
+        fixed("GET", in_cycle!("/results"), || {
+            Call::get(cycle_path("/results"))
+                .query("kind", "town")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/units/{unit_id}/result"), || {
+            Call::get(unit_path(FINAL_TOWN, "/result"))
+        }),
+        fixed("GET", in_cycle!("/vetoes"), || {
+            Call::get(cycle_path("/vetoes"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/vetoes"), || {
+            Call::post(
+                cycle_path("/vetoes"),
+                json!({"unit_id": FINAL_TOWN, "reason": "镇长因受贿被开除党籍",
+                       "document_ref": "阳纪发〔2014〕30号"}),
+            )
+            .expect(201)
+        }),
+        fixed("GET", in_cycle!("/vetoes/{veto_id}"), || {
+            Call::get(cycle_path("/vetoes/1"))
+        }),
+        fixed("DELETE", in_cycle!("/vetoes/{veto_id}"), || {
+            Call::delete(cycle_path("/vetoes/1"))
+        }),
+        fixed("GET", in_cycle!("/fallback-results"), || {
+            Call::get(cycle_path("/fallback-results"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/units/{unit_id}/fallback-result"), || {
+            Call::get(unit_path(VERTICAL, "/fallback-result"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/fallback-result"),
+            put_fallback_result,
+        ),
+        fixed(
+            "DELETE",
+            in_cycle!("/units/{unit_id}/fallback-result"),
+            || Call::delete(unit_path(80, "/fallback-result")),
+        ),
     ]
 }
 

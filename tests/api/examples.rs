@@ -150,6 +150,20 @@ const ROLES: &[(&str, Role)] = &[
     ("create_routine_scores", Role::Office),
     ("get_routine_score", Role::Office),
     ("put_routine_score", Role::Office),
+    // Results (issue 15, task RESULTS).
+    ("get_result_settings", Role::Office),
+    ("put_result_settings", Role::Office),
+    ("put_grade_bands", Role::Office),
+    ("list_results", Role::Office),
+    ("get_unit_result", Role::Office),
+    ("list_vetoes", Role::Office),
+    ("create_veto", Role::Office),
+    ("get_veto", Role::Office),
+    ("delete_veto", Role::Office),
+    ("list_fallback_results", Role::Office),
+    ("get_fallback_result", Role::Office),
+    ("put_fallback_result", Role::Office),
+    ("delete_fallback_result", Role::Office),
 ];
 
 /// One operation of the generated contract.

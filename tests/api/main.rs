@@ -25,6 +25,8 @@ mod language;
 mod leaders;
 mod me;
 mod resilience;
+// Results (issue 15, task RESULTS).
+mod results;
 mod routine;
 mod schema;
 mod scope;
