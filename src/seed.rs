@@ -120,6 +120,8 @@ pub fn seed_demo_with_ballot_key(
             seed_extension(conn, signer)?;
             seed_next_cycle(conn, signer)?;
             crate::seed_routine::seed_routine(conn, signer)?;
+            // Publication (issue 15, part 2): the 2013 cycle in review.
+            crate::seed_publication::seed_publication(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         Ok(report)

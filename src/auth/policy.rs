@@ -121,6 +121,11 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("put_routine_score", OFFICE),
     ("get_me", ALL),
     ("list_my_tasks", ALL),
+    // Publication (issue 15, part 2): the review's decision records.
+    ("list_cycle_decisions", OFFICE),
+    ("create_cycle_decision", OFFICE),
+    ("get_cycle_decision", OFFICE),
+    ("update_cycle_decision", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

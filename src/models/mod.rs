@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod cycle;
 pub mod cycle_unit;
+pub mod decision;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
@@ -199,4 +200,9 @@ id_newtype!(
 id_newtype!(
     /// Id of a routine-visit record (a row of `routine_visits`).
     RoutineVisitId, 1
+);
+id_newtype!(
+    /// Id of a decision record of a cycle (the office's review, the standing committee's
+    /// decision, the county committee's approval).
+    CycleDecisionId, 1
 );

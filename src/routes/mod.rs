@@ -8,6 +8,7 @@ pub mod accountability_reports;
 pub mod attachments;
 pub mod audit;
 pub mod ballots;
+pub mod cycle_decisions;
 pub mod cycles;
 pub mod evaluation_rounds;
 pub mod evaluation_settings;
@@ -66,6 +67,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The audit trail (plan §7).
                 .configure(audit::routes)
                 // The caller's profile and to-do list (issue 17).
-                .configure(me::routes),
+                .configure(me::routes)
+                // Publication (issue 15, part 2): the review's decision records (plan §4(一)3).
+                .configure(cycle_decisions::routes),
         );
 }

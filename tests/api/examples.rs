@@ -150,6 +150,11 @@ const ROLES: &[(&str, Role)] = &[
     ("create_routine_scores", Role::Office),
     ("get_routine_score", Role::Office),
     ("put_routine_score", Role::Office),
+    // Publication (issue 15, part 2).
+    ("list_cycle_decisions", Role::Office),
+    ("create_cycle_decision", Role::Office),
+    ("get_cycle_decision", Role::Office),
+    ("update_cycle_decision", Role::Office),
 ];
 
 /// One operation of the generated contract.

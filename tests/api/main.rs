@@ -24,6 +24,7 @@ mod hostile_input;
 mod language;
 mod leaders;
 mod me;
+mod publication;
 mod resilience;
 mod routine;
 mod schema;

@@ -64,13 +64,7 @@ pub async fn put_cycle_unit(
                 });
             }
             CycleState::Published | CycleState::Archived => {
-                return Err(ApiError::Conflict {
-                    code: "cycle_closed",
-                    detail: format!(
-                        "cycle {cycle_id} is {}; its units can no longer change",
-                        cycle.state
-                    ),
-                });
+                crate::ops::cycles::refuse_published(&cycle)?;
             }
             _ => {}
         }
