@@ -70,9 +70,17 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
     record(conn, change)?;
     let change = assign_all(conn, cycle.id)?;
     record(conn, change)?;
-    let change = step(conn, CycleState::SpecialInspection, "各考核组进驻开展专项考核检查")?;
+    let change = step(
+        conn,
+        CycleState::SpecialInspection,
+        "各考核组进驻开展专项考核检查",
+    )?;
     record(conn, change)?;
-    let change = step(conn, CycleState::Review, "各考核组已报送评分表，转入综合评定")?;
+    let change = step(
+        conn,
+        CycleState::Review,
+        "各考核组已报送评分表，转入综合评定",
+    )?;
     record(conn, change)?;
 
     let admin = AuthUser {

@@ -66,7 +66,11 @@ mod tests {
         for (i, from) in CycleState::ALL.iter().enumerate() {
             for (j, to) in CycleState::ALL.iter().enumerate() {
                 let back = *from == CycleState::Published && *to == CycleState::Review;
-                assert_eq!(from.refuse(*to).is_none(), j == i + 1 || back, "{from} -> {to}");
+                assert_eq!(
+                    from.refuse(*to).is_none(),
+                    j == i + 1 || back,
+                    "{from} -> {to}"
+                );
                 assert_eq!(from.is_reopening(*to), back, "{from} -> {to}");
             }
         }
@@ -77,6 +81,10 @@ mod tests {
         assert_eq!(CycleState::Published.next(), Some(CycleState::Archived));
         assert_eq!(CycleState::Review.next(), Some(CycleState::Published));
         assert!(CycleState::Archived.refuse(CycleState::Review).is_some());
-        assert!(CycleState::Review.refuse(CycleState::SpecialInspection).is_some());
+        assert!(
+            CycleState::Review
+                .refuse(CycleState::SpecialInspection)
+                .is_some()
+        );
     }
 }

@@ -251,13 +251,7 @@ pub fn record(
             detail: format!("cycle {cycle_id} has its {kind} on record already; amend it"),
         });
     }
-    let row = Decision::insert(
-        conn,
-        cycle_id,
-        kind,
-        &input.text,
-        (&user.sub, &user.name),
-    )?;
+    let row = Decision::insert(conn, cycle_id, kind, &input.text, (&user.sub, &user.name))?;
     Decision::replace_opinions(conn, (cycle_id, row.id), &input.unit_opinions)?;
     attach(
         conn,

@@ -1942,7 +1942,7 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     );
     one(format!(
         "SELECT count(*) AS n FROM cycle_units \
-         WHERE unit_id = {VERTICAL} AND status = 'excluded'"
+         WHERE cycle_id = {CYCLE} AND unit_id = {VERTICAL} AND status = 'excluded'"
     ));
     app.stop().await;
 }

@@ -95,7 +95,10 @@ async fn in_review(app: &TestApp) -> Fixture {
     let f = fixture(app).await;
     exec(
         app,
-        &format!("UPDATE assessment_cycles SET state = 'review' WHERE id = {}", f.cycle),
+        &format!(
+            "UPDATE assessment_cycles SET state = 'review' WHERE id = {}",
+            f.cycle
+        ),
     );
     f
 }
@@ -106,7 +109,8 @@ fn complete_unit(app: &TestApp, cycle: i64, unit: i64) {
     exec(
         app,
         &format!(
-            "INSERT INTO scoring_records (cycle_id, unit_id, status) VALUES ({cycle}, {unit}, 'final');
+            "INSERT INTO scoring_records (cycle_id, unit_id, status)
+                 VALUES ({cycle}, {unit}, 'final');
              INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by)
                  VALUES ({cycle}, {unit}, 9.50, '良好', 'office-admin');
              INSERT INTO team_reports (cycle_id, unit_id, status) VALUES ({cycle}, {unit}, 'final');
@@ -184,16 +188,28 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
     let before = checksums(&mut app.db.owner());
     let refused = transition(&app, f.cycle, json!({"to": "published"})).await;
     let problem = assert_problem(refused, 409, "publication_incomplete").await;
-    assert_eq!(checksums(&mut app.db.owner()), before, "a refusal changes nothing");
+    assert_eq!(
+        checksums(&mut app.db.owner()),
+        before,
+        "a refusal changes nothing"
+    );
     assert_eq!(state(&app, f.cycle), "review");
     for (unit, leaders) in [(f.town, 2), (f.dept, 1)] {
         let missing = missing_of(&problem, unit).expect("the unit is listed");
         assert_eq!(
             missing["missing"],
-            json!(["final_sheet", "routine_score", "leader_grades", "final_team_report"]),
+            json!([
+                "final_sheet",
+                "routine_score",
+                "leader_grades",
+                "final_team_report"
+            ]),
             "{missing}"
         );
-        assert_eq!(missing["leaders_without_grade"], json!(leader_ids(&app, unit)));
+        assert_eq!(
+            missing["leaders_without_grade"],
+            json!(leader_ids(&app, unit))
+        );
         assert_eq!(
             missing["leaders_without_grade"].as_array().map(Vec::len),
             Some(leaders)
@@ -201,7 +217,11 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
     }
     assert_eq!(
         problem["missing"]["decisions"],
-        json!(["office_review", "standing_committee_decision", "county_committee_approval"])
+        json!([
+            "office_review",
+            "standing_committee_decision",
+            "county_committee_approval"
+        ])
     );
 
     // The town complete: only the department is listed.
@@ -441,7 +461,11 @@ async fn reopening_published_results_needs_the_office_and_a_note_then_they_publi
     assert_eq!(problem["errors"][0]["code"], "note_required", "{problem}");
     let blank = transition(&app, f.cycle, json!({"to": "review", "note": "  "})).await;
     assert_problem(blank, 422, "validation_failed").await;
-    assert_eq!(checksums(&mut app.db.owner()), before, "refusals change nothing");
+    assert_eq!(
+        checksums(&mut app.db.owner()),
+        before,
+        "refusals change nothing"
+    );
     let note = "阳山县2013年考核结果中某单位常规考核得分录入有误，经县纪委常委会同意退回更正";
     let reopened = transition(&app, f.cycle, json!({"to": "review", "note": note})).await;
     assert_eq!(reopened.status(), 200);
@@ -505,7 +529,9 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
         &app,
         &app.office,
         "复核意见.txt",
-        "县党廉办复核意见：建议按考核组评分确定考核结果。\n".as_bytes().to_vec(),
+        "县党廉办复核意见：建议按考核组评分确定考核结果。\n"
+            .as_bytes()
+            .to_vec(),
     )
     .await;
     let mut review = decision("office_review");
@@ -514,7 +540,10 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
     let made = app.post(&path, &app.office, &review).await;
     assert_eq!(made.status(), 201);
     let id = {
-        let location = made.headers()["location"].to_str().expect("location").to_owned();
+        let location = made.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
         assert_eq!(made.headers()["etag"], "\"1\"");
         let body: Value = made.json().await.expect("json");
         assert_eq!(location, format!("{path}/{}", body["id"]));
@@ -536,7 +565,9 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
         assert_problem(app.get(&path, token).await, 403, "forbidden").await;
         let one = format!("{path}/{id}");
         assert_problem(app.get(&one, token).await, 403, "forbidden").await;
-        let record = app.post(&path, token, &decision("county_committee_approval")).await;
+        let record = app
+            .post(&path, token, &decision("county_committee_approval"))
+            .await;
         assert_problem(record, 403, "forbidden").await;
     }
 
@@ -544,16 +575,22 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
     let before = checksums(&mut app.db.owner());
     let mut no_opinion = decision("office_review");
     no_opinion["opinion"] = Value::Null;
-    let problem =
-        assert_problem(app.post(&path, &app.office, &no_opinion).await, 422, "validation_failed")
-            .await;
+    let problem = assert_problem(
+        app.post(&path, &app.office, &no_opinion).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(problem["errors"][0]["field"], "opinion");
     let mut misplaced = decision("standing_committee_decision");
     misplaced["opinion"] = json!("同意");
     misplaced["unit_opinions"] = json!([{"unit_id": f.town, "opinion": "同意"}]);
-    let problem =
-        assert_problem(app.post(&path, &app.office, &misplaced).await, 422, "validation_failed")
-            .await;
+    let problem = assert_problem(
+        app.post(&path, &app.office, &misplaced).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     let fields: Vec<&str> = problem["errors"]
         .as_array()
         .expect("errors")
@@ -563,12 +600,17 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
     assert_eq!(fields, ["opinion", "unit_opinions"], "{problem}");
     let mut stranger = decision("office_review");
     stranger["unit_opinions"] = json!([{"unit_id": 999_999, "opinion": "同意"}]);
-    let problem =
-        assert_problem(app.post(&path, &app.office, &stranger).await, 422, "validation_failed")
-            .await;
+    let problem = assert_problem(
+        app.post(&path, &app.office, &stranger).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     assert_eq!(problem["errors"][0]["field"], "unit_opinions[0].unit_id");
     assert_eq!(problem["errors"][0]["code"], "not_assessed");
-    let twice = app.post(&path, &app.office, &decision("office_review")).await;
+    let twice = app
+        .post(&path, &app.office, &decision("office_review"))
+        .await;
     assert_problem(twice, 409, "decision_recorded").await;
     assert_eq!(checksums(&mut app.db.owner()), before);
 
@@ -586,7 +628,12 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
         request.json(&amendment).send()
     };
     assert_problem(put(None).await.expect("PUT"), 428, "precondition_required").await;
-    assert_problem(put(Some("\"7\"")).await.expect("PUT"), 412, "precondition_failed").await;
+    assert_problem(
+        put(Some("\"7\"")).await.expect("PUT"),
+        412,
+        "precondition_failed",
+    )
+    .await;
     let amended = put(Some("\"1\"")).await.expect("PUT");
     assert_eq!(amended.status(), 200);
     assert_eq!(amended.headers()["etag"], "\"2\"");
@@ -609,10 +656,15 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
     ] {
         exec(
             &app,
-            &format!("UPDATE assessment_cycles SET state = '{state}' WHERE id = {}", f.cycle),
+            &format!(
+                "UPDATE assessment_cycles SET state = '{state}' WHERE id = {}",
+                f.cycle
+            ),
         );
         let before = checksums(&mut app.db.owner());
-        let record = app.post(&path, &app.office, &decision("county_committee_approval")).await;
+        let record = app
+            .post(&path, &app.office, &decision("county_committee_approval"))
+            .await;
         assert_problem(record, 409, code).await;
         assert_problem(put(Some("\"2\"")).await.expect("PUT"), 409, code).await;
         let removed = app
@@ -625,7 +677,10 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
     }
     exec(
         &app,
-        &format!("UPDATE assessment_cycles SET state = 'review' WHERE id = {}", f.cycle),
+        &format!(
+            "UPDATE assessment_cycles SET state = 'review' WHERE id = {}",
+            f.cycle
+        ),
     );
     let removed = app
         .request(Method::DELETE, &download, Some(&app.office))
@@ -651,7 +706,10 @@ async fn the_demos_2013_cycle_is_in_review_and_publishing_it_lists_what_it_lacks
     assert_eq!(checksums(&mut app.db.owner()), before);
     let units = problem["missing"]["units"].as_array().expect("units");
     assert_eq!(i64::try_from(units.len()).ok(), Some(assessed));
-    assert!(units.iter().all(|u| u["missing"][0] == "final_sheet"), "{problem}");
+    assert!(
+        units.iter().all(|u| u["missing"][0] == "final_sheet"),
+        "{problem}"
+    );
     assert_eq!(
         problem["missing"]["decisions"],
         json!(["county_committee_approval"])
@@ -672,5 +730,32 @@ async fn the_demos_2013_cycle_is_in_review_and_publishing_it_lists_what_it_lacks
     assert_eq!(blocked["kind"], "cycle_blocked", "{blocked}");
     // The 2014 cycle stays in the special inspection.
     assert_eq!(state(&app, 1), "special_inspection");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_draft_documents_attachment_stays_once_its_cycle_is_published() {
+    let app = TestApp::spawn_demo().await;
+    // 太平镇's mayor's draft report carries an upload of 太平镇's.
+    let id = app.count(
+        "SELECT min(id) AS n FROM attachments WHERE owner_kind = 'accountability_report' \
+         AND uploader_sub = 'unit-user-3'",
+    );
+    exec(
+        &app,
+        "UPDATE assessment_cycles SET state = 'published' WHERE id = 1",
+    );
+    let before = checksums(&mut app.db.owner());
+    let removed = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/attachments/{id}"),
+            Some(&app.unit_token(3)),
+        )
+        .send()
+        .await
+        .expect("DELETE");
+    assert_problem(removed, 409, "cycle_published").await;
+    assert_eq!(checksums(&mut app.db.owner()), before);
     app.stop().await;
 }

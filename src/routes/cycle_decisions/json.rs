@@ -104,7 +104,12 @@ pub struct RecordDecision {
 /// The rules every record and amendment share.
 fn check_fields(
     rules: &mut Rules,
-    text: (&Option<String>, &Option<NaiveDate>, Option<&str>, Option<&str>),
+    text: (
+        &Option<String>,
+        &Option<NaiveDate>,
+        Option<&str>,
+        Option<&str>,
+    ),
     unit_opinions: &[UnitOpinionEntry],
     attachment_ids: &[AttachmentId],
 ) {
@@ -123,7 +128,11 @@ fn check_fields(
     let mut seen = Vec::new();
     for (i, entry) in unit_opinions.iter().enumerate() {
         rules.required(&format!("unit_opinions[{i}].unit_id"), &entry.unit_id);
-        rules.required_text(&format!("unit_opinions[{i}].opinion"), &entry.opinion, 2_000);
+        rules.required_text(
+            &format!("unit_opinions[{i}].opinion"),
+            &entry.opinion,
+            2_000,
+        );
         if let Some(unit) = entry.unit_id {
             if seen.contains(&unit) {
                 rules.0.push(FieldError::new(
@@ -193,7 +202,12 @@ fn input(
 impl RecordDecision {
     /// Its kind and the operation's input (the rules have run: the required fields are there).
     pub fn into_input(self) -> Option<(DecisionKind, DecisionInput)> {
-        let text = (self.document_ref?, self.decided_on?, self.opinion, self.note);
+        let text = (
+            self.document_ref?,
+            self.decided_on?,
+            self.opinion,
+            self.note,
+        );
         Some((
             self.kind?,
             input(text, self.unit_opinions, self.attachment_ids),
@@ -204,7 +218,12 @@ impl RecordDecision {
 impl AmendDecision {
     /// The operation's input (the rules have run: the required fields are there).
     pub fn into_input(self) -> Option<DecisionInput> {
-        let text = (self.document_ref?, self.decided_on?, self.opinion, self.note);
+        let text = (
+            self.document_ref?,
+            self.decided_on?,
+            self.opinion,
+            self.note,
+        );
         Some(input(text, self.unit_opinions, self.attachment_ids))
     }
 }

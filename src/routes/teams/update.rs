@@ -23,7 +23,7 @@ use crate::schema::{inspection_teams, team_members};
 /// Office only, before the cycle is published; needs `If-Match` with the ETag its GET sent.
 /// Sending `members` replaces the whole list. Who must sign the team's sheets follows the change.
 ///
-/// 409: 名称已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_closed`) (the name is
+/// 409: 名称已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_published`) (the name is
 /// taken, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",

@@ -973,7 +973,11 @@ async fn create_cycle_decision(app: &TestApp) -> Outcome {
 
 async fn update_cycle_decision(app: &TestApp) -> Outcome {
     let cycle = cycle_in_review(app).await;
-    let (made, _) = must(app, Call::post(in_cycle(cycle, "/decisions"), decision_body())).await;
+    let (made, _) = must(
+        app,
+        Call::post(in_cycle(cycle, "/decisions"), decision_body()),
+    )
+    .await;
     let id = made["id"].as_i64().expect("decision id");
     let amend = Call::put(
         in_cycle(cycle, &format!("/decisions/{id}")),
