@@ -458,6 +458,11 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ("UnitSort", UnitSort::LABELS),
         ("UnitStatusFilter", UnitStatusFilter::LABELS),
         ("TaskKind", TaskKind::LABELS),
+        // Publication (issue 15, part 2).
+        (
+            "DecisionKind",
+            crate::models::decision::DecisionKind::LABELS,
+        ),
         // Not a text_enum! (src/auth/mod.rs): its labels are kept here.
         (
             "Role",

@@ -143,6 +143,26 @@ fn table() -> Vec<Demo> {
         Demo::of("get_fallback_result").param("unit_id", 79),
         Demo::of("put_fallback_result").param("unit_id", 79),
         Demo::of("delete_fallback_result").param("unit_id", 80),
+        // Publication (issue 15, part 2): the 2013 cycle (3) is in review, with the office's
+        // review (decision 1, at version 1) and the standing committee's decision (2) on record;
+        // the county committee's approval is not recorded yet.
+        Demo::of("list_cycle_decisions").param("cycle_id", 3),
+        Demo::of("create_cycle_decision").param("cycle_id", 3),
+        Demo::of("get_cycle_decision")
+            .param("cycle_id", 3)
+            .param("decision_id", 1),
+        Demo::of("update_cycle_decision")
+            .param("cycle_id", 3)
+            .param("decision_id", 1)
+            .param("If-Match", "\"1\"")
+            .body(json!({
+                "document_ref": "阳纪办〔2013〕21号", "decided_on": "2013-10-26",
+                "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果，报县纪委常委会研究",
+                "note": "经县党廉办主任办公会复核，补充对小江镇的意见",
+                "unit_opinions": [{"unit_id": 9,
+                    "opinion": "考核组评分与自评分相差较大，经复核维持考核组评分"}],
+                "attachment_ids": []
+            })),
     ]
 }
 

@@ -37,7 +37,7 @@ use crate::models::scoring::{ScoringRecord, reopen_document};
 use crate::models::team::{FullTeam, Team};
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, SignatureId, UnitId};
-use crate::ops::cycles::find_cycle;
+use crate::ops::cycles::{ensure_not_published, find_cycle};
 
 /// A member of the signed family: its row (`SignedRow`), the canonical content its signatures
 /// hash and the view the API shows. The family's steps ([`get`], [`get_signature`], [`edit`],
@@ -222,6 +222,7 @@ fn team_context<D: SignedMember>(
     at: (CycleId, UnitId),
 ) -> Result<SheetContext, ApiError> {
     let ctx = D::context(conn, user, at, TeamDocumentAccess::Team)?;
+    ensure_not_published(conn, ctx.cycle.id)?;
     D::ensure_phase(&ctx.cycle)?;
     Ok(ctx)
 }
@@ -320,7 +321,8 @@ pub fn sign<D: SignedMember>(
 }
 
 /// Reopens a final document for the office, with the request's reason (validated): keeps what
-/// stood and starts a new round. 409 `not_final` unless it exists and is final.
+/// stood and starts a new round. 409 `not_final` unless it exists and is final, 409
+/// `cycle_published` once the cycle's results are published.
 pub fn reopen<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -331,6 +333,7 @@ pub fn reopen<D: SignedMember>(
     let reason = reason.as_str();
     let ctx = D::context(conn, user, (cycle_id, unit_id), TeamDocumentAccess::Office)?;
     user.require_office()?;
+    ensure_not_published(conn, cycle_id)?;
     let doc = D::find(conn, cycle_id, unit_id, true)?.ok_or_else(Signed::not_final)?;
     let content = doc.content(conn, &ctx)?;
     let before = Signed::from(&doc);

@@ -1440,6 +1440,49 @@ fn put_fallback_result(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
+// Publication (issue 15, part 2): the demo's 2013 cycle (3) is in review, with the office's
+// review (decision 1) and the standing committee's decision (2) on record.
+
+/// The demo's 2013 cycle, in review.
+pub const REVIEW_CYCLE: i64 = 3;
+
+fn decisions_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/decisions{rest}")
+}
+
+fn create_cycle_decision() -> Call {
+    Call::post(
+        decisions_path(""),
+        json!({
+            "kind": "county_committee_approval",
+            "document_ref": "阳委〔2013〕56号",
+            "decided_on": "2013-11-08",
+            "note": "县委常委会审定同意考核结果，在全县范围内通报",
+            "attachment_ids": []
+        }),
+    )
+    .expect(201)
+}
+
+fn update_cycle_decision(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = decisions_path("/1");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({
+                "document_ref": "阳纪办〔2013〕21号",
+                "decided_on": "2013-10-26",
+                "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果",
+                "note": "复核意见补充了对小江镇的意见",
+                "unit_opinions": [{"unit_id": FINAL_TOWN, "opinion": "维持考核组评分"}],
+                "attachment_ids": []
+            }),
+        )
+        .if_match(tag)
+    })
+}
+
 /// Every operation of the contract, with a valid request as its owner.
 pub fn catalogue() -> Vec<Entry> {
     vec![
@@ -1949,6 +1992,21 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/fallback-result"),
             || Call::delete(unit_path(80, "/fallback-result")),
         ),
+        // Publication (issue 15, part 2): the review's decision records.
+        fixed("GET", in_cycle!("/decisions"), || {
+            Call::get(decisions_path(""))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/decisions"), create_cycle_decision),
+        fixed("GET", in_cycle!("/decisions/{decision_id}"), || {
+            Call::get(decisions_path("/1"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/decisions/{decision_id}"),
+            update_cycle_decision,
+        ),
     ]
 }
 
@@ -2032,7 +2090,7 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     );
     one(format!(
         "SELECT count(*) AS n FROM cycle_units \
-         WHERE unit_id = {VERTICAL} AND status = 'excluded'"
+         WHERE cycle_id = {CYCLE} AND unit_id = {VERTICAL} AND status = 'excluded'"
     ));
     app.stop().await;
 }

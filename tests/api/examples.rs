@@ -164,6 +164,11 @@ const ROLES: &[(&str, Role)] = &[
     ("get_fallback_result", Role::Office),
     ("put_fallback_result", Role::Office),
     ("delete_fallback_result", Role::Office),
+    // Publication (issue 15, part 2).
+    ("list_cycle_decisions", Role::Office),
+    ("create_cycle_decision", Role::Office),
+    ("get_cycle_decision", Role::Office),
+    ("update_cycle_decision", Role::Office),
 ];
 
 /// One operation of the generated contract.

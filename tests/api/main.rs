@@ -24,6 +24,7 @@ mod hostile_input;
 mod language;
 mod leaders;
 mod me;
+mod publication;
 mod resilience;
 // Results (issue 15, task RESULTS).
 mod results;
