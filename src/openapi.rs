@@ -65,6 +65,10 @@ pub mod responses;
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
         (name = "me", description = "当前用户: the caller's profile, permissions and to-do list"),
+        (
+            name = "reports",
+            description = "报表: the office's reports of a cycle, as JSON, CSV or Excel (plan §5)"
+        ),
         (name = "health", description = "健康检查: liveness and readiness probes"),
     )
 )]

@@ -121,6 +121,10 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("put_routine_score", OFFICE),
     ("get_me", ALL),
     ("list_my_tasks", ALL),
+    // Reports (issue 16): the office's, for now.
+    ("get_dashboard_report", OFFICE),
+    ("get_leader_grades_report", OFFICE),
+    ("get_content_area_report", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

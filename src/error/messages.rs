@@ -76,6 +76,7 @@ pub fn title(status: u16) -> &'static str {
         403 => "无权操作",
         404 => "未找到",
         405 => "不支持该方法",
+        406 => "无法提供所要求的格式",
         409 => "与当前状态冲突",
         412 => "版本已变化",
         413 => "请求体过大",
@@ -207,6 +208,11 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("draw_not_seeded", "本次抽查尚未录入种子"),
     ("visit_final", "走访记录已定稿，只有县纪委可以退回重开"),
     ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
+    // Reports (issue 16).
+    (
+        "not_acceptable",
+        "报表只提供 JSON、CSV 和 Excel（xlsx）格式",
+    ),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).

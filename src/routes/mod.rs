@@ -16,6 +16,7 @@ pub mod health;
 pub mod leader_grades;
 pub mod leaders;
 pub mod me;
+pub mod reports;
 pub mod routine_draws;
 pub mod routine_plans;
 pub mod routine_scores;
@@ -66,6 +67,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The audit trail (plan §7).
                 .configure(audit::routes)
                 // The caller's profile and to-do list (issue 17).
-                .configure(me::routes),
+                .configure(me::routes)
+                // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
+                .configure(reports::routes),
         );
 }
