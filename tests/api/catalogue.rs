@@ -1801,6 +1801,16 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("count_only", "false")
                 .by(Who::Unit(RETURNED_TOWN))
         }),
+        // Reports (issue 16): the office's, one in each format.
+        fixed("GET", in_cycle!("/reports/dashboard"), || {
+            Call::get(cycle_path("/reports/dashboard")).query("format", "json")
+        }),
+        fixed("GET", in_cycle!("/reports/leader-grades"), || {
+            Call::get(cycle_path("/reports/leader-grades")).query("format", "csv")
+        }),
+        fixed("GET", in_cycle!("/reports/content-areas"), || {
+            Call::get(cycle_path("/reports/content-areas")).query("format", "xlsx")
+        }),
     ]
 }
 

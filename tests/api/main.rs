@@ -24,6 +24,7 @@ mod hostile_input;
 mod language;
 mod leaders;
 mod me;
+mod reports;
 mod resilience;
 mod routine;
 mod schema;
