@@ -358,15 +358,8 @@ mod tests {
         assert_eq!(negotiate(None, None), Ok(ReportFormat::Json));
         assert_eq!(negotiate(None, Some("*/*")), Ok(ReportFormat::Json));
         assert_eq!(negotiate(None, Some("text/csv")), Ok(ReportFormat::Csv));
-        assert_eq!(
-            negotiate(
-                None,
-                Some(
-                    "text/csv;q=0.5, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                )
-            ),
-            Ok(ReportFormat::Xlsx)
-        );
+        let both = format!("text/csv;q=0.5, {XLSX}");
+        assert_eq!(negotiate(None, Some(&both)), Ok(ReportFormat::Xlsx));
         assert_eq!(
             negotiate(None, Some("application/pdf, text/*;q=0.1")),
             Ok(ReportFormat::Csv)
