@@ -32,6 +32,7 @@ pub mod responses;
         crate::models::unit::UnitSort,
         crate::routes::units::json::UnitStatusFilter,
         crate::routes::units::json::SortOrder,
+        crate::reports::ReportFormat,
     )),
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
