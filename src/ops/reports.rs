@@ -7,9 +7,7 @@
 //! The ranking, a unit's full report and the exports for other assessments stand on the
 //! results (totals, ranks, bands) and join here when those exist.
 
-use std::collections::BTreeMap;
-
-use bigdecimal::BigDecimal;
+use bigdecimal::{BigDecimal, Zero};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Int2, Nullable, Numeric, Text};
@@ -196,6 +194,11 @@ impl Counter {
         }
     }
 
+    /// Declares more counts after those of [`Counter::with`].
+    fn declare(&mut self, keys: &[(&'static str, &'static str)]) {
+        self.counts.extend(Counter::with(keys).counts);
+    }
+
     fn add(&mut self, key: &str, unit_id: i64, name: &str, note: Option<&str>) {
         if let Some(count) = self.counts.iter_mut().find(|c| c.key == key) {
             count.count += 1;
@@ -277,18 +280,10 @@ pub fn dashboard(
     let draw = Draw::current(conn, id, false)?;
 
     let mut si = Counter::with(&DOCUMENT_COUNTS);
-    si.counts.push(StageCount {
-        key: "paper_received",
-        label: "已收到纸质材料",
-        count: 0,
-        units: Vec::new(),
-    });
-    si.counts.push(StageCount {
-        key: "paper_missing",
-        label: "已提交未收到纸质材料",
-        count: 0,
-        units: Vec::new(),
-    });
+    si.declare(&[
+        ("paper_received", "已收到纸质材料"),
+        ("paper_missing", "已提交未收到纸质材料"),
+    ]);
     let mut teams = Counter::with(&[("assigned", "已分配考核组"), ("unassigned", "未分配考核组")]);
     let mut sheets = Counter::with(&[
         ("not_started", "尚未评分"),
@@ -914,13 +909,11 @@ pub fn content_areas(
         UnitKind::Town,
         UnitKind::CountyDepartment,
         UnitKind::CountyEnterprise,
-        UnitKind::Vertical,
     ];
     let mut areas = Vec::new();
     for (area, name) in CONTENT_AREAS {
         let mut by_kind = Vec::new();
-        let mut totals: BTreeMap<&str, BigDecimal> = BTreeMap::new();
-        let mut units = 0;
+        let (mut units, mut max, mut lost) = (0, BigDecimal::zero(), BigDecimal::zero());
         for kind in kinds_in_order {
             let Some(row) = rows
                 .iter()
@@ -929,15 +922,13 @@ pub fn content_areas(
                 continue;
             };
             units += row.units;
-            *totals.entry("max").or_default() += &row.max_points;
-            *totals.entry("lost").or_default() += &row.lost;
+            max += &row.max_points;
+            lost += &row.lost;
             by_kind.push(KindLoss {
                 kind,
                 loss: Loss::new(row.units, row.max_points.clone(), row.lost.clone()),
             });
         }
-        let max = totals.remove("max").unwrap_or_default();
-        let lost = totals.remove("lost").unwrap_or_default();
         areas.push(AreaLoss {
             content_area: area,
             name,

@@ -400,6 +400,31 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
         grades.contains("\r\n\"县\"\"甲,乙\"\"局\","),
         "RFC 4180 quoting: {grades}"
     );
+    // A report of two tables writes them in turn, each under its name; its decimals as the
+    // JSON writes them.
+    let areas = json(&app, "content-areas").await;
+    let (_, _, body) = fetch(
+        &app,
+        &format!("{}?format=csv", report("content-areas")),
+        None,
+    )
+    .await;
+    let text = String::from_utf8(body).expect("UTF-8");
+    let first = text
+        .find("\r\n考核内容失分\r\n考核内容,")
+        .expect("the areas' table");
+    let second = text
+        .find("\r\n失分最多的考评项目\r\n序号,")
+        .expect("the items' table");
+    assert!(first < second, "{text}");
+    let area = &areas["areas"][0]["overall"];
+    let line = format!(
+        ",{},{},{},",
+        area["max_points"].as_str().expect("max"),
+        area["lost_points"].as_str().expect("lost"),
+        area["share"].as_str().expect("share")
+    );
+    assert!(text.contains(&line), "{line} in {text}");
     app.stop().await;
 }
 
