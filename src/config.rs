@@ -131,6 +131,8 @@ pub struct Settings {
     /// `BALLOT_PAGE_URL`: the mobile front end's ballot page; a slip's QR code opens it with the
     /// code in the fragment (`#c=…`).
     pub ballot_page_url: String,
+    /// `COUNTY_NAME`: the county's name, in the reports' titles and file names (issue 16).
+    pub county_name: String,
     /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR ranges of the proxies whose
     /// `X-Forwarded-For` is believed (the OA portal's).
     pub trusted_proxies: Vec<TrustedProxy>,
@@ -355,6 +357,10 @@ impl Settings {
             ballot_page_url: var("BALLOT_PAGE_URL")
                 .map(|v| v.trim().to_owned())
                 .unwrap_or_else(|| "http://127.0.0.1:5173/ballot".to_owned()),
+            county_name: var("COUNTY_NAME")
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "阳山县".to_owned()),
             trusted_proxies: parse_var("TRUSTED_PROXIES", Vec::new(), |v| {
                 v.split(',')
                     .map(str::trim)

@@ -15,6 +15,7 @@ pub mod http;
 pub mod models;
 pub mod openapi;
 pub mod ops;
+pub mod reports;
 pub mod routes;
 pub mod schema;
 pub mod seed;

@@ -32,6 +32,7 @@ pub mod responses;
         crate::models::unit::UnitSort,
         crate::routes::units::json::UnitStatusFilter,
         crate::routes::units::json::SortOrder,
+        crate::reports::ReportFormat,
     )),
     tags(
         (name = "units", description = "被考核单位: the registry of units (plan §1)"),
@@ -73,6 +74,10 @@ pub mod responses;
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
         (name = "me", description = "当前用户: the caller's profile, permissions and to-do list"),
+        (
+            name = "reports",
+            description = "报表: the office's reports of a cycle, as JSON, CSV or Excel (plan §5)"
+        ),
         (name = "health", description = "健康检查: liveness and readiness probes"),
     )
 )]

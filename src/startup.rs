@@ -91,6 +91,7 @@ impl Application {
             web::Data::new(AuditKeys(settings.audit_keys(Some(pool.signer().public()))));
         let pool = web::Data::new(pool);
         let clock = web::Data::new(clock);
+        let county = web::Data::new(crate::reports::County(settings.county_name.clone()));
         let body_limit = settings.body_limit;
         let upload_limit = settings.upload_limit;
         let body_read_timeout = settings.body_read_timeout;
@@ -104,6 +105,7 @@ impl Application {
                 .into_app()
                 .app_data(pool.clone())
                 .app_data(clock.clone())
+                .app_data(county.clone())
                 .app_data(audit_keys.clone())
                 .app_data(verifier.clone())
                 .app_data(routes.clone())

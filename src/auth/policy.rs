@@ -140,6 +140,10 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("create_cycle_decision", OFFICE),
     ("get_cycle_decision", OFFICE),
     ("update_cycle_decision", OFFICE),
+    // Reports (issue 16): the office's, for now.
+    ("get_dashboard_report", OFFICE),
+    ("get_leader_grades_report", OFFICE),
+    ("get_content_area_report", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

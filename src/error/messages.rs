@@ -76,6 +76,7 @@ pub fn title(status: u16) -> &'static str {
         403 => "无权操作",
         404 => "未找到",
         405 => "不支持该方法",
+        406 => "无法提供所要求的格式",
         409 => "与当前状态冲突",
         412 => "版本已变化",
         413 => "请求体过大",
@@ -218,6 +219,11 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ),
     ("cycle_not_in_review", "决定记录只在综合评定阶段登记"),
     ("decision_recorded", "本周期已登记该类决定，请修改已有记录"),
+    // Reports (issue 16).
+    (
+        "not_acceptable",
+        "报表只提供 JSON、CSV 和 Excel（xlsx）格式",
+    ),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).

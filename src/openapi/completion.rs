@@ -72,6 +72,12 @@ const SHARED: &[(&str, &str, &str)] = &[
          scope; the two are not told apart (`not_found`).",
     ),
     (
+        "NotAcceptable",
+        "406",
+        "无法提供所要求的格式 (406): neither the `format` parameter nor `Accept` names a format \
+         this report is served in (`not_acceptable`).",
+    ),
+    (
         "Conflict",
         "409",
         "与当前状态冲突 (409): the request conflicts with the object's state, or a request with \
@@ -493,6 +499,9 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ),
         ("ResultStatus", crate::ops::results::ResultStatus::LABELS),
         ("MissingPiece", crate::ops::results::MissingPiece::LABELS),
+        // Reports (issue 16).
+        ("ReportFormat", crate::reports::ReportFormat::LABELS),
+        ("StageKey", crate::ops::reports::StageKey::LABELS),
     ]
 };
 

@@ -30,6 +30,8 @@ shared_response! {
     Forbidden = "403";
     /// 404, for an operation without path parameters (those get it by rule).
     NotFound = "404";
+    /// 406: no format the operation serves is acceptable (the reports).
+    NotAcceptable = "406";
     /// 409: the object's state refuses the request.
     Conflict = "409";
     /// 422, declared where the handler wants to be explicit (every operation gets it by rule).

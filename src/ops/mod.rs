@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod publication;
 pub mod result_inputs;
 pub mod results;
+pub mod reports;
 pub mod routine;
 pub mod routine_visits;
 pub mod sheets;

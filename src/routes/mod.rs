@@ -17,6 +17,7 @@ pub mod health;
 pub mod leader_grades;
 pub mod leaders;
 pub mod me;
+pub mod reports;
 pub mod routine_draws;
 pub mod routine_plans;
 pub mod routine_scores;
@@ -79,6 +80,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(vetoes::routes)
                 .configure(fallback_results::routes)
                 // Publication (issue 15, part 2): the review's decision records (plan §4(一)3).
-                .configure(cycle_decisions::routes),
+                .configure(cycle_decisions::routes)
+                // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
+                .configure(reports::routes),
         );
 }

@@ -2007,6 +2007,16 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/decisions/{decision_id}"),
             update_cycle_decision,
         ),
+        // Reports (issue 16): the office's, one in each format.
+        fixed("GET", in_cycle!("/reports/dashboard"), || {
+            Call::get(cycle_path("/reports/dashboard")).query("format", "json")
+        }),
+        fixed("GET", in_cycle!("/reports/leader-grades"), || {
+            Call::get(cycle_path("/reports/leader-grades")).query("format", "csv")
+        }),
+        fixed("GET", in_cycle!("/reports/content-areas"), || {
+            Call::get(cycle_path("/reports/content-areas")).query("format", "xlsx")
+        }),
     ]
 }
 

@@ -115,6 +115,10 @@ const ROLES: &[(&str, Role)] = &[
     ("list_audit_keys", Role::Office),
     ("get_me", Role::Office),
     ("list_my_tasks", Role::Office),
+    // Reports (issue 16).
+    ("get_dashboard_report", Role::Office),
+    ("get_leader_grades_report", Role::Office),
+    ("get_content_area_report", Role::Office),
     ("get_evaluation_settings", Role::Office),
     ("update_evaluation_settings", Role::Office),
     ("list_evaluation_rounds", Role::Office),

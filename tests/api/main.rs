@@ -25,6 +25,7 @@ mod language;
 mod leaders;
 mod me;
 mod publication;
+mod reports;
 mod resilience;
 // Results (issue 15, task RESULTS).
 mod results;

@@ -1,0 +1,7 @@
+//! The reports as the API shows them (the views live in `ops/reports.rs`).
+
+pub use crate::ops::reports::{
+    AreaLoss, ContentAreaReport, Dashboard, GradeTotals, ItemLoss, KindLoss, LeaderGradeLine,
+    LeaderGradesReport, Loss, NextTransition, Stage, StageCount, StageKey, UnitGrades, UnitRef,
+};
+pub use crate::reports::{Amount, FormatQuery, ReportFile, ReportFormat};

@@ -1,0 +1,87 @@
+//! `/api/v1/assessment-cycles/{cycle_id}/reports/…`: the office's reports of a cycle (issue 16,
+//! plan §5), each served as JSON, CSV or .xlsx (`crate::reports`: `format` wins over `Accept`,
+//! 406 otherwise). The office sees every report; other roles get 403. What each report reads
+//! is in `ops/reports.rs`.
+
+mod content_areas;
+mod dashboard;
+pub mod json;
+mod leader_grades;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel::PgConnection;
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::clock::Clock;
+use crate::db::{self, PgPool};
+use crate::error::ApiError;
+use crate::models::CycleId;
+use crate::reports::{self, County, Document, FormatQuery};
+
+/// Registers the report routes.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(dashboard::get_dashboard_report)
+        .service(leader_grades::get_leader_grades_report)
+        .service(content_areas::get_content_area_report);
+}
+
+/// What every report handler has in hand.
+pub struct ReportRequest {
+    req: HttpRequest,
+    pool: web::Data<PgPool>,
+    clock: web::Data<Clock>,
+    county: web::Data<County>,
+    cycle_id: CycleId,
+    query: FormatQuery,
+}
+
+impl ReportRequest {
+    /// The request of a report of `cycle_id`.
+    pub fn new(
+        req: HttpRequest,
+        pool: web::Data<PgPool>,
+        clock: web::Data<Clock>,
+        county: web::Data<County>,
+        cycle_id: CycleId,
+        query: FormatQuery,
+    ) -> Self {
+        Self {
+            req,
+            pool,
+            clock,
+            county,
+            cycle_id,
+            query,
+        }
+    }
+
+    /// Negotiates the format (406 first), reads the report with `read` in one read-only
+    /// snapshot, and answers it as JSON or as `document` renders it.
+    pub async fn answer<T, F>(
+        self,
+        read: F,
+        document: fn(&T, &str) -> Document,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut PgConnection, CycleId, DateTime<Utc>) -> Result<T, ApiError>
+            + Send
+            + 'static,
+    {
+        let format = match reports::format_of(&self.req, &self.query) {
+            Ok(format) => format,
+            Err(refused) => return Ok(refused.respond()),
+        };
+        let (id, now) = (self.cycle_id, self.clock.now());
+        let report = db::run(&self.pool, move |conn| {
+            conn.build_transaction()
+                .read_only()
+                .repeatable_read()
+                .run(|conn| read(conn, id, now))
+        })
+        .await?;
+        reports::respond(format, &report, || document(&report, &self.county.0))
+    }
+}
