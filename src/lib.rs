@@ -21,3 +21,4 @@ pub mod seed;
 pub mod seed_routine;
 pub mod startup;
 pub mod telemetry;
+pub mod webhook;

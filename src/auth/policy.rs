@@ -121,6 +121,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("put_routine_score", OFFICE),
     ("get_me", ALL),
     ("list_my_tasks", ALL),
+    // Task push (issue 17 §4).
+    ("list_task_deliveries", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

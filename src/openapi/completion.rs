@@ -481,6 +481,8 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
             "VisitMethod",
             crate::ops::routine_visits::VisitMethod::LABELS,
         ),
+        // Task push (issue 17 §4).
+        ("DeliveryState", crate::ops::outbox::DeliveryState::LABELS),
     ]
 };
 

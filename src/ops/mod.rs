@@ -7,6 +7,7 @@
 pub mod attachments;
 pub mod cycles;
 pub mod evaluation;
+pub mod outbox;
 pub mod routine;
 pub mod routine_visits;
 pub mod sheets;

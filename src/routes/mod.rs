@@ -22,6 +22,8 @@ pub mod routine_scores;
 pub mod routine_visits;
 pub mod scoring_records;
 pub mod self_inspections;
+// Task push (issue 17 §4).
+pub mod task_deliveries;
 pub mod team_reports;
 pub mod teams;
 pub mod units;
@@ -66,6 +68,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The audit trail (plan §7).
                 .configure(audit::routes)
                 // The caller's profile and to-do list (issue 17).
-                .configure(me::routes),
+                .configure(me::routes)
+                // Task push (issue 17 §4): the deliveries of task events to the OA portal.
+                .configure(task_deliveries::routes),
         );
 }

@@ -1801,6 +1801,13 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("count_only", "false")
                 .by(Who::Unit(RETURNED_TOWN))
         }),
+        // Task push (issue 17 §4).
+        fixed("GET", "/api/v1/task-deliveries", || {
+            Call::get("/api/v1/task-deliveries")
+                .query("state", "pending")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
     ]
 }
 

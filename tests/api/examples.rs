@@ -115,6 +115,8 @@ const ROLES: &[(&str, Role)] = &[
     ("list_audit_keys", Role::Office),
     ("get_me", Role::Office),
     ("list_my_tasks", Role::Office),
+    // Task push (issue 17 §4).
+    ("list_task_deliveries", Role::Office),
     ("get_evaluation_settings", Role::Office),
     ("update_evaluation_settings", Role::Office),
     ("list_evaluation_rounds", Role::Office),

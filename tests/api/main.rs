@@ -32,3 +32,5 @@ mod scoring;
 mod self_inspections;
 mod teams;
 mod units;
+// Task push (issue 17 §4).
+mod outbox;
