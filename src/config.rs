@@ -623,4 +623,20 @@ mod tests {
         assert_eq!(issuers[0].algorithm, Algorithm::RS256);
         assert_eq!(issuers[0].kid.as_deref(), Some("k1"));
     }
+
+    #[test]
+    fn the_task_webhook_needs_http_and_a_long_secret_which_never_prints() {
+        let mut push = TaskPushSettings::from_env().expect("defaults");
+        push.webhook_url = None;
+        assert!(matches!(push.webhook(), Ok(None)), "off when unset");
+        push.webhook_url = Some("http://oa.yangshan.example/todo".to_owned());
+        push.webhook_secret = Some(Secret::new("short"));
+        assert!(push.webhook().is_err());
+        let secret = "0123456789abcdef0123456789abcdef";
+        push.webhook_secret = Some(Secret::new(secret));
+        assert!(matches!(push.webhook(), Ok(Some(_))));
+        assert!(!format!("{push:?}").contains(secret));
+        push.webhook_url = Some("https://oa.yangshan.example/todo".to_owned());
+        assert!(push.webhook().is_err(), "no TLS in this build");
+    }
 }

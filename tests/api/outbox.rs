@@ -481,9 +481,12 @@ async fn the_webhook_gets_every_event_signed_and_after_a_restart_what_it_missed(
     let refused = app.get("/api/v1/task-deliveries", &app.unit_token(3)).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
-    // The service stops too, and another instance takes over the same database.
+    // The service stops too, and its worker with it: the receiver back, nothing arrives...
     app.handle.stop(true).await;
     receiver.restart();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!delivered_all(&app), "the stopped service delivers nothing");
+    // ...until another instance takes over the same database.
     let another = app.spawn_another_instance();
     until("the missed events are delivered", || delivered_all(&app)).await;
     let delivered = app
