@@ -414,24 +414,34 @@ pub struct Pending {
     /// The task's occurrence (1 the first time it appeared).
     #[diesel(sql_type = Integer)]
     pub occurrence: i32,
+    /// The recipient's role: `office`, `unit` or `inspector`.
     #[diesel(sql_type = Text)]
     pub recipient_role: String,
+    /// The recipient unit, for `unit`.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub recipient_unit_id: Option<i64>,
+    /// The recipient's `sub`, for `inspector`.
     #[diesel(sql_type = Nullable<Text>)]
     pub recipient_sub: Option<String>,
+    /// The task's kind (a `TaskKind`).
     #[diesel(sql_type = Text)]
     pub kind: String,
+    /// The task's cycle.
     #[diesel(sql_type = BigInt)]
     pub cycle_id: i64,
+    /// The unit it concerns, if one.
     #[diesel(sql_type = Nullable<BigInt>)]
     pub unit_id: Option<i64>,
+    /// That unit's name.
     #[diesel(sql_type = Nullable<Text>)]
     pub unit_name: Option<String>,
+    /// Its Chinese title.
     #[diesel(sql_type = Text)]
     pub title: String,
+    /// The API path of what it concerns.
     #[diesel(sql_type = Text)]
     pub resource: String,
+    /// Its due date, if one.
     #[diesel(sql_type = Nullable<Date>)]
     pub due: Option<NaiveDate>,
 }
