@@ -31,7 +31,7 @@ use utoipa::ToSchema;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Key of the advisory lock that serialises appends.
-const APPEND_LOCK: i64 = 0x6c69_616e_7a68;
+pub(crate) const APPEND_LOCK: i64 = 0x6c69_616e_7a68;
 
 /// Who made a change, and in which request.
 #[derive(Debug, Clone, PartialEq, Eq)]

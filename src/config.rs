@@ -141,6 +141,90 @@ pub struct Settings {
     pub ballot_failure_limit: u32,
     /// `BALLOT_FAILURE_WINDOW`: the window of that limit.
     pub ballot_failure_window: Duration,
+    /// The push of tasks to the OA portal (issue 17 §4).
+    pub task_push: TaskPushSettings,
+}
+
+/// The push of tasks to the OA portal's to-do centre: the overdue job and the webhook.
+#[derive(Debug, Clone)]
+pub struct TaskPushSettings {
+    /// `TASK_WEBHOOK_URL`: where events are posted (`http://` only: this build has no TLS;
+    /// put a TLS proxy in front of an `https` receiver). Unset: nothing is delivered, and the
+    /// events wait in the outbox.
+    pub webhook_url: Option<String>,
+    /// `TASK_WEBHOOK_SECRET`: the HMAC-SHA256 key of the signature header (at least 32 bytes).
+    pub webhook_secret: Option<Secret>,
+    /// `TASK_WEBHOOK_TIMEOUT`: the longest one delivery may take (connect and answer).
+    pub webhook_timeout: Duration,
+    /// `TASK_WEBHOOK_POLL`: how often the worker looks for events when it found none.
+    pub webhook_poll: Duration,
+    /// `TASK_WEBHOOK_BACKOFF`: the wait after a first failure, doubled after each next one...
+    pub webhook_backoff: Duration,
+    /// `TASK_WEBHOOK_BACKOFF_MAX`: ...up to this.
+    pub webhook_backoff_max: Duration,
+    /// `TASK_JOB_INTERVAL`: how often the overdue job runs (one instance at a time).
+    pub job_interval: Duration,
+    /// `PUBLIC_BASE_URL`: the service's public address, put before a task's path in the
+    /// event's `link` (empty: the path alone).
+    pub public_base_url: String,
+}
+
+/// The shortest `TASK_WEBHOOK_SECRET` accepted.
+pub const MIN_WEBHOOK_SECRET_BYTES: usize = 32;
+
+impl TaskPushSettings {
+    /// Reads the settings from the environment.
+    fn from_env() -> Result<Self, ConfigError> {
+        let positive = |v: &str| {
+            duration(v).and_then(|d| {
+                if d.is_zero() {
+                    Err("must be longer than 0".to_owned())
+                } else {
+                    Ok(d)
+                }
+            })
+        };
+        Ok(Self {
+            webhook_url: var("TASK_WEBHOOK_URL").map(|v| v.trim().to_owned()),
+            webhook_secret: var("TASK_WEBHOOK_SECRET").map(|v| Secret::new(v.trim())),
+            webhook_timeout: parse_var("TASK_WEBHOOK_TIMEOUT", Duration::from_secs(10), positive)?,
+            webhook_poll: parse_var("TASK_WEBHOOK_POLL", Duration::from_secs(2), positive)?,
+            webhook_backoff: parse_var("TASK_WEBHOOK_BACKOFF", Duration::from_secs(10), positive)?,
+            webhook_backoff_max: parse_var(
+                "TASK_WEBHOOK_BACKOFF_MAX",
+                Duration::from_secs(3600),
+                positive,
+            )?,
+            job_interval: parse_var("TASK_JOB_INTERVAL", Duration::from_secs(60), positive)?,
+            public_base_url: var("PUBLIC_BASE_URL")
+                .map(|v| v.trim().trim_end_matches('/').to_owned())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The webhook to deliver to, `None` when none is configured; `Err` (one line for the
+    /// operator) for a URL that is not `http://`, or a missing or short secret.
+    pub fn webhook(&self) -> Result<Option<(String, Secret)>, String> {
+        let Some(url) = &self.webhook_url else {
+            return Ok(None);
+        };
+        if !url.starts_with("http://") {
+            return Err(format!(
+                "TASK_WEBHOOK_URL must be an http:// URL (this build speaks no TLS; put a TLS \
+                 proxy in front of an https receiver), not {}",
+                crate::db::redact_url(url)
+            ));
+        }
+        match &self.webhook_secret {
+            Some(secret) if secret.expose().len() >= MIN_WEBHOOK_SECRET_BYTES => {
+                Ok(Some((url.clone(), secret.clone())))
+            }
+            _ => Err(format!(
+                "TASK_WEBHOOK_URL is set: TASK_WEBHOOK_SECRET must be at least \
+                 {MIN_WEBHOOK_SECRET_BYTES} bytes"
+            )),
+        }
+    }
 }
 
 /// The shortest `BALLOT_CODE_KEY` accepted.
@@ -387,6 +471,7 @@ impl Settings {
                     })
                 },
             )?,
+            task_push: TaskPushSettings::from_env()?,
         })
     }
 
@@ -543,5 +628,21 @@ mod tests {
         .expect("valid issuer JSON");
         assert_eq!(issuers[0].algorithm, Algorithm::RS256);
         assert_eq!(issuers[0].kid.as_deref(), Some("k1"));
+    }
+
+    #[test]
+    fn the_task_webhook_needs_http_and_a_long_secret_which_never_prints() {
+        let mut push = TaskPushSettings::from_env().expect("defaults");
+        push.webhook_url = None;
+        assert!(matches!(push.webhook(), Ok(None)), "off when unset");
+        push.webhook_url = Some("http://oa.yangshan.example/todo".to_owned());
+        push.webhook_secret = Some(Secret::new("short"));
+        assert!(push.webhook().is_err());
+        let secret = "0123456789abcdef0123456789abcdef";
+        push.webhook_secret = Some(Secret::new(secret));
+        assert!(matches!(push.webhook(), Ok(Some(_))));
+        assert!(!format!("{push:?}").contains(secret));
+        push.webhook_url = Some("https://oa.yangshan.example/todo".to_owned());
+        assert!(push.webhook().is_err(), "no TLS in this build");
     }
 }

@@ -30,6 +30,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::audit::{self, Actor, Change, SigningKey};
+use crate::clock::Clock;
 use crate::error::ApiError;
 
 /// Every migration, compiled into the binary.
@@ -55,6 +56,8 @@ pub struct PgPool {
     /// blocking thread, so waiting requests never starve the ones holding connections of threads.
     permits: Arc<Semaphore>,
     request: Option<Arc<RequestScope>>,
+    /// The application's clock: [`write`] records the task states' transitions at its time.
+    clock: Clock,
 }
 
 /// A connection taken for one request, with its permit; derefs to the connection.
@@ -117,6 +120,16 @@ impl PgPool {
     /// The audit signing key.
     pub fn signer(&self) -> &Arc<SigningKey> {
         &self.signer
+    }
+
+    /// The same pool on `clock` (the application's), which [`write`] reads.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
+    }
+
+    /// The clock [`write`] reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The longest one request spends on the database: the wait for a connection plus one
@@ -384,6 +397,7 @@ pub fn connect(
         wait,
         permits: Arc::new(Semaphore::new(size as usize)),
         request: None,
+        clock: Clock::system(),
     })
 }
 
@@ -678,17 +692,21 @@ where
     bounded(pool, false, move |_| f(held)).await
 }
 
-/// Runs a write: `f` makes the change and says what it changed; the audit record is appended
-/// last, in the same transaction. A write that fails leaves neither the change nor a record.
+/// Runs a write: `f` makes the change and says what it changed; the task states are brought
+/// up to date with their outbox events (`ops::outbox::record`), and the audit record is
+/// appended last, in the same transaction. A write that fails leaves neither the change, nor an
+/// event, nor a record.
 pub async fn write<F, T>(pool: &PgPool, actor: Actor, f: F) -> Result<T, ApiError>
 where
     F: FnOnce(&mut PgConnection) -> Result<(T, Change), ApiError> + Send + 'static,
     T: Send + 'static,
 {
     let signer = pool.signer().clone();
+    let clock = pool.clock.clone();
     run(pool, move |conn| {
         conn.transaction(|conn| {
             let (value, change) = f(conn)?;
+            crate::ops::outbox::record(conn, clock.now())?;
             audit::append(conn, &signer, &actor, change)?;
             Ok(value)
         })

@@ -24,3 +24,4 @@ pub mod seed_results;
 pub mod seed_routine;
 pub mod startup;
 pub mod telemetry;
+pub mod webhook;

@@ -543,6 +543,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    task_events (id) {
+        id -> Int8,
+        event_id -> Text,
+        task_state_id -> Int8,
+        transition -> Text,
+        occurred_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    task_states (id) {
+        id -> Int8,
+        task_key -> Text,
+        occurrence -> Int4,
+        recipient_role -> Text,
+        recipient_unit_id -> Nullable<Int8>,
+        recipient_sub -> Nullable<Text>,
+        kind -> Text,
+        cycle_id -> Int8,
+        unit_id -> Nullable<Int8>,
+        unit_name -> Nullable<Text>,
+        title -> Text,
+        resource -> Text,
+        due -> Nullable<Date>,
+        state -> Text,
+        created_at -> Timestamptz,
+        done_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     team_members (team_id, sub) {
         team_id -> Int8,
         sub -> Text,
@@ -640,6 +677,7 @@ diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> units (unit_id));
 diesel::joinable!(self_scores -> self_inspections (self_inspection_id));
+diesel::joinable!(task_events -> task_states (task_state_id));
 diesel::joinable!(team_members -> inspection_teams (team_id));
 diesel::joinable!(veto_events -> leaders (leader_id));
 
@@ -682,6 +720,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     self_inspections,
     self_scores,
     signatures,
+    task_events,
+    task_states,
     team_members,
     team_reports,
     team_units,

@@ -126,6 +126,9 @@ pub fn seed_demo_with_ballot_key(
             crate::seed_publication::seed_publication(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
+        // Task push (issue 17 §4): the seed writes outside `db::write`, so it records the task
+        // states it leaves (with their `created` events) itself, once.
+        crate::ops::outbox::record(conn, chrono::Utc::now())?;
         Ok(report)
     })
 }

@@ -2,7 +2,8 @@
 //! plan, the sampled units' targets, a draw committed to a lottery result, seeded once it was
 //! published and verified, the four visits written, submitted and signed by both visitors, a
 //! routine score for every assessed unit but the last county department (so that a bulk entry
-//! still has a unit to score), and then two departments' visits reopened for correction. `seed::seed_demo` calls [`seed_routine`] once, after the teams.
+//! still has a unit to score), and then two departments' visits reopened for correction.
+//! `seed::seed_demo` calls [`seed_routine`] once, after the teams.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;

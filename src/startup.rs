@@ -2,6 +2,7 @@
 //! it on port 0 against their own database.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -46,6 +47,9 @@ pub enum StartupError {
     /// The ballot codes' key is missing or too short.
     #[error("{0}")]
     BallotKey(String),
+    /// The task push's webhook is misconfigured.
+    #[error("{0}")]
+    TaskPush(String),
 }
 
 /// A bound, not yet running, server.
@@ -89,6 +93,17 @@ impl Application {
         let routes = web::Data::new(RouteTable::from_spec(&spec));
         let audit_keys =
             web::Data::new(AuditKeys(settings.audit_keys(Some(pool.signer().public()))));
+        let pool = pool.with_clock(clock.clone());
+        // The task push's background work lives as long as the server: it ends once the
+        // server's factory, which holds `alive`, is dropped.
+        let alive = Arc::new(());
+        crate::webhook::start(
+            pool.clone(),
+            clock.clone(),
+            &settings.task_push,
+            Arc::downgrade(&alive),
+        )
+        .map_err(StartupError::TaskPush)?;
         let pool = web::Data::new(pool);
         let clock = web::Data::new(clock);
         let county = web::Data::new(crate::reports::County(settings.county_name.clone()));
@@ -98,6 +113,7 @@ impl Application {
         let origins = settings.cors_allowed_origins.clone();
         let extra_headers = settings.cors_extra_request_headers.clone();
         let server = HttpServer::new(move || {
+            let _alive = &alive;
             App::new()
                 .into_utoipa_app()
                 .openapi(ApiDoc::openapi())

@@ -144,6 +144,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_dashboard_report", OFFICE),
     ("get_leader_grades_report", OFFICE),
     ("get_content_area_report", OFFICE),
+    // Task push (issue 17 §4).
+    ("list_task_deliveries", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -502,6 +502,8 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         // Reports (issue 16).
         ("ReportFormat", crate::reports::ReportFormat::LABELS),
         ("StageKey", crate::ops::reports::StageKey::LABELS),
+        // Task push (issue 17 §4).
+        ("DeliveryState", crate::ops::outbox::DeliveryState::LABELS),
     ]
 };
 

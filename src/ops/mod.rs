@@ -12,6 +12,7 @@ pub mod publication;
 pub mod result_inputs;
 pub mod results;
 pub mod reports;
+pub mod outbox;
 pub mod routine;
 pub mod routine_visits;
 pub mod sheets;

@@ -7,6 +7,9 @@
 //!
 //! Due dates and overdue flags are read against the application's [`Clock`](crate::clock),
 //! never SQL `now()`.
+//!
+//! The same queries, without the caller's filter, give every recipient's tasks at once
+//! ([`for_everyone`]): what `ops/outbox.rs` compares with the task states after each write.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
@@ -84,41 +87,35 @@ pub struct Task {
     pub since: DateTime<Utc>,
 }
 
+/// Whose task it is, as the OA portal is told (issue 17 §4): the office, a unit (the service
+/// knows no unit user's `sub`), or an inspector by their token's `sub`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Recipient {
+    /// The county's discipline office.
+    Office,
+    /// Whoever acts for the unit.
+    Unit(i64),
+    /// One inspector.
+    Inspector(String),
+}
+
 /// The caller's open tasks, sorted by due date (none last), then by `since`.
 pub fn for_caller(
     conn: &mut PgConnection,
     user: &AuthUser,
     now: DateTime<Utc>,
 ) -> Result<Vec<Task>, ApiError> {
-    let cycles: Vec<Cycle> = assessment_cycles::table
-        .filter(assessment_cycles::state.ne_all(["archived"]))
-        .order(assessment_cycles::id.asc())
-        .select(Cycle::as_select())
-        .load(conn)?;
-    let open: Vec<&Cycle> = cycles
-        .iter()
-        .filter(|c| c.state != CycleState::Draft)
-        .collect();
-    let ids: Vec<i64> = open.iter().map(|c| c.id.0).collect();
-    let mut list = Tasks {
-        now,
-        cycles: &cycles,
-        items: Vec::new(),
-    };
-    match user.role {
-        Role::Unit => {
-            if let Some(unit) = user.unit_id {
-                collect_self_inspection(conn, &mut list, unit.0, &ids)?;
-                collect_accountability(conn, &mut list, unit.0, &ids)?;
-            }
-        }
-        Role::Inspector => collect_team(conn, &mut list, &user.sub, &ids)?,
-        Role::Office => {
-            collect_office_units(conn, &mut list, &ids)?;
-            collect_transitions(conn, &mut list)?;
-        }
+    let mut items: Vec<Task> = match user.role {
+        Role::Unit => match user.unit_id {
+            Some(unit) => gather(conn, Some(Whom::Unit(unit.0)), now)?,
+            None => Vec::new(),
+        },
+        Role::Inspector => gather(conn, Some(Whom::Inspector(&user.sub)), now)?,
+        Role::Office => gather(conn, Some(Whom::Office), now)?,
     }
-    let mut items = list.items;
+    .into_iter()
+    .map(|(_, task)| task)
+    .collect();
     items.sort_by(|a, b| {
         (
             a.due.is_none(),
@@ -140,15 +137,74 @@ pub fn for_caller(
     Ok(items)
 }
 
+/// Every recipient's open tasks, in the same fixed number of queries as one caller's: the
+/// units' documents, every inspector's team units, the office's units and the transitions.
+pub fn for_everyone(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Recipient, Task)>, ApiError> {
+    gather(conn, None, now)
+}
+
+/// One recipient's tasks, or (`None`) everyone's.
+#[derive(Clone, Copy)]
+enum Whom<'a> {
+    Office,
+    Unit(i64),
+    Inspector(&'a str),
+}
+
+fn gather(
+    conn: &mut PgConnection,
+    whom: Option<Whom<'_>>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Recipient, Task)>, ApiError> {
+    let cycles: Vec<Cycle> = assessment_cycles::table
+        .filter(assessment_cycles::state.ne_all(["archived"]))
+        .order(assessment_cycles::id.asc())
+        .select(Cycle::as_select())
+        .load(conn)?;
+    let open: Vec<&Cycle> = cycles
+        .iter()
+        .filter(|c| c.state != CycleState::Draft)
+        .collect();
+    let ids: Vec<i64> = open.iter().map(|c| c.id.0).collect();
+    let mut list = Tasks {
+        now,
+        cycles: &cycles,
+        items: Vec::new(),
+    };
+    // Each source runs for its own recipient, or (no one named) for all of them.
+    let (units, inspectors, office) = match whom {
+        None => (Some(None), Some(None), true),
+        Some(Whom::Unit(unit)) => (Some(Some(unit)), None, false),
+        Some(Whom::Inspector(sub)) => (None, Some(Some(sub)), false),
+        Some(Whom::Office) => (None, None, true),
+    };
+    if let Some(unit) = units {
+        collect_self_inspection(conn, &mut list, unit, &ids)?;
+        collect_accountability(conn, &mut list, unit, &ids)?;
+    }
+    if let Some(sub) = inspectors {
+        collect_team(conn, &mut list, sub, &ids)?;
+    }
+    if office {
+        collect_office_units(conn, &mut list, &ids)?;
+        collect_transitions(conn, &mut list)?;
+    }
+    Ok(list.items)
+}
+
 /// The list being gathered, with what every task needs: the clock and the cycles.
 struct Tasks<'a> {
     now: DateTime<Utc>,
     cycles: &'a [Cycle],
-    items: Vec<Task>,
+    items: Vec<(Recipient, Task)>,
 }
 
-/// Where a task points.
+/// Where a task points, and whose it is.
 struct At<'a> {
+    to: Recipient,
     cycle_id: i64,
     unit: Option<(i64, &'a str)>,
     resource: String,
@@ -161,7 +217,7 @@ impl Tasks<'_> {
     }
 
     fn push(&mut self, kind: TaskKind, title: String, at: At<'_>, due: Option<NaiveDate>) {
-        self.items.push(Task {
+        let task = Task {
             kind,
             title,
             cycle_id: at.cycle_id,
@@ -171,7 +227,8 @@ impl Tasks<'_> {
             due,
             overdue: due.is_some_and(|d| is_late(d, self.now)),
             since: at.since,
-        });
+        };
+        self.items.push((at.to, task));
     }
 }
 
@@ -190,6 +247,8 @@ fn writable_by_units(state: CycleState) -> bool {
 struct UnitDocRow {
     #[diesel(sql_type = BigInt)]
     cycle_id: i64,
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
     #[diesel(sql_type = Text)]
     unit_name: String,
     #[diesel(sql_type = Nullable<BigInt>)]
@@ -202,24 +261,27 @@ struct UnitDocRow {
     since: DateTime<Utc>,
 }
 
-/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned.
+/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned. Every
+/// unit's when `unit` is `None`.
 fn collect_self_inspection(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
-    unit_id: i64,
+    unit: Option<i64>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
     let rows: Vec<UnitDocRow> = diesel::sql_query(
-        "SELECT cu.cycle_id, u.name AS unit_name, NULL::int8 AS leader_id, \
+        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, NULL::int8 AS leader_id, \
          NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
-         WHERE cu.unit_id = $1 AND cu.status = 'assessed' AND cu.cycle_id = ANY($2)",
+         WHERE ($1::int8 IS NULL OR cu.unit_id = $1) AND cu.status = 'assessed' \
+         AND cu.cycle_id = ANY($2) ORDER BY cu.unit_id, cu.cycle_id",
     )
-    .bind::<BigInt, _>(unit_id)
+    .bind::<Nullable<BigInt>, _>(unit)
     .bind::<Array<BigInt>, _>(cycles)
     .load(conn)?;
     for row in rows {
+        let unit_id = row.unit_id;
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
             continue;
         };
@@ -232,6 +294,7 @@ fn collect_self_inspection(
             _ => format!("提交{}年度自查报告", cycle.year),
         };
         let at = At {
+            to: Recipient::Unit(unit_id),
             cycle_id: row.cycle_id,
             unit: Some((unit_id, &row.unit_name)),
             resource: unit_path(row.cycle_id, unit_id, "self-inspection"),
@@ -248,27 +311,29 @@ fn collect_self_inspection(
 }
 
 /// The accountability report of each first responsible person of the unit, in each open cycle
-/// assessing it: missing, a draft, or returned.
+/// assessing it: missing, a draft, or returned. Every unit's when `unit` is `None`.
 fn collect_accountability(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
-    unit_id: i64,
+    unit: Option<i64>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
     let rows: Vec<UnitDocRow> = diesel::sql_query(
-        "SELECT cu.cycle_id, u.name AS unit_name, l.id AS leader_id, l.name AS leader_name, \
+        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, l.id AS leader_id, \
+         l.name AS leader_name, \
          ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          JOIN leaders l ON l.unit_id = cu.unit_id AND l.is_first_responsible \
          LEFT JOIN accountability_reports ar ON ar.cycle_id = cu.cycle_id \
            AND ar.unit_id = cu.unit_id AND ar.leader_id = l.id \
-         WHERE cu.unit_id = $1 AND cu.status = 'assessed' AND cu.cycle_id = ANY($2) \
-         ORDER BY l.id",
+         WHERE ($1::int8 IS NULL OR cu.unit_id = $1) AND cu.status = 'assessed' \
+         AND cu.cycle_id = ANY($2) ORDER BY cu.unit_id, cu.cycle_id, l.id",
     )
-    .bind::<BigInt, _>(unit_id)
+    .bind::<Nullable<BigInt>, _>(unit)
     .bind::<Array<BigInt>, _>(cycles)
     .load(conn)?;
     for row in rows {
+        let unit_id = row.unit_id;
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
             continue;
         };
@@ -285,6 +350,7 @@ fn collect_accountability(
         };
         let title = format!("{verb}{leader}的{}年度述责报告", cycle.year);
         let at = At {
+            to: Recipient::Unit(unit_id),
             cycle_id: row.cycle_id,
             unit: Some((unit_id, &row.unit_name)),
             resource: unit_path(
@@ -306,6 +372,8 @@ fn collect_accountability(
 
 #[derive(QueryableByName)]
 struct TeamUnitRow {
+    #[diesel(sql_type = Text)]
+    sub: String,
     #[diesel(sql_type = BigInt)]
     cycle_id: i64,
     #[diesel(sql_type = BigInt)]
@@ -331,23 +399,23 @@ struct TeamUnitRow {
 }
 
 /// The units of the teams the inspector leads or is on, in one query: their sheets, reports
-/// and signatures, and their evaluation rounds.
+/// and signatures, and their evaluation rounds. Every inspector's when `sub` is `None`.
 fn collect_team(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
-    sub: &str,
+    sub: Option<&str>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
     let rows: Vec<TeamUnitRow> = diesel::sql_query(
-        "SELECT tu.cycle_id, tu.unit_id, u.name AS unit_name, \
+        "SELECT p.sub, tu.cycle_id, tu.unit_id, u.name AS unit_name, \
          sr.status AS sheet_status, \
          EXISTS (SELECT 1 FROM signatures s WHERE s.document_kind = 'scoring_record' \
            AND s.document_id = sr.id AND s.round = sr.round AND s.voided_at IS NULL \
-           AND s.signer_sub = $1) AS sheet_signed, \
+           AND s.signer_sub = p.sub) AS sheet_signed, \
          tr.status AS report_status, \
          EXISTS (SELECT 1 FROM signatures s WHERE s.document_kind = 'team_report' \
            AND s.document_id = tr.id AND s.round = tr.round AND s.voided_at IS NULL \
-           AND s.signer_sub = $1) AS report_signed, \
+           AND s.signer_sub = p.sub) AS report_signed, \
          (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = tu.cycle_id \
            AND r.unit_id = tu.unit_id AND r.state <> 'closed') AS open_round, \
          EXISTS (SELECT 1 FROM evaluation_rounds r WHERE r.cycle_id = tu.cycle_id \
@@ -355,13 +423,15 @@ fn collect_team(
          COALESCE(sr.updated_at, tu.assigned_at) AS sheet_since, \
          COALESCE(tr.updated_at, sr.updated_at, tu.assigned_at) AS report_since \
          FROM team_units tu JOIN inspection_teams t ON t.id = tu.team_id \
+         JOIN LATERAL (SELECT t.leader_sub AS sub \
+           UNION SELECT m.sub FROM team_members m WHERE m.team_id = t.id) p \
+           ON $1::text IS NULL OR p.sub = $1 \
          JOIN units u ON u.id = tu.unit_id \
          LEFT JOIN scoring_records sr ON sr.cycle_id = tu.cycle_id AND sr.unit_id = tu.unit_id \
          LEFT JOIN team_reports tr ON tr.cycle_id = tu.cycle_id AND tr.unit_id = tu.unit_id \
-         WHERE tu.cycle_id = ANY($2) AND (t.leader_sub = $1 OR EXISTS \
-           (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.sub = $1))",
+         WHERE tu.cycle_id = ANY($2) ORDER BY p.sub, tu.cycle_id, tu.unit_id",
     )
-    .bind::<Text, _>(sub)
+    .bind::<Nullable<Text>, _>(sub)
     .bind::<Array<BigInt>, _>(cycles)
     .load(conn)?;
     for row in rows {
@@ -371,13 +441,16 @@ fn collect_team(
         let (c, u) = (row.cycle_id, row.unit_id);
         let unit = Some((u, row.unit_name.as_str()));
         let name = &row.unit_name;
+        let to = Recipient::Inspector(row.sub.clone());
         let sheet = |since| At {
+            to: to.clone(),
             cycle_id: c,
             unit,
             resource: unit_path(c, u, "scoring-record"),
             since,
         };
         let report = |since| At {
+            to: to.clone(),
             cycle_id: c,
             unit,
             resource: unit_path(c, u, "team-report"),
@@ -431,8 +504,10 @@ fn collect_team(
 fn collect_round(list: &mut Tasks<'_>, cycle: &Cycle, row: &TeamUnitRow, due: Option<NaiveDate>) {
     let (c, u, name) = (row.cycle_id, row.unit_id, &row.unit_name);
     let unit = Some((u, name.as_str()));
+    let to = Recipient::Inspector(row.sub.clone());
     if let Some(round) = row.open_round {
         let at = At {
+            to,
             cycle_id: c,
             unit,
             resource: unit_path(c, u, &format!("evaluation-rounds/{round}")),
@@ -446,6 +521,7 @@ fn collect_round(list: &mut Tasks<'_>, cycle: &Cycle, row: &TeamUnitRow, due: Op
         );
     } else if !row.any_round && writable_by_units(cycle.state) {
         let at = At {
+            to,
             cycle_id: c,
             unit,
             resource: unit_path(c, u, "evaluation-rounds"),
@@ -513,6 +589,7 @@ fn collect_office_units(
         };
         let (c, u, name) = (row.cycle_id, row.unit_id, row.unit_name.as_str());
         let at = |rest: &str| At {
+            to: Recipient::Office,
             cycle_id: c,
             unit: Some((u, name)),
             resource: unit_path(c, u, rest),
@@ -585,6 +662,7 @@ fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<
             _ => None,
         };
         let at = At {
+            to: Recipient::Office,
             cycle_id: cycle.id.0,
             unit: None,
             resource: format!("/api/v1/assessment-cycles/{}/transitions", cycle.id.0),

@@ -24,6 +24,8 @@ pub mod routine_scores;
 pub mod routine_visits;
 pub mod scoring_records;
 pub mod self_inspections;
+// Task push (issue 17 §4).
+pub mod task_deliveries;
 pub mod team_reports;
 pub mod teams;
 pub mod units;
@@ -82,6 +84,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // Publication (issue 15, part 2): the review's decision records (plan §4(一)3).
                 .configure(cycle_decisions::routes)
                 // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
-                .configure(reports::routes),
+                .configure(reports::routes)
+                // Task push (issue 17 §4): the deliveries of task events to the OA portal.
+                .configure(task_deliveries::routes),
         );
 }

@@ -2017,6 +2017,13 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/reports/content-areas"), || {
             Call::get(cycle_path("/reports/content-areas")).query("format", "xlsx")
         }),
+        // Task push (issue 17 §4).
+        fixed("GET", "/api/v1/task-deliveries", || {
+            Call::get("/api/v1/task-deliveries")
+                .query("state", "pending")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
     ]
 }
 

@@ -119,6 +119,8 @@ const ROLES: &[(&str, Role)] = &[
     ("get_dashboard_report", Role::Office),
     ("get_leader_grades_report", Role::Office),
     ("get_content_area_report", Role::Office),
+    // Task push (issue 17 §4).
+    ("list_task_deliveries", Role::Office),
     ("get_evaluation_settings", Role::Office),
     ("update_evaluation_settings", Role::Office),
     ("list_evaluation_rounds", Role::Office),

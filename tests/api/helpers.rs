@@ -417,6 +417,17 @@ impl TestApp {
         Self::start(db, settings, reqwest::Client::new(), Clock::manual(at))
     }
 
+    /// [`TestApp::spawn_demo_at`] after `adjust` has changed its settings (the task push's
+    /// webhook and intervals, issue 17 §4).
+    pub async fn spawn_demo_at_with(at: DateTime<Utc>, adjust: impl FnOnce(&mut Settings)) -> Self {
+        init_logs();
+        let db = TestDb::create_demo();
+        let mut settings = test_settings(&db);
+        settings.audit_signing_key = Some(Secret::new(DEMO_AUDIT_KEY));
+        adjust(&mut settings);
+        Self::start(db, settings, reqwest::Client::new(), Clock::manual(at))
+    }
+
     /// Starts the application on a fresh clone of the demo county (see `src/seed.rs`).
     pub async fn spawn_demo() -> Self {
         init_logs();

@@ -37,3 +37,5 @@ mod self_inspections;
 mod statements;
 mod teams;
 mod units;
+// Task push (issue 17 §4).
+mod outbox;
