@@ -207,6 +207,9 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("draw_not_seeded", "本次抽查尚未录入种子"),
     ("visit_final", "走访记录已定稿，只有县纪委可以退回重开"),
     ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
+    // Results (issue 15, task RESULTS).
+    ("cycle_published", "考核结果已通报，构成结果的数据不能再改"),
+    ("veto_not_enabled", "本周期未实行一票否决"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -253,6 +256,12 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("not_in_future", "须是将来的时间"),
     ("already_scored", "已有得分，请用更正"),
     ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
+    // Results (issue 15, task RESULTS).
+    ("unknown_band", "不是本周期的档次"),
+    ("veto_band_missing", "一票否决的封顶档次须保留"),
+    ("not_covering", "须有一档从 0 开始，覆盖 0 至 100"),
+    ("not_of_unit", "不是该单位的班子成员"),
+    ("count", "数目超出允许的范围"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {
