@@ -224,6 +224,8 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "not_acceptable",
         "报表只提供 JSON、CSV 和 Excel（xlsx）格式",
     ),
+    // Results (issue 15, task RESULTS).
+    ("veto_not_enabled", "本周期未实行一票否决"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -273,6 +275,12 @@ pub const FIELDS: &[(&str, &str)] = &[
     // Publication (issue 15, part 2).
     ("not_applicable", "该类记录不填此项"),
     ("note_required", "退回已通报的周期须写明备注"),
+    // Results (issue 15, task RESULTS).
+    ("unknown_band", "不是本周期的档次"),
+    ("veto_band_missing", "一票否决的封顶档次须保留"),
+    ("not_covering", "须有一档从 0 开始，覆盖 0 至 100"),
+    ("not_of_unit", "不是该单位的班子成员"),
+    ("count", "数目超出允许的范围"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {

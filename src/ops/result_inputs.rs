@@ -185,22 +185,22 @@ pub fn check_bands(bands: &[NewBand]) -> Result<Vec<(String, BigDecimal)>, Vec<F
     for (i, band) in bands.iter().enumerate() {
         if !names.insert(band.name.clone()) {
             errors.push(FieldError::new(
-                &format!("bands[{i}].name"),
+                format!("bands[{i}].name"),
                 "duplicate",
                 "two bands have this name",
             ));
         }
         let bound = Points::from_str(&band.lower_bound)
             .ok()
-            .filter(|p| p.0 < BigDecimal::from(100));
+            .filter(|p| p.0 < 100);
         match bound {
             None => errors.push(FieldError::new(
-                &format!("bands[{i}].lower_bound"),
+                format!("bands[{i}].lower_bound"),
                 "out_of_range",
                 "a lower bound is from 0 to below 100, with at most two decimals",
             )),
             Some(p) if !bounds.insert(p.0.normalized()) => errors.push(FieldError::new(
-                &format!("bands[{i}].lower_bound"),
+                format!("bands[{i}].lower_bound"),
                 "duplicate",
                 "two bands start at the same total",
             )),
@@ -489,7 +489,7 @@ pub fn put_fallback(
     ensure_not_published(&cycle)?;
     let value = Points::from_str(&new.value)
         .ok()
-        .filter(|p| p.0 <= BigDecimal::from(100))
+        .filter(|p| p.0 <= 100)
         .ok_or_else(|| {
             ApiError::field(
                 "value",

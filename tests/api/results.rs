@@ -177,7 +177,7 @@ async fn county(app: &TestApp) -> County {
     county
 }
 
-fn find<'a>(items: &'a [Value], unit: i64) -> &'a Value {
+fn find(items: &[Value], unit: i64) -> &Value {
     items
         .iter()
         .find(|r| r["unit_id"] == unit)

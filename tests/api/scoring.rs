@@ -90,8 +90,16 @@ async fn a_member_of_another_team_neither_reads_nor_edits_the_sheet() {
     .await
     .expect("send");
     assert_problem(office, 403, "forbidden").await;
-    assert_problem(
+    // The unit itself is told its sheet is not published yet; another unit sees nothing.
+    let own = assert_problem(
         app.get(&record(&s), &app.unit_token(s.f.town)).await,
+        403,
+        "not_published",
+    )
+    .await;
+    assert!(!own.to_string().contains("查阅党委会议记录"));
+    assert_problem(
+        app.get(&record(&s), &app.unit_token(s.f.dept)).await,
         404,
         "not_found",
     )
