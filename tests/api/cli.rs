@@ -344,7 +344,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 3
         + 1
         + 1
-        + 2;
+        + 2
+        // The 2014 cycle's result inputs: its bands, its settings, a veto and two vertical
+        // units' fallbacks (issue 15).
+        + 5;
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -356,7 +359,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          one for the 2015 cycle; the routine inspection's plan, commitment, seed and scores, \
          and per visit its unit's targets, the record written, submitted and signed by its \
          two visitors; then two reopened, one resubmitted and signed again; the 2013 cycle \
-         opened, moved three times, its team, a document and two decisions"
+         opened, moved three times, its team, a document and two decisions; the 2014 cycle's \
+         bands, settings, veto and two fallbacks"
     );
     assert_eq!(
         team_reports, 2,

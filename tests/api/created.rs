@@ -261,6 +261,25 @@ created! {
     // Publication (issue 15, part 2).
     a_recorded_decision_is_read_at_its_own_location_with_the_same_etag:
         "POST" in_cycle!("/decisions") => Shown::Same;
+    // Results (issue 15).
+    a_recorded_veto_is_read_at_its_own_location_with_the_same_etag:
+        "POST" in_cycle!("/vetoes") => Shown::Same;
+}
+
+/// A vertical unit's fallback: the catalogue's PUT replaces one the demo has; a first one is
+/// created at its own URL.
+const FALLBACK: &str = in_cycle!("/units/{unit_id}/fallback-result");
+
+#[tokio::test]
+async fn a_first_fallback_result_is_read_at_its_location_with_the_same_etag() {
+    let app = TestApp::spawn_demo().await;
+    // 阳山县气象局 (81): a vertical unit without a fallback result in the demo.
+    let path = format!("/api/v1/assessment-cycles/{CYCLE}/units/81/fallback-result");
+    let body = json!({"value": "90.50", "source": "superior_assessment",
+                      "document_ref": "清远市气象局2014年度考核结果通报"});
+    let call = Call::put(path, body).expect(201);
+    created_then_read(&app, FALLBACK, call, Shown::Same).await;
+    app.stop().await;
 }
 
 /// The self-inspection's PUT creates only where none exists; the catalogue's replaces one.
@@ -284,6 +303,7 @@ fn every_operation_that_answers_201_has_a_test_that_reads_its_location() {
     let spec = contract();
     let mut covered = covered();
     covered.push(format!("PUT {SELF_INSPECTION}"));
+    covered.push(format!("PUT {FALLBACK}"));
     let creating: Vec<String> = contract_operations(&spec)
         .into_iter()
         .filter(|(_, _, op)| !op["responses"]["201"].is_null())
@@ -318,17 +338,18 @@ async fn a_referral_and_a_signature_are_read_only_where_their_sheet_is() {
     let signature_id = signed_sheet["signatures"][0]["id"].as_i64().expect("id");
     let signature = format!("{}/signatures/{signature_id}", sheet_path(AWAITING_TOWN));
 
-    // The team and the office read them; another team, and the unit before publication, do
-    // not learn that they exist.
+    // The team and the office read them; another team does not learn that they exist; the
+    // unit, whose own sheet they are part of, is told it is not published yet.
     for (who, path, status) in [
         (team2, &referral, 200),
         (Who::Office, &referral, 200),
         (team5, &referral, 404),
-        (Who::Unit(REFERRAL_TOWN), &referral, 404),
+        (Who::Unit(REFERRAL_TOWN), &referral, 403),
         (team5, &signature, 200),
         (Who::Office, &signature, 200),
         (team2, &signature, 404),
-        (Who::Unit(AWAITING_TOWN), &signature, 404),
+        (Who::Unit(AWAITING_TOWN), &signature, 403),
+        (Who::Unit(REFERRAL_TOWN), &signature, 404),
     ] {
         let got = read(&app, who, path, None).await;
         assert_eq!(got.status().as_u16(), status, "{who:?} GET {path}");
