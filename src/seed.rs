@@ -124,6 +124,7 @@ pub fn seed_demo_with_ballot_key(
             crate::seed_results::seed_results(conn, signer)?;
             // Publication (issue 15, part 2): the 2013 cycle in review.
             crate::seed_publication::seed_publication(conn, signer)?;
+            crate::seed_routine::seed_review_commitment(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         // Task push (issue 17 §4): the seed writes outside `db::write`, so it records the task

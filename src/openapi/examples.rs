@@ -118,6 +118,11 @@ fn table() -> Vec<Demo> {
         // record was final, signed by office-admin and office-li. The office then reopened
         // 县财政局's (open again) and 县审计局's (resubmitted, signed by office-li only: it
         // awaits office-admin); 小江镇's stands final (signatures 39 and 40).
+        // The 2013 cycle (3, in review) has a draw committed to a lottery result published on
+        // 2013-10-24, its seed not yet entered.
+        Demo::of("seed_routine_draw")
+            .param("cycle_id", 3)
+            .body(json!({"seed": "2013125: 02 07 15 19 24 33 + 06"})),
         Demo::of("get_routine_visit").param("unit_id", 37),
         Demo::of("put_routine_visit").param("unit_id", 37),
         Demo::of("submit_routine_visit").param("unit_id", 37),

@@ -347,7 +347,9 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 2
         // The 2014 cycle's result inputs: its bands, its settings, a veto and two vertical
         // units' fallbacks (issue 15).
-        + 5;
+        + 5
+        // The 2013 cycle's routine draw, committed.
+        + 1;
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -360,7 +362,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          and per visit its unit's targets, the record written, submitted and signed by its \
          two visitors; then two reopened, one resubmitted and signed again; the 2013 cycle \
          opened, moved three times, its team, a document and two decisions; the 2014 cycle's \
-         bands, settings, veto and two fallbacks"
+         bands, settings, veto and two fallbacks; the 2013 draw committed"
     );
     assert_eq!(
         team_reports, 2,

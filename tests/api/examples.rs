@@ -522,12 +522,6 @@ fn no_list_filter_is_filled_in() {
     );
 }
 
-/// Operations whose example cannot succeed on the demo yet, each with why (issue 12 stays open
-/// until this is empty). The seed needs an unseeded commitment whose time has passed, in a
-/// cycle in a routine phase other than 2014's, whose seeded draw the other examples read. The
-/// test checks these still fail, so the list cannot go stale.
-const PENDING: &[&str] = &["seed_routine_draw"];
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_documented_example_succeeds_as_its_role_on_the_demo_county() {
     let spec = contract();
@@ -554,14 +548,6 @@ async fn every_documented_example_succeeds_as_its_role_on_the_demo_county() {
         }
     }
     failures.sort();
-    let pending = |why: &String| PENDING.iter().any(|id| why.starts_with(&format!("{id} (")));
-    let still_pending: Vec<&String> = failures.iter().filter(|why| pending(why)).collect();
-    assert_eq!(
-        still_pending.len(),
-        PENDING.len(),
-        "an operation in PENDING now succeeds: take it out of the list"
-    );
-    failures.retain(|why| !pending(why));
     assert!(
         failures.is_empty(),
         "{} of {} documented examples did not answer 2xx:\n{}",
