@@ -74,6 +74,11 @@ pub struct Problem {
     /// For validation problems: every offending field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// For a step refused because something is missing (`publication_incomplete`): what is
+    /// missing, each piece by a stable code, unit by unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub missing: Option<serde_json::Value>,
 }
 
 /// Every way a request can fail. Each variant documents the status it answers with.
@@ -101,6 +106,14 @@ pub enum ApiError {
     /// 409: the request conflicts with the current state (a taken name, a referenced unit).
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
+    /// 409: a step that needs what is not there yet; `missing` lists it (the problem's
+    /// `missing` member), each piece by a stable code.
+    #[error("{detail}")]
+    Incomplete {
+        code: &'static str,
+        detail: String,
+        missing: serde_json::Value,
+    },
     /// 412: `If-Match` does not match the current `ETag`; nothing was changed.
     #[error("{0}")]
     PreconditionFailed(String),
@@ -148,6 +161,7 @@ impl ApiError {
             | Self::Unauthorized { code, .. }
             | Self::Conflict { code, .. }
             | Self::Withheld { code, .. } => code,
+            Self::Incomplete { code, .. } => code,
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -226,6 +240,10 @@ impl ApiError {
                 ),
                 _ => None,
             },
+            missing: match self {
+                Self::Incomplete { missing, .. } => Some(missing.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -238,7 +256,7 @@ impl ResponseError for ApiError {
             Self::Forbidden(_) | Self::Withheld { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::Incomplete { .. } => StatusCode::CONFLICT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

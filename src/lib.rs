@@ -18,6 +18,7 @@ pub mod ops;
 pub mod routes;
 pub mod schema;
 pub mod seed;
+pub mod seed_publication;
 pub mod seed_results;
 pub mod seed_routine;
 pub mod startup;

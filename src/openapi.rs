@@ -66,6 +66,10 @@ pub mod responses;
             name = "results",
             description = "考核结果: totals, ranks, bands, vetoes and vertical units' fallbacks"
         ),
+        (
+            name = "publication",
+            description = "结果通报: the review's decision records and the publication of results"
+        ),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
         (name = "me", description = "当前用户: the caller's profile, permissions and to-do list"),

@@ -106,6 +106,33 @@ diesel::table! {
 }
 
 diesel::table! {
+    cycle_decision_unit_opinions (decision_id, unit_id) {
+        decision_id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        opinion -> Text,
+    }
+}
+
+diesel::table! {
+    cycle_decisions (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        kind -> Text,
+        document_ref -> Text,
+        decided_on -> Date,
+        opinion -> Nullable<Text>,
+        note -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_by_name -> Text,
+        updated_by -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     cycle_transitions (id) {
         id -> Int8,
         cycle_id -> Int8,
@@ -586,6 +613,8 @@ diesel::joinable!(accountability_reports -> leaders (leader_id));
 diesel::joinable!(accountability_reports -> units (unit_id));
 diesel::joinable!(ballot_codes -> evaluation_rounds (round_id));
 diesel::joinable!(cycle_deadline_extensions -> assessment_cycles (cycle_id));
+diesel::joinable!(cycle_decision_unit_opinions -> cycle_decisions (decision_id));
+diesel::joinable!(cycle_decisions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_transitions -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> assessment_cycles (cycle_id));
 diesel::joinable!(cycle_units -> units (unit_id));
@@ -622,6 +651,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballot_codes,
     ballot_failures,
     cycle_deadline_extensions,
+    cycle_decision_unit_opinions,
+    cycle_decisions,
     cycle_transitions,
     cycle_units,
     document_versions,

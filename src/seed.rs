@@ -122,6 +122,8 @@ pub fn seed_demo_with_ballot_key(
             crate::seed_routine::seed_routine(conn, signer)?;
             // Results (issue 15, task RESULTS).
             crate::seed_results::seed_results(conn, signer)?;
+            // Publication (issue 15, part 2): the 2013 cycle in review.
+            crate::seed_publication::seed_publication(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         Ok(report)

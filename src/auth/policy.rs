@@ -135,6 +135,11 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_fallback_result", OFFICE),
     ("put_fallback_result", OFFICE),
     ("delete_fallback_result", OFFICE),
+    // Publication (issue 15, part 2): the review's decision records.
+    ("list_cycle_decisions", OFFICE),
+    ("create_cycle_decision", OFFICE),
+    ("get_cycle_decision", OFFICE),
+    ("update_cycle_decision", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -1,5 +1,6 @@
 //! The cycle's lifecycle: `draft → self_inspection → special_inspection → review → published →
-//! archived`, one step at a time, moved only by the office.
+//! archived`, one step at a time, moved only by the office; and one step back, `published →
+//! review`, which reopens published results for a correction, with a note saying why.
 
 crate::text_enum! {
     /// 考核周期阶段 (where a cycle is in its year).
@@ -33,8 +34,17 @@ impl CycleState {
         }
     }
 
+    /// Whether `self → to` is the step back that reopens published results for a correction
+    /// (`published → review`): it needs a note, and publishing again after it.
+    pub fn is_reopening(self, to: CycleState) -> bool {
+        self == CycleState::Published && to == CycleState::Review
+    }
+
     /// Why `self → to` is not allowed, if it is not.
     pub fn refuse(self, to: CycleState) -> Option<String> {
+        if self.is_reopening(to) {
+            return None;
+        }
         match self.next() {
             Some(next) if next == to => None,
             Some(next) => Some(format!(
@@ -52,11 +62,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_next_step_is_allowed() {
+    fn only_the_next_step_or_reopening_published_results_is_allowed() {
         for (i, from) in CycleState::ALL.iter().enumerate() {
             for (j, to) in CycleState::ALL.iter().enumerate() {
-                assert_eq!(from.refuse(*to).is_none(), j == i + 1, "{from} -> {to}");
+                let back = *from == CycleState::Published && *to == CycleState::Review;
+                assert_eq!(
+                    from.refuse(*to).is_none(),
+                    j == i + 1 || back,
+                    "{from} -> {to}"
+                );
+                assert_eq!(from.is_reopening(*to), back, "{from} -> {to}");
             }
         }
+    }
+
+    #[test]
+    fn reopening_does_not_change_the_forward_step() {
+        assert_eq!(CycleState::Published.next(), Some(CycleState::Archived));
+        assert_eq!(CycleState::Review.next(), Some(CycleState::Published));
+        assert!(CycleState::Archived.refuse(CycleState::Review).is_some());
+        assert!(
+            CycleState::Review
+                .refuse(CycleState::SpecialInspection)
+                .is_some()
+        );
     }
 }

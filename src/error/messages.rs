@@ -208,8 +208,18 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ("visit_final", "走访记录已定稿，只有县纪委可以退回重开"),
     ("visit_not_final", "被抽中单位的走访记录尚未定稿"),
     // Results (issue 15, task RESULTS).
-    ("cycle_published", "考核结果已通报，构成结果的数据不能再改"),
     ("veto_not_enabled", "本周期未实行一票否决"),
+    // Publication (issue 15, part 2): the guard, the freeze and the decision records.
+    (
+        "cycle_published",
+        "考核结果已通报，不能再修改；更正须由县纪委先将周期退回综合评定",
+    ),
+    (
+        "publication_incomplete",
+        "尚不能通报：`missing` 逐个单位列出所缺内容",
+    ),
+    ("cycle_not_in_review", "决定记录只在综合评定阶段登记"),
+    ("decision_recorded", "本周期已登记该类决定，请修改已有记录"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -262,6 +272,9 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("not_covering", "须有一档从 0 开始，覆盖 0 至 100"),
     ("not_of_unit", "不是该单位的班子成员"),
     ("count", "数目超出允许的范围"),
+    // Publication (issue 15, part 2).
+    ("not_applicable", "该类记录不填此项"),
+    ("note_required", "退回已通报的周期须写明备注"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {

@@ -29,6 +29,7 @@ pub fn problem(status: u16, code: &str, detail: &str) -> HttpResponse {
         detail,
         code: code.to_owned(),
         errors: None,
+        missing: None,
     };
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))

@@ -132,6 +132,7 @@ fn ensure_problem<B: MessageBody + 'static>(
             .to_owned(),
         code: code.to_owned(),
         errors: None,
+        missing: None,
     };
     let (request, original) = response.into_parts();
     let mut fresh = HttpResponse::build(status);

@@ -15,6 +15,8 @@ crate::text_enum! {
         SelfInspection => "self_inspection",
         /// 第一责任人述责报告 (a first responsible person's accountability report)
         AccountabilityReport => "accountability_report",
+        /// 考核决定记录 (a decision record of a cycle: review, decision, approval)
+        CycleDecision => "cycle_decision",
     }
 }
 

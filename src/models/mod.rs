@@ -3,6 +3,7 @@
 pub mod attachment;
 pub mod cycle;
 pub mod cycle_unit;
+pub mod decision;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
@@ -204,4 +205,9 @@ id_newtype!(
 id_newtype!(
     /// Id of a veto event (一票否决) recorded against a unit in a cycle.
     VetoId, 1
+);
+id_newtype!(
+    /// Id of a decision record of a cycle (the office's review, the standing committee's
+    /// decision, the county committee's approval).
+    CycleDecisionId, 1
 );

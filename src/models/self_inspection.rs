@@ -299,6 +299,8 @@ pub fn document_place(
                 accountability_reports::unit_id,
             ))
             .first(conn),
+        // A cycle's decision belongs to no unit: `ops::attachments` handles it apart.
+        OwnerKind::CycleDecision => Err(diesel::result::Error::NotFound),
     }
 }
 
@@ -319,6 +321,8 @@ pub fn lock_document_status(
             .select(accountability_reports::status)
             .for_update()
             .first(conn),
+        // A cycle's decision has no stage: `ops::attachments` handles it apart.
+        OwnerKind::CycleDecision => Err(diesel::result::Error::NotFound),
     }
 }
 

@@ -115,13 +115,18 @@ fn table() -> Vec<Demo> {
             "reason": "抽取后县财政局主要负责人调整，经县纪委常委会研究重新抽取"
         })),
         // Draw 1 sampled 县财政局 (37), 县审计局 (51), 黎埠镇 (12) and 小江镇 (9); each visit
-        // record is final, signed by office-admin and office-li (县财政局's: signatures 33, 34).
+        // record was final, signed by office-admin and office-li. The office then reopened
+        // 县财政局's (open again) and 县审计局's (resubmitted, signed by office-li only: it
+        // awaits office-admin); 小江镇's stands final (signatures 39 and 40).
         Demo::of("get_routine_visit").param("unit_id", 37),
+        Demo::of("put_routine_visit").param("unit_id", 37),
+        Demo::of("submit_routine_visit").param("unit_id", 37),
+        Demo::of("sign_routine_visit").param("unit_id", 51),
         Demo::of("get_routine_visit_signature")
-            .param("unit_id", 37)
-            .param("signature_id", 33),
+            .param("unit_id", 9)
+            .param("signature_id", 39),
         Demo::of("reopen_routine_visit")
-            .param("unit_id", 37)
+            .param("unit_id", 9)
             .body(json!({"reason": "问卷回收和计票情况记载不全，退回补充后重新签名"})),
         // 县工商行政管理局 (73), the last county department, has no routine score yet.
         Demo::of("create_routine_scores").body(json!({"scores": [
@@ -138,6 +143,26 @@ fn table() -> Vec<Demo> {
         Demo::of("get_fallback_result").param("unit_id", 79),
         Demo::of("put_fallback_result").param("unit_id", 79),
         Demo::of("delete_fallback_result").param("unit_id", 80),
+        // Publication (issue 15, part 2): the 2013 cycle (3) is in review, with the office's
+        // review (decision 1, at version 1) and the standing committee's decision (2) on record;
+        // the county committee's approval is not recorded yet.
+        Demo::of("list_cycle_decisions").param("cycle_id", 3),
+        Demo::of("create_cycle_decision").param("cycle_id", 3),
+        Demo::of("get_cycle_decision")
+            .param("cycle_id", 3)
+            .param("decision_id", 1),
+        Demo::of("update_cycle_decision")
+            .param("cycle_id", 3)
+            .param("decision_id", 1)
+            .param("If-Match", "\"1\"")
+            .body(json!({
+                "document_ref": "阳纪办〔2013〕21号", "decided_on": "2013-10-26",
+                "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果，报县纪委常委会研究",
+                "note": "经县党廉办主任办公会复核，补充对小江镇的意见",
+                "unit_opinions": [{"unit_id": 9,
+                    "opinion": "考核组评分与自评分相差较大，经复核维持考核组评分"}],
+                "attachment_ids": []
+            })),
     ]
 }
 

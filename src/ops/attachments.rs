@@ -55,6 +55,8 @@ pub fn find_readable(
         other => other.into(),
     })?;
     let readable = match (meta.owner_kind, meta.owner_id) {
+        // A cycle's decision records are the office's.
+        (Some(OwnerKind::CycleDecision), Some(_)) => user.role == Role::Office,
         (Some(kind), Some(owner)) => {
             let (cycle, unit) = document_place(conn, kind, owner)?;
             scope::can_read_unit_in_cycle(conn, user, cycle, unit)?
@@ -85,7 +87,9 @@ pub fn store(
 
 /// Removes an attachment the caller may read: only its uploader (403), and only while the
 /// document it is attached to can still change (409 `document_submitted`) and no submitted
-/// version lists it (409 `attachment_in_submitted_version`). Returns the audit record.
+/// version lists it (409 `attachment_in_submitted_version`), and never once its cycle is
+/// published (409 `cycle_published`); a decision's, while its cycle is in review (409
+/// `cycle_not_in_review` otherwise). Returns the audit record.
 pub fn remove(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -97,7 +101,11 @@ pub fn remove(
             "only the uploader removes an attachment".to_owned(),
         ));
     }
-    if let (Some(kind), Some(owner)) = (meta.owner_kind, meta.owner_id) {
+    if let (Some(OwnerKind::CycleDecision), Some(owner)) = (meta.owner_kind, meta.owner_id) {
+        crate::ops::decisions::ensure_attachment_removable(conn, owner)?;
+    } else if let (Some(kind), Some(owner)) = (meta.owner_kind, meta.owner_id) {
+        let (cycle_id, _) = document_place(conn, kind, owner)?;
+        crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
         if let Some(reason) = refuse_edit(lock_document_status(conn, kind, owner)?) {
             return Err(ApiError::Conflict {
                 code: "document_submitted",

@@ -41,6 +41,45 @@ pub fn lock_cycle(conn: &mut PgConnection, id: CycleId) -> Result<Cycle, ApiErro
     })
 }
 
+/// Answers 409 `cycle_published` once the cycle's results are published (and after, when it is
+/// archived): nothing that would change a result changes then, until the office reopens the
+/// cycle (`published → review`). For a cycle already loaded under its lock.
+pub fn refuse_published(cycle: &Cycle) -> Result<(), ApiError> {
+    if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
+        return Err(published(cycle.id, cycle.state));
+    }
+    Ok(())
+}
+
+fn published(id: CycleId, state: CycleState) -> ApiError {
+    ApiError::Conflict {
+        code: "cycle_published",
+        detail: format!(
+            "cycle {id} is {state}: its results are frozen; the office reopens it \
+             (published → review) to correct them"
+        ),
+    }
+}
+
+/// The freeze, for every write that would change a result: 409 `cycle_published` once the
+/// cycle is published or archived (404 when there is no such cycle). Reads the state under
+/// `FOR KEY SHARE`, so a publication (which locks the cycle `FOR UPDATE`) waits for this write
+/// to finish, and this write never lands after it. A write that locks the cycle itself calls
+/// [`refuse_published`] on it instead.
+pub fn ensure_not_published(conn: &mut PgConnection, cycle_id: CycleId) -> Result<(), ApiError> {
+    let state: CycleState = crate::schema::assessment_cycles::table
+        .find(cycle_id)
+        .select(crate::schema::assessment_cycles::state)
+        .for_key_share()
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| not_found(cycle_id))?;
+    if matches!(state, CycleState::Published | CycleState::Archived) {
+        return Err(published(cycle_id, state));
+    }
+    Ok(())
+}
+
 /// Answers 409 unless the cycle is a draft: settings and forms are frozen once it leaves draft.
 pub fn ensure_draft(cycle: &Cycle, what: &str) -> Result<(), ApiError> {
     if cycle.state != CycleState::Draft {
@@ -301,6 +340,13 @@ pub fn advance(
             detail: reason,
         });
     }
+    if from.is_reopening(to) && note.as_deref().is_none_or(crate::domain::text::is_blank) {
+        return Err(ApiError::field(
+            "note",
+            "note_required",
+            "reopening published results needs a note saying why",
+        ));
+    }
     check_transition(conn, &cycle, to)?;
     let snapshot = if from == CycleState::Draft {
         Some(take_snapshot(conn, id)?)
@@ -336,8 +382,10 @@ pub fn advance(
 
 /// The guards of moving `cycle` to `to` beyond the order of states: forms valid before the
 /// cycle leaves draft (409 `cycle_forms_invalid`), every assessed unit with a team before the
-/// special inspection (409 `units_without_team`). The transition and the office's task list
-/// both ask it, so the list says exactly what the transition would refuse.
+/// special inspection (409 `units_without_team`), and everything publication needs before
+/// `published` (409 `publication_incomplete`, listing it: `ops::publication::missing`). The
+/// transition and the office's task list both ask it, so the list says exactly what the
+/// transition would refuse.
 pub fn check_transition(
     conn: &mut PgConnection,
     cycle: &Cycle,
@@ -365,7 +413,9 @@ pub fn check_transition(
             });
         }
     }
-    // The results issue adds its guard here: results are final before `published`.
+    if to == CycleState::Published {
+        crate::ops::publication::ensure_complete(conn, cycle.id)?;
+    }
     Ok(())
 }
 

@@ -370,6 +370,7 @@ pub fn change_settings(
     change: EvaluationSettingsChange,
     check: impl FnOnce(i32) -> Result<(), ApiError>,
 ) -> Result<(EvaluationSettings, Change), ApiError> {
+    crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
     let row = EvaluationSettingsRow::find(conn, cycle_id, true)?.ok_or_else(|| {
         ApiError::not_found(format!("assessment cycle {cycle_id} does not exist"))
     })?;

@@ -6,7 +6,9 @@
 
 pub mod attachments;
 pub mod cycles;
+pub mod decisions;
 pub mod evaluation;
+pub mod publication;
 pub mod result_inputs;
 pub mod results;
 pub mod routine;

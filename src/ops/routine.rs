@@ -25,8 +25,10 @@ use crate::models::{CycleId, DrawId, UnitId, UnitKind};
 use crate::ops::cycles::find_cycle;
 
 /// The routine inspection works while the cycle's units are fixed and its results unpublished:
-/// self-inspection, special inspection and review (409 `routine_not_open` otherwise).
+/// self-inspection, special inspection and review (409 `cycle_published` once published,
+/// `routine_not_open` otherwise).
 pub fn ensure_routine_phase(cycle: &Cycle) -> Result<(), ApiError> {
+    crate::ops::cycles::refuse_published(cycle)?;
     match cycle.state {
         CycleState::SelfInspection | CycleState::SpecialInspection | CycleState::Review => Ok(()),
         state => Err(ApiError::Conflict {

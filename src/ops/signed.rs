@@ -29,7 +29,7 @@ use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
-use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
+use crate::models::cycle_unit::CycleUnitStatus;
 use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::routine::RoutineVisit;
 use crate::models::scoring::{NewSignature, SheetStatus, Signature, SignedDocument, SignedRow};
@@ -37,7 +37,7 @@ use crate::models::scoring::{ScoringRecord, reopen_document};
 use crate::models::team::{FullTeam, Team};
 use crate::models::team_report::TeamReport;
 use crate::models::{CycleId, SignatureId, UnitId};
-use crate::ops::cycles::find_cycle;
+use crate::ops::cycles::{ensure_not_published, find_cycle};
 
 /// A member of the signed family: its row (`SignedRow`), the canonical content its signatures
 /// hash and the view the API shows. The family's steps ([`get`], [`get_signature`], [`edit`],
@@ -130,7 +130,7 @@ pub struct SheetContext {
     pub unit_id: UnitId,
     /// The unit's form items.
     pub items: Vec<FormItemRow>,
-    /// The team assigned, if any.
+    /// The team assigned, if any (its `units` here: this unit only).
     pub team: Option<FullTeam>,
 }
 
@@ -175,26 +175,23 @@ pub fn context(
     unit_id: UnitId,
     access: TeamDocumentAccess,
 ) -> Result<SheetContext, ApiError> {
-    let cycle = find_cycle(conn, cycle_id)?;
-    let place =
-        CycleUnit::find(conn, cycle_id, unit_id)?.filter(|p| p.status == CycleUnitStatus::Assessed);
+    // The cycle, the unit's place and its team in one statement, its form's items in another.
+    let Some((cycle, place, team)) = Team::place_of(conn, cycle_id, unit_id)? else {
+        return Err(find_cycle(conn, cycle_id)
+            .err()
+            .unwrap_or_else(|| not_found(unit_id)));
+    };
+    let place = place.filter(|p| p.status == CycleUnitStatus::Assessed);
     let Some(form_kind) = place.and_then(|p| p.form_kind) else {
         return Err(not_found(unit_id));
     };
-    let team = Team::for_cycle(conn, cycle_id, None)?
-        .into_iter()
-        .find(|t| t.units.contains(&unit_id));
     match scope::team_document(user, access, unit_id, cycle.state, team.as_ref()) {
         Verdict::Allowed => {}
         Verdict::Hidden => return Err(not_found(unit_id)),
         Verdict::Forbidden(why) => return Err(ApiError::Forbidden(why.to_owned())),
         Verdict::NotPublished => return Err(crate::ops::results::not_published()),
     }
-    let items = ScoringForm::for_cycle(conn, cycle_id)?
-        .into_iter()
-        .find(|f| f.form.form_kind == form_kind)
-        .map(|f| f.items)
-        .unwrap_or_default();
+    let items = ScoringForm::items_of(conn, cycle_id, form_kind)?;
     Ok(SheetContext {
         cycle,
         unit_id,
@@ -225,6 +222,7 @@ fn team_context<D: SignedMember>(
     at: (CycleId, UnitId),
 ) -> Result<SheetContext, ApiError> {
     let ctx = D::context(conn, user, at, TeamDocumentAccess::Team)?;
+    ensure_not_published(conn, ctx.cycle.id)?;
     D::ensure_phase(&ctx.cycle)?;
     Ok(ctx)
 }
@@ -323,7 +321,8 @@ pub fn sign<D: SignedMember>(
 }
 
 /// Reopens a final document for the office, with the request's reason (validated): keeps what
-/// stood and starts a new round. 409 `not_final` unless it exists and is final.
+/// stood and starts a new round. 409 `not_final` unless it exists and is final, 409
+/// `cycle_published` once the cycle's results are published.
 pub fn reopen<D: SignedMember>(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -334,6 +333,7 @@ pub fn reopen<D: SignedMember>(
     let reason = reason.as_str();
     let ctx = D::context(conn, user, (cycle_id, unit_id), TeamDocumentAccess::Office)?;
     user.require_office()?;
+    ensure_not_published(conn, cycle_id)?;
     let doc = D::find(conn, cycle_id, unit_id, true)?.ok_or_else(Signed::not_final)?;
     let content = doc.content(conn, &ctx)?;
     let before = Signed::from(&doc);
@@ -708,13 +708,22 @@ pub fn signature_views(
     let Some(doc) = doc else {
         return Ok(Vec::new());
     };
-    Ok(Signature::standing(conn, doc.doc, doc.round)?
+    let standing = Signature::standing(conn, doc.doc, doc.round)?;
+    Ok(standing_views(standing, hash_in))
+}
+
+/// Views of standing signatures already read, each checked as [`signature_views`] does.
+pub fn standing_views(
+    standing: Vec<Signature>,
+    hash_in: impl Fn(i32) -> String,
+) -> Vec<SignatureView> {
+    standing
         .into_iter()
         .map(|s| {
             let now = hash_in(s.canonical_version);
             SignatureView::new(s, &now)
         })
-        .collect())
+        .collect()
 }
 
 /// The office reopens a final document.

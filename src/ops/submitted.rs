@@ -35,7 +35,7 @@ use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::self_inspection::{DocumentStatus, DocumentVersion, NewDocumentVersion};
 use crate::models::{AttachmentId, CycleId, DocumentId, UnitId};
 use crate::ops::attachments::{AttachmentResponse, attach};
-use crate::ops::cycles::find_cycle;
+use crate::ops::cycles::{ensure_not_published, find_cycle};
 
 /// Where a member's document is: a unit's, in a cycle, named within the unit by the member's
 /// key (`()` for the self-inspection, of which a unit has one; the leader for an
@@ -366,6 +366,7 @@ pub fn save_draft<D: SubmittedDocument>(
     draft: &D::Draft,
 ) -> Result<(Saved<D::View>, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    ensure_not_published(conn, at.cycle_id)?;
     ensure_open_for_units(&ctx.cycle)?;
     D::check_draft(draft, &ctx)?;
     let (doc, before) = match D::find(conn, at, true)? {
@@ -430,6 +431,7 @@ pub fn submit<D: SubmittedDocument>(
     now: DateTime<Utc>,
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
+    ensure_not_published(conn, at.cycle_id)?;
     ensure_open_for_units(&ctx.cycle)?;
     let doc = load::<D>(conn, at, true)?;
     ensure_submittable(&doc)?;
@@ -470,6 +472,7 @@ pub fn send_back<D: SubmittedDocument>(
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
     user.require_office()?;
+    ensure_not_published(conn, at.cycle_id)?;
     let doc = load::<D>(conn, at, true)?;
     let head = doc.head();
     if let Some(why) = refuse_return(head.stage) {
@@ -518,6 +521,7 @@ pub fn record_paper<D: PaperCopy>(
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
     user.require_office()?;
+    ensure_not_published(conn, at.cycle_id)?;
     let doc = load::<D>(conn, at, true)?;
     let id = doc.head().id;
     let before = doc.clone().view(conn, &ctx)?;

@@ -595,7 +595,9 @@ fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<
                 TaskKind::AdvanceCycle,
                 format!("{}年度考核可推进至「{}」", cycle.year, state_label(next)),
             ),
-            Err(ApiError::Conflict { code, detail }) => (
+            Err(
+                ApiError::Conflict { code, detail } | ApiError::Incomplete { code, detail, .. },
+            ) => (
                 TaskKind::CycleBlocked,
                 format!(
                     "{}年度考核推进至「{}」受阻：{}",

@@ -3,24 +3,18 @@
 
 use diesel::prelude::*;
 
-use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
 use crate::models::team::{FullTeam, Team, TeamMember};
 use crate::models::{CycleId, TeamId, UnitId};
-use crate::ops::cycles::lock_cycle;
+use crate::ops::cycles::{lock_cycle, refuse_published};
 use crate::schema::{inspection_teams, team_members, team_units};
 
-/// Locks the cycle; teams change until it is published (409 `cycle_closed` after).
+/// Locks the cycle; teams change until it is published (409 `cycle_published` after).
 pub fn lock_open_cycle(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Cycle, ApiError> {
     let cycle = lock_cycle(conn, cycle_id)?;
-    if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
-        return Err(ApiError::Conflict {
-            code: "cycle_closed",
-            detail: format!("cycle {cycle_id} is {}", cycle.state),
-        });
-    }
+    refuse_published(&cycle)?;
     Ok(cycle)
 }
 

@@ -8,6 +8,7 @@ pub mod accountability_reports;
 pub mod attachments;
 pub mod audit;
 pub mod ballots;
+pub mod cycle_decisions;
 pub mod cycles;
 pub mod evaluation_rounds;
 pub mod evaluation_settings;
@@ -76,6 +77,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(result_settings::routes)
                 .configure(results::routes)
                 .configure(vetoes::routes)
-                .configure(fallback_results::routes),
+                .configure(fallback_results::routes)
+                // Publication (issue 15, part 2): the review's decision records (plan §4(一)3).
+                .configure(cycle_decisions::routes),
         );
 }

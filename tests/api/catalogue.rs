@@ -1252,12 +1252,67 @@ fn seed_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
-/// A unit the demo's draw sampled; its visit record is final.
+/// A unit the demo's draw sampled whose visit record is final (the office reopened two
+/// others after the scores).
 async fn sampled_unit(app: &TestApp) -> i64 {
     let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
-    draw["sample"][0]["unit_ids"][0]
-        .as_i64()
-        .expect("a sampled unit")
+    let sampled: Vec<i64> = draw["sample"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+        .collect();
+    for unit in sampled {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "final" {
+            return unit;
+        }
+    }
+    panic!("no sampled unit's visit record is final")
+}
+
+/// The demo's draw unsealed: the two reopened visit records made final again (the first
+/// submitted, then both signed by the visitors who have not signed).
+async fn unseal(app: &TestApp) {
+    let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
+    let sampled = draw["sample"].as_array().cloned().unwrap_or_default();
+    let li = app.token(Role::Office, "office-li", None);
+    for unit in sampled
+        .iter()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+    {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "open" {
+            must(app, Call::post(visit_path(unit, "/submit"), json!({}))).await;
+        }
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        let signed: Vec<&str> = visit["signatures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["signer_sub"].as_str())
+            .collect();
+        if visit["status"] != "awaiting_signatures" {
+            continue;
+        }
+        if !signed.contains(&"office-admin") {
+            must(app, Call::post(visit_path(unit, "/signatures"), json!({}))).await;
+        }
+        if !signed.contains(&"office-li") {
+            let path = visit_path(unit, "/signatures");
+            let response = app.post(&path, &li, &json!({})).await;
+            assert_eq!(response.status().as_u16(), 201, "office-li signs {path}");
+        }
+    }
+}
+
+fn verify_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        unseal(app).await;
+        Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN))
+    })
 }
 
 fn visit_path(unit: i64, rest: &str) -> String {
@@ -1380,6 +1435,49 @@ fn put_fallback_result(app: &TestApp) -> BoxFuture<'_, Call> {
             path,
             json!({"value": "88.00", "source": "self_score",
                    "document_ref": "2014年度自查报告"}),
+        )
+        .if_match(tag)
+    })
+}
+
+// Publication (issue 15, part 2): the demo's 2013 cycle (3) is in review, with the office's
+// review (decision 1) and the standing committee's decision (2) on record.
+
+/// The demo's 2013 cycle, in review.
+pub const REVIEW_CYCLE: i64 = 3;
+
+fn decisions_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/decisions{rest}")
+}
+
+fn create_cycle_decision() -> Call {
+    Call::post(
+        decisions_path(""),
+        json!({
+            "kind": "county_committee_approval",
+            "document_ref": "阳委〔2013〕56号",
+            "decided_on": "2013-11-08",
+            "note": "县委常委会审定同意考核结果，在全县范围内通报",
+            "attachment_ids": []
+        }),
+    )
+    .expect(201)
+}
+
+fn update_cycle_decision(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = decisions_path("/1");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({
+                "document_ref": "阳纪办〔2013〕21号",
+                "decided_on": "2013-10-26",
+                "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果",
+                "note": "复核意见补充了对小江镇的意见",
+                "unit_opinions": [{"unit_id": FINAL_TOWN, "opinion": "维持考核组评分"}],
+                "attachment_ids": []
+            }),
         )
         .if_match(tag)
     })
@@ -1757,10 +1855,10 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/spot-checks/draws/{draw_id}"), || {
             Call::get(cycle_path("/spot-checks/draws/1")).by(Who::Unit(TOWN))
         }),
-        fixed(
+        setup(
             "GET",
             in_cycle!("/spot-checks/draws/{draw_id}/verify"),
-            || Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN)),
+            verify_routine_draw,
         ),
         setup("POST", in_cycle!("/spot-checks/seed"), seed_routine_draw),
         setup(
@@ -1894,6 +1992,21 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/fallback-result"),
             || Call::delete(unit_path(80, "/fallback-result")),
         ),
+        // Publication (issue 15, part 2): the review's decision records.
+        fixed("GET", in_cycle!("/decisions"), || {
+            Call::get(decisions_path(""))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/decisions"), create_cycle_decision),
+        fixed("GET", in_cycle!("/decisions/{decision_id}"), || {
+            Call::get(decisions_path("/1"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/decisions/{decision_id}"),
+            update_cycle_decision,
+        ),
     ]
 }
 
@@ -1977,7 +2090,7 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     );
     one(format!(
         "SELECT count(*) AS n FROM cycle_units \
-         WHERE unit_id = {VERTICAL} AND status = 'excluded'"
+         WHERE cycle_id = {CYCLE} AND unit_id = {VERTICAL} AND status = 'excluded'"
     ));
     app.stop().await;
 }

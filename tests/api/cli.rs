@@ -322,7 +322,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 2 * (rounds("open") + rounds("suspended"))
         + count("SELECT count(*) AS n FROM leader_grades");
     let team_reports = count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open'");
-    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits");
+    // ... and then two visits reopened, one of them resubmitted and signed once.
+    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits") + 4;
     let records = units
         + 1
         + 2
@@ -336,7 +337,14 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + evaluation_records
         + 1
         + 1
-        + routine_records;
+        + routine_records
+        // The 2013 cycle in review: opened, moved three times, its team and assignment, the
+        // review's document and its two decisions (issue 15, part 2).
+        + 1
+        + 3
+        + 1
+        + 1
+        + 2;
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -347,7 +355,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          two per other (opened, codes), one per leader grade, one for the deadline extension, \
          one for the 2015 cycle; the routine inspection's plan, commitment, seed and scores, \
          and per visit its unit's targets, the record written, submitted and signed by its \
-         two visitors"
+         two visitors; then two reopened, one resubmitted and signed again; the 2013 cycle \
+         opened, moved three times, its team, a document and two decisions"
     );
     assert_eq!(
         team_reports, 2,
@@ -386,7 +395,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         count("SELECT count(*) AS n FROM assessment_cycles WHERE state = 'special_inspection'"),
         1
     );
-    assert_eq!(count("SELECT count(*) AS n FROM inspection_teams"), 6);
+    assert_eq!(
+        count("SELECT count(*) AS n FROM inspection_teams WHERE cycle_id = 1"),
+        6
+    );
     for status in ["open", "awaiting_signatures", "final"] {
         assert!(
             count(&format!(
@@ -403,7 +415,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         count("SELECT count(*) AS n FROM referrals") >= 1,
         "a referral"
     );
-    let assessed = count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'");
+    let assessed =
+        count("SELECT count(*) AS n FROM cycle_units WHERE cycle_id = 1 AND status = 'assessed'");
     assert_eq!(
         submitted,
         assessed - 1,
@@ -426,7 +439,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         1
     );
     assert_eq!(
-        count("SELECT count(*) AS n FROM cycle_units WHERE status = 'assessed'"),
+        count("SELECT count(*) AS n FROM cycle_units WHERE cycle_id = 1 AND status = 'assessed'"),
         count("SELECT count(*) AS n FROM units WHERE kind <> 'vertical' AND archived_at IS NULL")
             - 1,
         "the snapshot assesses every active town, department and enterprise but the one \

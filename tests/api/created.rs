@@ -258,6 +258,9 @@ created! {
         "POST" in_cycle!("/spot-checks/draws") => Shown::Same;
     a_visit_record_signature_is_read_at_its_own_location_as_the_record_shows_it:
         "POST" in_cycle!("/units/{unit_id}/routine-visit/signatures") => Shown::Signature;
+    // Publication (issue 15, part 2).
+    a_recorded_decision_is_read_at_its_own_location_with_the_same_etag:
+        "POST" in_cycle!("/decisions") => Shown::Same;
 }
 
 /// The self-inspection's PUT creates only where none exists; the catalogue's replaces one.

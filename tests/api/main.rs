@@ -24,6 +24,7 @@ mod hostile_input;
 mod language;
 mod leaders;
 mod me;
+mod publication;
 mod resilience;
 // Results (issue 15, task RESULTS).
 mod results;
@@ -32,5 +33,6 @@ mod schema;
 mod scope;
 mod scoring;
 mod self_inspections;
+mod statements;
 mod teams;
 mod units;

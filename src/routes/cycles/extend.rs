@@ -60,6 +60,7 @@ pub async fn create_deadline_extension(
     let actor = user.actor();
     let extension = db::write(&pool, actor, move |conn| {
         let cycle = super::lock_cycle(conn, id)?;
+        crate::ops::cycles::refuse_published(&cycle)?;
         if cycle.state == CycleState::Archived {
             return Err(ApiError::Conflict {
                 code: "cycle_archived",

@@ -24,7 +24,7 @@ use crate::openapi::responses::{Conflict, Forbidden};
 /// left draft and until it is published. A vertical unit can only be excluded; an archived unit
 /// cannot be added.
 ///
-/// 409: 周期处于筹备阶段 (`cycle_in_draft`) 或已通报 (`cycle_closed`)，或单位已归档
+/// 409: 周期处于筹备阶段 (`cycle_in_draft`) 或已通报 (`cycle_published`)，或单位已归档
 /// (`unit_archived`). 422: 垂直管理单位不能纳入 (`vertical_not_assessed`)，或周期没有该考评表
 /// (`no_such_form`).
 #[utoipa::path(
@@ -64,13 +64,7 @@ pub async fn put_cycle_unit(
                 });
             }
             CycleState::Published | CycleState::Archived => {
-                return Err(ApiError::Conflict {
-                    code: "cycle_closed",
-                    detail: format!(
-                        "cycle {cycle_id} is {}; its units can no longer change",
-                        cycle.state
-                    ),
-                });
+                crate::ops::cycles::refuse_published(&cycle)?;
             }
             _ => {}
         }

@@ -20,9 +20,19 @@ use crate::ops::cycles::advance;
 /// scope and takes the snapshot of the units the cycle assesses. Every step is recorded with
 /// who, when and the note.
 ///
+/// 已通报的周期可由县纪委退回综合评定（`published → review`）以更正结果，须写明备注，之后再次
+/// 通报。通报须每个被考核单位都有定稿评分表、日常考核得分、定稿考核组报告和班子成员等次，并已
+/// 登记三类决定记录。
+///
+/// One step back is allowed: `published → review`, to correct published results, with a note
+/// saying why (422 `note_required` without); the cycle is then published again. Publishing
+/// needs, for every assessed unit, a final sheet, a routine score, a final team report and its
+/// leaders' grades, and the three decision records.
+///
 /// 409: 不是下一阶段 (`illegal_transition`)；考评表无效 (`cycle_forms_invalid`)；仍有单位未分配
-/// 考核组 (`units_without_team`)；`detail` 说明原因 (not the next state, or a guard failed;
-/// `detail` says why).
+/// 考核组 (`units_without_team`)；尚不能通报 (`publication_incomplete`，`missing` 逐个单位列出
+/// 所缺内容)；`detail` 说明原因 (not the next state, or a guard failed; `detail` says why, and
+/// for `publication_incomplete` the problem's `missing` lists what is missing, unit by unit).
 #[utoipa::path(
     tag = "cycles",
     params(CyclePath),

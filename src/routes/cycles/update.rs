@@ -59,6 +59,7 @@ pub async fn update_cycle(
     }
     let cycle = db::write(&pool, user.actor(), move |conn| {
         let current = super::lock_cycle(conn, id)?;
+        crate::ops::cycles::refuse_published(&current)?;
         if_match.check(&ETag::from_version(current.version))?;
         super::ensure_draft(&current, "settings")?;
         let special = s

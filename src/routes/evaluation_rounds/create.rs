@@ -51,6 +51,7 @@ pub async fn create_evaluation_round(
         let (_, access) = super::context(conn, &user, cycle_id, unit_id)?;
         super::require_runner(access)?;
         let cycle = crate::ops::cycles::lock_cycle(conn, cycle_id)?;
+        crate::ops::cycles::refuse_published(&cycle)?;
         evaluation::open_round(conn, &cycle, unit_id, body)
     })
     .await?;

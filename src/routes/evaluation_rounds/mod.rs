@@ -80,7 +80,7 @@ pub fn visible_round(
 }
 
 /// A round of a unit whose evaluation the caller runs (the office or the unit's team), locked
-/// for a change.
+/// for a change (409 `cycle_published` once the cycle's results are published).
 pub fn runner_round(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -88,6 +88,7 @@ pub fn runner_round(
 ) -> Result<Round, ApiError> {
     let (_, access) = context(conn, user, cycle_id, unit_id)?;
     require_runner(access)?;
+    crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
     find_round(conn, cycle_id, unit_id, round_id, true)
 }
 

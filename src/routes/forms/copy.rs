@@ -55,6 +55,7 @@ pub async fn copy_forms(
     }
     let forms = db::write(&pool, user.actor(), move |conn| {
         let cycle = lock_cycle(conn, id)?;
+        crate::ops::cycles::refuse_published(&cycle)?;
         ensure_draft(&cycle, "forms")?;
         // The source is named in the body, not the URL: a missing one is an invalid field.
         find_cycle(conn, source).map_err(|e| match e {

@@ -68,6 +68,7 @@ pub async fn put_form(
     let items = body.items.unwrap_or_default();
     let (form, created) = db::write(&pool, user.actor(), move |conn| {
         let cycle = lock_cycle(conn, id)?;
+        crate::ops::cycles::refuse_published(&cycle)?;
         let existing = ScoringForm::for_cycle(conn, id)?
             .into_iter()
             .find(|f| f.form.form_kind == kind);

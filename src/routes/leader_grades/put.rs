@@ -58,6 +58,7 @@ pub async fn put_leader_grade(
     let if_match = IfMatch::optional(&req);
     let actor = user.actor();
     let (view, created) = db::write(&pool, actor, move |conn| {
+        crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
         let cycle = crate::ops::cycles::find_cycle(conn, cycle_id)?;
         let setter = (user.sub.as_str(), user.name.as_str());
         let (view, created, change) =

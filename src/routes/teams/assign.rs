@@ -17,7 +17,7 @@ use crate::ops::teams;
 /// Office only. Each assessed unit is inspected by exactly one team: assigning a unit that
 /// another team has moves it.
 ///
-/// 409: 单位未纳入本周期考核 (`unit_not_assessed`)，或周期已通报或归档 (`cycle_closed`) (the
+/// 409: 单位未纳入本周期考核 (`unit_not_assessed`)，或周期已通报或归档 (`cycle_published`) (the
 /// unit is not assessed in the cycle, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",

@@ -20,7 +20,7 @@ use crate::ops::teams;
 /// Office only, before the cycle is published. A name unique in the cycle, a leader (a
 /// standing member of the discipline commission) and members, each by the `sub` of their token.
 ///
-/// 409: 名称在本周期已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_closed`) (the name
+/// 409: 名称在本周期已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_published`) (the name
 /// is taken in this cycle, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",

@@ -34,7 +34,8 @@ pub async fn unassign_unit(
         unit_id,
     } = path.into_inner();
     db::write(&pool, user.actor(), move |conn| {
-        lock_cycle(conn, cycle_id)?;
+        let cycle = lock_cycle(conn, cycle_id)?;
+        crate::ops::cycles::refuse_published(&cycle)?;
         let removed = diesel::delete(
             team_units::table
                 .filter(team_units::cycle_id.eq(cycle_id))

@@ -6,7 +6,6 @@ use super::json::{TeamResponse, UpdateTeam};
 use crate::audit::Change;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
-use crate::domain::lifecycle::CycleState;
 use crate::error::ApiError;
 use crate::http::json::clean;
 use crate::http::params::CycleTeamPath;
@@ -24,7 +23,7 @@ use crate::schema::{inspection_teams, team_members};
 /// Office only, before the cycle is published; needs `If-Match` with the ETag its GET sent.
 /// Sending `members` replaces the whole list. Who must sign the team's sheets follows the change.
 ///
-/// 409: 名称已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_closed`) (the name is
+/// 409: 名称已被使用 (`team_name_taken`)，或周期已通报或归档 (`cycle_published`) (the name is
 /// taken, or the cycle is closed).
 #[utoipa::path(
     tag = "teams",
@@ -54,12 +53,7 @@ pub async fn update_team(
     let body = body.0;
     let team = db::write(&pool, user.actor(), move |conn| {
         let cycle = lock_cycle(conn, cycle_id)?;
-        if matches!(cycle.state, CycleState::Published | CycleState::Archived) {
-            return Err(ApiError::Conflict {
-                code: "cycle_closed",
-                detail: format!("cycle {cycle_id} is {}", cycle.state),
-            });
-        }
+        crate::ops::cycles::refuse_published(&cycle)?;
         let before = Team::for_cycle(conn, cycle_id, None)?
             .into_iter()
             .find(|t| t.team.id == team_id)

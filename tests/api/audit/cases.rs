@@ -123,6 +123,9 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         delete_veto,
         put_fallback_result,
         delete_fallback_result,
+        // Publication (issue 15, part 2).
+        create_cycle_decision,
+        update_cycle_decision,
     ]
 }
 
@@ -1078,4 +1081,55 @@ async fn delete_fallback_result(app: &TestApp) -> Outcome {
     let ok = counted(app, &Call::delete(&path)).await;
     let bad = counted(app, &Call::delete(&path)).await;
     Outcome::new(ok, "delete", bad)
+}
+
+// Publication (issue 15, part 2): the review's decision records.
+
+/// The fixture's cycle, moved into review in SQL (the way there is not what these cases test).
+async fn cycle_in_review(app: &TestApp) -> i64 {
+    use diesel::connection::SimpleConnection;
+    let f = fixture(app).await;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'review' WHERE id = {}",
+            f.cycle
+        ))
+        .expect("move the cycle into review");
+    f.cycle
+}
+
+fn decision_body() -> serde_json::Value {
+    json!({
+        "kind": "standing_committee_decision", "document_ref": "阳纪常〔2014〕9号",
+        "decided_on": "2014-11-01", "note": "研究同意初步意见"
+    })
+}
+
+async fn create_cycle_decision(app: &TestApp) -> Outcome {
+    let cycle = in_cycle(cycle_in_review(app).await, "/decisions");
+    let record = Call::post(cycle, decision_body()).expect(201);
+    let ok = counted(app, &record).await;
+    // One of each kind: the second is refused.
+    let bad = counted(app, &record).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_cycle_decision(app: &TestApp) -> Outcome {
+    let cycle = cycle_in_review(app).await;
+    let (made, _) = must(
+        app,
+        Call::post(in_cycle(cycle, "/decisions"), decision_body()),
+    )
+    .await;
+    let id = made["id"].as_i64().expect("decision id");
+    let amend = Call::put(
+        in_cycle(cycle, &format!("/decisions/{id}")),
+        json!({"document_ref": "阳纪常〔2014〕10号", "decided_on": "2014-11-02"}),
+    )
+    .if_match("\"1\"");
+    let ok = counted(app, &amend).await;
+    // Stale: the record is at version 2 now.
+    let bad = counted(app, &amend).await;
+    Outcome::new(ok, "update", bad)
 }
