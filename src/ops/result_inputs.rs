@@ -24,23 +24,9 @@ use crate::models::result::{
     ResultSettingsChange, VetoEvent,
 };
 use crate::models::{CycleId, Leader, LeaderId, UnitId, UnitKind, VetoId};
-use crate::ops::cycles::{find_cycle, lock_cycle};
-use crate::ops::results::{BandView, FallbackView, fallback_view, published};
+use crate::ops::cycles::{find_cycle, lock_cycle, refuse_published};
+use crate::ops::results::{BandView, FallbackView, fallback_view};
 use crate::schema::{fallback_results, units};
-
-/// 409 `cycle_published`: results' inputs are frozen once the cycle is published.
-pub fn ensure_not_published(cycle: &Cycle) -> Result<(), ApiError> {
-    if published(cycle) {
-        return Err(ApiError::Conflict {
-            code: "cycle_published",
-            detail: format!(
-                "cycle {} is {}: what its results are made of no longer changes",
-                cycle.id, cycle.state
-            ),
-        });
-    }
-    Ok(())
-}
 
 /// 结果设置 (a cycle's result settings, with the weights and line it takes from the cycle).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -131,7 +117,7 @@ pub fn put_settings(
     let cycle = lock_cycle(conn, cycle_id)?;
     let current = ResultSettings::find(conn, cycle_id, true)?;
     check(current.version)?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     let bands = GradeBand::for_cycle(conn, cycle_id)?;
     if let Some(band) = &new.veto_band
         && !bands.iter().any(|b| &b.name == band)
@@ -233,7 +219,7 @@ pub fn put_bands(
     let cycle = lock_cycle(conn, cycle_id)?;
     let current = ResultSettings::find(conn, cycle_id, true)?;
     check(current.version)?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     let checked = check_bands(bands).map_err(ApiError::Validation)?;
     if let Some(cap) = &current.veto_band
         && !checked.iter().any(|(name, _)| name == cap)
@@ -327,7 +313,7 @@ pub fn create_veto(
     new: NewVeto,
 ) -> Result<(VetoView, Change), ApiError> {
     let cycle = lock_cycle(conn, cycle_id)?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     let settings = ResultSettings::find(conn, cycle_id, false)?;
     if !settings.veto_enabled {
         return Err(ApiError::Conflict {
@@ -406,7 +392,7 @@ pub fn delete_veto(
 ) -> Result<((), Change), ApiError> {
     let cycle = lock_cycle(conn, cycle_id)?;
     let event = VetoEvent::find(conn, cycle_id, id)?.ok_or_else(|| no_veto(id))?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     VetoEvent::delete(conn, id)?;
     let change = Change::deleted("veto_event", id, &VetoView::from(event));
     Ok(((), change))
@@ -486,7 +472,7 @@ pub fn put_fallback(
     let name = vertical_unit(conn, cycle_id, unit_id)?;
     let current = FallbackResult::find(conn, cycle_id, unit_id, true)?;
     check(current.as_ref().map(|c| c.version))?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     let value = Points::from_str(&new.value)
         .ok()
         .filter(|p| p.0 <= 100)
@@ -525,7 +511,7 @@ pub fn delete_fallback(
     let name = vertical_unit(conn, cycle_id, unit_id)?;
     let current = FallbackResult::find(conn, cycle_id, unit_id, true)?
         .ok_or_else(|| ApiError::not_found(format!("unit {unit_id} has no fallback result")))?;
-    ensure_not_published(&cycle)?;
+    refuse_published(&cycle)?;
     FallbackResult::delete(conn, cycle_id, unit_id)?;
     let change = Change::deleted(
         "fallback_result",
