@@ -88,6 +88,10 @@ pub enum ApiError {
     /// 403: the object is within the caller's scope, but their role may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// 403 with its own code: the object is within the caller's scope but withheld from them
+    /// for now (`not_published`: a unit's own result, sheet or team report before publication).
+    #[error("{detail}")]
+    Withheld { code: &'static str, detail: String },
     /// 404: the object does not exist, or is outside the caller's scope (the same answer).
     #[error("{0}")]
     NotFound(String),
@@ -142,7 +146,8 @@ impl ApiError {
         match self {
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code, .. }
-            | Self::Conflict { code, .. } => code,
+            | Self::Conflict { code, .. }
+            | Self::Withheld { code, .. } => code,
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -230,7 +235,7 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::Withheld { .. } => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,

@@ -63,6 +63,10 @@ pub mod responses;
             name = "routine",
             description = "日常考核检查: the routine inspection's plan, targets, draw, visits and scores"
         ),
+        (
+            name = "results",
+            description = "考核结果: totals, ranks, bands, vetoes and vertical units' fallbacks"
+        ),
         (name = "attachments", description = "附件: files attached to what units submit"),
         (name = "audit", description = "审计日志: the tamper-evident audit trail of every write"),
         (name = "me", description = "当前用户: the caller's profile, permissions and to-do list"),

@@ -218,6 +218,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    fallback_results (cycle_id, unit_id) {
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        value -> Numeric,
+        source -> Text,
+        document_ref -> Text,
+        version -> Int4,
+        updated_by -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     form_items (id) {
         id -> Int8,
         form_id -> Int8,
@@ -227,6 +241,14 @@ diesel::table! {
         content_area -> Int2,
         max_points -> Numeric,
         rules -> Jsonb,
+    }
+}
+
+diesel::table! {
+    grade_bands (cycle_id, lower_bound) {
+        cycle_id -> Int8,
+        name -> Text,
+        lower_bound -> Numeric,
     }
 }
 
@@ -325,6 +347,19 @@ diesel::table! {
         actor_sub -> Text,
         content -> Jsonb,
         occurred_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    result_settings (cycle_id) {
+        cycle_id -> Int8,
+        publication_scope -> Text,
+        units_see_leader_grades -> Bool,
+        veto_enabled -> Bool,
+        veto_band -> Nullable<Text>,
+        version -> Int4,
+        updated_by -> Text,
+        updated_at -> Timestamptz,
     }
 }
 
@@ -531,6 +566,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    veto_events (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        leader_id -> Nullable<Int8>,
+        leader_name -> Nullable<Text>,
+        reason -> Text,
+        document_ref -> Text,
+        recorded_by -> Text,
+        recorded_by_name -> Text,
+        recorded_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accountability_reports -> assessment_cycles (cycle_id));
 diesel::joinable!(accountability_reports -> leaders (leader_id));
 diesel::joinable!(accountability_reports -> units (unit_id));
@@ -545,6 +595,7 @@ diesel::joinable!(evaluation_rounds -> assessment_cycles (cycle_id));
 diesel::joinable!(evaluation_rounds -> units (unit_id));
 diesel::joinable!(evaluation_settings -> assessment_cycles (cycle_id));
 diesel::joinable!(form_items -> scoring_forms (form_id));
+diesel::joinable!(grade_bands -> result_settings (cycle_id));
 diesel::joinable!(inspection_teams -> assessment_cycles (cycle_id));
 diesel::joinable!(leader_grades -> assessment_cycles (cycle_id));
 diesel::joinable!(leader_grades -> evaluation_rounds (round_id));
@@ -553,6 +604,7 @@ diesel::joinable!(leaders -> units (unit_id));
 diesel::joinable!(record_items -> scoring_records (record_id));
 diesel::joinable!(referrals -> leaders (leader_id));
 diesel::joinable!(referrals -> scoring_records (record_id));
+diesel::joinable!(result_settings -> assessment_cycles (cycle_id));
 diesel::joinable!(routine_draws -> assessment_cycles (cycle_id));
 diesel::joinable!(routine_plans -> assessment_cycles (cycle_id));
 diesel::joinable!(scoring_forms -> assessment_cycles (cycle_id));
@@ -560,6 +612,7 @@ diesel::joinable!(self_inspections -> assessment_cycles (cycle_id));
 diesel::joinable!(self_inspections -> units (unit_id));
 diesel::joinable!(self_scores -> self_inspections (self_inspection_id));
 diesel::joinable!(team_members -> inspection_teams (team_id));
+diesel::joinable!(veto_events -> leaders (leader_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accountability_reports,
@@ -577,7 +630,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     evaluation_round_leaders,
     evaluation_rounds,
     evaluation_settings,
+    fallback_results,
     form_items,
+    grade_bands,
     idempotency_keys,
     inspection_teams,
     leader_grades,
@@ -585,6 +640,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     record_items,
     referrals,
     reopenings,
+    result_settings,
     routine_draws,
     routine_plans,
     routine_scores,
@@ -599,4 +655,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_reports,
     team_units,
     units,
+    veto_events,
 );

@@ -120,6 +120,8 @@ pub fn seed_demo_with_ballot_key(
             seed_extension(conn, signer)?;
             seed_next_cycle(conn, signer)?;
             crate::seed_routine::seed_routine(conn, signer)?;
+            // Results (issue 15, task RESULTS).
+            crate::seed_results::seed_results(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         Ok(report)

@@ -1,8 +1,8 @@
 //! The demo county's routine inspection (plan §4(二)), as the office's calls would take it: the
 //! plan, the sampled units' targets, a draw committed to a lottery result, seeded once it was
-//! published and verified, the four visits written, submitted and signed by both visitors, and
-//! a routine score for every assessed unit but the last county department (so that a bulk entry
-//! still has a unit to score). `seed::seed_demo` calls [`seed_routine`] once, after the teams.
+//! published and verified, the four visits written, submitted and signed by both visitors, a
+//! routine score for every assessed unit but the last county department (so that a bulk entry
+//! still has a unit to score), and then two departments' visits reopened for correction. `seed::seed_demo` calls [`seed_routine`] once, after the teams.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
@@ -131,6 +131,47 @@ pub fn seed_routine(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), 
         })
         .collect();
     let (_, change) = routine::create_scores(conn, &admin, cycle_id, rows)?;
+    record(conn, change)?;
+    reopen_visits(conn, &mut record, cycle_id, &sampled)
+}
+
+/// Two county departments' visits reopened by the office after their scores: the first being
+/// corrected (open), the second corrected, resubmitted and signed by `office-li` only (awaiting
+/// `office-admin`). The draw is sealed again until both are final.
+fn reopen_visits(
+    conn: &mut PgConnection,
+    record: &mut impl FnMut(&mut PgConnection, Change) -> Result<(), ApiError>,
+    cycle_id: CycleId,
+    sampled: &[UnitId],
+) -> Result<(), ApiError> {
+    let admin = office(VISITORS[0].0, VISITORS[0].1);
+    let departments: Vec<UnitId> = units::table
+        .filter(units::id.eq_any(sampled))
+        .filter(units::kind.eq(UnitKind::CountyDepartment))
+        .order(units::id.asc())
+        .select(units::id)
+        .load(conn)?;
+    let [open, awaiting, ..] = departments.as_slice() else {
+        return Err(ApiError::internal(
+            "the demo draw samples two county departments",
+        ));
+    };
+    for (unit_id, reason) in [
+        (*open, "问卷结果统计有误，需更正后重新签名"),
+        (*awaiting, "走访日期填写有误，更正后重新签名"),
+    ] {
+        let reopen = signed::Reopen {
+            reason: Some(reason.to_owned()),
+        };
+        let (_, change) =
+            signed::reopen::<RoutineVisit>(conn, &admin, (cycle_id, unit_id), &reopen)?;
+        record(conn, change)?;
+    }
+    let at = (cycle_id, *awaiting);
+    let (_, change) = signed::submit::<RoutineVisit>(conn, &admin, at, chrono::Utc::now())?;
+    record(conn, change)?;
+    let (sub, name) = VISITORS[1];
+    let (_, change) = signed::sign::<RoutineVisit>(conn, &office(sub, name), at)?;
     record(conn, change)
 }
 

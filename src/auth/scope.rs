@@ -244,12 +244,15 @@ pub enum Verdict {
     Hidden,
     /// Inside the scope but not the caller's role to do: 403, with why.
     Forbidden(&'static str),
+    /// The unit's own, withheld until the results are published: 403 `not_published`.
+    NotPublished,
 }
 
 /// The rule of a team's documents on a unit: the office reads and reopens and never edits;
 /// the members and leader of the team holding the unit (`team`) read, edit and sign, and never
 /// reopen; any other inspector sees nothing; the unit reads its own once the results are
-/// published, and nothing before.
+/// published (403 `not_published` before: DOMAIN.md, "What is not yet published"), and never
+/// another unit's.
 pub fn team_document(
     user: &AuthUser,
     access: TeamDocumentAccess,
@@ -268,11 +271,12 @@ pub fn team_document(
             Verdict::Forbidden("only the office reopens a score sheet")
         }
         (Role::Inspector, _) => Verdict::Allowed,
-        (Role::Unit, TeamDocumentAccess::Read)
-            if user.unit_id == Some(unit_id)
-                && matches!(state, CycleState::Published | CycleState::Archived) =>
-        {
-            Verdict::Allowed
+        (Role::Unit, TeamDocumentAccess::Read) if user.unit_id == Some(unit_id) => {
+            if matches!(state, CycleState::Published | CycleState::Archived) {
+                Verdict::Allowed
+            } else {
+                Verdict::NotPublished
+            }
         }
         (Role::Unit, _) => Verdict::Hidden,
     }

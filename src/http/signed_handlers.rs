@@ -72,6 +72,8 @@ macro_rules! signed_handlers {
             responses(
                 (status = 200, description = $get_answer, body = $view,
                     headers(("ETag" = String $(, description = $get_etag)?))),
+                // 403 `not_published`: the unit's own, before publication.
+                Forbidden,
             ),
             security(("bearer" = []))
         )]
@@ -101,6 +103,7 @@ macro_rules! signed_handlers {
             responses(
                 (status = 200, description = $sig_answer,
                     body = SignatureRecord, headers(("ETag" = String))),
+                Forbidden,
             ),
             security(("bearer" = []))
         )]

@@ -116,6 +116,22 @@ impl ScoringForm {
             .collect())
     }
 
+    /// The items of the cycle's form of `kind`, in order (empty when it has none), in one
+    /// statement.
+    pub fn items_of(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        kind: FormKind,
+    ) -> QueryResult<Vec<FormItemRow>> {
+        form_items::table
+            .inner_join(scoring_forms::table)
+            .filter(scoring_forms::cycle_id.eq(cycle_id))
+            .filter(scoring_forms::form_kind.eq(kind))
+            .order(form_items::position.asc())
+            .select(FormItemRow::as_select())
+            .load(conn)
+    }
+
     /// The kinds of form a cycle has.
     pub fn kinds(conn: &mut PgConnection, cycle_id: CycleId) -> QueryResult<Vec<FormKind>> {
         scoring_forms::table

@@ -6,6 +6,7 @@ pub mod cycle_unit;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
+pub mod result;
 pub mod routine;
 pub mod scoring;
 pub mod self_inspection;
@@ -199,4 +200,8 @@ id_newtype!(
 id_newtype!(
     /// Id of a routine-visit record (a row of `routine_visits`).
     RoutineVisitId, 1
+);
+id_newtype!(
+    /// Id of a veto event (一票否决) recorded against a unit in a cycle.
+    VetoId, 1
 );

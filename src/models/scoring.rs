@@ -4,7 +4,7 @@ use bigdecimal::BigDecimal;
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{CycleId, LeaderId, RecordId, ReferralId, SignatureId, SignedDocumentId};
 use super::{RoutineVisitId, TeamReportId, UnitId};
@@ -180,8 +180,18 @@ pub struct ScoringRecord {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A score sheet's record with its parts (`ScoringRecord::with_parts`).
+#[derive(Debug, Clone)]
+pub struct RecordParts {
+    pub record: ScoringRecord,
+    pub items: Vec<RecordItem>,
+    pub referrals: Vec<Referral>,
+    /// The standing signatures of the record's round.
+    pub signatures: Vec<Signature>,
+}
+
 /// A row of `record_items`.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, Deserialize)]
 #[diesel(table_name = record_items, check_for_backend(Pg))]
 pub struct RecordItem {
     pub record_id: RecordId,
@@ -248,7 +258,7 @@ impl RecordItem {
 }
 
 /// A row of `referrals`.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, Deserialize)]
 #[diesel(table_name = referrals, check_for_backend(Pg))]
 pub struct Referral {
     pub id: ReferralId,
@@ -316,7 +326,7 @@ impl Referral {
 }
 
 /// A row of `signatures`.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, Deserialize)]
 #[diesel(table_name = signatures, check_for_backend(Pg))]
 pub struct Signature {
     pub id: SignatureId,
@@ -344,6 +354,58 @@ impl ScoringRecord {
             .filter(record_items::record_id.eq(id))
             .select(RecordItem::as_select())
             .load(conn)
+    }
+
+    /// The record of `unit_id` in the cycle with its items, its referrals (by id) and the
+    /// standing signatures of its round (by id), read in one statement.
+    pub fn with_parts(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+    ) -> QueryResult<Option<RecordParts>> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::Jsonb;
+        // Each part as a JSON array of its rows; numbers as text, so that no point passes
+        // through a float on its way back.
+        const ITEMS: &str = "COALESCE((SELECT jsonb_agg(to_jsonb(i) \
+             || jsonb_build_object('points', i.points::text)) FROM record_items i \
+             WHERE i.record_id = scoring_records.id), '[]'::jsonb)";
+        const REFERRALS: &str = "COALESCE((SELECT jsonb_agg(to_jsonb(r) ORDER BY r.id) \
+             FROM referrals r WHERE r.record_id = scoring_records.id), '[]'::jsonb)";
+        const SIGNATURES: &str = "COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id) \
+             FROM signatures s WHERE s.document_kind = 'scoring_record' \
+             AND s.document_id = scoring_records.id AND s.round = scoring_records.round \
+             AND s.voided_at IS NULL), '[]'::jsonb)";
+        type Row = (
+            ScoringRecord,
+            serde_json::Value,
+            serde_json::Value,
+            serde_json::Value,
+        );
+        let row: Option<Row> = scoring_records::table
+            .filter(scoring_records::cycle_id.eq(cycle_id))
+            .filter(scoring_records::unit_id.eq(unit_id))
+            .select((
+                ScoringRecord::as_select(),
+                sql::<Jsonb>(ITEMS),
+                sql::<Jsonb>(REFERRALS),
+                sql::<Jsonb>(SIGNATURES),
+            ))
+            .first(conn)
+            .optional()?;
+        fn parts<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> QueryResult<T> {
+            serde_json::from_value(value)
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+        }
+        row.map(|(record, items, referrals, signatures)| {
+            Ok(RecordParts {
+                record,
+                items: parts(items)?,
+                referrals: parts(referrals)?,
+                signatures: parts(signatures)?,
+            })
+        })
+        .transpose()
     }
 
     /// Its referrals.

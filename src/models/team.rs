@@ -114,3 +114,84 @@ impl Team {
             .load(conn)
     }
 }
+
+/// A cycle, the unit's place in it and the team that holds the unit (with its members, and
+/// the unit as its only unit).
+pub type PlaceInCycle = (
+    super::cycle::Cycle,
+    Option<super::cycle_unit::CycleUnit>,
+    Option<FullTeam>,
+);
+
+impl Team {
+    /// The [`PlaceInCycle`] of `unit_id` in cycle `cycle_id`, read in one statement; `None`
+    /// when the cycle does not exist.
+    pub fn place_of(
+        conn: &mut PgConnection,
+        cycle_id: CycleId,
+        unit_id: UnitId,
+    ) -> QueryResult<Option<PlaceInCycle>> {
+        use super::cycle::Cycle;
+        use super::cycle_unit::CycleUnit;
+        use crate::schema::assessment_cycles;
+        use diesel::dsl::sql;
+        use diesel::sql_types::{Array, Nullable, Text};
+        // The members' `sub`s and names, in the same order.
+        let members = |column: &str| {
+            sql::<Nullable<Array<Text>>>(&format!(
+                "(SELECT array_agg(m.{column} ORDER BY m.sub) FROM team_members m \
+                 WHERE m.team_id = inspection_teams.id)"
+            ))
+        };
+        type Row = (
+            Cycle,
+            Option<CycleUnit>,
+            Option<Team>,
+            Option<Vec<String>>,
+            Option<Vec<String>>,
+        );
+        let row: Option<Row> = assessment_cycles::table
+            .left_join(
+                cycle_units::table.on(cycle_units::cycle_id
+                    .eq(assessment_cycles::id)
+                    .and(cycle_units::unit_id.eq(unit_id))),
+            )
+            .left_join(
+                team_units::table.on(team_units::cycle_id
+                    .eq(assessment_cycles::id)
+                    .and(team_units::unit_id.eq(unit_id))),
+            )
+            .left_join(
+                inspection_teams::table.on(inspection_teams::id
+                    .nullable()
+                    .eq(team_units::team_id.nullable())),
+            )
+            .filter(assessment_cycles::id.eq(cycle_id))
+            .select((
+                Cycle::as_select(),
+                Option::<CycleUnit>::as_select(),
+                Option::<Team>::as_select(),
+                members("sub"),
+                members("name"),
+            ))
+            .first(conn)
+            .optional()?;
+        Ok(row.map(|(cycle, place, team, subs, names)| {
+            let team = team.map(|team| FullTeam {
+                members: subs
+                    .unwrap_or_default()
+                    .into_iter()
+                    .zip(names.unwrap_or_default())
+                    .map(|(sub, name)| TeamMember {
+                        team_id: team.id,
+                        sub,
+                        name,
+                    })
+                    .collect(),
+                units: vec![unit_id],
+                team,
+            });
+            (cycle, place, team)
+        }))
+    }
+}

@@ -487,6 +487,13 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
             "VisitMethod",
             crate::ops::routine_visits::VisitMethod::LABELS,
         ),
+        // Results (issue 15, task RESULTS).
+        (
+            "PublicationScope",
+            crate::models::result::PublicationScope::LABELS,
+        ),
+        ("ResultStatus", crate::ops::results::ResultStatus::LABELS),
+        ("MissingPiece", crate::ops::results::MissingPiece::LABELS),
         // Reports (issue 16).
         ("ReportFormat", crate::reports::ReportFormat::LABELS),
         ("StageKey", crate::ops::reports::StageKey::LABELS),
@@ -799,6 +806,11 @@ fn mark_visible(node: &mut Value, pattern: &str) {
     }
 }
 
+/// The pattern of a free-text query value: empty (the filter left out) or not blank.
+pub fn query_pattern(not_blank: &str) -> String {
+    format!("^$|{not_blank}")
+}
+
 /// Every schema a request can carry, and its query and path parameters, get [`mark_visible`].
 fn refuse_blank_text(doc: &mut Value) {
     let pattern = crate::domain::text::not_blank_pattern();
@@ -833,11 +845,20 @@ fn refuse_blank_text(doc: &mut Value) {
                     if let Some(content) = body.and_then(|b| b.get_mut("content")) {
                         mark_visible(content, &pattern);
                     }
-                    // A query value or path segment holding a NUL is refused too (422).
+                    // A query value or path segment holding a NUL is refused too (422), and
+                    // so is a query value that is blank but not empty (`http/guards.rs`).
                     let params = op.get_mut("parameters").and_then(Value::as_array_mut);
                     for p in params.into_iter().flatten() {
                         if p["in"] == "query" || p["in"] == "path" {
                             mark_visible(&mut p["schema"], &pattern);
+                        }
+                        let in_query = p["in"] == "query";
+                        let schema = &mut p["schema"];
+                        if in_query
+                            && schema.get("not").is_some()
+                            && schema.get("pattern").is_none()
+                        {
+                            schema["pattern"] = json!(query_pattern(&pattern));
                         }
                     }
                 }
@@ -991,6 +1012,9 @@ mod tests {
             .flatten()
             .find(|p| p["name"] == "q");
         assert_eq!(q.map(|q| &q["schema"]["not"]), Some(&no_nul));
+        // ... and is empty or holds something visible, as `http/guards.rs` refuses blank ones.
+        let blank_refused = json!(query_pattern(&crate::domain::text::not_blank_pattern()));
+        assert_eq!(q.map(|q| &q["schema"]["pattern"]), Some(&blank_refused));
     }
 
     #[test]

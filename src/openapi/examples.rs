@@ -115,18 +115,34 @@ fn table() -> Vec<Demo> {
             "reason": "抽取后县财政局主要负责人调整，经县纪委常委会研究重新抽取"
         })),
         // Draw 1 sampled 县财政局 (37), 县审计局 (51), 黎埠镇 (12) and 小江镇 (9); each visit
-        // record is final, signed by office-admin and office-li (县财政局's: signatures 33, 34).
+        // record was final, signed by office-admin and office-li. The office then reopened
+        // 县财政局's (open again) and 县审计局's (resubmitted, signed by office-li only: it
+        // awaits office-admin); 小江镇's stands final (signatures 39 and 40).
         Demo::of("get_routine_visit").param("unit_id", 37),
+        Demo::of("put_routine_visit").param("unit_id", 37),
+        Demo::of("submit_routine_visit").param("unit_id", 37),
+        Demo::of("sign_routine_visit").param("unit_id", 51),
         Demo::of("get_routine_visit_signature")
-            .param("unit_id", 37)
-            .param("signature_id", 33),
+            .param("unit_id", 9)
+            .param("signature_id", 39),
         Demo::of("reopen_routine_visit")
-            .param("unit_id", 37)
+            .param("unit_id", 9)
             .body(json!({"reason": "问卷回收和计票情况记载不全，退回补充后重新签名"})),
         // 县工商行政管理局 (73), the last county department, has no routine score yet.
         Demo::of("create_routine_scores").body(json!({"scores": [
             {"unit_id": 73, "score": "9.25", "note": "责任制目标按期完成，台帐齐全"}
         ]})),
+        // Results (issue 15, task RESULTS): the 2014 cycle has bands, the veto enabled (cap
+        // 一般) with one event (1) against 县委办公室 (14), and fallback results for the
+        // vertical units 79 (superior's assessment) and 80 (self-score).
+        // The bands have no GET of their own: their If-Match is the settings' ETag (version 3
+        // after the demo's bands and settings).
+        Demo::of("put_grade_bands").param("If-Match", "\"3\""),
+        Demo::of("get_veto").param("veto_id", 1),
+        Demo::of("delete_veto").param("veto_id", 1),
+        Demo::of("get_fallback_result").param("unit_id", 79),
+        Demo::of("put_fallback_result").param("unit_id", 79),
+        Demo::of("delete_fallback_result").param("unit_id", 80),
     ]
 }
 

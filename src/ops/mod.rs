@@ -8,6 +8,8 @@ pub mod attachments;
 pub mod cycles;
 pub mod evaluation;
 pub mod reports;
+pub mod result_inputs;
+pub mod results;
 pub mod routine;
 pub mod routine_visits;
 pub mod sheets;

@@ -235,6 +235,7 @@ impl SignedMember for RoutineVisit {
             Verdict::Allowed => {}
             Verdict::Hidden => return Err(hidden()),
             Verdict::Forbidden(why) => return Err(ApiError::Forbidden(why.to_owned())),
+            Verdict::NotPublished => return Err(crate::ops::results::not_published()),
         }
         Ok(SheetContext {
             cycle,

@@ -14,9 +14,9 @@ use crate::domain::points::Points;
 use crate::domain::scoring::{self, Deduction, Method, SignedItem, SignedReferral};
 use crate::error::ApiError;
 use crate::models::form::FormItemRow;
-use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus, SignedRow};
+use crate::models::scoring::{RecordItem, Referral, ScoringRecord, SheetStatus};
 use crate::models::{CycleId, LeaderId, ReferralId, TeamId, UnitId};
-use crate::ops::signed::{SheetContext, SignatureView, Signed, SignedMember, signature_views};
+use crate::ops::signed::{SheetContext, SignatureView, SignedMember, standing_views};
 use crate::schema::{document_versions, self_inspections};
 
 /// One item of the score sheet, beside the unit's self-score.
@@ -203,10 +203,11 @@ impl SignedMember for ScoringRecord {
 /// The whole sheet as the API shows it, and the content its signatures hash.
 pub fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<RecordResponse, ApiError> {
     let unit_id = ctx.unit_id;
-    let record = ScoringRecord::find(conn, ctx.cycle.id, unit_id, false)?;
-    let stored = match &record {
-        Some(r) => ScoringRecord::items(conn, r.id)?,
-        None => Vec::new(),
+    // The record and its parts in one statement, the self-scores in another.
+    let parts = ScoringRecord::with_parts(conn, ctx.cycle.id, unit_id)?;
+    let (record, stored, referrals, standing) = match parts {
+        Some(p) => (Some(p.record), p.items, p.referrals, p.signatures),
+        None => (None, Vec::new(), Vec::new(), Vec::new()),
     };
     let own = latest_self_scores(conn, ctx.cycle.id, unit_id)?;
     let margin = Points(ctx.cycle.flag_margin.clone());
@@ -222,10 +223,6 @@ pub fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<RecordRespons
         .as_ref()
         .and_then(|r| serde_json::from_value(r.methods.clone()).ok())
         .unwrap_or_default();
-    let referrals = match &record {
-        Some(r) => ScoringRecord::referrals(conn, r.id)?,
-        None => Vec::new(),
-    };
     let referral_views: Vec<ReferralView> = referrals.into_iter().map(ReferralView::from).collect();
     let hash_in = |version: i32| {
         scoring::content_hash(&content(
@@ -239,13 +236,13 @@ pub fn view(conn: &mut PgConnection, ctx: &SheetContext) -> Result<RecordRespons
     };
     let current_hash = hash_in(scoring::CANONICAL_VERSION);
     // Each signature is checked against the content in its own canonical version.
-    let signatures = signature_views(conn, record.as_ref().map(Signed::from), |version| {
+    let signatures = standing_views(standing, |version| {
         if version == scoring::CANONICAL_VERSION {
             current_hash.clone()
         } else {
             hash_in(version)
         }
-    })?;
+    });
     let signers_required = ctx.signers().into_iter().map(str::to_owned).collect();
     Ok(RecordResponse {
         cycle_id: ctx.cycle.id,

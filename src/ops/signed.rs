@@ -29,7 +29,7 @@ use crate::error::ApiError;
 use crate::http::ETag;
 use crate::http::json::{Rules, Validate, clean};
 use crate::models::cycle::Cycle;
-use crate::models::cycle_unit::{CycleUnit, CycleUnitStatus};
+use crate::models::cycle_unit::CycleUnitStatus;
 use crate::models::form::{FormItemRow, ScoringForm};
 use crate::models::routine::RoutineVisit;
 use crate::models::scoring::{NewSignature, SheetStatus, Signature, SignedDocument, SignedRow};
@@ -130,7 +130,7 @@ pub struct SheetContext {
     pub unit_id: UnitId,
     /// The unit's form items.
     pub items: Vec<FormItemRow>,
-    /// The team assigned, if any.
+    /// The team assigned, if any (its `units` here: this unit only).
     pub team: Option<FullTeam>,
 }
 
@@ -175,25 +175,23 @@ pub fn context(
     unit_id: UnitId,
     access: TeamDocumentAccess,
 ) -> Result<SheetContext, ApiError> {
-    let cycle = find_cycle(conn, cycle_id)?;
-    let place =
-        CycleUnit::find(conn, cycle_id, unit_id)?.filter(|p| p.status == CycleUnitStatus::Assessed);
+    // The cycle, the unit's place and its team in one statement, its form's items in another.
+    let Some((cycle, place, team)) = Team::place_of(conn, cycle_id, unit_id)? else {
+        return Err(find_cycle(conn, cycle_id)
+            .err()
+            .unwrap_or_else(|| not_found(unit_id)));
+    };
+    let place = place.filter(|p| p.status == CycleUnitStatus::Assessed);
     let Some(form_kind) = place.and_then(|p| p.form_kind) else {
         return Err(not_found(unit_id));
     };
-    let team = Team::for_cycle(conn, cycle_id, None)?
-        .into_iter()
-        .find(|t| t.units.contains(&unit_id));
     match scope::team_document(user, access, unit_id, cycle.state, team.as_ref()) {
         Verdict::Allowed => {}
         Verdict::Hidden => return Err(not_found(unit_id)),
         Verdict::Forbidden(why) => return Err(ApiError::Forbidden(why.to_owned())),
+        Verdict::NotPublished => return Err(crate::ops::results::not_published()),
     }
-    let items = ScoringForm::for_cycle(conn, cycle_id)?
-        .into_iter()
-        .find(|f| f.form.form_kind == form_kind)
-        .map(|f| f.items)
-        .unwrap_or_default();
+    let items = ScoringForm::items_of(conn, cycle_id, form_kind)?;
     Ok(SheetContext {
         cycle,
         unit_id,
@@ -707,13 +705,22 @@ pub fn signature_views(
     let Some(doc) = doc else {
         return Ok(Vec::new());
     };
-    Ok(Signature::standing(conn, doc.doc, doc.round)?
+    let standing = Signature::standing(conn, doc.doc, doc.round)?;
+    Ok(standing_views(standing, hash_in))
+}
+
+/// Views of standing signatures already read, each checked as [`signature_views`] does.
+pub fn standing_views(
+    standing: Vec<Signature>,
+    hash_in: impl Fn(i32) -> String,
+) -> Vec<SignatureView> {
+    standing
         .into_iter()
         .map(|s| {
             let now = hash_in(s.canonical_version);
             SignatureView::new(s, &now)
         })
-        .collect())
+        .collect()
 }
 
 /// The office reopens a final document.

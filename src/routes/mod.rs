@@ -26,6 +26,11 @@ pub mod self_inspections;
 pub mod team_reports;
 pub mod teams;
 pub mod units;
+// Results (issue 15, task RESULTS).
+pub mod fallback_results;
+pub mod result_settings;
+pub mod results;
+pub mod vetoes;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -68,6 +73,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(audit::routes)
                 // The caller's profile and to-do list (issue 17).
                 .configure(me::routes)
+                // Results (issue 15, task RESULTS).
+                .configure(result_settings::routes)
+                .configure(results::routes)
+                .configure(vetoes::routes)
+                .configure(fallback_results::routes)
                 // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
                 .configure(reports::routes),
         );

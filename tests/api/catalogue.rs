@@ -1252,12 +1252,67 @@ fn seed_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
-/// A unit the demo's draw sampled; its visit record is final.
+/// A unit the demo's draw sampled whose visit record is final (the office reopened two
+/// others after the scores).
 async fn sampled_unit(app: &TestApp) -> i64 {
     let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
-    draw["sample"][0]["unit_ids"][0]
-        .as_i64()
-        .expect("a sampled unit")
+    let sampled: Vec<i64> = draw["sample"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+        .collect();
+    for unit in sampled {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "final" {
+            return unit;
+        }
+    }
+    panic!("no sampled unit's visit record is final")
+}
+
+/// The demo's draw unsealed: the two reopened visit records made final again (the first
+/// submitted, then both signed by the visitors who have not signed).
+async fn unseal(app: &TestApp) {
+    let (draw, _) = must(app, Call::get(cycle_path("/spot-checks/draws/1"))).await;
+    let sampled = draw["sample"].as_array().cloned().unwrap_or_default();
+    let li = app.token(Role::Office, "office-li", None);
+    for unit in sampled
+        .iter()
+        .flat_map(|g| g["unit_ids"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_i64())
+    {
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        if visit["status"] == "open" {
+            must(app, Call::post(visit_path(unit, "/submit"), json!({}))).await;
+        }
+        let (visit, _) = must(app, Call::get(visit_path(unit, ""))).await;
+        let signed: Vec<&str> = visit["signatures"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["signer_sub"].as_str())
+            .collect();
+        if visit["status"] != "awaiting_signatures" {
+            continue;
+        }
+        if !signed.contains(&"office-admin") {
+            must(app, Call::post(visit_path(unit, "/signatures"), json!({}))).await;
+        }
+        if !signed.contains(&"office-li") {
+            let path = visit_path(unit, "/signatures");
+            let response = app.post(&path, &li, &json!({})).await;
+            assert_eq!(response.status().as_u16(), 201, "office-li signs {path}");
+        }
+    }
+}
+
+fn verify_routine_draw(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        unseal(app).await;
+        Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN))
+    })
 }
 
 fn visit_path(unit: i64, rest: &str) -> String {
@@ -1341,6 +1396,47 @@ fn put_routine_score(app: &TestApp) -> BoxFuture<'_, Call> {
         let path = cycle_path(&format!("/spot-checks/scores/{TOWN}"));
         let tag = etag(app, Who::Office, &path).await;
         Call::put(path, json!({"score": "9.25", "note": "复核后调整"})).if_match(tag)
+    })
+}
+
+// Results (issue 15, task RESULTS): the demo's 2014 cycle has bands, the veto enabled with
+// one event (1) against 县委办公室, and fallback results for the vertical units 79 and 80.
+
+fn put_result_settings(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = cycle_path("/result-settings");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"publication_scope": "all", "units_see_leader_grades": true,
+                   "veto_enabled": true, "veto_band": "较差"}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn put_grade_bands(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let tag = etag(app, Who::Office, &cycle_path("/result-settings")).await;
+        Call::put(
+            cycle_path("/result-settings/bands"),
+            json!({"bands": [{"name": "一般", "lower_bound": "0"},
+                             {"name": "优秀", "lower_bound": "85.50"}]}),
+        )
+        .if_match(tag)
+    })
+}
+
+fn put_fallback_result(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = unit_path(VERTICAL, "/fallback-result");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"value": "88.00", "source": "self_score",
+                   "document_ref": "2014年度自查报告"}),
+        )
+        .if_match(tag)
     })
 }
 
@@ -1716,10 +1812,10 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/spot-checks/draws/{draw_id}"), || {
             Call::get(cycle_path("/spot-checks/draws/1")).by(Who::Unit(TOWN))
         }),
-        fixed(
+        setup(
             "GET",
             in_cycle!("/spot-checks/draws/{draw_id}/verify"),
-            || Call::get(cycle_path("/spot-checks/draws/1/verify")).by(Who::Unit(TOWN)),
+            verify_routine_draw,
         ),
         setup("POST", in_cycle!("/spot-checks/seed"), seed_routine_draw),
         setup(
@@ -1801,6 +1897,58 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("count_only", "false")
                 .by(Who::Unit(RETURNED_TOWN))
         }),
+        // Results (issue 15, task RESULTS).
+        fixed("GET", in_cycle!("/result-settings"), || {
+            Call::get(cycle_path("/result-settings")).by(Who::Unit(TOWN))
+        }),
+        setup("PUT", in_cycle!("/result-settings"), put_result_settings),
+        setup("PUT", in_cycle!("/result-settings/bands"), put_grade_bands),
+        fixed("GET", in_cycle!("/results"), || {
+            Call::get(cycle_path("/results"))
+                .query("kind", "town")
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/units/{unit_id}/result"), || {
+            Call::get(unit_path(FINAL_TOWN, "/result"))
+        }),
+        fixed("GET", in_cycle!("/vetoes"), || {
+            Call::get(cycle_path("/vetoes"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/vetoes"), || {
+            Call::post(
+                cycle_path("/vetoes"),
+                json!({"unit_id": FINAL_TOWN, "reason": "镇长因受贿被开除党籍",
+                       "document_ref": "阳纪发〔2014〕30号"}),
+            )
+            .expect(201)
+        }),
+        fixed("GET", in_cycle!("/vetoes/{veto_id}"), || {
+            Call::get(cycle_path("/vetoes/1"))
+        }),
+        fixed("DELETE", in_cycle!("/vetoes/{veto_id}"), || {
+            Call::delete(cycle_path("/vetoes/1"))
+        }),
+        fixed("GET", in_cycle!("/fallback-results"), || {
+            Call::get(cycle_path("/fallback-results"))
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("GET", in_cycle!("/units/{unit_id}/fallback-result"), || {
+            Call::get(unit_path(VERTICAL, "/fallback-result"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/fallback-result"),
+            put_fallback_result,
+        ),
+        fixed(
+            "DELETE",
+            in_cycle!("/units/{unit_id}/fallback-result"),
+            || Call::delete(unit_path(80, "/fallback-result")),
+        ),
         // Reports (issue 16): the office's, one in each format.
         fixed("GET", in_cycle!("/reports/dashboard"), || {
             Call::get(cycle_path("/reports/dashboard")).query("format", "json")

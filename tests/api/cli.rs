@@ -322,7 +322,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 2 * (rounds("open") + rounds("suspended"))
         + count("SELECT count(*) AS n FROM leader_grades");
     let team_reports = count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open'");
-    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits");
+    // ... and then two visits reopened, one of them resubmitted and signed once.
+    let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits") + 4;
     let records = units
         + 1
         + 2
@@ -347,7 +348,7 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          two per other (opened, codes), one per leader grade, one for the deadline extension, \
          one for the 2015 cycle; the routine inspection's plan, commitment, seed and scores, \
          and per visit its unit's targets, the record written, submitted and signed by its \
-         two visitors"
+         two visitors; then two reopened, one resubmitted and signed again"
     );
     assert_eq!(
         team_reports, 2,

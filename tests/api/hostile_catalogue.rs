@@ -128,12 +128,16 @@ fn has_type(schema: &Value, name: &str) -> bool {
 
 /// The kind of a field from its resolved schema, if it takes injections at all.
 fn kind_of(schema: &Value) -> Option<Kind> {
+    let not_blank = lianzheng::domain::text::not_blank_pattern();
     if schema["enum"].is_array() || has_type(schema, "boolean") {
         Some(Kind::Enumerated)
     } else if has_type(schema, "integer") {
         Some(Kind::Integer)
-    } else if schema["pattern"] == lianzheng::domain::text::not_blank_pattern().as_str() {
-        // The pattern of text that must not be blank: text a person writes.
+    } else if schema["pattern"] == not_blank.as_str()
+        || schema["pattern"] == lianzheng::openapi::completion::query_pattern(&not_blank).as_str()
+    {
+        // The pattern of text that must not be blank (or, in a query, empty): text a person
+        // writes.
         Some(Kind::Text)
     } else if schema["pattern"].is_string() {
         Some(Kind::Decimal)

@@ -26,10 +26,13 @@ mod leaders;
 mod me;
 mod reports;
 mod resilience;
+// Results (issue 15, task RESULTS).
+mod results;
 mod routine;
 mod schema;
 mod scope;
 mod scoring;
 mod self_inspections;
+mod statements;
 mod teams;
 mod units;

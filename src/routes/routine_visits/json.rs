@@ -32,8 +32,9 @@ pub struct PutVisit {
     #[serde(default)]
     #[schema(max_items = 20)]
     pub visitors: Vec<Visitor>,
-    /// 检查方式 (how).
+    /// 检查方式 (how; each once).
     #[serde(default)]
+    #[schema(schema_with = distinct_methods)]
     pub methods: Vec<VisitMethod>,
     /// 发现的情况和问题 (findings).
     #[serde(default)]
@@ -49,6 +50,16 @@ pub struct PutVisit {
     /// 走访日期 (the date of the visit).
     #[serde(default)]
     pub visited_on: Option<NaiveDate>,
+}
+
+/// The methods as an array of distinct `VisitMethod`s (`uniqueItems`, as `check` refuses a
+/// repeated one).
+fn distinct_methods() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("VisitMethod"))
+        .unique_items(true)
+        .description(Some("检查方式 (how; each method once)."))
+        .build()
 }
 
 impl Validate for PutVisit {

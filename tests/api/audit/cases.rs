@@ -116,6 +116,13 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         reopen_routine_visit,
         create_routine_scores,
         put_routine_score,
+        // Results (issue 15, task RESULTS).
+        put_result_settings,
+        put_grade_bands,
+        create_veto,
+        delete_veto,
+        put_fallback_result,
+        delete_fallback_result,
     ]
 }
 
@@ -934,4 +941,141 @@ async fn put_routine_score(app: &TestApp) -> Outcome {
     let ok = counted(app, &write).await;
     let bad = counted(app, &write).await;
     Outcome::new(ok, "update", bad)
+}
+
+// Results (issue 15, task RESULTS).
+
+/// Bands from 0 and 60, and the veto enabled with 一般 as its cap, on the fixture's cycle.
+async fn veto_enabled(app: &TestApp, cycle: i64) {
+    must(
+        app,
+        Call::put(
+            in_cycle(cycle, "/result-settings/bands"),
+            json!({"bands": [{"name": "较差", "lower_bound": "0"},
+                             {"name": "一般", "lower_bound": "60"}]}),
+        )
+        .if_match("\"1\""),
+    )
+    .await;
+    must(
+        app,
+        Call::put(
+            in_cycle(cycle, "/result-settings"),
+            json!({"publication_scope": "own", "units_see_leader_grades": false,
+                   "veto_enabled": true, "veto_band": "一般"}),
+        )
+        .if_match("\"2\""),
+    )
+    .await;
+}
+
+async fn put_result_settings(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let write = Call::put(
+        in_cycle(f.cycle, "/result-settings"),
+        json!({"publication_scope": "kind", "units_see_leader_grades": true,
+               "veto_enabled": false}),
+    )
+    .if_match("\"1\"");
+    let ok = counted(app, &write).await;
+    // The tag is stale now.
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn put_grade_bands(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let path = in_cycle(f.cycle, "/result-settings/bands");
+    let ok = counted(
+        app,
+        &Call::put(
+            &path,
+            json!({"bands": [{"name": "合格", "lower_bound": "0"}]}),
+        )
+        .if_match("\"1\""),
+    )
+    .await;
+    // No band starts at 0.
+    let bad = counted(
+        app,
+        &Call::put(
+            &path,
+            json!({"bands": [{"name": "合格", "lower_bound": "10"}]}),
+        )
+        .if_match("\"2\""),
+    )
+    .await;
+    Outcome::new(ok, "set_bands", bad)
+}
+
+async fn create_veto(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let create = |unit: i64| {
+        Call::post(
+            in_cycle(f.cycle, "/vetoes"),
+            json!({"unit_id": unit, "reason": "受贿", "document_ref": "阳纪发〔2014〕1号"}),
+        )
+    };
+    // The veto is off by default.
+    let bad = counted(app, &create(f.town).expect(201)).await;
+    veto_enabled(app, f.cycle).await;
+    let ok = counted(app, &create(f.town).expect(201)).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn delete_veto(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    veto_enabled(app, f.cycle).await;
+    let (veto, _) = must(
+        app,
+        Call::post(
+            in_cycle(f.cycle, "/vetoes"),
+            json!({"unit_id": f.town, "reason": "受贿", "document_ref": "阳纪发〔2014〕1号"}),
+        )
+        .expect(201),
+    )
+    .await;
+    let path = in_cycle(f.cycle, &format!("/vetoes/{}", veto["id"]));
+    let ok = counted(app, &Call::delete(&path)).await;
+    let bad = counted(app, &Call::delete(&path)).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+/// A vertical unit registered before the fixture's cycle, so excluded from it.
+async fn vertical_in_cycle(app: &TestApp) -> (i64, i64) {
+    let unit = fixtures::unit(app, "阳山县气象局", "vertical").await.id;
+    let f = fixture(app).await;
+    (f.cycle, unit)
+}
+
+async fn put_fallback_result(app: &TestApp) -> Outcome {
+    let (cycle, unit) = vertical_in_cycle(app).await;
+    let path = in_cycle(cycle, &format!("/units/{unit}/fallback-result"));
+    let put = |value: &str| {
+        Call::put(
+            &path,
+            json!({"value": value, "source": "self_score", "document_ref": "自查报告"}),
+        )
+    };
+    let ok = counted(app, &put("88.00").expect(201)).await;
+    // Over 100.
+    let bad = counted(app, &put("100.01").if_match("\"1\"")).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn delete_fallback_result(app: &TestApp) -> Outcome {
+    let (cycle, unit) = vertical_in_cycle(app).await;
+    let path = in_cycle(cycle, &format!("/units/{unit}/fallback-result"));
+    must(
+        app,
+        Call::put(
+            &path,
+            json!({"value": "88.00", "source": "superior_assessment", "document_ref": "文件"}),
+        )
+        .expect(201),
+    )
+    .await;
+    let ok = counted(app, &Call::delete(&path)).await;
+    let bad = counted(app, &Call::delete(&path)).await;
+    Outcome::new(ok, "delete", bad)
 }
