@@ -77,9 +77,10 @@ pub fn start(
     Ok(())
 }
 
-/// Runs [`outbox::run_job`] every `interval`, by the application's clock.
+/// Runs [`outbox::run_job`] every `interval`, by the application's clock, the first time one
+/// interval after the start.
 async fn overdue_job(pool: PgPool, clock: Clock, interval: Duration, alive: Weak<()>) {
-    let mut ticker = tokio::time::interval(interval);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
