@@ -416,7 +416,7 @@ fn require_all(schema: &mut Value, optional: &[&str]) {
 
 /// Fields a response may leave out (`skip_serializing_if`), by schema.
 const MAY_BE_ABSENT: &[(&str, &[&str])] = &[
-    ("Problem", &["errors"]),
+    ("Problem", &["errors", "missing"]),
     // Shown only to the office and the team that may see them (src/ops/evaluation.rs).
     ("LeaderGradeEntry", &["proposed_grade", "record"]),
     // `?count_only=true` answers the counts alone (src/ops/tasks.rs).

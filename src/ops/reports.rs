@@ -399,7 +399,9 @@ pub fn dashboard(
                 blocked_by: None,
                 detail: None,
             },
-            Err(ApiError::Conflict { code, detail }) => NextTransition {
+            Err(
+                ApiError::Conflict { code, detail } | ApiError::Incomplete { code, detail, .. },
+            ) => NextTransition {
                 to,
                 ready: false,
                 blocked_by: Some(code.to_owned()),

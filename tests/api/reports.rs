@@ -588,3 +588,19 @@ async fn the_reports_run_as_many_statements_for_300_units_as_for_30() {
     assert!(small[0] <= 8, "the dashboard's statements: {}", small[0]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_cycle_in_review_shows_what_still_blocks_its_publication() {
+    let app = TestApp::spawn_demo().await;
+    // The demo's 2013 cycle (3) is in review, with one decision still to record.
+    let response = app
+        .get("/api/v1/assessment-cycles/3/reports/dashboard", &app.office)
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    let dashboard: Value = response.json().await.expect("json");
+    let next = &dashboard["next_transition"];
+    assert_eq!(next["to"], "published");
+    assert_eq!(next["ready"], false);
+    assert_eq!(next["blocked_by"], "publication_incomplete");
+    app.stop().await;
+}
