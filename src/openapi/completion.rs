@@ -421,6 +421,8 @@ const MAY_BE_ABSENT: &[(&str, &[&str])] = &[
     ("LeaderGradeEntry", &["proposed_grade", "record"]),
     // `?count_only=true` answers the counts alone (src/ops/tasks.rs).
     ("TaskList", &["items"]),
+    // A recipient is `{role: "office"}`, `{role: "unit", unit_id}` or `{sub}` (issue 17).
+    ("RecipientView", &["role", "unit_id", "sub"]),
 ];
 
 /// Labels of an enumeration: (value, `中文 (english)`), in the order of its `enum`.

@@ -9,6 +9,7 @@ use crate::http::ETag;
 use crate::http::conditional::respond_with_etag;
 use crate::http::params::CycleUnitReferralPath;
 use crate::models::scoring::{Referral, ScoringRecord, SignedRow};
+use crate::openapi::responses::Forbidden;
 use crate::ops::signed;
 
 /// 查看评分表的一项移交 (One referral of a score sheet)
@@ -18,6 +19,7 @@ use crate::ops::signed;
 /// Readable exactly as the sheet is. A referral never changes, so its `ETag` (a hash of the
 /// body) is the one its creation answered.
 ///
+/// 403 `not_published`: 单位在结果公布前读自己的评分表 (the unit, before publication).
 /// 404: 不在权限范围内，或不是这张评分表的移交，或已撤回 (outside the caller's scope, a referral
 /// of another sheet, or one withdrawn).
 #[utoipa::path(
@@ -26,6 +28,8 @@ use crate::ops::signed;
     responses(
         (status = 200, description = "移交 (The referral)", body = ReferralView,
             headers(("ETag" = String))),
+        // 403 `not_published`: the unit's own sheet, before publication.
+        Forbidden,
     ),
     security(("bearer" = []))
 )]
