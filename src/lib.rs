@@ -22,6 +22,8 @@ pub mod seed;
 pub mod seed_publication;
 pub mod seed_results;
 pub mod seed_routine;
+// Commendations and notices (issue 15 item 6).
+pub mod seed_commendations;
 pub mod startup;
 pub mod telemetry;
 pub mod webhook;

@@ -645,6 +645,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    commendations (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        kind -> Text,
+        unit_id -> Int8,
+        leader_id -> Nullable<Int8>,
+        leader_name -> Nullable<Text>,
+        reason -> Text,
+        document_ref -> Text,
+        scope -> Text,
+        with_results -> Bool,
+        published_at -> Nullable<Timestamptz>,
+        recorded_by -> Text,
+        recorded_by_name -> Text,
+        version -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    result_acknowledgements (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        transition_id -> Int8,
+        acknowledged_by -> Text,
+        acknowledged_by_name -> Text,
+        acknowledged_at -> Timestamptz,
+        note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(accountability_reports -> assessment_cycles (cycle_id));
 diesel::joinable!(accountability_reports -> leaders (leader_id));
 diesel::joinable!(accountability_reports -> units (unit_id));
@@ -727,4 +761,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_units,
     units,
     veto_events,
+    commendations,
+    result_acknowledgements,
 );

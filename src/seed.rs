@@ -125,6 +125,9 @@ pub fn seed_demo_with_ballot_key(
             // Publication (issue 15, part 2): the 2013 cycle in review.
             crate::seed_publication::seed_publication(conn, signer)?;
             crate::seed_routine::seed_review_commitment(conn, signer)?;
+            // Commendations and notices (issue 15 item 6): after every cycle, the published
+            // ones included, so that the ids the examples name do not move.
+            crate::seed_commendations::seed_commendations(conn, signer)?;
         }
         seed_units(conn, signer, registered, &mut report)?;
         // Task push (issue 17 §4): the seed writes outside `db::write`, so it records the task

@@ -146,6 +146,15 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_content_area_report", OFFICE),
     // Task push (issue 17 §4).
     ("list_task_deliveries", OFFICE),
+    // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+    ("list_commendations", ALL),
+    ("create_commendation", OFFICE),
+    ("get_commendation", ALL),
+    ("update_commendation", OFFICE),
+    ("delete_commendation", OFFICE),
+    ("publish_commendation", OFFICE),
+    ("get_result_acknowledgement", &[Role::Office, Role::Unit]),
+    ("acknowledge_result", UNIT),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -226,6 +226,16 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ),
     // Results (issue 15, task RESULTS).
     ("veto_not_enabled", "本周期未实行一票否决"),
+    // Commendations and notices (issue 15 item 6).
+    (
+        "commendations_not_open",
+        "表彰和通报批评在综合评定和结果通报阶段登记",
+    ),
+    (
+        "commendation_published",
+        "该记录已通报，不能再修改、删除或重复通报",
+    ),
+    ("cycle_not_published", "考核结果尚未通报"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).
@@ -281,6 +291,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("not_covering", "须有一档从 0 开始，覆盖 0 至 100"),
     ("not_of_unit", "不是该单位的班子成员"),
     ("count", "数目超出允许的范围"),
+    // Commendations and notices (issue 15 item 6).
+    ("not_in_cycle", "不是本周期的单位"),
 ];
 
 fn lookup(table: &[(&str, &'static str)], code: &str) -> Option<&'static str> {

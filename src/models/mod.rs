@@ -14,6 +14,8 @@ pub mod self_inspection;
 pub mod team;
 pub mod team_report;
 pub mod unit;
+// Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
+pub mod commendation;
 
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};
@@ -210,4 +212,12 @@ id_newtype!(
     /// Id of a decision record of a cycle (the office's review, the standing committee's
     /// decision, the county committee's approval).
     CycleDecisionId, 1
+);
+id_newtype!(
+    /// Id of a commendation or criticism notice of a cycle (表彰、通报批评).
+    CommendationId, 1
+);
+id_newtype!(
+    /// Id of a unit's acknowledgement (回执) of one publication of its result.
+    AcknowledgementId, 1
 );

@@ -506,6 +506,15 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ("StageKey", crate::ops::reports::StageKey::LABELS),
         // Task push (issue 17 §4).
         ("DeliveryState", crate::ops::outbox::DeliveryState::LABELS),
+        // Commendations and notices (issue 15 item 6).
+        (
+            "CommendationKind",
+            crate::models::commendation::CommendationKind::LABELS,
+        ),
+        (
+            "CommendationScope",
+            crate::models::commendation::CommendationScope::LABELS,
+        ),
     ]
 };
 

@@ -168,6 +168,27 @@ fn table() -> Vec<Demo> {
                     "opinion": "考核组评分与自评分相差较大，经复核维持考核组评分"}],
                 "attachment_ids": []
             })),
+        // Commendations and notices (issue 15 item 6): the cycle in review (3) has 小江镇 (9)
+        // commended with the results (1) and a notice on 太平镇 (2) not yet published.
+        Demo::of("list_commendations").param("cycle_id", 3),
+        Demo::of("create_commendation").param("cycle_id", 3),
+        Demo::of("get_commendation")
+            .param("cycle_id", 3)
+            .param("commendation_id", 1),
+        Demo::of("update_commendation")
+            .param("cycle_id", 3)
+            .param("commendation_id", 1),
+        Demo::of("delete_commendation")
+            .param("cycle_id", 3)
+            .param("commendation_id", 2),
+        // The newest published cycle (5, the 2013 one of `seed_history`) has a leader of 小江镇
+        // commended, not yet published (4), and 小江镇 has not acknowledged its result.
+        Demo::of("publish_commendation")
+            .param("cycle_id", 5)
+            .param("commendation_id", 4),
+        Demo::of("acknowledge_result")
+            .param("cycle_id", 5)
+            .param("unit_id", 9),
     ]
 }
 

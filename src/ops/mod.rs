@@ -22,3 +22,6 @@ pub mod tasks;
 pub mod team_reports;
 pub mod teams;
 pub mod units;
+// Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
+pub mod acknowledgements;
+pub mod commendations;

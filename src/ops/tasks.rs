@@ -56,6 +56,8 @@ crate::text_enum! {
         AdvanceCycle => "advance_cycle",
         /// 阶段推进受阻 (what still blocks the cycle's next state)
         CycleBlocked => "cycle_blocked",
+        /// 回执考核结果 (the unit acknowledges its published result; issue 17)
+        AcknowledgeResult => "acknowledge_result",
     }
 }
 
@@ -261,6 +263,55 @@ struct UnitDocRow {
     since: DateTime<Utc>,
 }
 
+/// A unit's self-inspection row, with the acknowledgement of the cycle's latest publication.
+#[derive(QueryableByName)]
+struct SelfInspectionRow {
+    #[diesel(sql_type = BigInt)]
+    cycle_id: i64,
+    #[diesel(sql_type = BigInt)]
+    unit_id: i64,
+    #[diesel(sql_type = Text)]
+    unit_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    status: Option<String>,
+    #[diesel(sql_type = Timestamptz)]
+    since: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    published: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    acknowledged: bool,
+}
+
+/// A published cycle's result that the unit has not acknowledged (回执): no due date; done
+/// when acknowledged, and back after a republication (a newer `published` transition).
+fn collect_acknowledgement(
+    list: &mut Tasks<'_>,
+    cycle: &Cycle,
+    row: &UnitDocRow,
+    published: Option<DateTime<Utc>>,
+    acknowledged: bool,
+) {
+    let Some(since) = published else {
+        return;
+    };
+    if cycle.state != CycleState::Published || acknowledged {
+        return;
+    }
+    let at = At {
+        to: Recipient::Unit(row.unit_id),
+        cycle_id: row.cycle_id,
+        unit: Some((row.unit_id, &row.unit_name)),
+        resource: unit_path(row.cycle_id, row.unit_id, "result/acknowledgement"),
+        since,
+    };
+    list.push(
+        TaskKind::AcknowledgeResult,
+        format!("回执{}年度考核结果", cycle.year),
+        at,
+        None,
+    );
+}
+
 /// A unit's self-inspection in each open cycle assessing it: not submitted, or returned. Every
 /// unit's when `unit` is `None`.
 fn collect_self_inspection(
@@ -269,19 +320,40 @@ fn collect_self_inspection(
     unit: Option<i64>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
-    let rows: Vec<UnitDocRow> = diesel::sql_query(
-        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, NULL::int8 AS leader_id, \
-         NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since \
+    // The same statement says whether the unit acknowledged the cycle's latest publication
+    // (`published`: its transition's time), for [`collect_acknowledgement`].
+    let rows: Vec<SelfInspectionRow> = diesel::sql_query(
+        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, \
+         si.status, COALESCE(si.updated_at, cu.updated_at) AS since, \
+         lp.occurred_at AS published, EXISTS (SELECT 1 FROM result_acknowledgements ra \
+           WHERE ra.cycle_id = cu.cycle_id AND ra.unit_id = cu.unit_id \
+           AND ra.transition_id = lp.id) AS acknowledged \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN LATERAL (SELECT t.id, t.occurred_at FROM cycle_transitions t \
+           WHERE t.cycle_id = cu.cycle_id AND t.to_state = 'published' \
+           ORDER BY t.id DESC LIMIT 1) lp ON true \
          WHERE ($1::int8 IS NULL OR cu.unit_id = $1) AND cu.status = 'assessed' \
          AND cu.cycle_id = ANY($2) ORDER BY cu.unit_id, cu.cycle_id",
     )
     .bind::<Nullable<BigInt>, _>(unit)
     .bind::<Array<BigInt>, _>(cycles)
     .load(conn)?;
-    for row in rows {
+    for full in rows {
+        let (published, acknowledged) = (full.published, full.acknowledged);
+        let row = UnitDocRow {
+            cycle_id: full.cycle_id,
+            unit_id: full.unit_id,
+            unit_name: full.unit_name,
+            leader_id: None,
+            leader_name: None,
+            status: full.status,
+            since: full.since,
+        };
         let unit_id = row.unit_id;
+        if let Some(cycle) = list.cycle(row.cycle_id).cloned() {
+            collect_acknowledgement(list, &cycle, &row, published, acknowledged);
+        }
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
             continue;
         };

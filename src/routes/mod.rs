@@ -34,6 +34,9 @@ pub mod fallback_results;
 pub mod result_settings;
 pub mod results;
 pub mod vetoes;
+// Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
+pub mod acknowledgements;
+pub mod commendations;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,6 +89,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
                 .configure(reports::routes)
                 // Task push (issue 17 §4): the deliveries of task events to the OA portal.
-                .configure(task_deliveries::routes),
+                .configure(task_deliveries::routes)
+                // Commendations and notices (issue 15 item 6, plan §5), and the units'
+                // acknowledgements of their results (回执, issue 17).
+                .configure(commendations::routes)
+                .configure(acknowledgements::routes),
         );
 }

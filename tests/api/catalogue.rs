@@ -1483,6 +1483,61 @@ fn update_cycle_decision(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
+// Commendations and notices (issue 15 item 6): the demo's cycle in review (3) has 小江镇
+// commended with the results (1) and a notice on 太平镇 to publish on its own (2).
+
+fn commendations_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/commendations{rest}")
+}
+
+fn commendation_body() -> Value {
+    json!({"kind": "unit_commendation", "unit_id": FINAL_TOWN,
+           "reason": "党风廉政建设责任制落实有力，考核成绩位居全县前列",
+           "document_ref": "阳纪发〔2013〕40号", "scope": "units", "with_results": true})
+}
+
+fn update_commendation(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = commendations_path("/1");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(path, commendation_body()).if_match(tag)
+    })
+}
+
+/// Publishes the demo's cycle in review in SQL, with its `published` transition: what follows
+/// publication needs it, and the way there is not what these calls are about.
+fn publish_review_cycle(app: &TestApp) {
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'published' WHERE id = {REVIEW_CYCLE};
+             INSERT INTO cycle_transitions (cycle_id, from_state, to_state, actor_sub, actor_name)
+                 VALUES ({REVIEW_CYCLE}, 'review', 'published', 'office-admin', '县纪委办公室');"
+        ))
+        .expect("publish the cycle in review");
+}
+
+fn publish_commendation(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        publish_review_cycle(app);
+        Call::post(commendations_path("/2/publish"), json!({}))
+    })
+}
+
+fn acknowledge_result(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        publish_review_cycle(app);
+        Call::post(
+            format!(
+                "/api/v1/assessment-cycles/{REVIEW_CYCLE}/units/{FINAL_TOWN}/result/acknowledgement"
+            ),
+            json!({"note": "已收到考核结果，将认真研究整改"}),
+        )
+        .by(Who::Unit(FINAL_TOWN))
+        .expect(201)
+    })
+}
+
 /// Every operation of the contract, with a valid request as its owner.
 pub fn catalogue() -> Vec<Entry> {
     vec![
@@ -2024,6 +2079,45 @@ pub fn catalogue() -> Vec<Entry> {
                 .query("page", "1")
                 .query("per_page", "20")
         }),
+        // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+        fixed("GET", in_cycle!("/commendations"), || {
+            Call::get(commendations_path(""))
+                .query("kind", "unit_commendation")
+                .query("unit_id", &FINAL_TOWN.to_string())
+                .query("page", "1")
+                .query("per_page", "20")
+        }),
+        fixed("POST", in_cycle!("/commendations"), || {
+            Call::post(commendations_path(""), commendation_body()).expect(201)
+        }),
+        fixed("GET", in_cycle!("/commendations/{commendation_id}"), || {
+            Call::get(commendations_path("/1"))
+        }),
+        setup(
+            "PUT",
+            in_cycle!("/commendations/{commendation_id}"),
+            update_commendation,
+        ),
+        fixed(
+            "DELETE",
+            in_cycle!("/commendations/{commendation_id}"),
+            || Call::delete(commendations_path("/2")),
+        ),
+        setup(
+            "POST",
+            in_cycle!("/commendations/{commendation_id}/publish"),
+            publish_commendation,
+        ),
+        fixed(
+            "GET",
+            in_cycle!("/units/{unit_id}/result/acknowledgement"),
+            || Call::get(unit_path(TOWN, "/result/acknowledgement")),
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/result/acknowledgement"),
+            acknowledge_result,
+        ),
     ]
 }
 

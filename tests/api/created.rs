@@ -264,6 +264,9 @@ created! {
     // Results (issue 15).
     a_recorded_veto_is_read_at_its_own_location_with_the_same_etag:
         "POST" in_cycle!("/vetoes") => Shown::Same;
+    // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+    a_recorded_commendation_is_read_at_its_own_location_with_the_same_etag:
+        "POST" in_cycle!("/commendations") => Shown::Same;
 }
 
 /// A vertical unit's fallback: the catalogue's PUT replaces one the demo has; a first one is
@@ -304,6 +307,7 @@ fn every_operation_that_answers_201_has_a_test_that_reads_its_location() {
     let mut covered = covered();
     covered.push(format!("PUT {SELF_INSPECTION}"));
     covered.push(format!("PUT {FALLBACK}"));
+    covered.push(format!("POST {ACKNOWLEDGEMENT}"));
     let creating: Vec<String> = contract_operations(&spec)
         .into_iter()
         .filter(|(_, _, op)| !op["responses"]["201"].is_null())
@@ -492,5 +496,29 @@ async fn an_extension_or_a_report_is_not_found_where_it_does_not_belong() {
         let got = read(&app, who, &report, None).await;
         assert_eq!(got.status().as_u16(), status, "{who:?} GET {report}");
     }
+    app.stop().await;
+}
+
+/// A unit's acknowledgement of its result: the POST records it at its own URL, the path it
+/// was sent to (one per unit and publication), not as a member of a collection.
+const ACKNOWLEDGEMENT: &str = in_cycle!("/units/{unit_id}/result/acknowledgement");
+
+#[tokio::test]
+async fn an_acknowledgement_is_read_at_its_own_location_with_the_same_etag() {
+    let app = TestApp::spawn_demo().await;
+    let call = catalogued(&app, "POST", ACKNOWLEDGEMENT).await;
+    assert_eq!(call.expect, 201);
+    let response = call.send(&app).await;
+    assert_eq!(response.status().as_u16(), 201);
+    let location = header(&response, "location");
+    let etag = header(&response, "etag");
+    assert_eq!(location, call.path, "recorded at the URL it was sent to");
+    let created: Value = response.json().await.expect("JSON");
+    let got = read(&app, call.who, &location, None).await;
+    assert_eq!(got.status().as_u16(), 200, "GET {location}");
+    assert_eq!(header(&got, "etag"), etag);
+    assert_eq!(got.json::<Value>().await.expect("JSON"), created);
+    let again = read(&app, call.who, &location, Some(&etag)).await;
+    assert_eq!(again.status().as_u16(), 304);
     app.stop().await;
 }

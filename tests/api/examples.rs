@@ -175,6 +175,15 @@ const ROLES: &[(&str, Role)] = &[
     ("create_cycle_decision", Role::Office),
     ("get_cycle_decision", Role::Office),
     ("update_cycle_decision", Role::Office),
+    // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+    ("list_commendations", Role::Office),
+    ("create_commendation", Role::Office),
+    ("get_commendation", Role::Office),
+    ("update_commendation", Role::Office),
+    ("delete_commendation", Role::Office),
+    ("publish_commendation", Role::Office),
+    ("get_result_acknowledgement", Role::Office),
+    ("acknowledge_result", Role::OwnUnit),
 ];
 
 /// One operation of the generated contract.

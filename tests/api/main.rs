@@ -39,3 +39,6 @@ mod teams;
 mod units;
 // Task push (issue 17 §4).
 mod outbox;
+// Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
+mod acknowledgements;
+mod commendations;

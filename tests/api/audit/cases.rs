@@ -126,6 +126,12 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         // Publication (issue 15, part 2).
         create_cycle_decision,
         update_cycle_decision,
+        // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+        create_commendation,
+        update_commendation,
+        delete_commendation,
+        publish_commendation,
+        acknowledge_result,
     ]
 }
 
@@ -1132,4 +1138,113 @@ async fn update_cycle_decision(app: &TestApp) -> Outcome {
     // Stale: the record is at version 2 now.
     let bad = counted(app, &amend).await;
     Outcome::new(ok, "update", bad)
+}
+
+// Commendations and notices (issue 15 item 6), and the acknowledgement of results.
+
+/// Publishes `cycle` in SQL, with its `published` transition.
+fn published_in_sql(app: &TestApp, cycle: i64) {
+    use diesel::connection::SimpleConnection;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'published' WHERE id = {cycle};
+             INSERT INTO cycle_transitions (cycle_id, from_state, to_state, actor_sub, actor_name)
+                 VALUES ({cycle}, 'review', 'published', 'office-admin', '县纪委办公室');"
+        ))
+        .expect("publish the cycle");
+}
+
+fn commendation_body(unit: i64, reason: &str, with_results: bool) -> serde_json::Value {
+    json!({"kind": "unit_commendation", "unit_id": unit, "reason": reason,
+           "document_ref": "阳纪发〔2014〕40号", "scope": "units", "with_results": with_results})
+}
+
+/// The fixture's cycle in review with one commendation of its town; returns its path.
+async fn commendation(app: &TestApp, with_results: bool) -> (i64, String) {
+    use diesel::connection::SimpleConnection;
+    let f = fixture(app).await;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'review' WHERE id = {}",
+            f.cycle
+        ))
+        .expect("move the cycle into review");
+    let body = commendation_body(f.town, "考核成绩优秀", with_results);
+    let (made, _) = must(
+        app,
+        Call::post(in_cycle(f.cycle, "/commendations"), body).expect(201),
+    )
+    .await;
+    let id = made["id"].as_i64().expect("commendation id");
+    (f.cycle, in_cycle(f.cycle, &format!("/commendations/{id}")))
+}
+
+async fn create_commendation(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let cycle = f.cycle;
+    // Before the review.
+    let record = Call::post(
+        in_cycle(cycle, "/commendations"),
+        commendation_body(f.town, "考核成绩优秀", true),
+    )
+    .expect(201);
+    let bad = counted(app, &record).await;
+    use diesel::connection::SimpleConnection;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'review' WHERE id = {cycle}"
+        ))
+        .expect("move the cycle into review");
+    let ok = counted(app, &record).await;
+    Outcome::new(ok, "create", bad)
+}
+
+async fn update_commendation(app: &TestApp) -> Outcome {
+    let (_, path) = commendation(app, true).await;
+    let (current, _) = must(app, Call::get(&path)).await;
+    let unit = current["unit_id"].as_i64().expect("unit");
+    let body = commendation_body(unit, "考核成绩优秀，位居全县前列", false);
+    let replace = Call::put(&path, body).if_match("\"1\"");
+    let ok = counted(app, &replace).await;
+    // Stale: the record is at version 2 now.
+    let bad = counted(app, &replace).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn delete_commendation(app: &TestApp) -> Outcome {
+    let (_, path) = commendation(app, true).await;
+    let ok = counted(app, &Call::delete(&path)).await;
+    let bad = counted(app, &Call::delete(&path)).await;
+    Outcome::new(ok, "delete", bad)
+}
+
+async fn publish_commendation(app: &TestApp) -> Outcome {
+    let (cycle, path) = commendation(app, false).await;
+    let publish = Call::post(format!("{path}/publish"), json!({}));
+    // The results are not published yet.
+    let bad = counted(app, &publish).await;
+    published_in_sql(app, cycle);
+    let ok = counted(app, &publish).await;
+    Outcome::new(ok, "publish", bad)
+}
+
+async fn acknowledge_result(app: &TestApp) -> Outcome {
+    let f = fixture(app).await;
+    let acknowledge = Call::post(
+        in_cycle(
+            f.cycle,
+            &format!("/units/{}/result/acknowledgement", f.town),
+        ),
+        json!({"note": "已收到"}),
+    )
+    .by(Who::Unit(f.town))
+    .expect(201);
+    // Not published yet.
+    let bad = counted(app, &acknowledge).await;
+    published_in_sql(app, f.cycle);
+    let ok = counted(app, &acknowledge).await;
+    Outcome::new(ok, "create", bad)
 }

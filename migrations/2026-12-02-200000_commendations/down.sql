@@ -1,0 +1,2 @@
+DROP TABLE result_acknowledgements;
+DROP TABLE commendations;
