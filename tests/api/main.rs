@@ -39,3 +39,5 @@ mod teams;
 mod units;
 // Task push (issue 17 §4).
 mod outbox;
+// The demo's published past (issue 15 item 8, task DEMO).
+mod demo_history;
