@@ -2096,7 +2096,7 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     one(format!(
         "SELECT count(*) AS n FROM team_units t WHERE unit_id = {UNSCORED_DEPARTMENT} \
          AND team_id = 1 AND NOT EXISTS (SELECT 1 FROM scoring_records s \
-         WHERE s.unit_id = t.unit_id)"
+         WHERE s.unit_id = t.unit_id AND s.cycle_id = t.cycle_id)"
     ));
     assert_eq!(
         app.count(&format!(
