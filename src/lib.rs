@@ -19,6 +19,7 @@ pub mod reports;
 pub mod routes;
 pub mod schema;
 pub mod seed;
+pub mod seed_history;
 pub mod seed_publication;
 pub mod seed_results;
 pub mod seed_routine;

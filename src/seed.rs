@@ -122,9 +122,12 @@ pub fn seed_demo_with_ballot_key(
             crate::seed_routine::seed_routine(conn, signer)?;
             // Results (issue 15, task RESULTS).
             crate::seed_results::seed_results(conn, signer)?;
-            // Publication (issue 15, part 2): the 2013 cycle in review.
+            // Publication (issue 15, part 2): the 2011 cycle in review.
             crate::seed_publication::seed_publication(conn, signer)?;
             crate::seed_routine::seed_review_commitment(conn, signer)?;
+            // The published 2012 and 2013 cycles (issue 15 item 8, issue 16), last, so that no
+            // id seeded before them moves.
+            crate::seed_history::seed_history(conn, signer)?;
             // Commendations and notices (issue 15 item 6): after every cycle, the published
             // ones included, so that the ids the examples name do not move.
             crate::seed_commendations::seed_commendations(conn, signer)?;

@@ -1,10 +1,11 @@
-//! The demo county's 2013 cycle, in review (issue 15, part 2): opened, its units snapshotted
-//! and all given to one team, moved through the special inspection into review, with the
-//! office's review (its preliminary opinion, an opinion on 小江镇 and a document attached) and
-//! the standing committee's decision on record. The county committee's approval is not yet
-//! recorded, and no sheet is final, so publishing answers 409 listing what is missing.
+//! The demo county's 2011 cycle, in review (issue 15, part 2): its results were held up. Opened,
+//! its units snapshotted and all given to one team, moved through the special inspection into
+//! review, with the office's review (its preliminary opinion, an opinion on 小江镇 and a
+//! document attached) and the standing committee's decision on record. The county committee's
+//! approval is not yet recorded, and no sheet is final, so publishing answers 409 listing what
+//! is missing.
 //! `seed::seed_demo` calls [`seed_publication`] once, after the 2014 and 2015 cycles and before
-//! the units registered since (the 2013 cycle must not refer to them).
+//! the units registered since (the 2011 cycle must not refer to them).
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -23,8 +24,8 @@ use crate::ops::decisions::{self, DecisionInput};
 use crate::ops::teams;
 use crate::schema::{cycle_units, units};
 
-/// The year of the demo's cycle in review.
-pub const REVIEW_YEAR: i32 = 2013;
+/// The year of the demo's cycle in review (cycle 3), whose results were held up.
+pub const REVIEW_YEAR: i32 = 2011;
 
 /// 小江镇, on whose score the office's review gives an opinion.
 const XIAOJIANG: &str = "小江镇";
@@ -33,7 +34,7 @@ fn date(y: i32, m: u32, d: u32) -> Result<NaiveDate, ApiError> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| ApiError::internal("a demo date"))
 }
 
-/// Seeds the 2013 cycle in review with two of its three decisions on record.
+/// Seeds the 2011 cycle in review with two of its three decisions on record.
 pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<(), ApiError> {
     let system = Actor::system();
     let record = |conn: &mut PgConnection, change: Change| -> Result<(), ApiError> {
@@ -65,7 +66,7 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
     let change = step(
         conn,
         CycleState::SelfInspection,
-        "启动2013年度考核检查，各单位9月20日前报送自查报告",
+        &format!("启动{year}年度考核检查，各单位9月20日前报送自查报告"),
     )?;
     record(conn, change)?;
     let change = assign_all(conn, cycle.id)?;
@@ -90,16 +91,17 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
         unit_id: None,
         request_id: None,
     };
-    let content = "阳山县2013年度党风廉政建设责任制考核检查复核意见：各考核组评分依据充分，\
-                   建议按考核组评分确定考核结果。\n"
-        .as_bytes()
-        .to_vec();
+    let content = format!(
+        "阳山县{year}年度党风廉政建设责任制考核检查复核意见：各考核组评分依据充分，\
+         建议按考核组评分确定考核结果。\n"
+    )
+    .into_bytes();
     let content_type = crate::domain::file_types::detect(&content)
         .map_err(|_| ApiError::internal("the demo attachment is plain text"))?;
     let file = NewAttachment {
         uploader_sub: admin.sub.clone(),
         uploader_role: "office".to_owned(),
-        file_name: "2013年度考核复核意见.txt".to_owned(),
+        file_name: format!("{year}年度考核复核意见.txt"),
         content_type: content_type.to_owned(),
         size_bytes: i64::try_from(content.len()).unwrap_or(i64::MAX),
         sha256: audit::sha256_hex(&content),
@@ -113,7 +115,7 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
         .first(conn)?;
     let review = DecisionInput {
         text: DecisionText {
-            document_ref: "阳纪办〔2013〕21号".to_owned(),
+            document_ref: format!("阳纪办〔{year}〕21号"),
             decided_on: date(year, 10, 25)?,
             opinion: Some(
                 "各考核组评分依据充分，建议按考核组评分确定考核结果，报县纪委常委会研究".to_owned(),
@@ -131,7 +133,7 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
     record(conn, change)?;
     let decision = DecisionInput {
         text: DecisionText {
-            document_ref: "阳纪常〔2013〕9号".to_owned(),
+            document_ref: format!("阳纪常〔{year}〕9号"),
             decided_on: date(year, 11, 1)?,
             opinion: None,
             note: Some("县纪委常委会研究同意县党廉办的初步意见，报县委常委会审定".to_owned()),
@@ -151,16 +153,13 @@ pub fn seed_publication(conn: &mut PgConnection, signer: &SigningKey) -> Result<
 
 /// One team inspects every unit the cycle assesses; returns the audit record of the whole.
 fn assign_all(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Change, ApiError> {
-    let members = [("insp-2013-a".to_owned(), "2013年考核组成员".to_owned())];
-    let team = teams::create_team(
-        conn,
-        cycle_id,
-        "2013年度考核组",
-        ("insp-2013-leader", "欧阳志明"),
-        &members,
-    )?
-    .team
-    .id;
+    let year = REVIEW_YEAR;
+    let name = format!("{year}年度考核组");
+    let members = [(format!("insp-{year}-a"), format!("{year}年考核组成员"))];
+    let leader = format!("insp-{year}-leader");
+    let team = teams::create_team(conn, cycle_id, &name, (&leader, "欧阳志明"), &members)?
+        .team
+        .id;
     let assessed: Vec<UnitId> = cycle_units::table
         .filter(cycle_units::cycle_id.eq(cycle_id))
         .filter(cycle_units::status.eq(CycleUnitStatus::Assessed))
@@ -173,6 +172,6 @@ fn assign_all(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Change, ApiE
     Ok(Change::created(
         "team",
         team,
-        &serde_json::json!({"name": "2013年度考核组", "units": assessed}),
+        &serde_json::json!({"name": name, "units": assessed}),
     ))
 }

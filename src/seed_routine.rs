@@ -222,9 +222,9 @@ fn seed_visit(
     Ok(())
 }
 
-/// The 2013 cycle's routine draw (the cycle is in review, `seed_publication`): committed to a
+/// The 2011 cycle's routine draw (the cycle is in review, `seed_publication`): committed to a
 /// lottery result that has long been published, its seed not yet entered. `seed::seed_demo`
-/// calls it once, after the 2013 cycle.
+/// calls it once, after the 2011 cycle.
 pub fn seed_review_commitment(
     conn: &mut PgConnection,
     signer: &SigningKey,
@@ -235,13 +235,13 @@ pub fn seed_review_commitment(
         .first(conn)?;
     let admin = office(VISITORS[0].0, VISITORS[0].1);
     let commitment = Commitment {
-        seed_source: "中国福利彩票双色球2013125期开奖号码（期号、冒号、空格，红球按开奖顺序以空格\
+        seed_source: "中国福利彩票双色球2011125期开奖号码（期号、冒号、空格，红球按开奖顺序以空格\
                       分隔，加号后为蓝球）"
             .to_owned(),
-        seed_publishes_at: at(2013, 10, 24, 13)?,
+        seed_publishes_at: at(2011, 10, 24, 13)?,
         reason: None,
     };
-    let (_, change) = routine::commit(conn, &admin, cycle_id, commitment, at(2013, 10, 23, 2)?)?;
+    let (_, change) = routine::commit(conn, &admin, cycle_id, commitment, at(2011, 10, 23, 2)?)?;
     audit::append(conn, signer, &Actor::system(), change)?;
     Ok(())
 }

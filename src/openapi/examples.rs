@@ -118,11 +118,11 @@ fn table() -> Vec<Demo> {
         // record was final, signed by office-admin and office-li. The office then reopened
         // 县财政局's (open again) and 县审计局's (resubmitted, signed by office-li only: it
         // awaits office-admin); 小江镇's stands final (signatures 39 and 40).
-        // The 2013 cycle (3, in review) has a draw committed to a lottery result published on
-        // 2013-10-24, its seed not yet entered.
+        // The 2011 cycle (3, in review) has a draw committed to a lottery result published on
+        // 2011-10-24, its seed not yet entered.
         Demo::of("seed_routine_draw")
             .param("cycle_id", 3)
-            .body(json!({"seed": "2013125: 02 07 15 19 24 33 + 06"})),
+            .body(json!({"seed": "2011125: 02 07 15 19 24 33 + 06"})),
         Demo::of("get_routine_visit").param("unit_id", 37),
         Demo::of("put_routine_visit").param("unit_id", 37),
         Demo::of("submit_routine_visit").param("unit_id", 37),
@@ -148,7 +148,7 @@ fn table() -> Vec<Demo> {
         Demo::of("get_fallback_result").param("unit_id", 79),
         Demo::of("put_fallback_result").param("unit_id", 79),
         Demo::of("delete_fallback_result").param("unit_id", 80),
-        // Publication (issue 15, part 2): the 2013 cycle (3) is in review, with the office's
+        // Publication (issue 15, part 2): the 2011 cycle (3) is in review, with the office's
         // review (decision 1, at version 1) and the standing committee's decision (2) on record;
         // the county committee's approval is not recorded yet.
         Demo::of("list_cycle_decisions").param("cycle_id", 3),
@@ -161,7 +161,7 @@ fn table() -> Vec<Demo> {
             .param("decision_id", 1)
             .param("If-Match", "\"1\"")
             .body(json!({
-                "document_ref": "阳纪办〔2013〕21号", "decided_on": "2013-10-26",
+                "document_ref": "阳纪办〔2011〕21号", "decided_on": "2011-10-26",
                 "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果，报县纪委常委会研究",
                 "note": "经县党廉办主任办公会复核，补充对小江镇的意见",
                 "unit_opinions": [{"unit_id": 9,

@@ -39,15 +39,15 @@ pub struct UnitOpinionView {
 /// A decision record of a cycle, as the office sees it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": 1, "cycle_id": 3, "kind": "office_review", "document_ref": "阳纪办〔2013〕21号",
-    "decided_on": "2013-10-25",
+    "id": 1, "cycle_id": 3, "kind": "office_review", "document_ref": "阳纪办〔2011〕21号",
+    "decided_on": "2011-10-25",
     "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果",
     "note": "经县党廉办主任办公会复核",
     "unit_opinions": [{"unit_id": 9, "unit_name": "小江镇",
         "opinion": "考核组评分与自评分相差较大，经复核维持考核组评分"}],
     "attachments": [], "recorded_by": "office-admin", "recorded_by_name": "县纪委办公室",
-    "recorded_at": "2013-10-25T08:00:00Z", "updated_by": "office-admin",
-    "updated_at": "2013-10-25T08:00:00Z", "version": 1
+    "recorded_at": "2011-10-25T08:00:00Z", "updated_by": "office-admin",
+    "updated_at": "2011-10-25T08:00:00Z", "version": 1
 }))]
 pub struct DecisionView {
     /// Record id.

@@ -1440,10 +1440,10 @@ fn put_fallback_result(app: &TestApp) -> BoxFuture<'_, Call> {
     })
 }
 
-// Publication (issue 15, part 2): the demo's 2013 cycle (3) is in review, with the office's
+// Publication (issue 15, part 2): the demo's 2011 cycle (3) is in review, with the office's
 // review (decision 1) and the standing committee's decision (2) on record.
 
-/// The demo's 2013 cycle, in review.
+/// The demo's 2011 cycle, in review.
 pub const REVIEW_CYCLE: i64 = 3;
 
 fn decisions_path(rest: &str) -> String {
@@ -1455,8 +1455,8 @@ fn create_cycle_decision() -> Call {
         decisions_path(""),
         json!({
             "kind": "county_committee_approval",
-            "document_ref": "阳委〔2013〕56号",
-            "decided_on": "2013-11-08",
+            "document_ref": "阳委〔2011〕56号",
+            "decided_on": "2011-11-08",
             "note": "县委常委会审定同意考核结果，在全县范围内通报",
             "attachment_ids": []
         }),
@@ -1471,8 +1471,8 @@ fn update_cycle_decision(app: &TestApp) -> BoxFuture<'_, Call> {
         Call::put(
             path,
             json!({
-                "document_ref": "阳纪办〔2013〕21号",
-                "decided_on": "2013-10-26",
+                "document_ref": "阳纪办〔2011〕21号",
+                "decided_on": "2011-10-26",
                 "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果",
                 "note": "复核意见补充了对小江镇的意见",
                 "unit_opinions": [{"unit_id": FINAL_TOWN, "opinion": "维持考核组评分"}],
@@ -2190,7 +2190,7 @@ async fn the_demo_objects_the_catalogue_names_are_in_the_states_it_relies_on() {
     one(format!(
         "SELECT count(*) AS n FROM team_units t WHERE unit_id = {UNSCORED_DEPARTMENT} \
          AND team_id = 1 AND NOT EXISTS (SELECT 1 FROM scoring_records s \
-         WHERE s.unit_id = t.unit_id)"
+         WHERE s.unit_id = t.unit_id AND s.cycle_id = t.cycle_id)"
     ));
     assert_eq!(
         app.count(&format!(

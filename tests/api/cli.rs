@@ -320,8 +320,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
     };
     let evaluation_records = 4 * rounds("closed")
         + 2 * (rounds("open") + rounds("suspended"))
-        + count("SELECT count(*) AS n FROM leader_grades");
-    let team_reports = count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open'");
+        + count("SELECT count(*) AS n FROM leader_grades WHERE cycle_id = 1");
+    let team_reports =
+        count("SELECT count(*) AS n FROM team_reports WHERE status <> 'open' AND cycle_id = 1");
+    let vertical = count("SELECT count(*) AS n FROM units WHERE kind = 'vertical'");
     // ... and then two visits reopened, one of them resubmitted and signed once.
     let routine_records = 4 + 5 * count("SELECT count(*) AS n FROM routine_visits") + 4;
     let records = units
@@ -332,13 +334,13 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 6
         + 1
         + 1
-        + count("SELECT count(*) AS n FROM scoring_records")
+        + count("SELECT count(*) AS n FROM scoring_records WHERE cycle_id = 1")
         + team_reports
         + evaluation_records
         + 1
         + 1
         + routine_records
-        // The 2013 cycle in review: opened, moved three times, its team and assignment, the
+        // The 2011 cycle in review: opened, moved three times, its team and assignment, the
         // review's document and its two decisions (issue 15, part 2).
         + 1
         + 3
@@ -348,8 +350,12 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         // The 2014 cycle's result inputs: its bands, its settings, a veto and two vertical
         // units' fallbacks (issue 15).
         + 5
-        // The 2013 cycle's routine draw, committed.
-        + 1;
+        // The 2011 cycle's routine draw, committed.
+        + 1
+        // The published 2012 and 2013 cycles (issue 15 item 8), each: opened, moved four
+        // times, its teams, its sheets, reports, grades and routine scores (one record each,
+        // written in bulk), bands, settings, a fallback per vertical unit and three decisions.
+        + 2 * (1 + 4 + 1 + 4 + 1 + 1 + vertical + 3);
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -360,9 +366,10 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          two per other (opened, codes), one per leader grade, one for the deadline extension, \
          one for the 2015 cycle; the routine inspection's plan, commitment, seed and scores, \
          and per visit its unit's targets, the record written, submitted and signed by its \
-         two visitors; then two reopened, one resubmitted and signed again; the 2013 cycle \
+         two visitors; then two reopened, one resubmitted and signed again; the 2011 cycle \
          opened, moved three times, its team, a document and two decisions; the 2014 cycle's \
-         bands, settings, veto and two fallbacks; the 2013 draw committed"
+         bands, settings, veto and two fallbacks; the 2011 draw committed; the 2012 and \
+         2013 cycles taken to publication"
     );
     assert_eq!(
         team_reports, 2,

@@ -42,3 +42,5 @@ mod outbox;
 // Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
 mod acknowledgements;
 mod commendations;
+// The demo's published past (issue 15 item 8, task DEMO).
+mod demo_history;

@@ -276,7 +276,7 @@ async fn a_units_task_is_created_when_due_done_when_done_and_overdue_after_its_d
     let app = TestApp::spawn_demo_at_with(china(2014, 9, 15, 10, 0), quick_job).await;
     let unit = app.unit_token(3);
     let path = "/api/v1/assessment-cycles/1/units/3/self-inspection";
-    // The job's first runs record what is overdue already (the 2013 cycle's tasks).
+    // The job's first runs record what is overdue already (the 2011 cycle's tasks).
     let before = settled(&app).await;
     let first = events_of(&before, "unit:3", "submit_self_inspection", path);
     assert_eq!(first.len(), 1, "the seed recorded it: {first:?}");

@@ -695,7 +695,7 @@ async fn decision_records_carry_opinions_and_attachments_and_change_only_in_revi
 }
 
 #[tokio::test]
-async fn the_demos_2013_cycle_is_in_review_and_publishing_it_lists_what_it_lacks() {
+async fn the_demos_2011_cycle_is_in_review_and_publishing_it_lists_what_it_lacks() {
     let app = TestApp::spawn_demo().await;
     assert_eq!(state(&app, REVIEW_CYCLE), "review");
     let assessed = app.count(&format!(
@@ -729,7 +729,7 @@ async fn the_demos_2013_cycle_is_in_review_and_publishing_it_lists_what_it_lacks
         .expect("items")
         .iter()
         .find(|t| t["cycle_id"] == REVIEW_CYCLE && t["unit_id"].is_null())
-        .expect("the 2013 cycle's next step");
+        .expect("the 2011 cycle's next step");
     assert_eq!(blocked["kind"], "cycle_blocked", "{blocked}");
     // The 2014 cycle stays in the special inspection.
     assert_eq!(state(&app, 1), "special_inspection");

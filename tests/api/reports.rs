@@ -592,7 +592,7 @@ async fn the_reports_run_as_many_statements_for_300_units_as_for_30() {
 #[tokio::test]
 async fn a_cycle_in_review_shows_what_still_blocks_its_publication() {
     let app = TestApp::spawn_demo().await;
-    // The demo's 2013 cycle (3) is in review, with one decision still to record.
+    // The demo's 2011 cycle (3) is in review, with one decision still to record.
     let response = app
         .get("/api/v1/assessment-cycles/3/reports/dashboard", &app.office)
         .await;

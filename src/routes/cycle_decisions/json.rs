@@ -30,7 +30,7 @@ pub struct UnitOpinionEntry {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "document_ref": "阳纪办〔2013〕21号", "decided_on": "2013-10-25",
+    "document_ref": "阳纪办〔2011〕21号", "decided_on": "2011-10-25",
     "opinion": "各考核组评分依据充分，建议按考核组评分确定考核结果，报县纪委常委会研究",
     "note": "经县党廉办主任办公会复核",
     "unit_opinions": [{"unit_id": 9, "opinion": "考核组评分与自评分相差较大，经复核维持考核组评分"}],
@@ -39,10 +39,10 @@ pub struct UnitOpinionEntry {
 pub struct AmendDecision {
     /// 文号，1 至 100 字 (the reference of the document that records it).
     #[schema(required = true, value_type = String, min_length = 1, max_length = 100,
-        example = "阳纪办〔2013〕21号")]
+        example = "阳纪办〔2011〕21号")]
     pub document_ref: Option<String>,
     /// 决定日期 (the date of the decision).
-    #[schema(required = true, value_type = NaiveDate, example = "2013-10-25")]
+    #[schema(required = true, value_type = NaiveDate, example = "2011-10-25")]
     pub decided_on: Option<NaiveDate>,
     /// 对本周期的初步意见，1 至 5000 字：县党廉办复核必填，其他类别不填 (the preliminary
     /// opinion on the cycle: required for the office's review, absent for the other kinds).
@@ -68,8 +68,8 @@ pub struct AmendDecision {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
-    "kind": "county_committee_approval", "document_ref": "阳委〔2013〕56号",
-    "decided_on": "2013-11-08", "note": "县委常委会审定同意考核结果，在全县范围内通报",
+    "kind": "county_committee_approval", "document_ref": "阳委〔2011〕56号",
+    "decided_on": "2011-11-08", "note": "县委常委会审定同意考核结果，在全县范围内通报",
     "attachment_ids": []
 }))]
 pub struct RecordDecision {
@@ -78,10 +78,10 @@ pub struct RecordDecision {
     pub kind: Option<DecisionKind>,
     /// 文号，1 至 100 字 (the reference of the document that records it).
     #[schema(required = true, value_type = String, min_length = 1, max_length = 100,
-        example = "阳委〔2013〕56号")]
+        example = "阳委〔2011〕56号")]
     pub document_ref: Option<String>,
     /// 决定日期 (the date of the decision).
-    #[schema(required = true, value_type = NaiveDate, example = "2013-11-08")]
+    #[schema(required = true, value_type = NaiveDate, example = "2011-11-08")]
     pub decided_on: Option<NaiveDate>,
     /// 对本周期的初步意见，1 至 5000 字：县党廉办复核必填，其他类别不填 (the preliminary
     /// opinion on the cycle: required for the office's review, absent for the other kinds).
