@@ -30,8 +30,9 @@ pub struct PageQuery {
     pub per_page: Option<String>,
 }
 
-/// `value` as a whole number within `range`, or the field error naming `field`.
-fn whole_number(
+/// `value` as a whole number from 1 to `max` (`default` when absent), or the field error naming
+/// `field`: the rule of every whole-number query parameter.
+pub fn whole_number(
     field: &str,
     value: Option<&str>,
     default: i64,

@@ -360,9 +360,13 @@ pub fn create_veto(
 }
 
 /// The cycle's veto events (404 without the cycle).
-pub fn list_vetoes(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Vec<VetoView>, ApiError> {
+pub fn list_vetoes(
+    conn: &mut PgConnection,
+    cycle_id: CycleId,
+    unit: Option<UnitId>,
+) -> Result<Vec<VetoView>, ApiError> {
     find_cycle(conn, cycle_id)?;
-    Ok(VetoEvent::list(conn, cycle_id, None)?
+    Ok(VetoEvent::list(conn, cycle_id, unit)?
         .into_iter()
         .map(VetoView::from)
         .collect())

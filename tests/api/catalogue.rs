@@ -2012,6 +2012,7 @@ pub fn catalogue() -> Vec<Entry> {
         }),
         fixed("GET", in_cycle!("/vetoes"), || {
             Call::get(cycle_path("/vetoes"))
+                .query("unit_id", "14")
                 .query("page", "1")
                 .query("per_page", "20")
         }),

@@ -354,6 +354,12 @@ async fn bands_cover_the_totals_and_a_veto_caps_one() {
     .await;
     let created = json_of(app.post(&vetoes, &app.office, &veto).await, 201).await;
     assert_eq!(created["document_ref"], "阳纪发〔2014〕9号");
+    // The list keeps one unit's events when asked.
+    for (unit, expected) in [(k.top_a, 1), (k.top_b, 0)] {
+        let filtered = format!("{vetoes}?unit_id={unit}");
+        let page = json_of(app.get(&filtered, &app.office).await, 200).await;
+        assert_eq!(page["items"].as_array().map(Vec::len), Some(expected));
+    }
 
     let page = json_of(app.get(&results(k.cycle), &app.office).await, 200).await;
     let items = page["items"].as_array().expect("items");
