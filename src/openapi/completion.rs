@@ -506,6 +506,12 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ("StageKey", crate::ops::reports::StageKey::LABELS),
         // Task push (issue 17 §4).
         ("DeliveryState", crate::ops::outbox::DeliveryState::LABELS),
+        // Publication versions (issue 15 item 4, task SNAP).
+        ("ChangeKind", crate::ops::snapshots::ChangeKind::LABELS),
+        (
+            "CycleMissingPiece",
+            crate::ops::publication::CycleMissingPiece::LABELS,
+        ),
     ]
 };
 

@@ -34,6 +34,9 @@ pub mod fallback_results;
 pub mod result_settings;
 pub mod results;
 pub mod vetoes;
+// Publication snapshots and settings (issue 15 item 4, task SNAP).
+pub mod publication;
+pub mod publications;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,6 +89,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
                 .configure(reports::routes)
                 // Task push (issue 17 §4): the deliveries of task events to the OA portal.
-                .configure(task_deliveries::routes),
+                .configure(task_deliveries::routes)
+                // Publication versions and settings (issue 15 item 4, task SNAP).
+                .configure(publication::routes)
+                .configure(publications::routes),
         );
 }

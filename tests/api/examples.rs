@@ -175,6 +175,12 @@ const ROLES: &[(&str, Role)] = &[
     ("create_cycle_decision", Role::Office),
     ("get_cycle_decision", Role::Office),
     ("update_cycle_decision", Role::Office),
+    // Publication versions and settings (issue 15 item 4, task SNAP).
+    ("list_publications", Role::Office),
+    ("get_publication", Role::Office),
+    ("list_publication_changes", Role::Office),
+    ("get_publication_settings", Role::Office),
+    ("put_publication_settings", Role::Office),
 ];
 
 /// One operation of the generated contract.

@@ -39,3 +39,5 @@ mod teams;
 mod units;
 // Task push (issue 17 §4).
 mod outbox;
+// Publication snapshots and versions (issue 15 item 4, task SNAP).
+mod snapshots;
