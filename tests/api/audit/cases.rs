@@ -126,6 +126,8 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         // Publication (issue 15, part 2).
         create_cycle_decision,
         update_cycle_decision,
+        // Publication settings (issue 15 item 4, task SNAP).
+        put_publication_settings,
     ]
 }
 
@@ -1131,5 +1133,19 @@ async fn update_cycle_decision(app: &TestApp) -> Outcome {
     let ok = counted(app, &amend).await;
     // Stale: the record is at version 2 now.
     let bad = counted(app, &amend).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn put_publication_settings(app: &TestApp) -> Outcome {
+    let cycle = cycle_in_review(app).await;
+    let write = Call::put(
+        in_cycle(cycle, "/publication"),
+        json!({"publication_scope": "kind", "units_see_leader_grades": false,
+               "inspectors_see_ranking": true, "document_ref": "阳纪通〔2014〕3号"}),
+    )
+    .if_match("\"1\"");
+    let ok = counted(app, &write).await;
+    // The tag is stale now.
+    let bad = counted(app, &write).await;
     Outcome::new(ok, "update", bad)
 }
