@@ -123,7 +123,7 @@ fn fallback_result(f: crate::ops::results::FallbackView) -> UnitResult {
 
 /// Stores the cycle's results as its next publication version and returns the version: called
 /// by `ops::cycles::advance` for a `published` transition (under the cycle's lock, after the
-/// guard), with who published, when and the transition's note. Nine statements whatever the
+/// guard), with who published, when and the transition's note. Ten statements whatever the
 /// county's size: the settings, `for_cycle`'s six, the publication row, one INSERT of the rows.
 pub fn take(
     conn: &mut PgConnection,
