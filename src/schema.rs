@@ -339,6 +339,43 @@ diesel::table! {
 }
 
 diesel::table! {
+    publication_results (publication_id, unit_id) {
+        publication_id -> Int8,
+        unit_id -> Int8,
+        unit_name -> Text,
+        unit_kind -> Text,
+        status -> Text,
+        special_score -> Nullable<Numeric>,
+        routine_score -> Nullable<Numeric>,
+        total -> Nullable<Numeric>,
+        owes_rectification -> Nullable<Bool>,
+        rank_in_kind -> Nullable<Int8>,
+        rank_overall -> Nullable<Int8>,
+        band -> Nullable<Text>,
+        vetoed -> Bool,
+        band_capped -> Bool,
+        leader_grades -> Nullable<Jsonb>,
+        fallback -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
+    publications (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        version -> Int4,
+        published_at -> Timestamptz,
+        published_by -> Text,
+        published_by_name -> Text,
+        document_ref -> Text,
+        publication_scope -> Text,
+        units_see_leader_grades -> Bool,
+        inspectors_see_ranking -> Bool,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     record_items (record_id, item_code) {
         record_id -> Int8,
         item_code -> Text,
@@ -387,6 +424,8 @@ diesel::table! {
         version -> Int4,
         updated_by -> Text,
         updated_at -> Timestamptz,
+            inspectors_see_ranking -> Bool,
+        document_ref -> Nullable<Text>,
     }
 }
 
@@ -714,6 +753,8 @@ diesel::joinable!(self_scores -> self_inspections (self_inspection_id));
 diesel::joinable!(task_events -> task_states (task_state_id));
 diesel::joinable!(team_members -> inspection_teams (team_id));
 diesel::joinable!(veto_events -> leaders (leader_id));
+diesel::joinable!(publication_results -> publications (publication_id));
+diesel::joinable!(publications -> assessment_cycles (cycle_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accountability_reports,
@@ -763,4 +804,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     veto_events,
     commendations,
     result_acknowledgements,
+    publications,
+    publication_results,
 );

@@ -41,6 +41,7 @@ use crate::ops::decisions::{self, DecisionInput};
 use crate::ops::result_inputs::{self, NewBand, NewFallback, NewSettings};
 use crate::ops::routine::ScoreView;
 use crate::ops::signed::{SheetContext, Signed, team_signers};
+use crate::ops::snapshots::{self, NewPublicationSettings};
 use crate::ops::teams;
 use crate::schema::{leader_grades, leaders, record_items, scoring_records, signatures};
 use crate::schema::{team_reports, team_units, units};
@@ -901,6 +902,15 @@ fn publish(
     cycle_id: CycleId,
     year: i32,
 ) -> Result<(), ApiError> {
+    // The notice that publishes the results, and its scope: the ranking of a unit's kind.
+    let settings = NewPublicationSettings {
+        publication_scope: PublicationScope::Kind,
+        units_see_leader_grades: false,
+        inspectors_see_ranking: false,
+        document_ref: Some(format!("阳纪通〔{}〕2号", year + 1)),
+    };
+    let (_, change) = snapshots::put_settings(conn, &office(), cycle_id, settings, |_| Ok(()))?;
+    audit::append(conn, signer, &Actor::system(), change)?;
     let change = step(
         conn,
         cycle_id,

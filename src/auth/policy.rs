@@ -140,6 +140,12 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("create_cycle_decision", OFFICE),
     ("get_cycle_decision", OFFICE),
     ("update_cycle_decision", OFFICE),
+    // Publication versions and settings (issue 15 item 4, task SNAP).
+    ("list_publications", ALL),
+    ("get_publication", ALL),
+    ("list_publication_changes", OFFICE),
+    ("get_publication_settings", OFFICE),
+    ("put_publication_settings", OFFICE),
     // Reports (issue 16): the office's, for now.
     ("get_dashboard_report", OFFICE),
     ("get_leader_grades_report", OFFICE),

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
+pub mod publication;
 pub mod result;
 pub mod routine;
 pub mod scoring;
@@ -220,4 +221,8 @@ id_newtype!(
 id_newtype!(
     /// Id of a unit's acknowledgement (回执) of one publication of its result.
     AcknowledgementId, 1
+);
+id_newtype!(
+    /// Id of a publication of a cycle's results (a row of `publications`).
+    PublicationId, 1
 );

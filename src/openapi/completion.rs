@@ -515,6 +515,12 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
             "CommendationScope",
             crate::models::commendation::CommendationScope::LABELS,
         ),
+        // Publication versions (issue 15 item 4, task SNAP).
+        ("ChangeKind", crate::ops::snapshots::ChangeKind::LABELS),
+        (
+            "CycleMissingPiece",
+            crate::ops::publication::CycleMissingPiece::LABELS,
+        ),
     ]
 };
 

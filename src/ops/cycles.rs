@@ -370,12 +370,14 @@ pub fn advance(
         note: note.clone(),
     }
     .insert(conn)?;
+    let publication_version = crate::ops::snapshots::on_transition(conn, &transition)?;
     let change = Change::new(
         "transition",
         "cycle",
         id,
         json!({"state": from}),
-        json!({"state": to, "note": note, "units_in_snapshot": snapshot}),
+        json!({"state": to, "note": note, "units_in_snapshot": snapshot,
+               "publication_version": publication_version}),
     );
     Ok(((transition, updated), change))
 }

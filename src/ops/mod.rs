@@ -17,6 +17,7 @@ pub mod routine;
 pub mod routine_visits;
 pub mod sheets;
 pub mod signed;
+pub mod snapshots;
 pub mod submitted;
 pub mod tasks;
 pub mod team_reports;

@@ -1,7 +1,7 @@
 //! The publication guard (issue 15 item 3): what a cycle needs before its results are
 //! published, unit by unit. `ops::cycles::check_transition` runs it for `review → published`,
 //! so the transition and the office's task list (`ops::tasks`) refuse for the same reasons.
-//! Two statements whatever the county's size.
+//! Three statements whatever the county's size.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Bool, Text};
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use crate::error::ApiError;
 use crate::models::CycleId;
 use crate::models::decision::{Decision, DecisionKind};
+use crate::models::publication::PublicationSettings;
 
 crate::text_enum! {
     /// 通报前缺少的内容 (what a unit still lacks before publication).
@@ -23,6 +24,14 @@ crate::text_enum! {
         LeaderGrades => "leader_grades",
         /// 考核组报告未定稿 (its team report is not final)
         FinalTeamReport => "final_team_report",
+    }
+}
+
+crate::text_enum! {
+    /// 通报前周期层面缺少的内容 (what the cycle itself still lacks before publication).
+    pub enum CycleMissingPiece {
+        /// 未填写通报文号 (the publication notice's reference is not set: `PUT …/publication`)
+        PublicationDocument => "publication_document",
     }
 }
 
@@ -47,12 +56,14 @@ pub struct Missing {
     pub units: Vec<UnitMissing>,
     /// The decision records not made yet.
     pub decisions: Vec<DecisionKind>,
+    /// What the cycle itself lacks: the publication notice's reference.
+    pub cycle: Vec<CycleMissingPiece>,
 }
 
 impl Missing {
     /// Whether nothing is missing.
     pub fn is_empty(&self) -> bool {
-        self.units.is_empty() && self.decisions.is_empty()
+        self.units.is_empty() && self.decisions.is_empty() && self.cycle.is_empty()
     }
 }
 
@@ -139,7 +150,17 @@ pub fn missing(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Missing, Ap
         .copied()
         .filter(|kind| !recorded.contains(kind))
         .collect();
-    Ok(Missing { units, decisions })
+    let document = PublicationSettings::find(conn, cycle_id, false)?.document_ref;
+    let cycle = document
+        .is_none()
+        .then_some(CycleMissingPiece::PublicationDocument)
+        .into_iter()
+        .collect();
+    Ok(Missing {
+        units,
+        decisions,
+        cycle,
+    })
 }
 
 /// Answers 409 `publication_incomplete` unless the cycle has everything publication needs; the
@@ -167,6 +188,9 @@ pub fn ensure_complete(conn: &mut PgConnection, cycle_id: CycleId) -> Result<(),
     if !missing.decisions.is_empty() {
         let kinds: Vec<&str> = missing.decisions.iter().map(|k| k.as_str()).collect();
         parts.push(format!("decisions not recorded: {}", kinds.join(", ")));
+    }
+    if !missing.cycle.is_empty() {
+        parts.push("the publication notice's reference is not set (PUT …/publication)".into());
     }
     Err(ApiError::Incomplete {
         code: "publication_incomplete",

@@ -37,6 +37,9 @@ pub mod vetoes;
 // Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
 pub mod acknowledgements;
 pub mod commendations;
+// Publication snapshots and settings (issue 15 item 4, task SNAP).
+pub mod publication;
+pub mod publications;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -93,6 +96,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // Commendations and notices (issue 15 item 6, plan §5), and the units'
                 // acknowledgements of their results (回执, issue 17).
                 .configure(commendations::routes)
-                .configure(acknowledgements::routes),
+                .configure(acknowledgements::routes)
+                // Publication versions and settings (issue 15 item 4, task SNAP).
+                .configure(publication::routes)
+                .configure(publications::routes),
         );
 }

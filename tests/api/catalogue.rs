@@ -2119,7 +2119,119 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/result/acknowledgement"),
             acknowledge_result,
         ),
+        // Publication versions and settings (issue 15 item 4, task SNAP).
+        fixed("GET", in_cycle!("/publications"), || {
+            Call::get(format!(
+                "/api/v1/assessment-cycles/{REVIEW_CYCLE}/publications"
+            ))
+            .query("page", "1")
+            .query("per_page", "20")
+        }),
+        setup("GET", in_cycle!("/publications/{version}"), get_publication),
+        setup(
+            "GET",
+            in_cycle!("/publications/{version}/changes"),
+            list_publication_changes,
+        ),
+        fixed("GET", in_cycle!("/publication"), || {
+            Call::get(format!(
+                "/api/v1/assessment-cycles/{REVIEW_CYCLE}/publication"
+            ))
+        }),
+        setup("PUT", in_cycle!("/publication"), put_publication_settings),
     ]
+}
+
+// Publication versions (issue 15 item 4, task SNAP): the demo's cycle in review (3) lacks the
+// county committee's approval, its sheets, scores, reports and grades; [`publish_review_cycle`]
+// completes it (in SQL, then through the API) and publishes it as version 1.
+
+/// Publishes the demo's cycle in review: what its units lack in SQL, the approval, the notice's
+/// reference and the transition through the API.
+pub async fn publish_review_cycle(app: &TestApp) {
+    let cycle = REVIEW_CYCLE;
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "INSERT INTO scoring_records (cycle_id, unit_id, status)
+                 SELECT cycle_id, unit_id, 'final' FROM cycle_units
+                 WHERE cycle_id = {cycle} AND status = 'assessed'
+                 ON CONFLICT (cycle_id, unit_id) DO UPDATE SET status = 'final';
+             INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by)
+                 SELECT cycle_id, unit_id, 9.50, '良好', 'office-admin' FROM cycle_units
+                 WHERE cycle_id = {cycle} AND status = 'assessed'
+                 ON CONFLICT DO NOTHING;
+             INSERT INTO team_reports (cycle_id, unit_id, status)
+                 SELECT cycle_id, unit_id, 'final' FROM cycle_units
+                 WHERE cycle_id = {cycle} AND status = 'assessed'
+                 ON CONFLICT (cycle_id, unit_id) DO UPDATE SET status = 'final';
+             INSERT INTO leader_grades (cycle_id, unit_id, leader_id, leader_name, grade,
+                 reason, set_by, set_by_name)
+                 SELECT {cycle}, l.unit_id, l.id, l.name, 'good', '平时掌握情况较好',
+                     'office-admin', '办公室'
+                 FROM leaders l JOIN cycle_units cu ON cu.unit_id = l.unit_id
+                 WHERE cu.cycle_id = {cycle} AND cu.status = 'assessed'
+                 ON CONFLICT DO NOTHING;"
+        ))
+        .expect("complete the cycle in review");
+    must(app, create_cycle_decision()).await;
+    let path = format!("/api/v1/assessment-cycles/{cycle}/publication");
+    let tag = etag(app, Who::Office, &path).await;
+    must(
+        app,
+        Call::put(
+            path,
+            json!({"publication_scope": "kind", "units_see_leader_grades": false,
+                   "inspectors_see_ranking": false, "document_ref": "阳纪通〔2013〕5号"}),
+        )
+        .if_match(tag),
+    )
+    .await;
+    must(
+        app,
+        Call::post(
+            format!("/api/v1/assessment-cycles/{cycle}/transitions"),
+            json!({"to": "published", "note": "经县委常委会审定，在全县范围内通报"}),
+        ),
+    )
+    .await;
+}
+
+fn get_publication(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        publish_review_cycle(app).await;
+        Call::get(format!(
+            "/api/v1/assessment-cycles/{REVIEW_CYCLE}/publications/1"
+        ))
+        .query("kind", "town")
+        .query("page", "1")
+        .query("per_page", "20")
+    })
+}
+
+fn list_publication_changes(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        publish_review_cycle(app).await;
+        Call::get(format!(
+            "/api/v1/assessment-cycles/{REVIEW_CYCLE}/publications/1/changes"
+        ))
+        .query("against", "0")
+        .query("page", "1")
+        .query("per_page", "20")
+    })
+}
+
+fn put_publication_settings(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/publication");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"publication_scope": "all", "units_see_leader_grades": true,
+                   "inspectors_see_ranking": true, "document_ref": "阳纪通〔2013〕5号"}),
+        )
+        .if_match(tag)
+    })
 }
 
 /// The committed contract.

@@ -184,6 +184,12 @@ const ROLES: &[(&str, Role)] = &[
     ("publish_commendation", Role::Office),
     ("get_result_acknowledgement", Role::Office),
     ("acknowledge_result", Role::OwnUnit),
+    // Publication versions and settings (issue 15 item 4, task SNAP).
+    ("list_publications", Role::Office),
+    ("get_publication", Role::Office),
+    ("list_publication_changes", Role::Office),
+    ("get_publication_settings", Role::Office),
+    ("put_publication_settings", Role::Office),
 ];
 
 /// One operation of the generated contract.

@@ -14,12 +14,12 @@ use crate::catalogue::{Entry, PARALLEL, REVIEW_CYCLE, catalogue};
 use crate::fixtures::{Fixture, fixture, upload};
 use crate::helpers::{TestApp, assert_problem};
 
-fn exec(app: &TestApp, sql: &str) {
+pub(crate) fn exec(app: &TestApp, sql: &str) {
     app.db.owner().batch_execute(sql).expect(sql);
 }
 
 #[derive(QueryableByName, Debug, PartialEq, Eq)]
-struct Digest {
+pub(crate) struct Digest {
     #[diesel(sql_type = Text)]
     name: String,
     #[diesel(sql_type = Text)]
@@ -27,7 +27,7 @@ struct Digest {
 }
 
 /// A checksum of every table's rows, table by table.
-fn checksums(conn: &mut PgConnection) -> Vec<Digest> {
+pub(crate) fn checksums(conn: &mut PgConnection) -> Vec<Digest> {
     #[derive(QueryableByName)]
     struct Table {
         #[diesel(sql_type = Text)]
@@ -55,7 +55,7 @@ fn checksums(conn: &mut PgConnection) -> Vec<Digest> {
         .expect("checksums")
 }
 
-async fn transition(app: &TestApp, cycle: i64, body: Value) -> reqwest::Response {
+pub(crate) async fn transition(app: &TestApp, cycle: i64, body: Value) -> reqwest::Response {
     app.post(
         &format!("/api/v1/assessment-cycles/{cycle}/transitions"),
         &app.office,
@@ -64,7 +64,7 @@ async fn transition(app: &TestApp, cycle: i64, body: Value) -> reqwest::Response
     .await
 }
 
-fn state(app: &TestApp, cycle: i64) -> String {
+pub(crate) fn state(app: &TestApp, cycle: i64) -> String {
     #[derive(QueryableByName)]
     struct State {
         #[diesel(sql_type = Text)]
@@ -91,7 +91,7 @@ fn decision(kind: &str) -> Value {
 
 /// The fixture's cycle (a town with two leaders, a department with one) moved into review in
 /// SQL: the way there is not what these tests are about.
-async fn in_review(app: &TestApp) -> Fixture {
+pub(crate) async fn in_review(app: &TestApp) -> Fixture {
     let f = fixture(app).await;
     exec(
         app,
@@ -122,8 +122,29 @@ fn complete_unit(app: &TestApp, cycle: i64, unit: i64) {
     );
 }
 
-/// Gives every assessed unit of `cycle` what publication needs (in SQL) and records the three
-/// decisions (through the API), so that `review → published` passes its guard.
+/// Sets the publication notice's reference (through the API), the cycle-level piece
+/// publication needs.
+pub async fn set_publication_document(app: &TestApp, cycle: i64) {
+    let path = format!("/api/v1/assessment-cycles/{cycle}/publication");
+    let read = app.get(&path, &app.office).await;
+    assert_eq!(read.status(), 200, "read the publication settings");
+    let tag = read.headers()["etag"].to_str().expect("etag").to_owned();
+    let saved = app
+        .request(Method::PUT, &path, Some(&app.office))
+        .header("If-Match", tag)
+        .json(
+            &json!({"publication_scope": "own", "units_see_leader_grades": false,
+                      "inspectors_see_ranking": false, "document_ref": "阳纪通〔2014〕3号"}),
+        )
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(saved.status(), 200, "set the publication's document");
+}
+
+/// Gives every assessed unit of `cycle` what publication needs (in SQL), records the three
+/// decisions and sets the notice's reference (through the API), so that `review → published`
+/// passes its guard.
 pub async fn ready_to_publish(app: &TestApp, cycle: i64) {
     exec(
         app,
@@ -154,6 +175,7 @@ pub async fn ready_to_publish(app: &TestApp, cycle: i64) {
         let recorded = app.post(&path, &app.office, &decision(kind)).await;
         assert_eq!(recorded.status(), 201, "record the {kind}");
     }
+    set_publication_document(app, cycle).await;
 }
 
 fn missing_of(problem: &Value, unit: i64) -> Option<Value> {
@@ -223,6 +245,7 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
             "county_committee_approval"
         ])
     );
+    assert_eq!(problem["missing"]["cycle"], json!(["publication_document"]));
 
     // The town complete: only the department is listed.
     complete_unit(&app, f.cycle, f.town);
@@ -333,6 +356,16 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
         let recorded = app.post(&path, &app.office, &decision(kind)).await;
         assert_eq!(recorded.status(), 201, "{kind}");
     }
+    // Last, the publication notice's reference.
+    let problem = assert_problem(
+        transition(&app, f.cycle, json!({"to": "published"})).await,
+        409,
+        "publication_incomplete",
+    )
+    .await;
+    assert_eq!(problem["missing"]["decisions"], json!([]), "{problem}");
+    assert_eq!(problem["missing"]["cycle"], json!(["publication_document"]));
+    set_publication_document(&app, f.cycle).await;
     let published = transition(&app, f.cycle, json!({"to": "published"})).await;
     assert_eq!(published.status(), 200);
     assert_eq!(state(&app, f.cycle), "published");

@@ -132,6 +132,8 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         delete_commendation,
         publish_commendation,
         acknowledge_result,
+        // Publication settings (issue 15 item 4, task SNAP).
+        put_publication_settings,
     ]
 }
 
@@ -1247,4 +1249,17 @@ async fn acknowledge_result(app: &TestApp) -> Outcome {
     published_in_sql(app, f.cycle);
     let ok = counted(app, &acknowledge).await;
     Outcome::new(ok, "create", bad)
+}
+async fn put_publication_settings(app: &TestApp) -> Outcome {
+    let cycle = cycle_in_review(app).await;
+    let write = Call::put(
+        in_cycle(cycle, "/publication"),
+        json!({"publication_scope": "kind", "units_see_leader_grades": false,
+               "inspectors_see_ranking": true, "document_ref": "阳纪通〔2014〕3号"}),
+    )
+    .if_match("\"1\"");
+    let ok = counted(app, &write).await;
+    // The tag is stale now.
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
 }
