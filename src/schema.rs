@@ -387,6 +387,7 @@ diesel::table! {
         version -> Int4,
         updated_by -> Text,
         updated_at -> Timestamptz,
+        rectification_days -> Int4,
     }
 }
 
@@ -645,6 +646,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rectifications (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        explanation -> Nullable<Text>,
+        plan -> Nullable<Text>,
+        due_on -> Date,
+        owed_since -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        submission_count -> Int4,
+        return_reason -> Nullable<Text>,
+        accepted_by -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(accountability_reports -> assessment_cycles (cycle_id));
 diesel::joinable!(accountability_reports -> leaders (leader_id));
 diesel::joinable!(accountability_reports -> units (unit_id));
@@ -727,4 +749,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     team_units,
     units,
     veto_events,
+    rectifications,
 );

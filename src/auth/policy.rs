@@ -146,6 +146,13 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_content_area_report", OFFICE),
     // Task push (issue 17 §4).
     ("list_task_deliveries", OFFICE),
+    // Rectification (issue 15 item 5, task RECT).
+    ("list_rectifications", RUNNERS),
+    ("get_rectification", ALL),
+    ("put_rectification", UNIT),
+    ("submit_rectification", UNIT),
+    ("return_rectification", OFFICE),
+    ("accept_rectification", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

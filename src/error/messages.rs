@@ -226,6 +226,12 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ),
     // Results (issue 15, task RESULTS).
     ("veto_not_enabled", "本周期未实行一票否决"),
+    // Rectification (issue 15 item 5, task RECT).
+    (
+        "rectifications_pending",
+        "尚有单位的整改未经验收，不能归档：`missing` 列出这些单位",
+    ),
+    ("cycle_not_published", "整改只在考核结果通报后验收或退回"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).

@@ -7,6 +7,7 @@ pub mod decision;
 pub mod evaluation;
 pub mod form;
 pub mod leader;
+pub mod rectification;
 pub mod result;
 pub mod routine;
 pub mod scoring;
@@ -210,4 +211,8 @@ id_newtype!(
     /// Id of a decision record of a cycle (the office's review, the standing committee's
     /// decision, the county committee's approval).
     CycleDecisionId, 1
+);
+id_newtype!(
+    /// Id of a unit's rectification (整改) in a cycle.
+    RectificationId, 1
 );

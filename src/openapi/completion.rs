@@ -506,6 +506,11 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
         ("StageKey", crate::ops::reports::StageKey::LABELS),
         // Task push (issue 17 §4).
         ("DeliveryState", crate::ops::outbox::DeliveryState::LABELS),
+        // Rectification (issue 15 item 5, task RECT).
+        (
+            "RectificationStatus",
+            crate::models::rectification::RectificationStatus::LABELS,
+        ),
     ]
 };
 

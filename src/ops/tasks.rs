@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -56,6 +56,10 @@ crate::text_enum! {
         AdvanceCycle => "advance_cycle",
         /// 阶段推进受阻 (what still blocks the cycle's next state)
         CycleBlocked => "cycle_blocked",
+        /// 提交整改说明及整改方案 (the unit submits its rectification, or resubmits a returned one)
+        SubmitRectification => "submit_rectification",
+        /// 验收整改 (a submitted rectification waits for the office's acceptance)
+        AcceptRectification => "accept_rectification",
     }
 }
 
@@ -259,10 +263,17 @@ struct UnitDocRow {
     status: Option<String>,
     #[diesel(sql_type = Timestamptz)]
     since: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    rect_status: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    rect_due: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    rect_since: Option<DateTime<Utc>>,
 }
 
-/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned. Every
-/// unit's when `unit` is `None`.
+/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned; and
+/// its rectification in a published cycle: owed, a draft, or returned. Every unit's when `unit`
+/// is `None`.
 fn collect_self_inspection(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
@@ -271,9 +282,11 @@ fn collect_self_inspection(
 ) -> Result<(), ApiError> {
     let rows: Vec<UnitDocRow> = diesel::sql_query(
         "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, NULL::int8 AS leader_id, \
-         NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since \
+         NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since, \
+         r.status AS rect_status, r.due_on AS rect_due, r.updated_at AS rect_since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN rectifications r ON r.cycle_id = cu.cycle_id AND r.unit_id = cu.unit_id \
          WHERE ($1::int8 IS NULL OR cu.unit_id = $1) AND cu.status = 'assessed' \
          AND cu.cycle_id = ANY($2) ORDER BY cu.unit_id, cu.cycle_id",
     )
@@ -285,6 +298,7 @@ fn collect_self_inspection(
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
             continue;
         };
+        push_rectification(list, &cycle, &row);
         if !writable_by_units(cycle.state) {
             continue;
         }
@@ -310,6 +324,31 @@ fn collect_self_inspection(
     Ok(())
 }
 
+/// The unit's rectification while its cycle is published: owed, a draft, or returned, due on
+/// its own date.
+fn push_rectification(list: &mut Tasks<'_>, cycle: &Cycle, row: &UnitDocRow) {
+    let (Some(status), Some(due), Some(since)) = (&row.rect_status, row.rect_due, row.rect_since)
+    else {
+        return;
+    };
+    if cycle.state != CycleState::Published {
+        return;
+    }
+    let title = match status.as_str() {
+        "owed" | "draft" => format!("提交{}年度整改说明及整改方案", cycle.year),
+        "returned" => format!("修改并重新提交{}年度整改说明及整改方案", cycle.year),
+        _ => return,
+    };
+    let at = At {
+        to: Recipient::Unit(row.unit_id),
+        cycle_id: row.cycle_id,
+        unit: Some((row.unit_id, &row.unit_name)),
+        resource: unit_path(row.cycle_id, row.unit_id, "rectification"),
+        since,
+    };
+    list.push(TaskKind::SubmitRectification, title, at, Some(due));
+}
+
 /// The accountability report of each first responsible person of the unit, in each open cycle
 /// assessing it: missing, a draft, or returned. Every unit's when `unit` is `None`.
 fn collect_accountability(
@@ -321,7 +360,8 @@ fn collect_accountability(
     let rows: Vec<UnitDocRow> = diesel::sql_query(
         "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, l.id AS leader_id, \
          l.name AS leader_name, \
-         ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since \
+         ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since, \
+         NULL::text AS rect_status, NULL::date AS rect_due, NULL::timestamptz AS rect_since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          JOIN leaders l ON l.unit_id = cu.unit_id AND l.is_first_responsible \
          LEFT JOIN accountability_reports ar ON ar.cycle_id = cu.cycle_id \
@@ -558,10 +598,14 @@ struct OfficeUnitRow {
     open_round: Option<i64>,
     #[diesel(sql_type = Timestamptz)]
     since: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    rect_status: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    rect_since: Option<DateTime<Utc>>,
 }
 
 /// Every assessed unit of the open cycles, in one query: its self-inspection and paper copy,
-/// its team, its sheet and report, its open round.
+/// its team, its sheet and report, its open round, its rectification.
 fn collect_office_units(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
@@ -573,9 +617,11 @@ fn collect_office_units(
          sr.status AS sheet_status, tr.status AS report_status, \
          (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = cu.cycle_id \
            AND r.unit_id = cu.unit_id AND r.state <> 'closed') AS open_round, \
-         COALESCE(si.updated_at, cu.updated_at) AS since \
+         COALESCE(si.updated_at, cu.updated_at) AS since, \
+         r.status AS rect_status, r.updated_at AS rect_since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN rectifications r ON r.cycle_id = cu.cycle_id AND r.unit_id = cu.unit_id \
          LEFT JOIN team_units tu ON tu.cycle_id = cu.cycle_id AND tu.unit_id = cu.unit_id \
          LEFT JOIN scoring_records sr ON sr.cycle_id = cu.cycle_id AND sr.unit_id = cu.unit_id \
          LEFT JOIN team_reports tr ON tr.cycle_id = cu.cycle_id AND tr.unit_id = cu.unit_id \
@@ -641,6 +687,20 @@ fn collect_office_units(
                 format!("{name}的民主测评尚未结束"),
                 at(&format!("evaluation-rounds/{round}")),
                 Some(cycle.special_inspection_ends),
+            );
+        }
+        if let (Some("submitted"), Some(since), CycleState::Published) =
+            (row.rect_status.as_deref(), row.rect_since, cycle.state)
+        {
+            let accept = At {
+                since,
+                ..at("rectification")
+            };
+            list.push(
+                TaskKind::AcceptRectification,
+                format!("验收{name}的整改说明及整改方案"),
+                accept,
+                None,
             );
         }
     }

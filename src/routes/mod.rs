@@ -34,6 +34,8 @@ pub mod fallback_results;
 pub mod result_settings;
 pub mod results;
 pub mod vetoes;
+// Rectification (issue 15 item 5, task RECT).
+pub mod rectifications;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -86,6 +88,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 // The office's reports, as JSON, CSV or .xlsx (issue 16, plan §5).
                 .configure(reports::routes)
                 // Task push (issue 17 §4): the deliveries of task events to the OA portal.
-                .configure(task_deliveries::routes),
+                .configure(task_deliveries::routes)
+                // Rectification (issue 15 item 5; plan §5): what a unit at or below the line owes.
+                .configure(rectifications::routes),
         );
 }

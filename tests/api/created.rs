@@ -264,6 +264,9 @@ created! {
     // Results (issue 15).
     a_recorded_veto_is_read_at_its_own_location_with_the_same_etag:
         "POST" in_cycle!("/vetoes") => Shown::Same;
+    // Rectification (issue 15 item 5, task RECT): the first draft starts an owed one.
+    a_started_rectification_is_read_at_its_own_location_with_the_same_etag:
+        "PUT" in_cycle!("/units/{unit_id}/rectification") => Shown::Same;
 }
 
 /// A vertical unit's fallback: the catalogue's PUT replaces one the demo has; a first one is

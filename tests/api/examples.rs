@@ -175,6 +175,13 @@ const ROLES: &[(&str, Role)] = &[
     ("create_cycle_decision", Role::Office),
     ("get_cycle_decision", Role::Office),
     ("update_cycle_decision", Role::Office),
+    // Rectification (issue 15 item 5, task RECT).
+    ("list_rectifications", Role::Office),
+    ("get_rectification", Role::OwnUnit),
+    ("put_rectification", Role::OwnUnit),
+    ("submit_rectification", Role::OwnUnit),
+    ("return_rectification", Role::Office),
+    ("accept_rectification", Role::Office),
 ];
 
 /// One operation of the generated contract.

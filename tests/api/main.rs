@@ -39,3 +39,4 @@ mod teams;
 mod units;
 // Task push (issue 17 §4).
 mod outbox;
+mod rectifications;

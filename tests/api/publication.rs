@@ -340,13 +340,15 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
 }
 
 /// Whether the catalogue entry is a write bound to one cycle that publication freezes: every
-/// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps.
+/// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps and the
+/// rectification, the one write a published cycle takes.
 fn frozen(entry: &Entry) -> bool {
     entry.is_write()
         && entry
             .template
             .starts_with("/api/v1/assessment-cycles/{cycle_id}/")
         && !entry.template.ends_with("/transitions")
+        && !entry.template.contains("/rectification")
 }
 
 /// The cycle a concrete path names.
