@@ -89,7 +89,8 @@ pub fn store(
 /// document it is attached to can still change (409 `document_submitted`) and no submitted
 /// version lists it (409 `attachment_in_submitted_version`), and never once its cycle is
 /// published (409 `cycle_published`; a rectification's only while it is published); a
-/// decision's, while its cycle is in review (409 `cycle_not_in_review` otherwise). Returns the audit record.
+/// decision's, while its cycle is in review (409 `cycle_not_in_review` otherwise). Returns the
+/// audit record.
 pub fn remove(
     conn: &mut PgConnection,
     user: &AuthUser,
