@@ -79,6 +79,10 @@ pub mod responses;
             description = "报表: the office's reports of a cycle, as JSON, CSV or Excel (plan §5)"
         ),
         (name = "health", description = "健康检查: liveness and readiness probes"),
+        (
+            name = "rectifications",
+            description = "整改: the explanation and plan a unit at or below the line owes (plan §5)"
+        ),
     )
 )]
 pub struct ApiDoc;

@@ -424,8 +424,9 @@ diesel::table! {
         version -> Int4,
         updated_by -> Text,
         updated_at -> Timestamptz,
-            inspectors_see_ranking -> Bool,
+        inspectors_see_ranking -> Bool,
         document_ref -> Nullable<Text>,
+        rectification_days -> Int4,
     }
 }
 
@@ -706,6 +707,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    rectifications (id) {
+        id -> Int8,
+        cycle_id -> Int8,
+        unit_id -> Int8,
+        status -> Text,
+        explanation -> Nullable<Text>,
+        plan -> Nullable<Text>,
+        due_on -> Date,
+        owed_since -> Timestamptz,
+        submitted_at -> Nullable<Timestamptz>,
+        late -> Bool,
+        submission_count -> Int4,
+        return_reason -> Nullable<Text>,
+        accepted_by -> Nullable<Text>,
+        accepted_at -> Nullable<Timestamptz>,
+        version -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     result_acknowledgements (id) {
         id -> Int8,
         cycle_id -> Int8,
@@ -806,4 +828,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     result_acknowledgements,
     publications,
     publication_results,
+    rectifications,
 );

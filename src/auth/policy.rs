@@ -161,6 +161,13 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("publish_commendation", OFFICE),
     ("get_result_acknowledgement", &[Role::Office, Role::Unit]),
     ("acknowledge_result", UNIT),
+    // Rectification (issue 15 item 5, task RECT).
+    ("list_rectifications", RUNNERS),
+    ("get_rectification", ALL),
+    ("put_rectification", UNIT),
+    ("submit_rectification", UNIT),
+    ("return_rectification", OFFICE),
+    ("accept_rectification", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -1,5 +1,6 @@
-//! The life of what a unit submits (self-inspection, accountability report; the rectification
-//! plan next): a draft until the unit submits it; the office either accepts a submitted one,
+//! The life of what a unit submits (self-inspection, accountability report, rectification): a
+//! draft until the unit submits it (a rectification is owed before its first draft, and
+//! withdrawn when the unit no longer owes it); the office either accepts a submitted one,
 //! which then stays as it is, or returns it for revision with a reason; the unit revises and
 //! resubmits. Every submission is kept as a version; one after the due date is accepted and
 //! marked late.
@@ -19,6 +20,10 @@ pub enum Stage {
     Returned,
     /// Accepted by the office: it no longer changes.
     Accepted,
+    /// Owed, nothing written yet: the unit's first draft starts it (a rectification).
+    Owed,
+    /// No longer owed (a rectification after a republication): it no longer changes.
+    Withdrawn,
 }
 
 impl From<DocumentStatus> for Stage {
@@ -34,11 +39,12 @@ impl From<DocumentStatus> for Stage {
 /// Why the unit may not edit (or submit) the document now, if it may not.
 pub fn refuse_edit(stage: impl Into<Stage>) -> Option<&'static str> {
     match stage.into() {
-        Stage::Draft | Stage::Returned => None,
+        Stage::Draft | Stage::Returned | Stage::Owed => None,
         Stage::Submitted => {
             Some("it has been submitted; the office must return it before it can change")
         }
         Stage::Accepted => Some("the office has accepted it"),
+        Stage::Withdrawn => Some("it is no longer owed"),
     }
 }
 
@@ -46,9 +52,10 @@ pub fn refuse_edit(stage: impl Into<Stage>) -> Option<&'static str> {
 pub fn refuse_return(stage: impl Into<Stage>) -> Option<&'static str> {
     match stage.into() {
         Stage::Submitted => None,
-        Stage::Draft => Some("it has not been submitted"),
+        Stage::Draft | Stage::Owed => Some("it has not been submitted"),
         Stage::Returned => Some("it has already been returned"),
         Stage::Accepted => Some("the office has accepted it"),
+        Stage::Withdrawn => Some("it is no longer owed"),
     }
 }
 
@@ -82,5 +89,15 @@ mod tests {
         assert!(refuse_accept(Stage::Draft).is_some());
         assert!(refuse_accept(Stage::Returned).is_some());
         assert!(refuse_accept(Stage::Accepted).is_some());
+    }
+
+    #[test]
+    fn an_owed_document_is_written_but_not_judged_and_a_withdrawn_one_is_closed() {
+        assert!(refuse_edit(Stage::Owed).is_none());
+        assert!(refuse_return(Stage::Owed).is_some());
+        assert!(refuse_accept(Stage::Owed).is_some());
+        assert!(refuse_edit(Stage::Withdrawn).is_some());
+        assert!(refuse_return(Stage::Withdrawn).is_some());
+        assert!(refuse_accept(Stage::Withdrawn).is_some());
     }
 }

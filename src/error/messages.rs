@@ -236,6 +236,12 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "该记录已通报，不能再修改、删除或重复通报",
     ),
     ("cycle_not_published", "考核结果尚未通报"),
+    // Rectification (issue 15 item 5, task RECT).
+    (
+        "rectifications_pending",
+        "尚有单位的整改未经验收，不能归档：`missing` 列出这些单位",
+    ),
+    ("cycle_not_published", "整改只在考核结果通报后验收或退回"),
 ];
 
 /// Field rule codes and their Chinese sentences (after the field's name).

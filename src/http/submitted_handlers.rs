@@ -243,7 +243,8 @@ macro_rules! submitted_handlers {
             .await?;
             let noun = <$row as SubmittedDocument>::NOUN;
             let (cycle_id, unit_id) = (at.cycle_id, at.unit_id);
-            tracing::info!(%cycle_id, %unit_id, late = view.state.late, "{noun} submitted");
+            let late = <$row as SubmittedDocument>::late_of(&view);
+            tracing::info!(%cycle_id, %unit_id, late, "{noun} submitted");
             Ok(submitted::answer::<$row>(&view))
         }
 

@@ -17,6 +17,8 @@ crate::text_enum! {
         AccountabilityReport => "accountability_report",
         /// 考核决定记录 (a decision record of a cycle: review, decision, approval)
         CycleDecision => "cycle_decision",
+        /// 整改说明及整改方案 (a unit's rectification: explanation and plan)
+        Rectification => "rectification",
     }
 }
 

@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod form;
 pub mod leader;
 pub mod publication;
+pub mod rectification;
 pub mod result;
 pub mod routine;
 pub mod scoring;
@@ -225,4 +226,8 @@ id_newtype!(
 id_newtype!(
     /// Id of a publication of a cycle's results (a row of `publications`).
     PublicationId, 1
+);
+id_newtype!(
+    /// Id of a unit's rectification (整改) in a cycle.
+    RectificationId, 1
 );

@@ -12,6 +12,7 @@ use super::{
     AccountabilityReportId, AttachmentId, CycleId, DocumentId, DocumentVersionId, LeaderId,
     SelfInspectionId, UnitId,
 };
+use crate::domain::submitted::Stage;
 use crate::schema::{accountability_reports, document_versions, self_inspections, self_scores};
 
 crate::text_enum! {
@@ -299,28 +300,43 @@ pub fn document_place(
                 accountability_reports::unit_id,
             ))
             .first(conn),
+        OwnerKind::Rectification => crate::schema::rectifications::table
+            .find(super::RectificationId(id.0))
+            .select((
+                crate::schema::rectifications::cycle_id,
+                crate::schema::rectifications::unit_id,
+            ))
+            .first(conn),
         // A cycle's decision belongs to no unit: `ops::attachments` handles it apart.
         OwnerKind::CycleDecision => Err(diesel::result::Error::NotFound),
     }
 }
 
-/// The status of a submitted document of `kind`, its row locked for update.
+/// The stage of a submitted document of `kind`, its row locked for update.
 pub fn lock_document_status(
     conn: &mut PgConnection,
     kind: OwnerKind,
     id: DocumentId,
-) -> QueryResult<DocumentStatus> {
+) -> QueryResult<Stage> {
     match kind {
         OwnerKind::SelfInspection => self_inspections::table
             .find(SelfInspectionId(id.0))
             .select(self_inspections::status)
             .for_update()
-            .first(conn),
+            .first::<DocumentStatus>(conn)
+            .map(Stage::from),
         OwnerKind::AccountabilityReport => accountability_reports::table
             .find(AccountabilityReportId(id.0))
             .select(accountability_reports::status)
             .for_update()
-            .first(conn),
+            .first::<DocumentStatus>(conn)
+            .map(Stage::from),
+        OwnerKind::Rectification => crate::schema::rectifications::table
+            .find(super::RectificationId(id.0))
+            .select(crate::schema::rectifications::status)
+            .for_update()
+            .first::<super::rectification::RectificationStatus>(conn)
+            .map(Stage::from),
         // A cycle's decision has no stage: `ops::attachments` handles it apart.
         OwnerKind::CycleDecision => Err(diesel::result::Error::NotFound),
     }

@@ -521,6 +521,11 @@ pub const LABELLED_ENUMS: &[(&str, Labels)] = {
             "CycleMissingPiece",
             crate::ops::publication::CycleMissingPiece::LABELS,
         ),
+        // Rectification (issue 15 item 5, task RECT).
+        (
+            "RectificationStatus",
+            crate::models::rectification::RectificationStatus::LABELS,
+        ),
     ]
 };
 

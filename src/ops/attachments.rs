@@ -88,8 +88,9 @@ pub fn store(
 /// Removes an attachment the caller may read: only its uploader (403), and only while the
 /// document it is attached to can still change (409 `document_submitted`) and no submitted
 /// version lists it (409 `attachment_in_submitted_version`), and never once its cycle is
-/// published (409 `cycle_published`); a decision's, while its cycle is in review (409
-/// `cycle_not_in_review` otherwise). Returns the audit record.
+/// published (409 `cycle_published`; a rectification's only while it is published); a
+/// decision's, while its cycle is in review (409 `cycle_not_in_review` otherwise). Returns the
+/// audit record.
 pub fn remove(
     conn: &mut PgConnection,
     user: &AuthUser,
@@ -105,7 +106,12 @@ pub fn remove(
         crate::ops::decisions::ensure_attachment_removable(conn, owner)?;
     } else if let (Some(kind), Some(owner)) = (meta.owner_kind, meta.owner_id) {
         let (cycle_id, _) = document_place(conn, kind, owner)?;
-        crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
+        if kind == OwnerKind::Rectification {
+            // A rectification is written while the cycle is published, and only then.
+            crate::ops::rectifications::ensure_unit_may_write(conn, cycle_id)?;
+        } else {
+            crate::ops::cycles::ensure_not_published(conn, cycle_id)?;
+        }
         if let Some(reason) = refuse_edit(lock_document_status(conn, kind, owner)?) {
             return Err(ApiError::Conflict {
                 code: "document_submitted",

@@ -322,8 +322,8 @@ pub fn plan_cycle(s: CycleSettings) -> Result<NewCycle, ApiError> {
 }
 
 /// Moves cycle `id` to `to` if that is its next state and the guards hold, recording the
-/// transition; returns the transition, the cycle after it and the audit change. Used by the
-/// route and by `seed-demo`.
+/// transition; returns the transition, the cycle after it and the audit change. Used by
+/// `seed-demo`, on the system clock; the route runs [`advance_at`] on the application's.
 pub fn advance(
     conn: &mut PgConnection,
     id: CycleId,
@@ -331,6 +331,20 @@ pub fn advance(
     actor_sub: &str,
     actor_name: &str,
     note: Option<String>,
+) -> Result<((Transition, Cycle), Change), ApiError> {
+    let at = chrono::Utc::now();
+    advance_at(conn, id, to, (actor_sub, actor_name), note, at)
+}
+
+/// [`advance`] at `at`, the application's clock: a publication dates the rectifications it
+/// makes owed from it.
+pub fn advance_at(
+    conn: &mut PgConnection,
+    id: CycleId,
+    to: CycleState,
+    (actor_sub, actor_name): (&str, &str),
+    note: Option<String>,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<((Transition, Cycle), Change), ApiError> {
     let cycle = lock_cycle(conn, id)?;
     let from = cycle.state;
@@ -348,6 +362,9 @@ pub fn advance(
         ));
     }
     check_transition(conn, &cycle, to)?;
+    let duties = (to == CycleState::Published)
+        .then(|| crate::ops::rectifications::on_publish(conn, id, at))
+        .transpose()?;
     let snapshot = if from == CycleState::Draft {
         Some(take_snapshot(conn, id)?)
     } else {
@@ -377,15 +394,16 @@ pub fn advance(
         id,
         json!({"state": from}),
         json!({"state": to, "note": note, "units_in_snapshot": snapshot,
-               "publication_version": publication_version}),
+               "publication_version": publication_version, "rectifications": duties}),
     );
     Ok(((transition, updated), change))
 }
 
 /// The guards of moving `cycle` to `to` beyond the order of states: forms valid before the
 /// cycle leaves draft (409 `cycle_forms_invalid`), every assessed unit with a team before the
-/// special inspection (409 `units_without_team`), and everything publication needs before
-/// `published` (409 `publication_incomplete`, listing it: `ops::publication::missing`). The
+/// special inspection (409 `units_without_team`), everything publication needs before
+/// `published` (409 `publication_incomplete`, listing it: `ops::publication::missing`), and
+/// every owed rectification accepted before `archived` (409 `rectifications_pending`). The
 /// transition and the office's task list both ask it, so the list says exactly what the
 /// transition would refuse.
 pub fn check_transition(
@@ -417,6 +435,9 @@ pub fn check_transition(
     }
     if to == CycleState::Published {
         crate::ops::publication::ensure_complete(conn, cycle.id)?;
+    }
+    if to == CycleState::Archived {
+        crate::ops::rectifications::ensure_all_accepted(conn, cycle.id)?;
     }
     Ok(())
 }

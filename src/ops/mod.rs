@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod evaluation;
 pub mod outbox;
 pub mod publication;
+pub mod rectifications;
 pub mod reports;
 pub mod result_inputs;
 pub mod results;

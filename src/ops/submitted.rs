@@ -1,7 +1,7 @@
 //! The submitted family: a document a unit writes and submits, and the office returns with a
-//! reason or accepts (self-inspection, accountability report; the rectification plan plugs in
-//! here too). It covers reading it, the draft (created, then replaced under `If-Match`, with
-//! its attachments), the submission (every one kept as a numbered version, marked late after
+//! reason or accepts (self-inspection, accountability report, rectification). It covers reading
+//! it, the draft (created, or started where it is owed, then replaced under `If-Match`, with its
+//! attachments), the submission (every one kept as a numbered version, marked late after
 //! the due date), the return (put on record on the version returned), acceptance, and the
 //! paper copy where one applies. Each operation takes the caller and where the document is,
 //! applies the family's rule for who may do it, and returns what the handler sends with the
@@ -130,10 +130,10 @@ pub struct Head {
 }
 
 impl Head {
-    /// The head of a row stored with a `DocumentStatus`.
+    /// The head of a row stored with a `DocumentStatus` (or a member's own status).
     pub fn new(
         id: impl Into<DocumentId>,
-        status: DocumentStatus,
+        status: impl Into<Stage>,
         version: i32,
         submission_count: i32,
     ) -> Self {
@@ -209,13 +209,24 @@ pub trait SubmittedDocument: Sized + Clone {
     fn view(self, conn: &mut PgConnection, ctx: &Context) -> Result<Self::View, ApiError>;
     /// The version the view shows (its `ETag` in quotes).
     fn version_of(view: &Self::View) -> i32;
+    /// Whether the view's last submission was late.
+    fn late_of(view: &Self::View) -> bool;
 
-    /// Where it stands, with its attachments: the part of its view every member shares.
-    fn state(&self, conn: &mut PgConnection) -> Result<SubmittedState, ApiError>;
     /// What the kept version holds, from the view as submitted.
     fn content(view: &Self::View) -> Self::Content;
     /// The uploads a draft attaches.
     fn attachment_ids(draft: &Self::Draft) -> &[AttachmentId];
+    /// Whether units may write it now (save, submit): by default while the cycle is open to
+    /// units and not published (409 `cycle_published`, `cycle_not_open`).
+    fn ensure_unit_phase(conn: &mut PgConnection, ctx: &Context) -> Result<(), ApiError> {
+        ensure_not_published(conn, ctx.cycle.id)?;
+        ensure_open_for_units(&ctx.cycle)
+    }
+    /// Whether the office may judge it now (return, accept, paper copy): by default until the
+    /// cycle is published (409 `cycle_published`).
+    fn ensure_office_phase(conn: &mut PgConnection, ctx: &Context) -> Result<(), ApiError> {
+        ensure_not_published(conn, ctx.cycle.id)
+    }
     /// Checks a draft against the unit's form (422 listing every offending field).
     fn check_draft(_draft: &Self::Draft, _ctx: &Context) -> Result<(), ApiError> {
         Ok(())
@@ -230,8 +241,8 @@ pub trait SubmittedDocument: Sized + Clone {
     fn replace(self, conn: &mut PgConnection, draft: &Self::Draft) -> Result<Self, ApiError>;
     /// Checks it is complete enough to submit (422 listing what is missing).
     fn check_complete(&self, conn: &mut PgConnection, ctx: &Context) -> Result<(), ApiError>;
-    /// The due date of its submission.
-    fn due(ctx: &Context) -> NaiveDate {
+    /// The due date of its submission (the cycle's, unless the document has its own).
+    fn due(&self, ctx: &Context) -> NaiveDate {
         ctx.cycle.self_inspection_due
     }
     /// Marks the row submitted (clearing any return reason, bumping the version).
@@ -283,24 +294,8 @@ macro_rules! submitted_member {
                 view.state.version
             }
 
-            fn state(
-                &self,
-                conn: &mut diesel::PgConnection,
-            ) -> Result<$crate::ops::submitted::SubmittedState, $crate::error::ApiError> {
-                Ok($crate::ops::submitted::SubmittedState {
-                    status: self.status,
-                    submitted_at: self.submitted_at,
-                    late: self.late,
-                    submission_count: self.submission_count,
-                    return_reason: self.return_reason.clone(),
-                    attachments: $crate::ops::attachments::attachments_of(
-                        conn,
-                        Self::KIND,
-                        self.id.into(),
-                    )?,
-                    version: self.version,
-                    updated_at: self.updated_at,
-                })
+            fn late_of(view: &$view) -> bool {
+                view.state.late
             }
 
             fn attachment_ids(draft: &$draft) -> &[$crate::models::AttachmentId] {
@@ -316,6 +311,31 @@ macro_rules! submitted_member {
             }
 
             $($steps)*
+        }
+
+        impl $row {
+            /// Where it stands, with its attachments: the part of its view every member
+            /// shares.
+            fn state(
+                &self,
+                conn: &mut diesel::PgConnection,
+            ) -> Result<$crate::ops::submitted::SubmittedState, $crate::error::ApiError> {
+                use $crate::ops::submitted::SubmittedDocument;
+                Ok($crate::ops::submitted::SubmittedState {
+                    status: self.status,
+                    submitted_at: self.submitted_at,
+                    late: self.late,
+                    submission_count: self.submission_count,
+                    return_reason: self.return_reason.clone(),
+                    attachments: $crate::ops::attachments::attachments_of(
+                        conn,
+                        <Self as SubmittedDocument>::KIND,
+                        self.id.into(),
+                    )?,
+                    version: self.version,
+                    updated_at: self.updated_at,
+                })
+            }
         }
     };
 }
@@ -366,16 +386,23 @@ pub fn save_draft<D: SubmittedDocument>(
     draft: &D::Draft,
 ) -> Result<(Saved<D::View>, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
-    ensure_not_published(conn, at.cycle_id)?;
-    ensure_open_for_units(&ctx.cycle)?;
+    D::ensure_unit_phase(conn, &ctx)?;
     D::check_draft(draft, &ctx)?;
-    let (doc, before) = match D::find(conn, at, true)? {
+    let (doc, before, created) = match D::find(conn, at, true)? {
+        // An owed document exists before the unit writes: its first draft starts it (201).
+        Some(doc) if doc.head().stage == Stage::Owed => {
+            if let Some(if_match) = if_match {
+                if_match.check(&ETag::from_version(doc.head().version))?;
+            }
+            let before = doc.clone().view(conn, &ctx)?;
+            (doc.replace(conn, draft)?, Some(before), true)
+        }
         Some(doc) => {
             check_replace(&doc, if_match)?;
             let before = doc.clone().view(conn, &ctx)?;
-            (doc.replace(conn, draft)?, Some(before))
+            (doc.replace(conn, draft)?, Some(before), false)
         }
-        None => (D::create(conn, at, draft)?, None),
+        None => (D::create(conn, at, draft)?, None, true),
     };
     let id = doc.head().id;
     attach(conn, user, D::attachment_ids(draft), D::KIND, id)?;
@@ -384,7 +411,6 @@ pub fn save_draft<D: SubmittedDocument>(
         Some(before) => Change::updated(resource::<D>(), id, before, &view),
         None => Change::created(resource::<D>(), id, &view),
     };
-    let created = before.is_none();
     Ok((Saved { view, created }, change))
 }
 
@@ -431,15 +457,14 @@ pub fn submit<D: SubmittedDocument>(
     now: DateTime<Utc>,
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
-    ensure_not_published(conn, at.cycle_id)?;
-    ensure_open_for_units(&ctx.cycle)?;
+    D::ensure_unit_phase(conn, &ctx)?;
     let doc = load::<D>(conn, at, true)?;
     ensure_submittable(&doc)?;
     doc.check_complete(conn, &ctx)?;
     let head = doc.head();
     let submission = Submission {
         at: now,
-        late: is_late(D::due(&ctx), now),
+        late: is_late(doc.due(&ctx), now),
         number: head.submission_count + 1,
     };
     let before = doc.clone().view(conn, &ctx)?;
@@ -472,7 +497,7 @@ pub fn send_back<D: SubmittedDocument>(
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
     user.require_office()?;
-    ensure_not_published(conn, at.cycle_id)?;
+    D::ensure_office_phase(conn, &ctx)?;
     let doc = load::<D>(conn, at, true)?;
     let head = doc.head();
     if let Some(why) = refuse_return(head.stage) {
@@ -521,7 +546,7 @@ pub fn record_paper<D: PaperCopy>(
 ) -> Result<(D::View, Change), ApiError> {
     let ctx = context(conn, user, at.cycle_id, at.unit_id)?;
     user.require_office()?;
-    ensure_not_published(conn, at.cycle_id)?;
+    D::ensure_office_phase(conn, &ctx)?;
     let doc = load::<D>(conn, at, true)?;
     let id = doc.head().id;
     let before = doc.clone().view(conn, &ctx)?;

@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Timestamptz};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -58,6 +58,10 @@ crate::text_enum! {
         CycleBlocked => "cycle_blocked",
         /// 回执考核结果 (the unit acknowledges its published result; issue 17)
         AcknowledgeResult => "acknowledge_result",
+        /// 提交整改说明及整改方案 (the unit submits its rectification, or resubmits a returned one)
+        SubmitRectification => "submit_rectification",
+        /// 验收整改 (a submitted rectification waits for the office's acceptance)
+        AcceptRectification => "accept_rectification",
     }
 }
 
@@ -261,23 +265,16 @@ struct UnitDocRow {
     status: Option<String>,
     #[diesel(sql_type = Timestamptz)]
     since: DateTime<Utc>,
-}
-
-/// A unit's self-inspection row, with the acknowledgement of the cycle's latest publication.
-#[derive(QueryableByName)]
-struct SelfInspectionRow {
-    #[diesel(sql_type = BigInt)]
-    cycle_id: i64,
-    #[diesel(sql_type = BigInt)]
-    unit_id: i64,
-    #[diesel(sql_type = Text)]
-    unit_name: String,
     #[diesel(sql_type = Nullable<Text>)]
-    status: Option<String>,
-    #[diesel(sql_type = Timestamptz)]
-    since: DateTime<Utc>,
+    rect_status: Option<String>,
+    #[diesel(sql_type = Nullable<Date>)]
+    rect_due: Option<NaiveDate>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    rect_since: Option<DateTime<Utc>>,
+    /// The cycle's latest publication (the self-inspection statement only).
     #[diesel(sql_type = Nullable<Timestamptz>)]
     published: Option<DateTime<Utc>>,
+    /// Whether the unit acknowledged it.
     #[diesel(sql_type = Bool)]
     acknowledged: bool,
 }
@@ -312,8 +309,9 @@ fn collect_acknowledgement(
     );
 }
 
-/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned. Every
-/// unit's when `unit` is `None`.
+/// A unit's self-inspection in each open cycle assessing it: not submitted, or returned; and
+/// its rectification in a published cycle: owed, a draft, or returned. Every unit's when `unit`
+/// is `None`.
 fn collect_self_inspection(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
@@ -322,14 +320,16 @@ fn collect_self_inspection(
 ) -> Result<(), ApiError> {
     // The same statement says whether the unit acknowledged the cycle's latest publication
     // (`published`: its transition's time), for [`collect_acknowledgement`].
-    let rows: Vec<SelfInspectionRow> = diesel::sql_query(
-        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, \
-         si.status, COALESCE(si.updated_at, cu.updated_at) AS since, \
+    let rows: Vec<UnitDocRow> = diesel::sql_query(
+        "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, NULL::int8 AS leader_id, \
+         NULL::text AS leader_name, si.status, COALESCE(si.updated_at, cu.updated_at) AS since, \
+         r.status AS rect_status, r.due_on AS rect_due, r.updated_at AS rect_since, \
          lp.occurred_at AS published, EXISTS (SELECT 1 FROM result_acknowledgements ra \
            WHERE ra.cycle_id = cu.cycle_id AND ra.unit_id = cu.unit_id \
            AND ra.transition_id = lp.id) AS acknowledged \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN rectifications r ON r.cycle_id = cu.cycle_id AND r.unit_id = cu.unit_id \
          LEFT JOIN LATERAL (SELECT t.id, t.occurred_at FROM cycle_transitions t \
            WHERE t.cycle_id = cu.cycle_id AND t.to_state = 'published' \
            ORDER BY t.id DESC LIMIT 1) lp ON true \
@@ -339,24 +339,13 @@ fn collect_self_inspection(
     .bind::<Nullable<BigInt>, _>(unit)
     .bind::<Array<BigInt>, _>(cycles)
     .load(conn)?;
-    for full in rows {
-        let (published, acknowledged) = (full.published, full.acknowledged);
-        let row = UnitDocRow {
-            cycle_id: full.cycle_id,
-            unit_id: full.unit_id,
-            unit_name: full.unit_name,
-            leader_id: None,
-            leader_name: None,
-            status: full.status,
-            since: full.since,
-        };
+    for row in rows {
         let unit_id = row.unit_id;
-        if let Some(cycle) = list.cycle(row.cycle_id).cloned() {
-            collect_acknowledgement(list, &cycle, &row, published, acknowledged);
-        }
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
             continue;
         };
+        collect_acknowledgement(list, &cycle, &row, row.published, row.acknowledged);
+        push_rectification(list, &cycle, &row);
         if !writable_by_units(cycle.state) {
             continue;
         }
@@ -382,6 +371,31 @@ fn collect_self_inspection(
     Ok(())
 }
 
+/// The unit's rectification while its cycle is published: owed, a draft, or returned, due on
+/// its own date.
+fn push_rectification(list: &mut Tasks<'_>, cycle: &Cycle, row: &UnitDocRow) {
+    let (Some(status), Some(due), Some(since)) = (&row.rect_status, row.rect_due, row.rect_since)
+    else {
+        return;
+    };
+    if cycle.state != CycleState::Published {
+        return;
+    }
+    let title = match status.as_str() {
+        "owed" | "draft" => format!("提交{}年度整改说明及整改方案", cycle.year),
+        "returned" => format!("修改并重新提交{}年度整改说明及整改方案", cycle.year),
+        _ => return,
+    };
+    let at = At {
+        to: Recipient::Unit(row.unit_id),
+        cycle_id: row.cycle_id,
+        unit: Some((row.unit_id, &row.unit_name)),
+        resource: unit_path(row.cycle_id, row.unit_id, "rectification"),
+        since,
+    };
+    list.push(TaskKind::SubmitRectification, title, at, Some(due));
+}
+
 /// The accountability report of each first responsible person of the unit, in each open cycle
 /// assessing it: missing, a draft, or returned. Every unit's when `unit` is `None`.
 fn collect_accountability(
@@ -393,7 +407,9 @@ fn collect_accountability(
     let rows: Vec<UnitDocRow> = diesel::sql_query(
         "SELECT cu.cycle_id, cu.unit_id, u.name AS unit_name, l.id AS leader_id, \
          l.name AS leader_name, \
-         ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since \
+         ar.status, COALESCE(ar.updated_at, cu.updated_at) AS since, \
+         NULL::text AS rect_status, NULL::date AS rect_due, NULL::timestamptz AS rect_since, \
+         NULL::timestamptz AS published, false AS acknowledged \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          JOIN leaders l ON l.unit_id = cu.unit_id AND l.is_first_responsible \
          LEFT JOIN accountability_reports ar ON ar.cycle_id = cu.cycle_id \
@@ -630,10 +646,14 @@ struct OfficeUnitRow {
     open_round: Option<i64>,
     #[diesel(sql_type = Timestamptz)]
     since: DateTime<Utc>,
+    #[diesel(sql_type = Nullable<Text>)]
+    rect_status: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    rect_since: Option<DateTime<Utc>>,
 }
 
 /// Every assessed unit of the open cycles, in one query: its self-inspection and paper copy,
-/// its team, its sheet and report, its open round.
+/// its team, its sheet and report, its open round, its rectification.
 fn collect_office_units(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
@@ -645,9 +665,11 @@ fn collect_office_units(
          sr.status AS sheet_status, tr.status AS report_status, \
          (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = cu.cycle_id \
            AND r.unit_id = cu.unit_id AND r.state <> 'closed') AS open_round, \
-         COALESCE(si.updated_at, cu.updated_at) AS since \
+         COALESCE(si.updated_at, cu.updated_at) AS since, \
+         r.status AS rect_status, r.updated_at AS rect_since \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
+         LEFT JOIN rectifications r ON r.cycle_id = cu.cycle_id AND r.unit_id = cu.unit_id \
          LEFT JOIN team_units tu ON tu.cycle_id = cu.cycle_id AND tu.unit_id = cu.unit_id \
          LEFT JOIN scoring_records sr ON sr.cycle_id = cu.cycle_id AND sr.unit_id = cu.unit_id \
          LEFT JOIN team_reports tr ON tr.cycle_id = cu.cycle_id AND tr.unit_id = cu.unit_id \
@@ -713,6 +735,20 @@ fn collect_office_units(
                 format!("{name}的民主测评尚未结束"),
                 at(&format!("evaluation-rounds/{round}")),
                 Some(cycle.special_inspection_ends),
+            );
+        }
+        if let (Some("submitted"), Some(since), CycleState::Published) =
+            (row.rect_status.as_deref(), row.rect_since, cycle.state)
+        {
+            let accept = At {
+                since,
+                ..at("rectification")
+            };
+            list.push(
+                TaskKind::AcceptRectification,
+                format!("验收{name}的整改说明及整改方案"),
+                accept,
+                None,
             );
         }
     }

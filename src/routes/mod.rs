@@ -40,6 +40,8 @@ pub mod commendations;
 // Publication snapshots and settings (issue 15 item 4, task SNAP).
 pub mod publication;
 pub mod publications;
+// Rectification (issue 15 item 5, task RECT).
+pub mod rectifications;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -99,6 +101,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(acknowledgements::routes)
                 // Publication versions and settings (issue 15 item 4, task SNAP).
                 .configure(publication::routes)
-                .configure(publications::routes),
+                .configure(publications::routes)
+                // Rectification (issue 15 item 5; plan §5): what a unit at or below the line owes.
+                .configure(rectifications::routes),
         );
 }

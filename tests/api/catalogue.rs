@@ -1506,7 +1506,7 @@ fn update_commendation(app: &TestApp) -> BoxFuture<'_, Call> {
 
 /// Publishes the demo's cycle in review in SQL, with its `published` transition: what follows
 /// publication needs it, and the way there is not what these calls are about.
-fn publish_review_cycle(app: &TestApp) {
+fn mark_review_cycle_published(app: &TestApp) {
     app.db
         .owner()
         .batch_execute(&format!(
@@ -1519,14 +1519,14 @@ fn publish_review_cycle(app: &TestApp) {
 
 fn publish_commendation(app: &TestApp) -> BoxFuture<'_, Call> {
     Box::pin(async move {
-        publish_review_cycle(app);
+        mark_review_cycle_published(app);
         Call::post(commendations_path("/2/publish"), json!({}))
     })
 }
 
 fn acknowledge_result(app: &TestApp) -> BoxFuture<'_, Call> {
     Box::pin(async move {
-        publish_review_cycle(app);
+        mark_review_cycle_published(app);
         Call::post(
             format!(
                 "/api/v1/assessment-cycles/{REVIEW_CYCLE}/units/{FINAL_TOWN}/result/acknowledgement"
@@ -1535,6 +1535,106 @@ fn acknowledge_result(app: &TestApp) -> BoxFuture<'_, Call> {
         )
         .by(Who::Unit(FINAL_TOWN))
         .expect(201)
+    })
+}
+
+// Rectification (issue 15 item 5, task RECT): the demo has no published cycle yet, so each
+// entry publishes the review cycle (3) in SQL and gives 七拱镇 (2) its rectification in the
+// state the call needs.
+
+/// 七拱镇, owing a rectification in the setups below.
+const RECTIFYING_UNIT: i64 = REFERRAL_TOWN;
+
+fn rectification_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/units/{RECTIFYING_UNIT}/rectification{rest}")
+}
+
+/// Publishes the review cycle and gives 七拱镇 a rectification in `status` (in SQL).
+fn rectification_in(app: &TestApp, status: &str) {
+    let c = REVIEW_CYCLE;
+    let u = RECTIFYING_UNIT;
+    let (text, submitted, count) = match status {
+        "owed" => ("NULL", "NULL", 0),
+        "draft" => ("'整改说明及方案'", "NULL", 0),
+        _ => ("'整改说明及方案'", "'2014-12-01T02:00:00Z'", 1),
+    };
+    let mut sql = format!(
+        "UPDATE assessment_cycles SET state = 'published' WHERE id = {c};
+         INSERT INTO rectifications (cycle_id, unit_id, status, explanation, plan, due_on,
+             owed_since, submitted_at, submission_count)
+         VALUES ({c}, {u}, '{status}', {text}, {text}, '2014-12-20', '2014-11-20T02:00:00Z',
+             {submitted}, {count});"
+    );
+    if count > 0 {
+        sql.push_str(&format!(
+            "INSERT INTO document_versions (document_kind, document_id, number, content,
+                 submitted_by, submitted_at, late)
+             SELECT 'rectification', id, 1, '{{\"explanation\": \"整改说明及方案\",
+                 \"plan\": \"整改说明及方案\", \"attachment_ids\": []}}', 'unit-user-{u}',
+                 '2014-12-01T02:00:00Z', false
+             FROM rectifications WHERE cycle_id = {c} AND unit_id = {u};"
+        ));
+    }
+    app.db.owner().batch_execute(&sql).expect("a rectification");
+}
+
+fn list_rectifications(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "owed");
+        Call::get(format!(
+            "/api/v1/assessment-cycles/{REVIEW_CYCLE}/rectifications"
+        ))
+        .query("state", "owed")
+        .query("overdue", "false")
+        .query("page", "1")
+        .query("per_page", "20")
+    })
+}
+
+fn get_rectification(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "owed");
+        Call::get(rectification_path("")).by(Who::Unit(RECTIFYING_UNIT))
+    })
+}
+
+fn put_rectification(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "owed");
+        Call::put(
+            rectification_path(""),
+            json!({
+                "explanation": "本镇考核得分低于整改线，主要原因是廉政风险防控制度执行不到位",
+                "plan": "一、12月底前完成全部岗位廉政风险点排查；二、建立季度督查通报制度",
+                "attachment_ids": []
+            }),
+        )
+        .by(Who::Unit(RECTIFYING_UNIT))
+        .expect(201)
+    })
+}
+
+fn submit_rectification(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "draft");
+        Call::post(rectification_path("/submit"), json!({})).by(Who::Unit(RECTIFYING_UNIT))
+    })
+}
+
+fn return_rectification(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "submitted");
+        Call::post(
+            rectification_path("/return"),
+            json!({"reason": "整改措施不具体，请明确完成时限和责任人"}),
+        )
+    })
+}
+
+fn accept_rectification(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        rectification_in(app, "submitted");
+        Call::post(rectification_path("/accept"), json!({}))
     })
 }
 
@@ -2139,6 +2239,33 @@ pub fn catalogue() -> Vec<Entry> {
             ))
         }),
         setup("PUT", in_cycle!("/publication"), put_publication_settings),
+        // Rectification (issue 15 item 5, task RECT).
+        setup("GET", in_cycle!("/rectifications"), list_rectifications),
+        setup(
+            "GET",
+            in_cycle!("/units/{unit_id}/rectification"),
+            get_rectification,
+        ),
+        setup(
+            "PUT",
+            in_cycle!("/units/{unit_id}/rectification"),
+            put_rectification,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/rectification/submit"),
+            submit_rectification,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/rectification/return"),
+            return_rectification,
+        ),
+        setup(
+            "POST",
+            in_cycle!("/units/{unit_id}/rectification/accept"),
+            accept_rectification,
+        ),
     ]
 }
 

@@ -267,6 +267,9 @@ created! {
     // Commendations and notices (issue 15 item 6), and the acknowledgement of results.
     a_recorded_commendation_is_read_at_its_own_location_with_the_same_etag:
         "POST" in_cycle!("/commendations") => Shown::Same;
+    // Rectification (issue 15 item 5, task RECT): the first draft starts an owed one.
+    a_started_rectification_is_read_at_its_own_location_with_the_same_etag:
+        "PUT" in_cycle!("/units/{unit_id}/rectification") => Shown::Same;
 }
 
 /// A vertical unit's fallback: the catalogue's PUT replaces one the demo has; a first one is

@@ -190,6 +190,13 @@ const ROLES: &[(&str, Role)] = &[
     ("list_publication_changes", Role::Office),
     ("get_publication_settings", Role::Office),
     ("put_publication_settings", Role::Office),
+    // Rectification (issue 15 item 5, task RECT).
+    ("list_rectifications", Role::Office),
+    ("get_rectification", Role::OwnUnit),
+    ("put_rectification", Role::OwnUnit),
+    ("submit_rectification", Role::OwnUnit),
+    ("return_rectification", Role::Office),
+    ("accept_rectification", Role::Office),
 ];
 
 /// One operation of the generated contract.

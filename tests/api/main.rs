@@ -45,4 +45,5 @@ mod commendations;
 // The demo's published past (issue 15 item 8, task DEMO).
 mod demo_history;
 // Publication snapshots and versions (issue 15 item 4, task SNAP).
+mod rectifications;
 mod snapshots;

@@ -375,6 +375,8 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
 /// Whether the catalogue entry is a write bound to one cycle that publication freezes: every
 /// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps, and what follows
 /// publication and changes no result: commendations and notices, acknowledgements (回执).
+/// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps and the
+/// rectification, the one write a published cycle takes.
 fn frozen(entry: &Entry) -> bool {
     entry.is_write()
         && entry
@@ -383,6 +385,7 @@ fn frozen(entry: &Entry) -> bool {
         && !entry.template.ends_with("/transitions")
         && !entry.template.contains("/commendations")
         && !entry.template.ends_with("/result/acknowledgement")
+        && !entry.template.contains("/rectification")
 }
 
 /// The cycle a concrete path names.

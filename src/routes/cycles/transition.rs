@@ -2,13 +2,14 @@ use actix_web::{HttpResponse, post, web};
 
 use super::json::{CreateTransition, CycleResponse, TransitionResponse, TransitionResult};
 use crate::auth::Office;
+use crate::clock::Clock;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::ValidJson;
 use crate::http::json::clean;
 use crate::http::params::CyclePath;
 use crate::openapi::responses::{Conflict, Forbidden};
-use crate::ops::cycles::advance;
+use crate::ops::cycles::advance_at;
 
 /// 推进考核周期阶段 (Move a cycle to its next state)
 ///
@@ -29,6 +30,12 @@ use crate::ops::cycles::advance;
 /// needs, for every assessed unit, a final sheet, a routine score, a final team report and its
 /// leaders' grades, and the three decision records.
 ///
+/// 通报时总分不高于整改线的单位须整改（截止日期为通报之日起 `rectification_days` 天，默认 30 天）；
+/// 归档须每项应整改的都已验收 (`rectifications_pending`，`missing` 列出这些单位)。 (Publishing
+/// makes a unit at or below the line owe a rectification, due `rectification_days`, by default
+/// 30, after the publication's date; archiving needs every owed one accepted:
+/// `rectifications_pending`, its `missing` listing the units.)
+///
 /// 409: 不是下一阶段 (`illegal_transition`)；考评表无效 (`cycle_forms_invalid`)；仍有单位未分配
 /// 考核组 (`units_without_team`)；尚不能通报 (`publication_incomplete`，`missing` 逐个单位列出
 /// 所缺内容)；`detail` 说明原因 (not the next state, or a guard failed; `detail` says why, and
@@ -48,10 +55,12 @@ use crate::ops::cycles::advance;
 pub async fn create_transition(
     Office(user): Office,
     pool: web::Data<PgPool>,
+    clock: web::Data<Clock>,
     path: web::Path<CyclePath>,
     body: ValidJson<CreateTransition>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.cycle_id;
+    let now = clock.now();
     let body = body.0;
     let to = body
         .to
@@ -59,7 +68,7 @@ pub async fn create_transition(
     let note = body.note.as_deref().map(clean);
     let actor = user.actor();
     let (transition, cycle) = db::write(&pool, actor, move |conn| {
-        advance(conn, id, to, &user.sub, &user.name, note)
+        advance_at(conn, id, to, (&user.sub, &user.name), note, now)
     })
     .await?;
     let result = TransitionResult {

@@ -134,6 +134,11 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         acknowledge_result,
         // Publication settings (issue 15 item 4, task SNAP).
         put_publication_settings,
+        // Rectification (issue 15 item 5, task RECT).
+        put_rectification,
+        submit_rectification,
+        return_rectification,
+        accept_rectification,
     ]
 }
 
@@ -1250,6 +1255,7 @@ async fn acknowledge_result(app: &TestApp) -> Outcome {
     let ok = counted(app, &acknowledge).await;
     Outcome::new(ok, "create", bad)
 }
+
 async fn put_publication_settings(app: &TestApp) -> Outcome {
     let cycle = cycle_in_review(app).await;
     let write = Call::put(
@@ -1262,4 +1268,68 @@ async fn put_publication_settings(app: &TestApp) -> Outcome {
     // The tag is stale now.
     let bad = counted(app, &write).await;
     Outcome::new(ok, "update", bad)
+}
+
+/// The fixture's cycle published (in SQL) with the town owing a rectification in `status`:
+/// the path of the town's rectification, and the town as the caller.
+async fn rectification(app: &TestApp, status: &str) -> (String, Who) {
+    use diesel::connection::SimpleConnection;
+    let f = fixture(app).await;
+    let text = if status == "owed" {
+        "NULL"
+    } else {
+        "'整改说明及方案'"
+    };
+    app.db
+        .owner()
+        .batch_execute(&format!(
+            "UPDATE assessment_cycles SET state = 'published' WHERE id = {c};
+             INSERT INTO rectifications (cycle_id, unit_id, status, explanation, plan, due_on,
+                 owed_since)
+             VALUES ({c}, {u}, '{status}', {text}, {text}, '2014-12-20', '2014-11-20T02:00:00Z');",
+            c = f.cycle,
+            u = f.town
+        ))
+        .expect("a rectification");
+    (
+        in_cycle(f.cycle, &format!("/units/{}/rectification", f.town)),
+        Who::Unit(f.town),
+    )
+}
+
+async fn put_rectification(app: &TestApp) -> Outcome {
+    let (path, town) = rectification(app, "owed").await;
+    let draft = |plan: &str| Call::put(path.clone(), json!({"explanation": "说明", "plan": plan}));
+    // Only the unit writes its rectification.
+    let bad = counted(app, &draft("方案")).await;
+    let ok = counted(app, &draft("方案").by(town).expect(201)).await;
+    Outcome::new(ok, "update", bad)
+}
+
+async fn submit_rectification(app: &TestApp) -> Outcome {
+    let (path, town) = rectification(app, "draft").await;
+    let submit = empty_post(format!("{path}/submit")).by(town);
+    let ok = counted(app, &submit).await;
+    let bad = counted(app, &submit).await;
+    Outcome::new(ok, "submit", bad)
+}
+
+async fn return_rectification(app: &TestApp) -> Outcome {
+    let (path, town) = rectification(app, "draft").await;
+    let send_back = |reason: &str| Call::post(format!("{path}/return"), json!({"reason": reason}));
+    // A draft was never submitted, so there is nothing to return.
+    let bad = counted(app, &send_back("未提交")).await;
+    must(app, empty_post(format!("{path}/submit")).by(town)).await;
+    let ok = counted(app, &send_back("措施不具体")).await;
+    Outcome::new(ok, "return", bad)
+}
+
+async fn accept_rectification(app: &TestApp) -> Outcome {
+    let (path, town) = rectification(app, "draft").await;
+    let accept = empty_post(format!("{path}/accept"));
+    // A draft was never submitted, so there is nothing to accept.
+    let bad = counted(app, &accept).await;
+    must(app, empty_post(format!("{path}/submit")).by(town)).await;
+    let ok = counted(app, &accept).await;
+    Outcome::new(ok, "accept", bad)
 }
