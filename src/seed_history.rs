@@ -921,14 +921,60 @@ fn publish(
     Ok(())
 }
 
-/// Where the rectifications of a published cycle will be seeded, in every state (owed, late,
-/// submitted, returned, accepted, withdrawn): publication (`ops::cycles::advance`) will create
-/// the owed ones once `ops::rectifications` exists. Nothing yet.
+/// The rectifications of a published cycle, through the family's operations: publication
+/// (`ops::cycles::advance`) made every unit at or below the line owe one; by unit id, the
+/// first is accepted, the second returned for revision, the third submitted, the fourth a
+/// draft, and any further ones still owed.
 pub fn seed_rectifications(
     conn: &mut PgConnection,
     signer: &SigningKey,
     cycle_id: CycleId,
 ) -> Result<(), ApiError> {
-    let _ = (conn, signer, cycle_id);
+    use crate::models::rectification::Rectification;
+    use crate::ops::rectifications::{self as rect, PutRectification};
+    use crate::ops::submitted::{self, DocumentAt};
+    use crate::schema::rectifications;
+    let owing: Vec<UnitId> = rectifications::table
+        .filter(rectifications::cycle_id.eq(cycle_id))
+        .order(rectifications::unit_id.asc())
+        .select(rectifications::unit_id)
+        .load(conn)?;
+    let admin = office();
+    let now = chrono::Utc::now();
+    let mut changes = Vec::new();
+    for (i, unit_id) in owing.into_iter().enumerate().take(4) {
+        let user = AuthUser {
+            sub: format!("unit-user-{unit_id}"),
+            name: "单位联络员".to_owned(),
+            role: Role::Unit,
+            unit_id: Some(unit_id),
+            request_id: None,
+        };
+        let at = DocumentAt::new(cycle_id, unit_id, ());
+        let draft = PutRectification {
+            explanation: Some("本单位考核得分低于整改线，主因是廉政风险防控制度执行不到位".into()),
+            plan: Some("一、排查全部岗位廉政风险点；二、建立季度督查通报制度".to_owned()),
+            attachment_ids: Vec::new(),
+        };
+        let (_, change) = submitted::save_draft::<Rectification>(conn, &user, at, None, &draft)?;
+        changes.push(change);
+        if i == 3 {
+            continue;
+        }
+        let (_, change) = submitted::submit::<Rectification>(conn, &user, at, now)?;
+        changes.push(change);
+        match i {
+            0 => changes.push(rect::accept(conn, &admin, at, now)?.1),
+            1 => {
+                let reason = "整改措施不具体，请明确完成时限和责任人";
+                let (_, change) = submitted::send_back::<Rectification>(conn, &admin, at, reason)?;
+                changes.push(change);
+            }
+            _ => {}
+        }
+    }
+    for change in changes {
+        audit::append(conn, signer, &Actor::system(), change)?;
+    }
     Ok(())
 }

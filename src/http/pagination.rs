@@ -57,6 +57,22 @@ pub fn whole_number(
     }
 }
 
+/// The largest id a query filter takes: ids are far below it, and a larger number is refused
+/// as out of range rather than matching nothing.
+pub const MAX_QUERY_ID: i64 = 2_147_483_647;
+
+/// An optional id of a query filter (`unit_id=…`): a whole number from 1 to [`MAX_QUERY_ID`],
+/// or a 422 naming `field`. The filter's contract entry declares it `Option<i64>` with
+/// `minimum = 1, maximum = 2147483647` and takes it as text.
+pub fn query_id(field: &str, value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    match value {
+        None => Ok(None),
+        text => whole_number(field, text, 1, MAX_QUERY_ID)
+            .map(Some)
+            .map_err(|e| ApiError::Validation(vec![e])),
+    }
+}
+
 impl PageQuery {
     /// The page and page size, or a field error for each value that is not a whole number in
     /// range.

@@ -200,6 +200,24 @@ fn table() -> Vec<Demo> {
             .param("version", 1),
         Demo::of("get_publication_settings").param("cycle_id", 3),
         Demo::of("put_publication_settings").param("cycle_id", 3),
+        // Rectification (issue 15 item 5): in the published 2013 cycle (5), 县商务局 (48) has
+        // submitted its rectification and 县旅游局 (56) holds a draft.
+        Demo::of("list_rectifications").param("cycle_id", 5),
+        Demo::of("get_rectification")
+            .param("cycle_id", 5)
+            .param("unit_id", 48),
+        Demo::of("put_rectification")
+            .param("cycle_id", 5)
+            .param("unit_id", 56),
+        Demo::of("submit_rectification")
+            .param("cycle_id", 5)
+            .param("unit_id", 56),
+        Demo::of("return_rectification")
+            .param("cycle_id", 5)
+            .param("unit_id", 48),
+        Demo::of("accept_rectification")
+            .param("cycle_id", 5)
+            .param("unit_id", 48),
     ]
 }
 

@@ -355,7 +355,18 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         // The published 2012 and 2013 cycles (issue 15 item 8), each: opened, moved four
         // times, its teams, its sheets, reports, grades and routine scores (one record each,
         // written in bulk), bands, settings, a fallback per vertical unit and three decisions.
-        + 2 * (1 + 4 + 1 + 4 + 1 + 1 + vertical + 3);
+        + 2 * (1 + 4 + 1 + 4 + 1 + 1 + vertical + 3)
+        // ... and their publication settings (the notice's reference), one each.
+        + 2
+        // Commendations and notices, one record each (issue 15 item 6).
+        + count("SELECT count(*) AS n FROM commendations")
+        // The rectifications of the published cycles: saved, submitted, then accepted or
+        // returned; one only saved as a draft (issue 15 item 5).
+        + count(
+            "SELECT COALESCE(sum(CASE status WHEN 'accepted' THEN 3 WHEN 'returned' THEN 3 \
+             WHEN 'submitted' THEN 2 WHEN 'draft' THEN 1 ELSE 0 END), 0)::int8 AS n \
+             FROM rectifications",
+        );
     assert_eq!(
         count("SELECT count(*) AS n FROM audit_log WHERE actor_sub = 'system'"),
         records,
@@ -369,7 +380,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
          two visitors; then two reopened, one resubmitted and signed again; the 2011 cycle \
          opened, moved three times, its team, a document and two decisions; the 2014 cycle's \
          bands, settings, veto and two fallbacks; the 2011 draw committed; the 2012 and \
-         2013 cycles taken to publication"
+         2013 cycles taken to publication, with their settings and rectifications; the \
+         commendations"
     );
     assert_eq!(
         team_reports, 2,

@@ -33,7 +33,9 @@ fn exec(app: &TestApp, sql: &str) {
 
 /// 10:00 in Beijing on 20 November 2014.
 fn first_publication() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2014, 11, 20, 2, 0, 0).unwrap()
+    Utc.with_ymd_and_hms(2014, 11, 20, 2, 0, 0)
+        .single()
+        .expect("a valid time")
 }
 
 fn path(unit: i64, rest: &str) -> String {
@@ -55,7 +57,7 @@ fn set_routine(app: &TestApp, unit: i64, score: &str) {
 }
 
 /// Gives every assessed unit of the review cycle what publication needs (in SQL), routine
-/// scores of 9.50 but 4.00 for `owing`, a line of 95.00, and records the county committee's
+/// scores of 9.50 but 4.00 for `owing`, a line of 95.00, the notice's reference, and records the county committee's
 /// approval (the demo has the other two decisions).
 async fn ready(app: &TestApp, owing: &[i64]) {
     let c = REVIEW_CYCLE;
@@ -63,6 +65,7 @@ async fn ready(app: &TestApp, owing: &[i64]) {
         app,
         &format!(
             "UPDATE assessment_cycles SET rectification_line = 95.00 WHERE id = {c};
+             UPDATE result_settings SET document_ref = '阳纪通〔2014〕3号' WHERE cycle_id = {c};
              INSERT INTO scoring_records (cycle_id, unit_id, status)
                  SELECT cycle_id, unit_id, 'final' FROM cycle_units
                  WHERE cycle_id = {c} AND status = 'assessed'
@@ -259,19 +262,29 @@ async fn a_unit_at_or_below_the_line_owes_a_rectification_due_30_days_after_publ
     let owed_task = task(&items, "submit_rectification", WITHDRAWN).expect("task");
     assert_eq!(owed_task["due"], "2014-12-20");
     assert_eq!(owed_task["overdue"], false);
-    app.clock
-        .set(Utc.with_ymd_and_hms(2014, 12, 20, 15, 59, 0).unwrap());
+    app.clock.set(
+        Utc.with_ymd_and_hms(2014, 12, 20, 15, 59, 0)
+            .single()
+            .expect("a valid time"),
+    );
     let items = tasks(&app, &own).await;
     assert_eq!(
-        task(&items, "submit_rectification", WITHDRAWN).unwrap()["overdue"],
+        task(&items, "submit_rectification", WITHDRAWN).expect("present")["overdue"],
         false
     );
-    assert!(!listed(&app, "").await[0]["overdue"].as_bool().unwrap());
-    app.clock
-        .set(Utc.with_ymd_and_hms(2014, 12, 20, 16, 0, 1).unwrap());
+    assert!(
+        !listed(&app, "").await[0]["overdue"]
+            .as_bool()
+            .expect("present")
+    );
+    app.clock.set(
+        Utc.with_ymd_and_hms(2014, 12, 20, 16, 0, 1)
+            .single()
+            .expect("a valid time"),
+    );
     let items = tasks(&app, &own).await;
     assert_eq!(
-        task(&items, "submit_rectification", WITHDRAWN).unwrap()["overdue"],
+        task(&items, "submit_rectification", WITHDRAWN).expect("present")["overdue"],
         true
     );
     assert_eq!(
@@ -314,8 +327,11 @@ async fn a_late_rectification_is_accepted_and_marked_late_and_returns_with_a_rea
     json_of(saved, 200).await;
 
     // On time (the last minute of the due date).
-    app.clock
-        .set(Utc.with_ymd_and_hms(2014, 12, 20, 15, 59, 0).unwrap());
+    app.clock.set(
+        Utc.with_ymd_and_hms(2014, 12, 20, 15, 59, 0)
+            .single()
+            .expect("a valid time"),
+    );
     let submit = app
         .post(&path(WITHDRAWN, "/submit"), &own, &json!({}))
         .await;
@@ -352,7 +368,7 @@ async fn a_late_rectification_is_accepted_and_marked_late_and_returns_with_a_rea
     assert!(
         again["title"]
             .as_str()
-            .unwrap()
+            .expect("present")
             .starts_with("修改并重新提交")
     );
     assert!(
@@ -369,8 +385,11 @@ async fn a_late_rectification_is_accepted_and_marked_late_and_returns_with_a_rea
     // Resubmitted after the due date: accepted, and marked late.
     let revised = put(&app, WITHDRAWN, etag.as_deref(), &draft()).await;
     json_of(revised, 200).await;
-    app.clock
-        .set(Utc.with_ymd_and_hms(2014, 12, 20, 16, 0, 0).unwrap());
+    app.clock.set(
+        Utc.with_ymd_and_hms(2014, 12, 20, 16, 0, 0)
+            .single()
+            .expect("a valid time"),
+    );
     let submit = app
         .post(&path(WITHDRAWN, "/submit"), &own, &json!({}))
         .await;
@@ -422,8 +441,11 @@ async fn a_republication_withdraws_who_no_longer_owes_and_dates_who_newly_owes_f
     assert_problem(closed, 403, "not_published").await;
     set_routine(&app, WITHDRAWN, "9.50");
     set_routine(&app, NEWLY, "4.00");
-    app.clock
-        .set(Utc.with_ymd_and_hms(2014, 11, 30, 17, 0, 0).unwrap());
+    app.clock.set(
+        Utc.with_ymd_and_hms(2014, 11, 30, 17, 0, 0)
+            .single()
+            .expect("a valid time"),
+    );
     publish(&app).await;
 
     let (withdrawn, _) = get(&app, WITHDRAWN, &app.unit_token(WITHDRAWN)).await;

@@ -665,7 +665,10 @@ async fn the_demo_sheets_signatures_match_their_content() {
     let mut conn = app.db.app();
     lianzheng::seed::seed_demo(&mut conn, &app.signer).expect("seed the demo county");
     let cycle = app.count("SELECT id AS n FROM assessment_cycles WHERE year = 2014");
-    let unit = app.count("SELECT min(unit_id) AS n FROM scoring_records WHERE status = 'final'");
+    let unit = app.count(&format!(
+        "SELECT min(unit_id) AS n FROM scoring_records WHERE status = 'final' \
+         AND cycle_id = {cycle}"
+    ));
     let sheet: Value = app
         .get(
             &format!("/api/v1/assessment-cycles/{cycle}/units/{unit}/scoring-record"),

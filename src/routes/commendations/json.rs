@@ -17,8 +17,8 @@ pub struct CommendationFilterQuery {
     /// 只列出此类记录 (only records of this kind).
     pub kind: Option<CommendationKind>,
     /// 只列出涉及此单位的记录 (only records on this unit).
-    #[param(value_type = Option<i64>)]
-    pub unit_id: Option<UnitId>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 2147483647)]
+    pub unit_id: Option<String>,
 }
 
 /// A commendation or notice: a new one, or the replacement of an unpublished one.

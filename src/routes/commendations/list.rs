@@ -4,8 +4,10 @@ use super::json::{CommendationFilterQuery, CommendationView};
 use crate::auth::AuthUser;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
+use crate::http::pagination::query_id;
 use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery, Paging};
+use crate::models::UnitId;
 use crate::ops::commendations;
 
 /// 查询表彰和通报批评 (The cycle's commendations and notices)
@@ -33,7 +35,8 @@ pub async fn list_commendations(
     filter: web::Query<CommendationFilterQuery>,
     paging: Paging,
 ) -> Result<web::Json<Page<CommendationView>>, ApiError> {
-    let (cycle_id, kind, unit_id) = (path.cycle_id, filter.kind, filter.unit_id);
+    let unit_id = query_id("unit_id", filter.unit_id.as_deref())?.map(UnitId);
+    let (cycle_id, kind) = (path.cycle_id, filter.kind);
     let all = db::run(&pool, move |conn| {
         commendations::list(conn, &user, cycle_id, kind, unit_id)
     })

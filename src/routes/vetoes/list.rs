@@ -6,7 +6,7 @@ use super::json::VetoView;
 use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
-use crate::http::pagination::whole_number;
+use crate::http::pagination::query_id;
 use crate::http::params::CyclePath;
 use crate::http::{Page, PageQuery, Paging};
 use crate::models::UnitId;
@@ -46,13 +46,7 @@ pub async fn list_vetoes(
     paging: Paging,
 ) -> Result<web::Json<Page<VetoView>>, ApiError> {
     let id = path.cycle_id;
-    let unit = match filter.unit_id.as_deref() {
-        None => None,
-        text => Some(UnitId(
-            whole_number("unit_id", text, 1, i64::from(i32::MAX))
-                .map_err(|e| ApiError::Validation(vec![e]))?,
-        )),
-    };
+    let unit = query_id("unit_id", filter.unit_id.as_deref())?.map(UnitId);
     let all = db::run(&pool, move |conn| {
         result_inputs::list_vetoes(conn, id, unit)
     })
