@@ -134,12 +134,17 @@ macro_rules! submitted_handlers {
         #[utoipa::path(
             tag = $tag,
             params($path),
-            responses((
-                status = 200,
-                description = $get_answer,
-                body = $view,
-                headers(("ETag" = String, description = "Its version in quotes")),
-            )),
+            responses(
+                (
+                    status = 200,
+                    description = $get_answer,
+                    body = $view,
+                    headers(("ETag" = String, description = "Its version in quotes")),
+                ),
+                // A member may withhold a unit's own document for a while (a rectification
+                // before publication: 403 `not_published`).
+                Forbidden,
+            ),
             security(("bearer" = []))
         )]
         #[get($get_url)]

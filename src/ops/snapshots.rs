@@ -90,7 +90,8 @@ INSERT INTO publication_results (publication_id, unit_id, unit_name, unit_kind, 
     special_score, routine_score, total, owes_rectification, rank_in_kind, rank_overall, band,
     vetoed, band_capped, leader_grades, fallback)
 SELECT $1, r.unit_id, r.unit_name, r.unit_kind, r.status, r.special_score, r.routine_score,
-       r.total, r.owes_rectification, r.rank_in_kind, r.rank_overall, r.band, r.vetoed, r.band_capped, r.leader_grades, r.fallback
+       r.total, r.owes_rectification, r.rank_in_kind, r.rank_overall, r.band, r.vetoed,
+       r.band_capped, r.leader_grades, r.fallback
   FROM jsonb_to_recordset($2) AS r(unit_id bigint, unit_name text, unit_kind text, status text,
        special_score numeric, routine_score numeric, total numeric,
        owes_rectification boolean, rank_in_kind bigint, rank_overall bigint, band text,
@@ -379,10 +380,10 @@ pub struct FieldChange {
     #[schema(example = "routine_score")]
     pub field: String,
     /// Its value in the older version (null when absent there).
-    #[schema(value_type = Object, example = "9.50")]
+    #[schema(value_type = Value, example = "9.50")]
     pub old: Value,
     /// Its value in the newer version (null when absent there).
-    #[schema(value_type = Object, example = "9.00")]
+    #[schema(value_type = Value, example = "9.00")]
     pub new: Value,
 }
 

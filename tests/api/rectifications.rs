@@ -57,8 +57,8 @@ fn set_routine(app: &TestApp, unit: i64, score: &str) {
 }
 
 /// Gives every assessed unit of the review cycle what publication needs (in SQL), routine
-/// scores of 9.50 but 4.00 for `owing`, a line of 95.00, the notice's reference, and records the county committee's
-/// approval (the demo has the other two decisions).
+/// scores of 9.50 but 4.00 for `owing`, a line of 95.00, the notice's reference, and records
+/// the county committee's approval (the demo has the other two decisions).
 async fn ready(app: &TestApp, owing: &[i64]) {
     let c = REVIEW_CYCLE;
     exec(
