@@ -431,27 +431,7 @@ pub fn for_unit(
     if let Some(unit) = results.units.pop() {
         return Ok(Some(unit));
     }
-    Ok(results.fallbacks.pop().map(|f| UnitResult {
-        unit_id: f.unit_id,
-        unit_name: f.unit_name,
-        unit_kind: UnitKind::Vertical,
-        status: ResultStatus::Fallback,
-        missing: Vec::new(),
-        special_score: None,
-        routine_score: None,
-        total: Some(f.value),
-        owes_rectification: None,
-        rank_in_kind: None,
-        rank_overall: None,
-        band: None,
-        vetoed: false,
-        band_capped: false,
-        leader_grades: None,
-        fallback: Some(FallbackInfo {
-            source: f.source,
-            document_ref: f.document_ref,
-        }),
-    }))
+    Ok(results.fallbacks.pop().map(UnitResult::from))
 }
 
 /// What the caller sees of a unit's leader grades in the results: the office and the unit's
@@ -566,6 +546,33 @@ pub fn get(
     }
     hide_grades(user, &settings, &mut result);
     Ok(result)
+}
+
+/// A vertical unit's fallback as a result of status `fallback`: never ranked, no line.
+impl From<FallbackView> for UnitResult {
+    fn from(f: FallbackView) -> Self {
+        UnitResult {
+            unit_id: f.unit_id,
+            unit_name: f.unit_name,
+            unit_kind: UnitKind::Vertical,
+            status: ResultStatus::Fallback,
+            missing: Vec::new(),
+            special_score: None,
+            routine_score: None,
+            total: Some(f.value),
+            owes_rectification: None,
+            rank_in_kind: None,
+            rank_overall: None,
+            band: None,
+            vetoed: false,
+            band_capped: false,
+            leader_grades: None,
+            fallback: Some(FallbackInfo {
+                source: f.source,
+                document_ref: f.document_ref,
+            }),
+        }
+    }
 }
 
 #[cfg(test)]

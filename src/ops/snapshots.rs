@@ -97,31 +97,6 @@ SELECT $1, r.unit_id, r.unit_name, r.unit_kind, r.status, r.special_score, r.rou
        owes_rectification boolean, rank_in_kind bigint, rank_overall bigint, band text,
        vetoed boolean, band_capped boolean, leader_grades jsonb, fallback jsonb)";
 
-/// A vertical unit's fallback, as a result of status `fallback` (never ranked).
-fn fallback_result(f: crate::ops::results::FallbackView) -> UnitResult {
-    UnitResult {
-        unit_id: f.unit_id,
-        unit_name: f.unit_name,
-        unit_kind: UnitKind::Vertical,
-        status: ResultStatus::Fallback,
-        missing: Vec::new(),
-        special_score: None,
-        routine_score: None,
-        total: Some(f.value),
-        owes_rectification: None,
-        rank_in_kind: None,
-        rank_overall: None,
-        band: None,
-        vetoed: false,
-        band_capped: false,
-        leader_grades: None,
-        fallback: Some(FallbackInfo {
-            source: f.source,
-            document_ref: f.document_ref,
-        }),
-    }
-}
-
 /// Stores the cycle's results as its next publication version and returns the version: called
 /// by `ops::cycles::advance` for a `published` transition (under the cycle's lock, after the
 /// guard), with who published, when and the transition's note. Ten statements whatever the
@@ -162,7 +137,7 @@ pub fn take(
     let rows: Vec<UnitResult> = results
         .units
         .into_iter()
-        .chain(results.fallbacks.into_iter().map(fallback_result))
+        .chain(results.fallbacks.into_iter().map(UnitResult::from))
         .collect();
     let rows = serde_json::to_value(&rows).map_err(ApiError::internal)?;
     diesel::sql_query(INSERT_ROWS)
