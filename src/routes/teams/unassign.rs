@@ -7,7 +7,7 @@ use crate::auth::Office;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
 use crate::http::params::CycleTeamUnitPath;
-use crate::openapi::responses::Forbidden;
+use crate::openapi::responses::{Conflict, Forbidden};
 use crate::ops::cycles::lock_cycle;
 use crate::schema::team_units;
 
@@ -16,10 +16,12 @@ use crate::schema::team_units;
 /// 仅限县纪委办公室。考核组不负责该单位时答 404。
 ///
 /// Office only; 404 when the team does not inspect the unit.
+///
+/// 409: 周期已通报或归档 (`cycle_published`) (the cycle is closed).
 #[utoipa::path(
     tag = "teams",
     params(CycleTeamUnitPath),
-    responses((status = 204, description = "已移出 (unassigned)"), Forbidden),
+    responses((status = 204, description = "已移出 (unassigned)"), Forbidden, Conflict),
     security(("bearer" = []))
 )]
 #[delete("/assessment-cycles/{cycle_id}/teams/{team_id}/units/{unit_id}")]
