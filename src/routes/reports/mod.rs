@@ -14,6 +14,7 @@ use diesel::PgConnection;
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::auth::AuthUser;
 use crate::clock::Clock;
 use crate::db::{self, PgPool};
 use crate::error::ApiError;
@@ -83,5 +84,23 @@ impl ReportRequest {
         })
         .await?;
         reports::respond(format, &report, || document(&report, &self.county.0))
+    }
+
+    /// As [`ReportRequest::answer`], for a report whose content depends on who asks (a unit's
+    /// own report, the ranking a publication scope grants): `read` is given the caller.
+    pub async fn answer_as<T, F>(
+        self,
+        user: AuthUser,
+        read: F,
+        document: fn(&T, &str) -> Document,
+    ) -> Result<HttpResponse, ApiError>
+    where
+        T: Serialize + Send + 'static,
+        F: FnOnce(&mut PgConnection, &AuthUser, CycleId, DateTime<Utc>) -> Result<T, ApiError>
+            + Send
+            + 'static,
+    {
+        self.answer(move |conn, id, now| read(conn, &user, id, now), document)
+            .await
     }
 }
