@@ -24,6 +24,9 @@ crate::text_enum! {
         LeaderGrades => "leader_grades",
         /// 考核组报告未定稿 (its team report is not final)
         FinalTeamReport => "final_team_report",
+        /// 民主评议轮次尚未结束 (an evaluation round is still open or suspended: close it, so
+        /// that no ballot arrives after publication)
+        EvaluationRoundOpen => "evaluation_round_open",
     }
 }
 
@@ -79,13 +82,16 @@ struct Row {
     no_routine_score: bool,
     #[diesel(sql_type = Bool)]
     no_final_report: bool,
+    #[diesel(sql_type = Bool)]
+    round_open: bool,
     #[diesel(sql_type = Array<BigInt>)]
     ungraded: Vec<i64>,
 }
 
 /// Every assessed unit's missing pieces, in one statement: a final sheet, a routine score, a
-/// final team report, and a final grade for each leader of its last closed round (each active
-/// leader where it closed none).
+/// final team report, a final grade for each leader of its last closed round (each active
+/// leader where it closed none), and no round left open or suspended (a ballot must not arrive
+/// after publication).
 const UNITS_MISSING: &str = "
 WITH assessed AS (
     SELECT cu.unit_id, u.name FROM cycle_units cu JOIN units u ON u.id = cu.unit_id
@@ -108,6 +114,8 @@ WITH assessed AS (
             AND r.unit_id = a.unit_id) AS no_routine_score,
         NOT EXISTS (SELECT 1 FROM team_reports t WHERE t.cycle_id = $1
             AND t.unit_id = a.unit_id AND t.status = 'final') AS no_final_report,
+        EXISTS (SELECT 1 FROM evaluation_rounds r WHERE r.cycle_id = $1
+            AND r.unit_id = a.unit_id AND r.state <> 'closed') AS round_open,
         COALESCE((SELECT array_agg(e.leader_id ORDER BY e.leader_id) FROM expected e
             WHERE e.unit_id = a.unit_id AND NOT EXISTS (SELECT 1 FROM leader_grades g
                 WHERE g.cycle_id = $1 AND g.unit_id = e.unit_id
@@ -115,7 +123,8 @@ WITH assessed AS (
     FROM assessed a
 )
 SELECT * FROM checked
- WHERE no_final_sheet OR no_routine_score OR no_final_report OR cardinality(ungraded) > 0
+ WHERE no_final_sheet OR no_routine_score OR no_final_report OR round_open
+    OR cardinality(ungraded) > 0
  ORDER BY unit_id";
 
 /// What the cycle still needs before publication (nothing, when it may be published).
@@ -131,6 +140,7 @@ pub fn missing(conn: &mut PgConnection, cycle_id: CycleId) -> Result<Missing, Ap
                 (row.no_routine_score, MissingPiece::RoutineScore),
                 (!row.ungraded.is_empty(), MissingPiece::LeaderGrades),
                 (row.no_final_report, MissingPiece::FinalTeamReport),
+                (row.round_open, MissingPiece::EvaluationRoundOpen),
             ];
             UnitMissing {
                 unit_id: row.unit_id,

@@ -322,6 +322,31 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
     .await;
     let missing = missing_of(&problem, f.dept).expect("the department is listed");
     assert_eq!(missing["leaders_without_grade"], json!([990001]));
+    assert_eq!(missing["missing"], json!(["leader_grades"]), "{missing}");
+
+    // A round still open (or suspended) blocks publication: no ballot may arrive after it.
+    for state in ["open", "suspended"] {
+        exec(
+            &app,
+            &format!(
+                "INSERT INTO evaluation_rounds (cycle_id, unit_id, tag, title, state, categories)
+                 VALUES ({cycle}, {dept}, 'ZZ8', '补充测评', '{state}', '[]')"
+            ),
+        );
+        let problem = assert_problem(
+            transition(&app, f.cycle, json!({"to": "published"})).await,
+            409,
+            "publication_incomplete",
+        )
+        .await;
+        let missing = missing_of(&problem, f.dept).expect("the department is listed");
+        assert_eq!(
+            missing["missing"],
+            json!(["leader_grades", "evaluation_round_open"]),
+            "{state}: {missing}"
+        );
+        exec(&app, "DELETE FROM evaluation_rounds WHERE tag = 'ZZ8'");
+    }
     exec(
         &app,
         &format!(
@@ -374,9 +399,8 @@ async fn publishing_names_each_missing_piece_unit_by_unit_until_nothing_is_missi
 
 /// Whether the catalogue entry is a write bound to one cycle that publication freezes: every
 /// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps, and what follows
-/// publication and changes no result: commendations and notices, acknowledgements (回执).
-/// one under `/assessment-cycles/{cycle_id}/` but the lifecycle's own steps and the
-/// rectification, the one write a published cycle takes.
+/// publication and changes no result: commendations and notices, acknowledgements (回执), and
+/// the rectification, the one document a published cycle takes.
 fn frozen(entry: &Entry) -> bool {
     entry.is_write()
         && entry
