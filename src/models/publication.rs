@@ -112,6 +112,7 @@ pub struct PublicationSettings {
     pub units_see_leader_grades: bool,
     pub inspectors_see_ranking: bool,
     pub document_ref: Option<String>,
+    pub rectification_days: i32,
     pub version: i32,
     pub updated_by: String,
     pub updated_at: DateTime<Utc>,
@@ -125,6 +126,7 @@ pub struct PublicationSettingsChange {
     pub units_see_leader_grades: bool,
     pub inspectors_see_ranking: bool,
     pub document_ref: Option<String>,
+    pub rectification_days: i32,
     pub updated_by: String,
 }
 

@@ -376,6 +376,10 @@ INSERT INTO rectifications (cycle_id, unit_id, due_on, owed_since, updated_at)
 SELECT $1, owing.unit_id, $4, $2, $2 FROM unnest($3::bigint[]) AS owing (unit_id)
     ON CONFLICT (cycle_id, unit_id) DO NOTHING";
 
+/// The days a rectification is due after publication when the office sets none (the
+/// column's default in the migration).
+pub const DEFAULT_RECTIFICATION_DAYS: i32 = 30;
+
 /// The due date of a duty made by a publication `at`: `days` after its date in China.
 pub fn due_after(at: DateTime<Utc>, days: i32) -> NaiveDate {
     at.with_timezone(&china()).date_naive() + Duration::days(i64::from(days))

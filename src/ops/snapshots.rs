@@ -477,6 +477,10 @@ pub struct PublicationSettingsView {
     /// 通报文号: the publication notice's reference; publication needs it.
     #[schema(example = "阳纪通〔2014〕3号")]
     pub document_ref: Option<String>,
+    /// 整改期限（天）: a unit that owes a rectification has this many days from the
+    /// publication in which it first owes one, to the end of that day (Asia/Shanghai).
+    #[schema(example = 30)]
+    pub rectification_days: i32,
     /// The version (the `ETag`), shared with the result settings (one row holds both).
     pub version: i32,
     /// Who changed them last.
@@ -493,6 +497,7 @@ impl From<PublicationSettings> for PublicationSettingsView {
             units_see_leader_grades: s.units_see_leader_grades,
             inspectors_see_ranking: s.inspectors_see_ranking,
             document_ref: s.document_ref,
+            rectification_days: s.rectification_days,
             version: s.version,
             updated_by: s.updated_by,
             updated_at: s.updated_at,
@@ -520,6 +525,8 @@ pub struct NewPublicationSettings {
     pub inspectors_see_ranking: bool,
     /// The notice's reference.
     pub document_ref: Option<String>,
+    /// The days a rectification is due after the publication in which a unit first owes it.
+    pub rectification_days: i32,
 }
 
 /// Replaces the publication settings under `check` (the `If-Match` of their version), while
@@ -553,6 +560,7 @@ pub fn put_settings(
             units_see_leader_grades: new.units_see_leader_grades,
             inspectors_see_ranking: new.inspectors_see_ranking,
             document_ref: new.document_ref,
+            rectification_days: new.rectification_days,
             updated_by: user.sub.clone(),
         },
     )?;

@@ -441,6 +441,37 @@ async fn a_republication_withdraws_who_no_longer_owes_and_dates_who_newly_owes_f
     assert_problem(closed, 403, "not_published").await;
     set_routine(&app, WITHDRAWN, "9.50");
     set_routine(&app, NEWLY, "4.00");
+    // The office shortens the deadline of who owes from the next publication on: 10 days.
+    let settings = format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/publication");
+    let (current, etag) = json_of(app.get(&settings, &app.office).await, 200).await;
+    assert_eq!(current["rectification_days"], 30, "the default: {current}");
+    let mut body = json!({"publication_scope": "kind", "units_see_leader_grades": false,
+        "inspectors_see_ranking": false, "document_ref": "阳纪通〔2014〕5号"});
+    for days in [0, 366] {
+        body["rectification_days"] = json!(days);
+        let refused = app
+            .request(reqwest::Method::PUT, &settings, Some(&app.office))
+            .header("If-Match", etag.as_deref().unwrap_or_default())
+            .json(&body)
+            .send()
+            .await
+            .expect("PUT the settings");
+        let problem = assert_problem(refused, 422, "validation_failed").await;
+        assert_eq!(
+            problem["errors"][0]["field"], "rectification_days",
+            "{problem}"
+        );
+    }
+    body["rectification_days"] = json!(10);
+    let saved = app
+        .request(reqwest::Method::PUT, &settings, Some(&app.office))
+        .header("If-Match", etag.as_deref().unwrap_or_default())
+        .json(&body)
+        .send()
+        .await
+        .expect("PUT the settings");
+    let (saved, _) = json_of(saved, 200).await;
+    assert_eq!(saved["rectification_days"], 10, "{saved}");
     app.clock.set(
         Utc.with_ymd_and_hms(2014, 11, 30, 17, 0, 0)
             .single()
@@ -456,10 +487,10 @@ async fn a_republication_withdraws_who_no_longer_owes_and_dates_who_newly_owes_f
         still["due_on"], "2014-12-20",
         "a unit still owing keeps its deadline"
     );
-    // Published at 01:00 on 1 December in Beijing: due 31 December.
+    // Published at 01:00 on 1 December in Beijing, with 10 days set: due 11 December.
     let (newly, _) = get(&app, NEWLY, &app.unit_token(NEWLY)).await;
     assert_eq!(newly["status"], "owed");
-    assert_eq!(newly["due_on"], "2014-12-31", "{newly}");
+    assert_eq!(newly["due_on"], "2014-12-11", "{newly}");
     assert_eq!(newly["owed_since"], "2014-11-30T17:00:00Z");
 
     assert_eq!(units_of(&listed(&app, "").await), vec![STILL, NEWLY]);
