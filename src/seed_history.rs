@@ -8,7 +8,11 @@
 //! The scores make a ranking worth reading: a spread from the low seventies to the high
 //! nineties, ties (ranked 1, 1, 3), several units at or below the line of 75.00 in each year,
 //! 县商务局 at exactly 75.00 in 2013, and 岭背镇 and 县林业局 below the line in both years (the
-//! two-cycles warning). `seed::seed_demo` calls [`seed_history`] after everything else it
+//! two-cycles warning). The 2013 results were published twice: 县审计局's routine score was
+//! entered as 2.00 instead of 9.00, the office reopened the cycle, corrected it and published
+//! again (version 2), which withdrew that unit's rectification. The rectifications of the two
+//! years are in every state: owed, draft, submitted, returned, accepted and withdrawn.
+//! `seed::seed_demo` calls [`seed_history`] after everything else it
 //! seeds for the older cycles, so that no id it made before moves: these are cycles 4 (2012)
 //! and 5 (2013).
 
@@ -55,6 +59,11 @@ pub const ON_THE_LINE: &str = "县商务局";
 /// The units below the line in both years.
 pub const BELOW_TWICE: [&str; 2] = ["岭背镇", "县林业局"];
 
+/// The 2013 unit whose routine score was entered wrong (2.00, under the line at the first
+/// publication), then corrected to this score after the office reopened the cycle: its
+/// rectification is withdrawn by the second publication.
+pub const CORRECTED_2013: (&str, &str) = ("县审计局", "9.00");
+
 /// A year's units whose scores are set by hand (the others follow a pattern), by name: the
 /// special score's deductions in hundredths of a point and the routine score.
 struct Fixed {
@@ -99,8 +108,8 @@ const FIXED_2012: [Fixed; 6] = [
 ];
 
 /// 2013: four units at or below the line, one of them exactly on it, a tie of two towns
-/// (90.50 each).
-const FIXED_2013: [Fixed; 6] = [
+/// (90.50 each); and [`CORRECTED_2013`], below it only until its routine score is corrected.
+const FIXED_2013: [Fixed; 7] = [
     Fixed {
         unit: "岭背镇",
         deducted: 2600,
@@ -130,6 +139,11 @@ const FIXED_2013: [Fixed; 6] = [
         unit: "江英镇",
         deducted: 1000,
         routine: "9.50",
+    },
+    Fixed {
+        unit: CORRECTED_2013.0,
+        deducted: 2000,
+        routine: "2.00",
     },
 ];
 
@@ -273,8 +287,55 @@ fn seed_year(
     for change in record_decisions(conn, cycle_id, year)? {
         record(conn, change)?;
     }
-    publish(conn, signer, cycle_id, year)?;
-    seed_rectifications(conn, signer, cycle_id)
+    publish(conn, signer, cycle_id, year, 2)?;
+    if year == 2013 {
+        correct_and_republish(conn, signer, cycle_id, year)?;
+    }
+    // By unit id: 2012's last owing unit has not started; 2013's four are in the four states
+    // of the written document.
+    let states: &[Seeded] = if year == 2012 {
+        &[Seeded::Accepted, Seeded::Returned, Seeded::Owed]
+    } else {
+        &[
+            Seeded::Accepted,
+            Seeded::Returned,
+            Seeded::Submitted,
+            Seeded::Draft,
+        ]
+    };
+    seed_rectifications(conn, signer, cycle_id, states)
+}
+
+/// The office reopens the published cycle to correct [`CORRECTED_2013`]'s routine score, and
+/// publishes again under a new notice: version 2 of the snapshot, and the unit no longer owes.
+fn correct_and_republish(
+    conn: &mut PgConnection,
+    signer: &SigningKey,
+    cycle_id: CycleId,
+    year: i32,
+) -> Result<(), ApiError> {
+    let (name, score) = CORRECTED_2013;
+    let change = step(
+        conn,
+        cycle_id,
+        CycleState::Review,
+        format!("经县纪委常委会同意，退回更正{name}日常考核得分的录入错误"),
+    )?;
+    audit::append(conn, signer, &Actor::system(), change)?;
+    let unit_id: UnitId = units::table
+        .filter(units::name.eq(name))
+        .select(units::id)
+        .first(conn)?;
+    let (_, change) = crate::ops::routine::correct_score(
+        conn,
+        &office(),
+        (cycle_id, unit_id),
+        score,
+        "更正录入错误（原录为2.00）",
+        |_| Ok(()),
+    )?;
+    audit::append(conn, signer, &Actor::system(), change)?;
+    publish(conn, signer, cycle_id, year, 3)
 }
 
 /// Moves the cycle one step, as the office's `POST …/transitions` would.
@@ -895,19 +956,22 @@ fn record_decisions(
 
 /// Publishes the cycle's results through the real guard: every unit complete, the three
 /// decisions on record (409 `publication_incomplete` otherwise). Whatever publication comes
-/// to need before it (a document reference, `PUT …/publication`) is set here.
+/// to need before it (a document reference, `PUT …/publication`) is set here: the notice is
+/// 阳纪通〔year + 1〕`notice`号.
 fn publish(
     conn: &mut PgConnection,
     signer: &SigningKey,
     cycle_id: CycleId,
     year: i32,
+    notice: u32,
 ) -> Result<(), ApiError> {
     // The notice that publishes the results, and its scope: the ranking of a unit's kind.
     let settings = NewPublicationSettings {
         publication_scope: PublicationScope::Kind,
         units_see_leader_grades: false,
         inspectors_see_ranking: false,
-        document_ref: Some(format!("阳纪通〔{}〕2号", year + 1)),
+        document_ref: Some(format!("阳纪通〔{}〕{notice}号", year + 1)),
+        rectification_days: crate::ops::rectifications::DEFAULT_RECTIFICATION_DAYS,
     };
     let (_, change) = snapshots::put_settings(conn, &office(), cycle_id, settings, |_| Ok(()))?;
     audit::append(conn, signer, &Actor::system(), change)?;
@@ -921,14 +985,29 @@ fn publish(
     Ok(())
 }
 
+/// Where the seed takes an owed rectification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seeded {
+    /// Left as publication made it.
+    Owed,
+    /// Saved as a draft.
+    Draft,
+    /// Submitted.
+    Submitted,
+    /// Submitted, then returned for revision with a reason.
+    Returned,
+    /// Submitted, then accepted.
+    Accepted,
+}
+
 /// The rectifications of a published cycle, through the family's operations: publication
 /// (`ops::cycles::advance`) made every unit at or below the line owe one; by unit id, the
-/// first is accepted, the second returned for revision, the third submitted, the fourth a
-/// draft, and any further ones still owed.
+/// owed ones are taken to `states` in turn, and any further ones stay owed.
 pub fn seed_rectifications(
     conn: &mut PgConnection,
     signer: &SigningKey,
     cycle_id: CycleId,
+    states: &[Seeded],
 ) -> Result<(), ApiError> {
     use crate::models::rectification::Rectification;
     use crate::ops::rectifications::{self as rect, PutRectification};
@@ -936,13 +1015,17 @@ pub fn seed_rectifications(
     use crate::schema::rectifications;
     let owing: Vec<UnitId> = rectifications::table
         .filter(rectifications::cycle_id.eq(cycle_id))
+        .filter(rectifications::status.eq("owed"))
         .order(rectifications::unit_id.asc())
         .select(rectifications::unit_id)
         .load(conn)?;
     let admin = office();
     let now = chrono::Utc::now();
     let mut changes = Vec::new();
-    for (i, unit_id) in owing.into_iter().enumerate().take(4) {
+    for (unit_id, &state) in owing.into_iter().zip(states) {
+        if state == Seeded::Owed {
+            continue;
+        }
         let user = AuthUser {
             sub: format!("unit-user-{unit_id}"),
             name: "单位联络员".to_owned(),
@@ -958,14 +1041,14 @@ pub fn seed_rectifications(
         };
         let (_, change) = submitted::save_draft::<Rectification>(conn, &user, at, None, &draft)?;
         changes.push(change);
-        if i == 3 {
+        if state == Seeded::Draft {
             continue;
         }
         let (_, change) = submitted::submit::<Rectification>(conn, &user, at, now)?;
         changes.push(change);
-        match i {
-            0 => changes.push(rect::accept(conn, &admin, at, now)?.1),
-            1 => {
+        match state {
+            Seeded::Accepted => changes.push(rect::accept(conn, &admin, at, now)?.1),
+            Seeded::Returned => {
                 let reason = "整改措施不具体，请明确完成时限和责任人";
                 let (_, change) = submitted::send_back::<Rectification>(conn, &admin, at, reason)?;
                 changes.push(change);

@@ -189,15 +189,16 @@ fn table() -> Vec<Demo> {
         Demo::of("acknowledge_result")
             .param("cycle_id", 5)
             .param("unit_id", 9),
-        // Publication versions and settings (issue 15 item 4, task SNAP): the 2013 cycle (5)
-        // is published, as version 1; the cycle in review (3) takes its publication settings.
+        // Publication versions and settings (issue 15 item 4): the 2013 cycle (5) was
+        // published twice, version 2 correcting 县审计局's routine score; the cycle in review
+        // (3) takes its publication settings.
         Demo::of("list_publications").param("cycle_id", 5),
         Demo::of("get_publication")
             .param("cycle_id", 5)
             .param("version", 1),
         Demo::of("list_publication_changes")
             .param("cycle_id", 5)
-            .param("version", 1),
+            .param("version", 2),
         Demo::of("get_publication_settings").param("cycle_id", 3),
         Demo::of("put_publication_settings").param("cycle_id", 3),
         // Rectification (issue 15 item 5): in the published 2013 cycle (5), 县商务局 (48) has

@@ -358,6 +358,8 @@ fn migrate_is_idempotent_and_seed_demo_loads_the_county_once() {
         + 2 * (1 + 4 + 1 + 4 + 1 + 1 + vertical + 3)
         // ... and their publication settings (the notice's reference), one each.
         + 2
+        // 2013 reopened, its routine score corrected, its settings and its publication again.
+        + 4
         // Commendations and notices, one record each (issue 15 item 6).
         + count("SELECT count(*) AS n FROM commendations")
         // The rectifications of the published cycles: saved, submitted, then accepted or

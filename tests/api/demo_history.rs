@@ -268,3 +268,91 @@ async fn the_published_sheets_and_reports_are_final_and_signed_over_their_conten
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_2013_results_were_corrected_and_published_again_leaving_every_rectification_state() {
+    let app = TestApp::spawn_demo().await;
+    // Two versions of 2013: the second corrects 县审计局's routine score (2.00 → 9.00).
+    let versions: Value = app
+        .get("/api/v1/assessment-cycles/5/publications", &app.office)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let refs: Vec<&Value> = versions["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|v| &v["document_ref"])
+        .collect();
+    assert_eq!(
+        refs,
+        ["阳纪通〔2014〕3号", "阳纪通〔2014〕2号"],
+        "{versions}"
+    );
+    let audit_office = app.count("SELECT id AS n FROM units WHERE name = '县审计局'");
+    let changes: Value = app
+        .get(
+            "/api/v1/assessment-cycles/5/publications/2/changes?per_page=100",
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    let changed = changes["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["unit_id"] == audit_office)
+        .unwrap_or_else(|| panic!("县审计局 changed: {changes}"))
+        .clone();
+    let field = |name: &str| {
+        changed["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .find(|f| f["field"] == name)
+            .unwrap_or_else(|| panic!("{name} in {changed}"))
+            .clone()
+    };
+    assert_eq!(
+        (
+            &field("routine_score")["old"],
+            &field("routine_score")["new"]
+        ),
+        (&Value::from("2.00"), &Value::from("9.00"))
+    );
+    assert_eq!(
+        (&field("total")["old"], &field("total")["new"]),
+        (&Value::from("74.00"), &Value::from("81.00"))
+    );
+    let now = results(&app, 5).await;
+    let unit = now
+        .iter()
+        .find(|u| u["unit_id"] == audit_office)
+        .expect("县审计局");
+    assert_eq!(unit["owes_rectification"], false, "{unit}");
+
+    // Its duty withdrawn; across the two years, every state of a rectification.
+    let state = app.count(&format!(
+        "SELECT count(*) AS n FROM rectifications \
+         WHERE cycle_id = 5 AND unit_id = {audit_office} AND status = 'withdrawn'"
+    ));
+    assert_eq!(state, 1, "the corrected unit's duty is withdrawn");
+    for status in [
+        "owed",
+        "draft",
+        "submitted",
+        "returned",
+        "accepted",
+        "withdrawn",
+    ] {
+        let n = app.count(&format!(
+            "SELECT count(*) AS n FROM rectifications \
+             WHERE cycle_id IN (4, 5) AND status = '{status}'"
+        ));
+        assert!(n >= 1, "a rectification {status} in the demo");
+    }
+    app.stop().await;
+}
