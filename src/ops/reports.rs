@@ -49,6 +49,10 @@ crate::text_enum! {
         RoutineDraw => "routine_draw",
         /// 日常考核得分 (the routine scores)
         RoutineScores => "routine_scores",
+        /// 考核结果 (the results: complete or what they lack, and who owes rectification)
+        Results => "results",
+        /// 整改 (the rectifications owed after publication, by state, and the overdue)
+        Rectifications => "rectifications",
     }
 }
 
@@ -156,6 +160,10 @@ struct DashboardUnitRow {
     routine_scored: bool,
     #[diesel(sql_type = Nullable<Text>)]
     visit_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    rect_status: Option<String>,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Date>)]
+    rect_due_on: Option<chrono::NaiveDate>,
 }
 
 #[derive(QueryableByName)]
@@ -238,8 +246,9 @@ fn document_key(status: Option<&str>) -> &'static str {
     }
 }
 
-/// The dashboard of cycle `id`, read at `now`: four queries for the units, the reports and the
-/// draw, and the transition's own guards, whatever the number of units.
+/// The dashboard of cycle `id`, read at `now`: queries for the units (with their
+/// rectification), the reports and the draw, the results as `GET …/results` computes them,
+/// and the transition's own guards, the same number whatever the number of units.
 pub fn dashboard(
     conn: &mut PgConnection,
     id: CycleId,
@@ -253,7 +262,8 @@ pub fn dashboard(
          (SELECT r.state FROM evaluation_rounds r WHERE r.cycle_id = cu.cycle_id \
            AND r.unit_id = cu.unit_id ORDER BY r.state = 'closed', r.id DESC LIMIT 1) \
            AS round_state, \
-         rs.unit_id IS NOT NULL AS routine_scored, rv.status AS visit_status \
+         rs.unit_id IS NOT NULL AS routine_scored, rv.status AS visit_status, \
+         rc.status AS rect_status, rc.due_on AS rect_due_on \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
          LEFT JOIN team_units tu ON tu.cycle_id = cu.cycle_id AND tu.unit_id = cu.unit_id \
@@ -262,6 +272,7 @@ pub fn dashboard(
          LEFT JOIN team_reports tr ON tr.cycle_id = cu.cycle_id AND tr.unit_id = cu.unit_id \
          LEFT JOIN routine_scores rs ON rs.cycle_id = cu.cycle_id AND rs.unit_id = cu.unit_id \
          LEFT JOIN routine_visits rv ON rv.cycle_id = cu.cycle_id AND rv.unit_id = cu.unit_id \
+         LEFT JOIN rectifications rc ON rc.cycle_id = cu.cycle_id AND rc.unit_id = cu.unit_id \
          WHERE cu.cycle_id = $1 AND cu.status = 'assessed' ORDER BY cu.unit_id",
     )
     .bind::<BigInt, _>(id.0)
@@ -278,6 +289,8 @@ pub fn dashboard(
     .bind::<BigInt, _>(id.0)
     .load(conn)?;
     let draw = Draw::current(conn, id, false)?;
+    let results =
+        crate::ops::results::for_cycle(conn, id, &crate::ops::results::ResultFilter::default())?;
 
     let mut si = Counter::with(&DOCUMENT_COUNTS);
     si.declare(&[
@@ -309,6 +322,37 @@ pub fn dashboard(
         ("visit_pending", "走访记录未定稿"),
     ]);
     let mut scores = Counter::with(&[("scored", "已评分"), ("unscored", "未评分")]);
+    let mut outcome = Counter::with(&[
+        ("complete", "结果完整"),
+        ("incomplete", "结果不完整"),
+        ("owes_rectification", "达到整改线须整改"),
+    ]);
+    for r in &results.units {
+        let (u, name) = (r.unit_id.0, r.unit_name.as_str());
+        if r.missing.is_empty() {
+            outcome.add(
+                "complete",
+                u,
+                name,
+                r.total.as_ref().map(|t| t.to_string()).as_deref(),
+            );
+        } else {
+            let lacks: Vec<&str> = r.missing.iter().map(|m| m.as_str()).collect();
+            outcome.add("incomplete", u, name, Some(&lacks.join(", ")));
+        }
+        if r.owes_rectification == Some(true) {
+            outcome.add("owes_rectification", u, name, None);
+        }
+    }
+    let mut rectifications = Counter::with(&[
+        ("owed", "待提交整改报告"),
+        ("draft", "草稿未提交"),
+        ("returned", "退回修改"),
+        ("submitted", "待审核"),
+        ("accepted", "已验收"),
+        ("withdrawn", "已撤销"),
+        ("overdue", "其中逾期"),
+    ]);
     let sampled: Vec<i64> = draw
         .as_ref()
         .and_then(|d| d.sample.clone())
@@ -365,6 +409,16 @@ pub fn dashboard(
             "unscored"
         };
         scores.add(scored, u, name, None);
+        if let (Some(status), Some(due)) = (row.rect_status.as_deref(), row.rect_due_on) {
+            let due_text = due.to_string();
+            rectifications.add(status, u, name, Some(&due_text));
+            let parsed = status.parse::<crate::models::rectification::RectificationStatus>();
+            if let Ok(parsed) = parsed
+                && crate::ops::rectifications::is_overdue(parsed, due, now)
+            {
+                rectifications.add("overdue", u, name, Some(&due_text));
+            }
+        }
     }
     let mut accountability = Counter::with(&DOCUMENT_COUNTS);
     for row in &reports {
@@ -425,6 +479,11 @@ pub fn dashboard(
             rounds.stage(StageKey::EvaluationRounds, None),
             visits.stage(StageKey::RoutineDraw, draw_note),
             scores.stage(StageKey::RoutineScores, None),
+            outcome.stage(StageKey::Results, None),
+            rectifications.stage(
+                StageKey::Rectifications,
+                (!crate::ops::results::published(&cycle)).then(|| "结果尚未通报".to_owned()),
+            ),
         ],
         next_transition,
     })
