@@ -537,8 +537,9 @@ pub fn connect_once(url: &str) -> Result<PgConnection, ConnectError> {
     })
 }
 
-/// Tables the runtime role may read and append to but never change or remove rows of.
-pub const APPEND_ONLY_TABLES: &[&str] = &["audit_log"];
+/// Tables the runtime role may read and append to but never change or remove rows of: the
+/// audit trail and the publication snapshots (whose triggers refuse changes even to the owner).
+pub const APPEND_ONLY_TABLES: &[&str] = &["audit_log", "publications", "publication_results"];
 
 /// Grants the runtime role the least it needs: data access, never DDL.
 pub fn grant_runtime_privileges(conn: &mut PgConnection, role: &str) -> QueryResult<()> {

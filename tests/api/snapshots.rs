@@ -222,6 +222,10 @@ async fn snapshot_rows_refuse_update_and_delete_even_for_the_owner() {
         let refused = app.db.owner().batch_execute(sql);
         let error = refused.expect_err(sql).to_string();
         assert!(error.contains("append-only"), "{sql}: {error}");
+        // The service's own role lacks the privilege before any trigger runs.
+        let refused = app.db.app().batch_execute(sql);
+        let error = refused.expect_err(sql).to_string();
+        assert!(error.contains("permission denied"), "{sql}: {error}");
     }
     assert_eq!(checksums(&mut app.db.owner()), before);
     assert_eq!(
