@@ -225,12 +225,37 @@ async fn the_ranking_equals_the_results_numbers_and_ranks_with_ties_sharing_a_ra
         .filter(|l| l["status"] == "incomplete")
         .collect();
     assert!(!incomplete.is_empty(), "the review cycle lacks pieces");
-    for line in incomplete {
+    for line in &incomplete {
         assert!(
             line["rank_overall"].is_null() && line["total"].is_null(),
             "{line}"
         );
         assert!(!line["missing"].as_array().expect("missing").is_empty());
+    }
+    // Its workbook lists them on their own sheet, each with what it lacks in Chinese.
+    let (mut book, _) = workbook(&app, &report(IN_REVIEW, "ranking")).await;
+    let apart = book.worksheet_range("未得出总分单位").expect("sheet");
+    assert_eq!(
+        headers(&apart, 5),
+        [
+            "单位",
+            "单位类型",
+            "专项考核得分",
+            "日常考核得分",
+            "缺少的材料"
+        ]
+    );
+    assert_eq!(apart.height(), 3 + incomplete.len());
+    for (row, line) in (3u32..).zip(&incomplete) {
+        assert_eq!(text(apart.get_value((row, 0))), line["unit_name"]);
+        let lacks = text(apart.get_value((row, 4)));
+        for piece in line["missing"].as_array().expect("missing") {
+            let words = match piece.as_str() {
+                Some("sheet_not_final") => "考核评分表未定稿",
+                _ => "未录入日常考核得分",
+            };
+            assert!(lacks.contains(words), "{lacks} for {line}");
+        }
     }
     app.stop().await;
 }
