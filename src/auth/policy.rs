@@ -168,6 +168,10 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("submit_rectification", UNIT),
     ("return_rectification", OFFICE),
     ("accept_rectification", OFFICE),
+    // The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+    ("get_ranking_report", ALL),
+    ("get_party_building_report", OFFICE),
+    ("get_public_evaluation_report", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -27,3 +27,5 @@ pub mod units;
 // Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
 pub mod acknowledgements;
 pub mod commendations;
+// The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+pub mod report_ranking;

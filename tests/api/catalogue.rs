@@ -2266,7 +2266,25 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/rectification/accept"),
             accept_rectification,
         ),
+        // The ranking and the exports for other assessments (issue 16 §2, §7; task RANK), on
+        // the demo's published 2013 cycle.
+        fixed("GET", in_cycle!("/reports/ranking"), || {
+            Call::get(published_path("/reports/ranking")).query("format", "xlsx")
+        }),
+        fixed("GET", in_cycle!("/reports/party-building"), || {
+            Call::get(published_path("/reports/party-building")).query("format", "csv")
+        }),
+        fixed("GET", in_cycle!("/reports/public-evaluation"), || {
+            Call::get(published_path("/reports/public-evaluation")).query("format", "json")
+        }),
     ]
+}
+
+/// The demo's published 2013 cycle (task RANK's reports read its results).
+const PUBLISHED_CYCLE: i64 = 5;
+
+fn published_path(rest: &str) -> String {
+    format!("/api/v1/assessment-cycles/{PUBLISHED_CYCLE}{rest}")
 }
 
 // Publication versions (issue 15 item 4, task SNAP): the demo's cycle in review (3) lacks the

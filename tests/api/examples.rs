@@ -197,6 +197,10 @@ const ROLES: &[(&str, Role)] = &[
     ("submit_rectification", Role::OwnUnit),
     ("return_rectification", Role::Office),
     ("accept_rectification", Role::Office),
+    // The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+    ("get_ranking_report", Role::Office),
+    ("get_party_building_report", Role::Office),
+    ("get_public_evaluation_report", Role::Office),
 ];
 
 /// One operation of the generated contract.

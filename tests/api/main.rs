@@ -47,3 +47,5 @@ mod demo_history;
 // Publication snapshots and versions (issue 15 item 4, task SNAP).
 mod rectifications;
 mod snapshots;
+// The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+mod report_ranking;

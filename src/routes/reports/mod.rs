@@ -7,6 +7,9 @@ mod content_areas;
 mod dashboard;
 pub mod json;
 mod leader_grades;
+// The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+mod exports;
+mod ranking;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -26,6 +29,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(dashboard::get_dashboard_report)
         .service(leader_grades::get_leader_grades_report)
         .service(content_areas::get_content_area_report);
+    cfg.service(ranking::get_ranking_report)
+        .service(exports::get_party_building_report)
+        .service(exports::get_public_evaluation_report);
 }
 
 /// What every report handler has in hand.
