@@ -24,7 +24,7 @@ use crate::models::routine::Draw;
 use crate::models::unit::UnitKind;
 use crate::ops::cycles::{check_transition, find_cycle};
 use crate::ops::routine::DrawStatus;
-use crate::reports::{Amount, Cell, ChartSpec, Document, Sheet, zh_label};
+use crate::reports::{Amount, Cell, ChartKind, ChartSpec, Document, Sheet, zh_label};
 
 // ---------------------------------------------------------------------------------------------
 // The dashboard
@@ -1045,6 +1045,7 @@ impl ContentAreaReport {
                     widths: vec![40.0, 12.0, 12.0, 14.0],
                     rows,
                     chart: Some(ChartSpec {
+                        kind: ChartKind::Column,
                         title: "各项考核内容失分率".to_owned(),
                         value_axis: "失分率（%）".to_owned(),
                         categories: 0,
