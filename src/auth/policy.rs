@@ -168,6 +168,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("submit_rectification", UNIT),
     ("return_rectification", OFFICE),
     ("accept_rectification", OFFICE),
+    // A unit's full report (issue 16 item 3, task UNITREP): scope and publication decide.
+    ("get_unit_report", ALL),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -27,3 +27,5 @@ pub mod units;
 // Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
 pub mod acknowledgements;
 pub mod commendations;
+// A unit's full report (issue 16 item 3, task UNITREP).
+pub mod report_unit;

@@ -7,6 +7,7 @@ mod content_areas;
 mod dashboard;
 pub mod json;
 mod leader_grades;
+mod unit;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -25,7 +26,8 @@ use crate::reports::{self, County, Document, FormatQuery};
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(dashboard::get_dashboard_report)
         .service(leader_grades::get_leader_grades_report)
-        .service(content_areas::get_content_area_report);
+        .service(content_areas::get_content_area_report)
+        .service(unit::get_unit_report);
 }
 
 /// What every report handler has in hand.
