@@ -2266,6 +2266,10 @@ pub fn catalogue() -> Vec<Entry> {
             in_cycle!("/units/{unit_id}/rectification/accept"),
             accept_rectification,
         ),
+        // A unit's full report (issue 16 item 3, task UNITREP).
+        fixed("GET", in_cycle!("/reports/units/{unit_id}"), || {
+            Call::get(cycle_path(&format!("/reports/units/{FINAL_TOWN}"))).query("format", "json")
+        }),
     ]
 }
 

@@ -197,6 +197,8 @@ const ROLES: &[(&str, Role)] = &[
     ("submit_rectification", Role::OwnUnit),
     ("return_rectification", Role::Office),
     ("accept_rectification", Role::Office),
+    // A unit's full report (issue 16 item 3, task UNITREP).
+    ("get_unit_report", Role::Office),
 ];
 
 /// One operation of the generated contract.

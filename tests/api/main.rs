@@ -47,3 +47,5 @@ mod demo_history;
 // Publication snapshots and versions (issue 15 item 4, task SNAP).
 mod rectifications;
 mod snapshots;
+// A unit's full report (issue 16 item 3, task UNITREP).
+mod report_unit;
