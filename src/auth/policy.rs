@@ -172,6 +172,8 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_ranking_report", ALL),
     ("get_party_building_report", OFFICE),
     ("get_public_evaluation_report", OFFICE),
+    // A unit's full report (issue 16 item 3, task UNITREP): scope and publication decide.
+    ("get_unit_report", ALL),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

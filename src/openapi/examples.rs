@@ -219,6 +219,11 @@ fn table() -> Vec<Demo> {
         Demo::of("accept_rectification")
             .param("cycle_id", 5)
             .param("unit_id", 48),
+        // 岭背镇 (10), below the line in 2012 and 2013: its 2013 report (cycle 5) shows the
+        // year-over-year line and the two-cycles warning.
+        Demo::of("get_unit_report")
+            .param("cycle_id", 5)
+            .param("unit_id", 10),
     ]
 }
 

@@ -29,3 +29,5 @@ pub mod acknowledgements;
 pub mod commendations;
 // The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
 pub mod report_ranking;
+// A unit's full report (issue 16 item 3, task UNITREP).
+pub mod report_unit;

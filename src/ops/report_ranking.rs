@@ -25,17 +25,13 @@ use crate::models::result::{FallbackResult, PublicationScope};
 use crate::models::scoring::Referral;
 use crate::models::unit::UnitKind;
 use crate::ops::cycles::find_cycle;
+use crate::ops::reports::heading_of;
 use crate::ops::results::{
     self, FallbackView, MissingPiece, ResultFilter, ResultStatus, UnitResult,
 };
 use crate::ops::sheets::ReferralView;
-use crate::reports::{Amount, Cell, ChartSpec, Document, Sheet, zh_label};
+use crate::reports::{Amount, Cell, ChartKind, ChartSpec, Document, Sheet, zh_label};
 use crate::schema::{fallback_results, referrals, scoring_records, units};
-
-/// The first words of every report's title: `阳山县2013年度党风廉政建设责任制考核`.
-fn heading_of(county: &str, year: i32) -> String {
-    format!("{county}{year}年度党风廉政建设责任制考核")
-}
 
 /// A score as a report's cell: its exact decimal, or nothing.
 fn score(points: Option<&Points>) -> Cell {
@@ -288,6 +284,7 @@ impl RankingReport {
             .filter(|u| u.rank_overall.is_some())
             .collect();
         let chart = |title: String, column: u16| ChartSpec {
+            kind: ChartKind::Column,
             title,
             value_axis: "年度总分".to_owned(),
             categories: 1,

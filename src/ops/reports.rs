@@ -4,8 +4,8 @@
 //! returned as its JSON view, and described as a [`Document`] of Chinese tables for the CSV
 //! and .xlsx answers (`crate::reports`).
 //!
-//! The ranking, a unit's full report and the exports for other assessments stand on the
-//! results (totals, ranks, bands) and join here when those exist.
+//! The ranking and the exports for other assessments (`ops/report_ranking.rs`) and a unit's
+//! full report (`ops/report_unit.rs`) stand on the results (`ops/results.rs`).
 
 use bigdecimal::{BigDecimal, Zero};
 use chrono::{DateTime, Utc};
@@ -24,7 +24,7 @@ use crate::models::routine::Draw;
 use crate::models::unit::UnitKind;
 use crate::ops::cycles::{check_transition, find_cycle};
 use crate::ops::routine::DrawStatus;
-use crate::reports::{Amount, Cell, ChartSpec, Document, Sheet, zh_label};
+use crate::reports::{Amount, Cell, ChartKind, ChartSpec, Document, Sheet, zh_label};
 
 // ---------------------------------------------------------------------------------------------
 // The dashboard
@@ -553,7 +553,7 @@ impl Dashboard {
 }
 
 /// The first words of every report's title: `阳山县2014年度党风廉政建设责任制考核`.
-fn heading_of(county: &str, year: i32) -> String {
+pub fn heading_of(county: &str, year: i32) -> String {
     format!("{county}{year}年度党风廉政建设责任制考核")
 }
 
@@ -1104,6 +1104,7 @@ impl ContentAreaReport {
                     widths: vec![40.0, 12.0, 12.0, 14.0],
                     rows,
                     chart: Some(ChartSpec {
+                        kind: ChartKind::Column,
                         title: "各项考核内容失分率".to_owned(),
                         value_axis: "失分率（%）".to_owned(),
                         categories: 0,

@@ -225,9 +225,21 @@ impl From<Amount> for Cell {
     }
 }
 
+/// How a chart draws its series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChartKind {
+    /// Columns, one per category (shares, totals by unit).
+    #[default]
+    Column,
+    /// A line through the categories in order (totals by year).
+    Line,
+}
+
 /// A native chart over a sheet's own data rows: one category column, one series a value column.
 #[derive(Debug, Clone)]
 pub struct ChartSpec {
+    /// Columns or a line.
+    pub kind: ChartKind,
     /// Its title.
     pub title: String,
     /// The title of its value axis.

@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
     Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use super::{Cell, Document, Sheet, TITLE_ROWS};
+use super::{Cell, ChartKind, Document, Sheet, TITLE_ROWS};
 use crate::error::ApiError;
 
 /// Excel's paper size code for A4.
@@ -127,7 +127,10 @@ fn write_sheet(
     {
         let first = header_row + 1;
         let last = header_row + u32::try_from(sheet.rows.len()).unwrap_or(1);
-        let mut chart = Chart::new(ChartType::Column);
+        let mut chart = Chart::new(match spec.kind {
+            ChartKind::Column => ChartType::Column,
+            ChartKind::Line => ChartType::Line,
+        });
         for &col in &spec.series {
             chart
                 .add_series()

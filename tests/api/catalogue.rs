@@ -2277,6 +2277,10 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/reports/public-evaluation"), || {
             Call::get(published_path("/reports/public-evaluation")).query("format", "json")
         }),
+        // A unit's full report (issue 16 item 3, task UNITREP).
+        fixed("GET", in_cycle!("/reports/units/{unit_id}"), || {
+            Call::get(cycle_path(&format!("/reports/units/{FINAL_TOWN}"))).query("format", "json")
+        }),
     ]
 }
 

@@ -201,6 +201,8 @@ const ROLES: &[(&str, Role)] = &[
     ("get_ranking_report", Role::Office),
     ("get_party_building_report", Role::Office),
     ("get_public_evaluation_report", Role::Office),
+    // A unit's full report (issue 16 item 3, task UNITREP).
+    ("get_unit_report", Role::Office),
 ];
 
 /// One operation of the generated contract.

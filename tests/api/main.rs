@@ -49,3 +49,5 @@ mod rectifications;
 mod snapshots;
 // The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
 mod report_ranking;
+// A unit's full report (issue 16 item 3, task UNITREP).
+mod report_unit;

@@ -4,6 +4,10 @@ pub use crate::ops::report_ranking::{
     FallbackLine, PartyBuildingExport, PublicEvaluationExport, PublicEvaluationUnit, RankingLine,
     RankingReport, ResultSummary,
 };
+pub use crate::ops::report_unit::{
+    HistoryLine, RepeatWarning, ReportDeduction, ReportItem, ReportRectification, ReportReferral,
+    ReportRoutine, ReportSheet, ReportTeam, ReportTeamReport, ReportVisit, UnitReport,
+};
 pub use crate::ops::reports::{
     AreaLoss, ContentAreaReport, Dashboard, GradeTotals, ItemLoss, KindLoss, LeaderGradeLine,
     LeaderGradesReport, Loss, NextTransition, Stage, StageCount, StageKey, UnitGrades, UnitRef,

@@ -1,15 +1,18 @@
 //! `/api/v1/assessment-cycles/{cycle_id}/reports/…`: the office's reports of a cycle (issue 16,
 //! plan §5), each served as JSON, CSV or .xlsx (`crate::reports`: `format` wins over `Accept`,
-//! 406 otherwise). The office sees every report; other roles get 403. What each report reads
-//! is in `ops/reports.rs`.
+//! 406 otherwise). The office sees every report. The ranking and a unit's full report follow
+//! who may see the results (`ReportRequest::answer_as`); the others are the office's alone
+//! (403). What each report reads is in `ops/reports.rs`, `ops/report_ranking.rs` and
+//! `ops/report_unit.rs`.
 
 mod content_areas;
 mod dashboard;
 pub mod json;
 mod leader_grades;
-// The ranking and the exports for other assessments (issue 16 §2, §7; task RANK).
+// The ranking and the exports for other assessments, a unit's full report (issue 16).
 mod exports;
 mod ranking;
+mod unit;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -28,10 +31,11 @@ use crate::reports::{self, County, Document, FormatQuery};
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(dashboard::get_dashboard_report)
         .service(leader_grades::get_leader_grades_report)
-        .service(content_areas::get_content_area_report);
-    cfg.service(ranking::get_ranking_report)
+        .service(content_areas::get_content_area_report)
+        .service(ranking::get_ranking_report)
         .service(exports::get_party_building_report)
-        .service(exports::get_public_evaluation_report);
+        .service(exports::get_public_evaluation_report)
+        .service(unit::get_unit_report);
 }
 
 /// What every report handler has in hand.
