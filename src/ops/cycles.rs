@@ -498,8 +498,17 @@ fn take_snapshot(conn: &mut PgConnection, id: CycleId) -> Result<usize, ApiError
         .into_iter()
         .map(|(unit, kind)| NewCycleUnit::snapshot(id, unit, kind, &available))
         .collect();
-    Ok(diesel::insert_into(cycle_units::table)
-        .values(&rows)
-        .on_conflict_do_nothing()
-        .execute(conn)?)
+    // PostgreSQL takes at most 65,535 parameters a statement: a province of 20,000 units
+    // (seven columns each) goes in several statements.
+    let mut inserted = 0;
+    for chunk in rows.chunks(SNAPSHOT_CHUNK) {
+        inserted += diesel::insert_into(cycle_units::table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .execute(conn)?;
+    }
+    Ok(inserted)
 }
+
+/// Units written by one statement of [`take_snapshot`]: 7 parameters each, under 65,535.
+const SNAPSHOT_CHUNK: usize = 5_000;

@@ -1,5 +1,6 @@
 //! Assessment cycles: settings, lifecycle and its guards, the snapshot of units, extensions.
 
+use diesel::connection::SimpleConnection;
 use serde_json::{Value, json};
 
 use crate::fixtures;
@@ -572,4 +573,28 @@ async fn settings_change_only_in_draft_and_due_dates_are_extended_with_a_reason(
     assert_eq!(first["new_date"], "2014-09-25");
     assert_eq!(first["reason"], reason);
     assert_eq!(first["actor_sub"], "office-admin");
+}
+
+#[tokio::test]
+async fn a_province_of_twenty_thousand_units_leaves_draft_in_one_request() {
+    let app = TestApp::spawn().await;
+    // Bulk SQL, as bench/province.sql: one vertical unit in twenty.
+    app.db
+        .owner()
+        .batch_execute(
+            "INSERT INTO units (name, kind) SELECT '省属单位' || n, \
+             CASE WHEN n % 20 = 0 THEN 'vertical' ELSE 'town' END \
+             FROM generate_series(1, 20000) AS n",
+        )
+        .expect("bulk units");
+    let cycle = id(&open_cycle(&app, 2014).await);
+    let moved = transition(&app, cycle, "self_inspection").await;
+    assert_eq!(moved.status(), 200, "{}", moved.text().await.unwrap_or_default());
+    let count = |status: &str| {
+        app.count(&format!(
+            "SELECT count(*) AS n FROM cycle_units WHERE cycle_id = {cycle} AND status = '{status}'"
+        ))
+    };
+    assert_eq!((count("assessed"), count("excluded")), (19_000, 1_000));
+    app.stop().await;
 }
