@@ -4,7 +4,9 @@
 # Builds the release binary; seeds a county of realistic size (the demo county topped up by
 # bench/seed.py: 13 towns, 60 county departments, 10 county enterprises, 6 vertical units, 6
 # leaders each, the default forms, six teams, 44 final score sheets and the rest in every other
-# state, two closed ballot rounds) and a province of 20,000 units (bench/province.sql, a database of its own); starts
+# state, two closed ballot rounds, the published 2013 cycle's results) and a province of 20,000
+# units (bench/province.sql, a database of its own, with a cycle in review whose results
+# bench/province_results.sql fills in); starts
 # both services and drives them with wrk over loopback (-t2, --latency) at 16, 64 and 128
 # connections, 15 s a run, every variant interleaved with the others and repeated 3 times; L1 is
 # pgbench -S -M prepared -c16 -j2 at the pinned scale 10. Then bench/report.py writes
@@ -81,10 +83,23 @@ serve() {
 serve "$PORT" "$DB"
 county_pid=${pids[0]}
 serve "$PROVINCE_PORT" "$PROVINCE_DB"
+province_pid=${pids[1]}
 python3 bench/seed.py "http://127.0.0.1:$PORT" "$bin" "$OUT"
 # shellcheck disable=SC1091
 . "$OUT/env"
 PROVINCE_TOKEN=$("$bin" token --role office --sub bench-office --ttl 6h)
+# The province's cycle: opened through the API (the snapshot of 20,000 units), its results in SQL.
+province="http://127.0.0.1:$PROVINCE_PORT"
+PROVINCE_CYCLE=$(curl -sf -X POST -H "Authorization: Bearer $PROVINCE_TOKEN" \
+  -H 'Content-Type: application/json' -d '{"year": 2014}' "$province/api/v1/assessment-cycles" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+curl -sf -o /dev/null -X POST -H "Authorization: Bearer $PROVINCE_TOKEN" \
+  -H 'Content-Type: application/json' -d '{"to": "self_inspection"}' \
+  "$province/api/v1/assessment-cycles/$PROVINCE_CYCLE/transitions"
+psql -h 127.0.0.1 -U lianzheng_owner -d "$PROVINCE_DB" -v ON_ERROR_STOP=1 -q \
+  -v cycle="$PROVINCE_CYCLE" -f bench/province_results.sql
+# The demo's published 2013 cycle: the county's ranking.
+RANKED_CYCLE=5
 
 county="http://127.0.0.1:$PORT"
 # name|base URL|path|token ('' for none); 'write' and 'L1' are run their own way.
@@ -98,14 +113,13 @@ variants=(
   "score-item write|$county||"
   "progress view|$county|/api/v1/assessment-cycles/$CYCLE/self-inspections?per_page=100|$OFFICE_TOKEN"
   "units list|$county|/api/v1/units?per_page=100|$OFFICE_TOKEN"
-  "units list (province)|http://127.0.0.1:$PROVINCE_PORT|/api/v1/units?per_page=100|$PROVINCE_TOKEN"
+  "units list (province)|$province|/api/v1/units?per_page=100|$PROVINCE_TOKEN"
+  "county ranking|$county|/api/v1/assessment-cycles/$RANKED_CYCLE/reports/ranking|$OFFICE_TOKEN"
+  "province ranking|$province|/api/v1/assessment-cycles/$PROVINCE_CYCLE/reports/ranking|$PROVINCE_TOKEN"
+  "county ranking .xlsx export|$county|/api/v1/assessment-cycles/$RANKED_CYCLE/reports/ranking?format=xlsx|$OFFICE_TOKEN"
 )
-# Later issues add these; the script names them and skips them.
-placeholders=(
-  "county ranking: needs the results of issue 16"
-  "province ranking: needs the results of issue 16"
-  "county ranking .xlsx export: needs the results of issue 16"
-)
+# Variants a later issue adds; the script names them and skips them.
+placeholders=()
 for note in "${placeholders[@]}"; do echo "bench: skipped, $note" >&2; done
 
 slug() { echo "$1" | tr -c 'a-zA-Z0-9\n' '-' | tr -s '-'; }
@@ -136,11 +150,17 @@ for rep in $(seq 1 "$REPEAT"); do
   done
 done
 rss_kib=$(ps -o rss= -p "$county_pid" | tr -d ' ')
+# One export of the province's ranking (20,000 units) as .xlsx; the province service's peak
+# resident memory (VmHWM) over its whole run, exports included.
+curl -sf -o "$OUT/province-ranking.xlsx" -H "Authorization: Bearer $PROVINCE_TOKEN" \
+  "$province/api/v1/assessment-cycles/$PROVINCE_CYCLE/reports/ranking?format=xlsx"
+province_peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$province_pid/status")
 
 python3 bench/report.py --out "$OUT" --mode "$MODE" --duration "$DURATION" \
   --connections "$CONNECTIONS" --repeat "$REPEAT" --rss-kib "$rss_kib" \
+  --province-peak-kib "$province_peak_kib" \
   --pgbench-scale "$PGBENCH_SCALE" --failed "$failed" \
   --binary "${BENCH_BIN:+$BENCH_BIN (BENCH_BIN, not built by this run)}" \
-  --command "bench/run.sh${1:+ $1}" "${placeholders[@]/#/--skipped=}" >BENCHMARKS.md
+  --command "bench/run.sh${1:+ $1}" ${placeholders[@]+"${placeholders[@]/#/--skipped=}"} >BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2
 exit "$failed"
