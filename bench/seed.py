@@ -71,7 +71,9 @@ def pages(path):
         page += 1
 
 
-cycle = next(pages("/assessment-cycles"))["id"]
+# The demo's cycle in the special inspection (2014); the others are drafts, in review or
+# published.
+cycle = next(c for c in pages("/assessment-cycles") if c["state"] == "special_inspection")["id"]
 
 units = [] if ITEMS_ONLY else list(pages("/units"))
 enterprises = [u for u in units if u["kind"] == "county_enterprise"]
