@@ -217,7 +217,10 @@ pub const PROBLEMS: &[(&str, &str)] = &[
         "publication_incomplete",
         "尚不能通报：`missing` 逐个单位列出所缺内容",
     ),
-    ("cycle_not_in_review", "决定记录只在综合评定阶段登记"),
+    (
+        "cycle_not_in_review",
+        "此项只在综合评定阶段登记或修改（决定记录、通报设置）",
+    ),
     ("decision_recorded", "本周期已登记该类决定，请修改已有记录"),
     // Reports (issue 16).
     (

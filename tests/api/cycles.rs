@@ -589,7 +589,12 @@ async fn a_province_of_twenty_thousand_units_leaves_draft_in_one_request() {
         .expect("bulk units");
     let cycle = id(&open_cycle(&app, 2014).await);
     let moved = transition(&app, cycle, "self_inspection").await;
-    assert_eq!(moved.status(), 200, "{}", moved.text().await.unwrap_or_default());
+    assert_eq!(
+        moved.status(),
+        200,
+        "{}",
+        moved.text().await.unwrap_or_default()
+    );
     let count = |status: &str| {
         app.count(&format!(
             "SELECT count(*) AS n FROM cycle_units WHERE cycle_id = {cycle} AND status = '{status}'"
