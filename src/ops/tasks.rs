@@ -1,9 +1,9 @@
 //! The caller's to-do list (待办事项, issue 17 §2): what each role owes in the open cycles,
 //! computed in a fixed number of queries whatever the county's size: one for the cycles, then
 //! one per kind of source (a unit's documents, a team's units, the office's units), and the
-//! transition guards once per open cycle. A later kind of task (routine visits and scores,
-//! rectification, acknowledgement) is one more query and one more `collect_*` call in
-//! [`for_caller`].
+//! transition guards once per open cycle. The routine inspection's, the rectification's and the
+//! acknowledgement's tasks are columns of those queries; a new source is one more query and one
+//! more `collect_*` call in [`for_caller`].
 //!
 //! Due dates and overdue flags are read against the application's [`Clock`](crate::clock),
 //! never SQL `now()`.
@@ -62,6 +62,10 @@ crate::text_enum! {
         SubmitRectification => "submit_rectification",
         /// 验收整改 (a submitted rectification waits for the office's acceptance)
         AcceptRectification => "accept_rectification",
+        /// 录入日常考核得分 (an assessed unit has no routine score, which publication needs)
+        EnterRoutineScore => "enter_routine_score",
+        /// 催办日常考核走访记录 (a sampled unit's visit record is not final yet)
+        RoutineVisitPending => "routine_visit_pending",
     }
 }
 
@@ -650,10 +654,15 @@ struct OfficeUnitRow {
     rect_status: Option<String>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     rect_since: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Bool)]
+    routine_scored: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    visit_status: Option<String>,
 }
 
 /// Every assessed unit of the open cycles, in one query: its self-inspection and paper copy,
-/// its team, its sheet and report, its open round, its rectification.
+/// its team, its sheet and report, its open round, its rectification, its routine score and
+/// its routine visit.
 fn collect_office_units(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
@@ -666,7 +675,11 @@ fn collect_office_units(
          (SELECT min(r.id) FROM evaluation_rounds r WHERE r.cycle_id = cu.cycle_id \
            AND r.unit_id = cu.unit_id AND r.state <> 'closed') AS open_round, \
          COALESCE(si.updated_at, cu.updated_at) AS since, \
-         r.status AS rect_status, r.updated_at AS rect_since \
+         r.status AS rect_status, r.updated_at AS rect_since, \
+         EXISTS (SELECT 1 FROM routine_scores rs WHERE rs.cycle_id = cu.cycle_id \
+           AND rs.unit_id = cu.unit_id) AS routine_scored, \
+         (SELECT rv.status FROM routine_visits rv WHERE rv.cycle_id = cu.cycle_id \
+           AND rv.unit_id = cu.unit_id) AS visit_status \
          FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
          LEFT JOIN self_inspections si ON si.cycle_id = cu.cycle_id AND si.unit_id = cu.unit_id \
          LEFT JOIN rectifications r ON r.cycle_id = cu.cycle_id AND r.unit_id = cu.unit_id \
@@ -735,6 +748,32 @@ fn collect_office_units(
                 format!("{name}的民主测评尚未结束"),
                 at(&format!("evaluation-rounds/{round}")),
                 Some(cycle.special_inspection_ends),
+            );
+        }
+        // The routine inspection (plan §4(二)): a visit begun and not final, while the routine
+        // inspection works; in the review, every unit's routine score, which publication needs.
+        let routine_open = matches!(
+            cycle.state,
+            CycleState::SelfInspection | CycleState::SpecialInspection | CycleState::Review
+        );
+        if routine_open && row.visit_status.as_deref().is_some_and(|s| s != "final") {
+            list.push(
+                TaskKind::RoutineVisitPending,
+                format!("{name}的日常考核走访记录尚未定稿"),
+                at("routine-visit"),
+                Some(cycle.special_inspection_ends),
+            );
+        }
+        if cycle.state == CycleState::Review && !row.routine_scored {
+            let scores = At {
+                resource: format!("/api/v1/assessment-cycles/{c}/spot-checks/scores"),
+                ..at("")
+            };
+            list.push(
+                TaskKind::EnterRoutineScore,
+                format!("录入{name}的日常考核得分"),
+                scores,
+                None,
             );
         }
         if let (Some("submitted"), Some(since), CycleState::Published) =

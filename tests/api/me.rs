@@ -481,3 +481,97 @@ async fn the_task_list_runs_as_many_queries_for_300_units_as_for_30() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_office_is_asked_for_routine_visits_not_final_and_scores_missing_in_the_review() {
+    let app = TestApp::spawn_demo().await;
+    // Visits begun and not final, in the open cycles (the demo reopened two for correction).
+    #[derive(diesel::QueryableByName)]
+    struct Pair {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        cycle_id: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        unit_id: i64,
+    }
+    let pairs = |sql: &str| -> Vec<(i64, i64)> {
+        diesel::sql_query(sql)
+            .load::<Pair>(&mut app.db.owner())
+            .expect("pairs")
+            .into_iter()
+            .map(|p| (p.cycle_id, p.unit_id))
+            .collect()
+    };
+    let pending = pairs(
+        "SELECT v.cycle_id, v.unit_id FROM routine_visits v \
+         JOIN assessment_cycles c ON c.id = v.cycle_id \
+         WHERE v.status <> 'final' \
+           AND c.state IN ('self_inspection', 'special_inspection', 'review') \
+         ORDER BY 1, 2",
+    );
+    assert!(!pending.is_empty(), "the demo has visits reopened");
+    // Units of the cycle in review (2011) without a routine score.
+    let unscored = pairs(
+        "SELECT cu.cycle_id, cu.unit_id FROM cycle_units cu \
+         JOIN assessment_cycles c ON c.id = cu.cycle_id \
+         WHERE c.state = 'review' AND cu.status = 'assessed' AND NOT EXISTS \
+           (SELECT 1 FROM routine_scores r WHERE r.cycle_id = cu.cycle_id \
+            AND r.unit_id = cu.unit_id) ORDER BY 1, 2",
+    );
+    assert!(!unscored.is_empty(), "the 2011 cycle lacks routine scores");
+    let listed = |items: &[Value], kind: &str| -> Vec<(i64, i64)> {
+        let mut found: Vec<(i64, i64)> = items
+            .iter()
+            .filter(|t| t["kind"] == kind)
+            .map(|t| {
+                let n = |f: &str| t[f].as_i64().unwrap_or_else(|| panic!("{f} of {t}"));
+                (n("cycle_id"), n("unit_id"))
+            })
+            .collect();
+        found.sort_unstable();
+        found
+    };
+    let items = tasks(&app, &app.office).await;
+    assert_eq!(listed(&items, "routine_visit_pending"), pending);
+    assert_eq!(listed(&items, "enter_routine_score"), unscored);
+    let task = items
+        .iter()
+        .find(|t| t["kind"] == "enter_routine_score")
+        .expect("a task");
+    assert!(task["due_on"].is_null(), "{task}");
+    // Neither reaches a unit or an inspector of that unit's team.
+    let (cycle, unit) = unscored[0];
+    #[derive(diesel::QueryableByName)]
+    struct Sub {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        sub: String,
+    }
+    let member: Sub = diesel::sql_query(format!(
+        "SELECT m.sub FROM team_members m JOIN team_units tu ON tu.team_id = m.team_id \
+         WHERE tu.cycle_id = {cycle} AND tu.unit_id = {unit} LIMIT 1"
+    ))
+    .get_result(&mut app.db.owner())
+    .expect("a member of the unit's team");
+    let inspector = app.token(Role::Inspector, &member.sub, None);
+    for token in [app.unit_token(unit), inspector] {
+        let theirs = tasks(&app, &token).await;
+        assert!(listed(&theirs, "enter_routine_score").is_empty());
+        assert!(listed(&theirs, "routine_visit_pending").is_empty());
+    }
+    // The score entered: that unit's task goes, the others stay.
+    let entered = app
+        .post(
+            &format!("/api/v1/assessment-cycles/{cycle}/spot-checks/scores"),
+            &app.office,
+            &json!({"scores": [
+                {"unit_id": unit, "score": "9.00", "note": "按平时掌握情况评定"}
+            ]}),
+        )
+        .await;
+    assert_eq!(entered.status(), StatusCode::OK);
+    let after = tasks(&app, &app.office).await;
+    assert_eq!(
+        listed(&after, "enter_routine_score"),
+        unscored[1..].to_vec()
+    );
+    app.stop().await;
+}
