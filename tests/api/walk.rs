@@ -557,6 +557,11 @@ async fn special_inspection(w: &Walk) {
     w.app.clock.set(china(2014, 10, 1, 0, 0));
     let seen = w.expect(&w.leader1, &[(SIGN_SHEET, a)]).await;
     assert_eq!(seen.due(SIGN_SHEET, a), (json!("2014-09-30"), true));
+    for who in [&w.leader2, &w.member2] {
+        let seen = w.expect(who, &[(SCORE, b), (OPEN_ROUND, b)]).await;
+        assert_eq!(seen.due(SCORE, b), (json!("2014-09-30"), true));
+        assert_eq!(seen.due(OPEN_ROUND, b), (json!("2014-09-30"), true));
+    }
     let seen = w
         .expect(&w.office, &[(SI_MISSING, b), (ADVANCE, None)])
         .await;
@@ -652,6 +657,15 @@ async fn department_team_signs_off(w: &Walk) {
     let office = [(REPORT_PENDING, b), (BLOCKED, None)];
     w.expect(&w.office, &office).await;
     w.expect(&w.leader1, &[]).await;
+    // The team reports' date passes: the report and the office's reminder are overdue.
+    w.app.clock.set(china(2014, 10, 16, 0, 0));
+    for who in [&w.leader2, &w.member2] {
+        let seen = w.expect(who, &[(WRITE_REPORT, b)]).await;
+        assert_eq!(seen.due(WRITE_REPORT, b), (json!("2014-10-15"), true));
+    }
+    let seen = w.expect(&w.office, &office).await;
+    assert_eq!(seen.due(REPORT_PENDING, b), (json!("2014-10-15"), true));
+    assert_eq!(seen.due(BLOCKED, None), (json!("2014-10-15"), true));
 
     let report = w.path(w.b, "team-report");
     let read = w.app.get(&report, &w.leader2.token).await;
@@ -670,7 +684,8 @@ async fn department_team_signs_off(w: &Walk) {
     )
     .await;
     for who in [&w.leader2, &w.member2] {
-        w.expect(who, &[(SIGN_REPORT, b)]).await;
+        let seen = w.expect(who, &[(SIGN_REPORT, b)]).await;
+        assert_eq!(seen.due(SIGN_REPORT, b), (json!("2014-10-15"), true));
     }
     let signatures = format!("{report}/signatures");
     w.post(&signatures, &w.member2.token, json!({}), 201).await;
@@ -704,7 +719,6 @@ async fn review_publication_archive(w: &Walk) {
     let title = seen.get(BLOCKED, None)["title"].as_str().expect("title");
     assert!(title.contains("结果通报"), "{title}");
     department_team_signs_off(w).await;
-    w.app.clock.set(china(2014, 10, 16, 0, 0));
     let seen = w.expect(&w.office, &[(BLOCKED, None)]).await;
     assert_eq!(seen.due(BLOCKED, None), (json!("2014-10-15"), true));
 
