@@ -548,11 +548,16 @@ fn collect_team(
             resource: unit_path(c, u, "team-report"),
             since,
         };
-        let inspecting = cycle.state == CycleState::SpecialInspection;
+        // Teams score, submit and sign during the special inspection and the review alike
+        // (`ensure_team_phase`): a sheet still open in the review is still owed, and late.
+        let reporting = matches!(
+            cycle.state,
+            CycleState::SpecialInspection | CycleState::Review
+        );
         let sheet_status = row.sheet_status.as_deref().unwrap_or("open");
         let ends = Some(cycle.special_inspection_ends);
         match sheet_status {
-            "open" if inspecting => list.push(
+            "open" if reporting => list.push(
                 TaskKind::ScoreUnit,
                 format!("完成{name}的考核评分表并提交签署"),
                 sheet(row.sheet_since),
@@ -566,10 +571,6 @@ fn collect_team(
             ),
             _ => {}
         }
-        let reporting = matches!(
-            cycle.state,
-            CycleState::SpecialInspection | CycleState::Review
-        );
         let report_due = Some(cycle.team_reports_due);
         match row.report_status.as_deref().unwrap_or("open") {
             "open" if reporting && sheet_status == "final" => list.push(

@@ -51,3 +51,5 @@ mod snapshots;
 mod report_ranking;
 // A unit's full report (issue 16 item 3, task UNITREP).
 mod report_unit;
+// The to-do list walked through one whole cycle (issue 17, "Done when"; task WALK).
+mod walk;
