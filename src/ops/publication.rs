@@ -190,7 +190,7 @@ pub fn ensure_complete(conn: &mut PgConnection, cycle_id: CycleId) -> Result<(),
     if !missing.units.is_empty() {
         parts.push(format!(
             "{} assessed unit(s) lack a final sheet, a routine score, leader grades or a final \
-             team report, for example {}",
+             team report, or have an evaluation round open, for example {}",
             missing.units.len(),
             names.join("、")
         ));

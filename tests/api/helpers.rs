@@ -410,6 +410,19 @@ impl TestApp {
         Self::start(db, settings, reqwest::Client::new(), Clock::system())
     }
 
+    /// Starts the application on a fresh, empty database with its clock standing at `at`; move
+    /// it with `app.clock.set(..)` (issue 17's walk through a cycle).
+    pub async fn spawn_at(at: DateTime<Utc>) -> Self {
+        init_logs();
+        let db = TestDb::create();
+        let settings = test_settings(&db);
+        let client = reqwest::Client::builder()
+            .pool_idle_timeout(Duration::from_secs(2))
+            .build()
+            .expect("HTTP client");
+        Self::start(db, settings, client, Clock::manual(at))
+    }
+
     /// Starts the application on a fresh demo county with its clock standing at `at`; move it
     /// with `app.clock.set(..)` (issue 17 §6).
     pub async fn spawn_demo_at(at: DateTime<Utc>) -> Self {

@@ -7,20 +7,14 @@
 //! does it succeeds, and never shows another unit's or another team's business. The badge
 //! (`?count_only=true`) counts what the list holds.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
 use chrono::{DateTime, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 use lianzheng::auth::Role;
-use lianzheng::clock::Clock;
-use lianzheng::db;
-use lianzheng::startup::Application;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{assigned, cycle, leader, team, unit};
-use crate::helpers::{TestApp, TestDb, test_settings, token};
+use crate::helpers::TestApp;
 use crate::publication::set_publication_document;
 
 /// An instant in China Standard Time.
@@ -31,45 +25,6 @@ fn china(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .single()
         .expect("time")
         .with_timezone(&Utc)
-}
-
-/// The application on a fresh, empty database with its clock standing at `at` (what
-/// `TestApp::spawn_demo_at` does for the demo county).
-fn spawn_at(at: DateTime<Utc>) -> TestApp {
-    let db = TestDb::create();
-    let settings = test_settings(&db);
-    let signer = Arc::new(settings.audit_signer().expect("the audit signing key"));
-    let pool = db::connect(
-        settings.database_url.expose(),
-        settings.pool_size,
-        settings.pool_timeout,
-        settings.statement_timeout,
-        signer.clone(),
-    )
-    .expect("connect the test pool");
-    let clock = Clock::manual(at);
-    let app = Application::build_with_clock(&settings, pool, clock.clone())
-        .expect("build the application");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let server = app.into_server();
-    let handle = server.handle();
-    let server = Mutex::new(Some(tokio::spawn(server)));
-    let office = token(&settings, Role::Office, "office-admin", None);
-    let client = reqwest::Client::builder()
-        .pool_idle_timeout(Duration::from_secs(2))
-        .build()
-        .expect("HTTP client");
-    TestApp {
-        address,
-        client,
-        settings,
-        db,
-        office,
-        handle,
-        server,
-        signer,
-        clock,
-    }
 }
 
 fn exec(app: &TestApp, sql: &str) {
@@ -229,7 +184,7 @@ impl Walk {
 /// cycle of 2014 (self-inspection due 20 September, special inspection ending 30 September,
 /// team reports due 15 October).
 async fn county() -> Walk {
-    let app = spawn_at(china(2014, 9, 1, 10, 0));
+    let app = TestApp::spawn_at(china(2014, 9, 1, 10, 0)).await;
     let a = unit(&app, "阳城镇", "town").await.id;
     let b = unit(&app, "县财政局", "county_department").await.id;
     let a_leaders = vec![
@@ -295,6 +250,7 @@ const SIGN_SHEET: &str = "sign_scoring_record";
 const WRITE_REPORT: &str = "write_team_report";
 const SIGN_REPORT: &str = "sign_team_report";
 const REPORT_PENDING: &str = "team_report_pending";
+const ENTER_SCORE: &str = "enter_routine_score";
 const ADVANCE: &str = "advance_cycle";
 const BLOCKED: &str = "cycle_blocked";
 const ACK: &str = "acknowledge_result";
@@ -654,7 +610,9 @@ async fn department_team_signs_off(w: &Walk) {
         let seen = w.expect(who, &[(WRITE_REPORT, b)]).await;
         assert_eq!(seen.due(WRITE_REPORT, b), (json!("2014-10-15"), false));
     }
-    let office = [(REPORT_PENDING, b), (BLOCKED, None)];
+    // In the review the office also owes both units' routine scores (undated).
+    let scores = [(ENTER_SCORE, Some(w.a)), (ENTER_SCORE, b)];
+    let office = [(REPORT_PENDING, b), (BLOCKED, None), scores[0], scores[1]];
     w.expect(&w.office, &office).await;
     w.expect(&w.leader1, &[]).await;
     // The team reports' date passes: the report and the office's reminder are overdue.
@@ -695,7 +653,8 @@ async fn department_team_signs_off(w: &Walk) {
     for who in [&w.leader2, &w.member2, &w.unit_b] {
         w.expect(who, &[]).await;
     }
-    w.expect(&w.office, &[(BLOCKED, None)]).await;
+    w.expect(&w.office, &[(BLOCKED, None), scores[0], scores[1]])
+        .await;
 }
 
 /// The review: what publication lacks blocks it until it is given; then the results are
@@ -714,24 +673,40 @@ async fn review_publication_archive(w: &Walk) {
         let seen = w.expect(who, &[(SCORE, b)]).await;
         assert_eq!(seen.due(SCORE, b), (json!("2014-09-30"), true));
     }
-    let seen = w.expect(&w.office, &[(BLOCKED, None)]).await;
+    let scores = [(ENTER_SCORE, a), (ENTER_SCORE, b)];
+    let seen = w
+        .expect(&w.office, &[(BLOCKED, None), scores[0], scores[1]])
+        .await;
     assert_eq!(seen.due(BLOCKED, None), (json!("2014-10-15"), false));
+    assert_eq!(seen.due(ENTER_SCORE, a), (Value::Null, false));
     let title = seen.get(BLOCKED, None)["title"].as_str().expect("title");
     assert!(title.contains("结果通报"), "{title}");
     department_team_signs_off(w).await;
-    let seen = w.expect(&w.office, &[(BLOCKED, None)]).await;
+    let seen = w
+        .expect(&w.office, &[(BLOCKED, None), scores[0], scores[1]])
+        .await;
     assert_eq!(seen.due(BLOCKED, None), (json!("2014-10-15"), true));
+    assert_eq!(seen.due(ENTER_SCORE, b), (Value::Null, false));
 
-    // Both units' routine scores and leaders' grades (bulk scoring content, in SQL); a line
-    // of 95.00 that the town's routine score puts it under.
+    // Both units' routine scores, through the API: the office's tasks for them go; a line of
+    // 95.00 that the town's routine score puts it under.
     let (c, ua, ub) = (w.cycle, w.a, w.b);
+    w.post(
+        &format!("/api/v1/assessment-cycles/{c}/spot-checks/scores"),
+        &w.office.token,
+        json!({"scores": [
+            {"unit_id": ua, "score": "4.00", "note": "较差"},
+            {"unit_id": ub, "score": "9.50", "note": "良好"}
+        ]}),
+        200,
+    )
+    .await;
+    w.expect(&w.office, &[(BLOCKED, None)]).await;
+    // The leaders' grades (bulk scoring content, in SQL).
     exec(
         &w.app,
         &format!(
             "UPDATE assessment_cycles SET rectification_line = 95.00 WHERE id = {c};
-             INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by)
-                 VALUES ({c}, {ua}, 4.00, '较差', 'office-admin'),
-                        ({c}, {ub}, 9.50, '良好', 'office-admin');
              INSERT INTO leader_grades (cycle_id, unit_id, leader_id, leader_name, grade, reason,
                  set_by, set_by_name)
                  SELECT {c}, l.unit_id, l.id, l.name, 'good', '平时掌握情况较好',
