@@ -51,3 +51,5 @@ mod snapshots;
 mod report_ranking;
 // A unit's full report (issue 16 item 3, task UNITREP).
 mod report_unit;
+// The office's report to the county committee (issue 16 item 6, task COMMITTEE).
+mod report_committee;
