@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use bigdecimal::{BigDecimal, RoundingMode};
+use bigdecimal::{BigDecimal, RoundingMode, Zero};
 use calamine::{Data, Reader, Xlsx};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -220,7 +220,7 @@ async fn the_figures_equal_the_results_of_the_published_2013_cycle() {
         .as_array()
         .expect("areas")
         .iter()
-        .filter(|a| dec(&a["overall"]["lost_points"]) > BigDecimal::from(0))
+        .filter(|a| !dec(&a["overall"]["lost_points"]).is_zero())
         .cloned()
         .collect();
     areas.sort_by(|a, b| {
