@@ -829,4 +829,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     publications,
     publication_results,
     rectifications,
+    committee_reports,
 );
+
+diesel::table! {
+    committee_reports (cycle_id) {
+        cycle_id -> Int8,
+        overall_evaluation -> Nullable<Text>,
+        problems -> Nullable<Text>,
+        advice -> Nullable<Text>,
+        version -> Int4,
+        updated_by -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(committee_reports -> assessment_cycles (cycle_id));

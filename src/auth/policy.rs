@@ -174,6 +174,9 @@ pub const POLICY: &[(&str, &[Role])] = &[
     ("get_public_evaluation_report", OFFICE),
     // A unit's full report (issue 16 item 3, task UNITREP): scope and publication decide.
     ("get_unit_report", ALL),
+    // The report to the county committee (issue 16 item 6, task COMMITTEE).
+    ("get_committee_report", OFFICE),
+    ("put_committee_report", OFFICE),
 ];
 
 /// The roles operation `operation_id` lets through (none for an unknown operation).

@@ -219,7 +219,7 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ),
     (
         "cycle_not_in_review",
-        "此项只在综合评定阶段登记或修改（决定记录、通报设置）",
+        "周期尚未进入或已离开综合评定阶段，不能办理此项",
     ),
     ("decision_recorded", "本周期已登记该类决定，请修改已有记录"),
     // Reports (issue 16).

@@ -18,6 +18,8 @@ pub mod team_report;
 pub mod unit;
 // Commendations and notices, and the acknowledgement of results (issue 15 item 6, issue 17).
 pub mod commendation;
+// The office's report to the county committee (issue 16 item 6, task COMMITTEE).
+pub mod committee_report;
 
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};

@@ -224,6 +224,10 @@ fn table() -> Vec<Demo> {
         Demo::of("get_unit_report")
             .param("cycle_id", 5)
             .param("unit_id", 10),
+        // The report to the county committee: the published 2013 cycle (5) has every figure;
+        // the 2011 cycle (3), in review, takes the office's texts.
+        Demo::of("get_committee_report").param("cycle_id", 5),
+        Demo::of("put_committee_report").param("cycle_id", 3),
     ]
 }
 

@@ -31,3 +31,5 @@ pub mod commendations;
 pub mod report_ranking;
 // A unit's full report (issue 16 item 3, task UNITREP).
 pub mod report_unit;
+// The office's report to the county committee (issue 16 item 6, task COMMITTEE).
+pub mod report_committee;

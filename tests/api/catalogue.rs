@@ -2281,6 +2281,11 @@ pub fn catalogue() -> Vec<Entry> {
         fixed("GET", in_cycle!("/reports/units/{unit_id}"), || {
             Call::get(cycle_path(&format!("/reports/units/{FINAL_TOWN}"))).query("format", "json")
         }),
+        // The report to the county committee (issue 16 item 6, task COMMITTEE).
+        fixed("GET", in_cycle!("/reports/committee"), || {
+            Call::get(published_path("/reports/committee")).query("format", "xlsx")
+        }),
+        setup("PUT", in_cycle!("/reports/committee"), put_committee_report),
     ]
 }
 
@@ -2563,4 +2568,20 @@ async fn every_catalogued_request_succeeds_as_its_owner() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The office's texts of the report to the county committee of the demo's cycle in review,
+/// under the `If-Match` its GET sends (task COMMITTEE).
+fn put_committee_report(app: &TestApp) -> BoxFuture<'_, Call> {
+    Box::pin(async move {
+        let path = format!("/api/v1/assessment-cycles/{REVIEW_CYCLE}/reports/committee");
+        let tag = etag(app, Who::Office, &path).await;
+        Call::put(
+            path,
+            json!({"overall_evaluation": "　　全县考核情况总体较好。",
+                   "problems": "　　个别单位整改不及时。",
+                   "advice": "　　建议约谈整改线以下单位主要负责人。"}),
+        )
+        .if_match(tag)
+    })
 }

@@ -203,6 +203,9 @@ const ROLES: &[(&str, Role)] = &[
     ("get_public_evaluation_report", Role::Office),
     // A unit's full report (issue 16 item 3, task UNITREP).
     ("get_unit_report", Role::Office),
+    // The report to the county committee (issue 16 item 6, task COMMITTEE).
+    ("get_committee_report", Role::Office),
+    ("put_committee_report", Role::Office),
 ];
 
 /// One operation of the generated contract.

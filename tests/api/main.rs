@@ -53,3 +53,5 @@ mod report_ranking;
 mod report_unit;
 // The to-do list walked through one whole cycle (issue 17, "Done when"; task WALK).
 mod walk;
+// The office's report to the county committee (issue 16 item 6, task COMMITTEE).
+mod report_committee;

@@ -410,6 +410,7 @@ fn frozen(entry: &Entry) -> bool {
         && !entry.template.contains("/commendations")
         && !entry.template.ends_with("/result/acknowledgement")
         && !entry.template.contains("/rectification")
+        && !entry.template.ends_with("/reports/committee")
 }
 
 /// The cycle a concrete path names.

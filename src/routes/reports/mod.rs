@@ -13,6 +13,8 @@ mod leader_grades;
 mod exports;
 mod ranking;
 mod unit;
+// The office's report to the county committee (issue 16 item 6, task COMMITTEE).
+mod committee;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -35,7 +37,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(ranking::get_ranking_report)
         .service(exports::get_party_building_report)
         .service(exports::get_public_evaluation_report)
-        .service(unit::get_unit_report);
+        .service(unit::get_unit_report)
+        .service(committee::get_committee_report)
+        .service(committee::put_committee_report);
 }
 
 /// What every report handler has in hand.

@@ -139,6 +139,8 @@ pub fn table() -> BTreeMap<&'static str, Case> {
         submit_rectification,
         return_rectification,
         accept_rectification,
+        // The report to the county committee (issue 16 item 6, task COMMITTEE).
+        put_committee_report,
     ]
 }
 
@@ -1332,4 +1334,18 @@ async fn accept_rectification(app: &TestApp) -> Outcome {
     must(app, empty_post(format!("{path}/submit")).by(town)).await;
     let ok = counted(app, &accept).await;
     Outcome::new(ok, "accept", bad)
+}
+
+async fn put_committee_report(app: &TestApp) -> Outcome {
+    let cycle = cycle_in_review(app).await;
+    let write = Call::put(
+        in_cycle(cycle, "/reports/committee"),
+        json!({"overall_evaluation": "　　总体较好。", "problems": "　　整改不及时。",
+               "advice": "　　建议约谈。"}),
+    )
+    .if_match("\"0\"");
+    let ok = counted(app, &write).await;
+    // The tag is stale now.
+    let bad = counted(app, &write).await;
+    Outcome::new(ok, "update", bad)
 }
