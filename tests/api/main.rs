@@ -51,3 +51,5 @@ mod snapshots;
 mod report_ranking;
 // A unit's full report (issue 16 item 3, task UNITREP).
 mod report_unit;
+// The authorization matrix (issue 18 item 3, task MATRIX).
+mod matrix;
