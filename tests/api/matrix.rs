@@ -7,7 +7,8 @@
 //! rule"): 401 without a token; 403 `forbidden` for a role the policy
 //! (`lianzheng::auth::policy`) never admits; 404 for an object outside the caller's scope; 403
 //! `not_published` where publication is the rule. The database is unchanged after each refused
-//! call (a checksum of every table). The refusals run first; then the admitted readers; the
+//! write, and after an operation's refused reads (a checksum of every table,
+//! `publication::checksums`). The refusals run first; then the admitted readers; the
 //! owner's positive control (the catalogue's call, 2xx) last, so no refusal sees a state a
 //! success changed. An operation of the contract the catalogue does not know fails the test.
 //!
@@ -247,9 +248,10 @@ fn role_of(caller: Caller) -> Option<Role> {
 /// while one of their teams holds it in a cycle not yet archived, and the cycle's common ones.
 /// Besides: a team is seen by its members only; a unit only reads its team documents (score
 /// sheet, team report), never writes them; a draft commendation is the office's; a publication
-/// version is seen by an inspector through a team of its cycle; a routine visit record is the office's alone while
-/// the draw is sealed (the catalogue's visit is not final); an attachment not yet attached is
-/// its uploader's (the catalogue's uploader is 阳城镇, the matrix's own unit).
+/// version is seen by an inspector through a team of its cycle; a routine visit record is the
+/// office's alone while the draw is sealed (the catalogue's visit is not final); an attachment
+/// not yet attached is its uploader's (the catalogue's uploader is 阳城镇, the matrix's own
+/// unit).
 fn in_scope(app: &TestApp, ctx: &Context, cast: &Cast, caller: Caller, write: bool) -> bool {
     let who = cast.who(caller);
     if matches!(who, Who::Office | Who::Anonymous) {
@@ -386,22 +388,6 @@ fn expected(
     }
 }
 
-/// Rules of an operation the role and scope do not tell: (operation, caller, the answer, why).
-const RULES: &[(&str, Caller, u16, &str, &str)] = &[];
-
-fn rule(operation: &str, caller: Caller) -> Option<Expect> {
-    RULES
-        .iter()
-        .find(|(op, c, ..)| *op == operation && *c == caller)
-        .map(|(_, _, status, code, _)| {
-            if *status < 300 {
-                Expect::Admitted
-            } else {
-                refused(*status, code)
-            }
-        })
-}
-
 async fn answer(call: &Call, app: &TestApp) -> (u16, Value) {
     let response = call.send(app).await;
     let status = response.status().as_u16();
@@ -429,10 +415,11 @@ async fn row(entry: Entry, op: Value) -> Vec<String> {
     let plan: Vec<(Caller, Expect)> = CALLERS
         .iter()
         .map(|c| {
-            let expect = rule(&operation, *c).unwrap_or_else(|| {
-                expected(&app, &ctx, &cast, &operation, secured, entry.is_write(), *c)
-            });
-            (*c, expect)
+            let write = entry.is_write();
+            (
+                *c,
+                expected(&app, &ctx, &cast, &operation, secured, write, *c),
+            )
         })
         .collect();
     let mut conn = app.db.owner();
@@ -452,10 +439,11 @@ async fn row(entry: Entry, op: Value) -> Vec<String> {
         let matches = (got == *status && body["code"] == *code)
             || (*or_not_found && got == 404 && body["code"] == "not_found");
         if !matches {
+            let or = if *or_not_found { " or 404" } else { "" };
             failures.push(format!(
-                "{name} ({operation}) as {caller:?} {:?}: expected {status} {code}{}, got {got}: {}",
+                "{name} ({operation}) as {caller:?} {:?}: expected {status} {code}{or}, \
+                 got {got}: {}",
                 sent.who,
-                if *or_not_found { " or 404" } else { "" },
                 shorten(&body)
             ));
         }
