@@ -55,3 +55,5 @@ mod report_unit;
 mod walk;
 // The office's report to the county committee (issue 16 item 6, task COMMITTEE).
 mod report_committee;
+// The authorization matrix (issue 18 item 3, task MATRIX).
+mod matrix;
