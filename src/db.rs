@@ -105,7 +105,7 @@ impl PgPool {
             if watch(&mut conn).is_none_or(|w| w.seen >= losses) {
                 return Ok(conn);
             }
-            if sql_query("SELECT 1").execute(&mut *conn).is_ok() {
+            if ping(&mut conn).is_ok() {
                 if let Some(w) = watch(&mut conn) {
                     w.seen = losses;
                 }
@@ -565,6 +565,34 @@ pub fn grant_runtime_privileges(conn: &mut PgConnection, role: &str) -> QueryRes
         ))?;
     }
     Ok(())
+}
+
+/// `SELECT 1`, prepared once per connection and kept in diesel's statement cache (as every
+/// query written with diesel's DSL is): each call is one Bind/Execute round trip, no Parse.
+/// `sql_query` text is never cached, so it would be parsed and planned on every call.
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+struct SelectOne;
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for SelectOne {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        out.push_sql("SELECT 1");
+        Ok(())
+    }
+}
+
+impl diesel::query_builder::Query for SelectOne {
+    type SqlType = diesel::sql_types::Integer;
+}
+
+impl RunQueryDsl<PgConnection> for SelectOne {}
+
+/// One `SELECT 1` round trip on `conn`: the readiness probe's, and the check of a connection
+/// that may have been lost.
+pub fn ping(conn: &mut PgConnection) -> QueryResult<()> {
+    SelectOne.get_result::<i32>(conn).map(|_| ())
 }
 
 /// Quotes an SQL identifier.

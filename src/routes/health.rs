@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
-use diesel::RunQueryDsl;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -47,7 +46,7 @@ const READY_WITHIN: Duration = Duration::from_millis(1500);
 #[get("/readyz")]
 pub async fn readyz(pool: web::Data<PgPool>) -> Result<HttpResponse, ApiError> {
     db::run(&pool.within(READY_WITHIN), |conn| {
-        diesel::sql_query("SELECT 1").execute(conn).map_err(|e| {
+        db::ping(conn).map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
             ApiError::Unavailable("the database does not answer".to_owned())
         })
