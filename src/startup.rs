@@ -50,6 +50,9 @@ pub enum StartupError {
     /// The task push's webhook is misconfigured.
     #[error("{0}")]
     TaskPush(String),
+    /// The contract could not be serialised.
+    #[error("cannot serialise the contract: {0}")]
+    Contract(String),
 }
 
 /// A bound, not yet running, server.
@@ -91,6 +94,12 @@ impl Application {
         );
         let spec = openapi::spec();
         let routes = web::Data::new(RouteTable::from_spec(&spec));
+        // The contract is served as the bytes serialised here, once: not a JSON tree kept per
+        // worker and serialised again on every request (about 1 MB each).
+        let contract = web::Data::new(Contract(web::Bytes::from(
+            serde_json::to_vec(&spec).map_err(|e| StartupError::Contract(e.to_string()))?,
+        )));
+        drop(spec);
         let audit_keys =
             web::Data::new(AuditKeys(settings.audit_keys(Some(pool.signer().public()))));
         let pool = pool.with_clock(clock.clone());
@@ -145,14 +154,17 @@ impl Application {
                     ApiError::not_found(format!("nothing at {}", req.path())).into()
                 }))
                 .service(
-                    SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .external_url_unchecked("/api-docs/openapi.json", spec.clone())
-                        // The token pasted into Authorize survives a reload of the page.
-                        .config(
-                            SwaggerConfig::default()
-                                .persist_authorization(true)
-                                .display_request_duration(true),
-                        ),
+                    SwaggerUi::new("/swagger-ui/{_:.*}").config(
+                        SwaggerConfig::new([CONTRACT_PATH])
+                            // The token pasted into Authorize survives a reload of the page.
+                            .persist_authorization(true)
+                            .display_request_duration(true),
+                    ),
+                )
+                .service(
+                    web::resource(CONTRACT_PATH)
+                        .app_data(contract.clone())
+                        .get(serve_contract),
                 )
                 .service(web::resource("/swagger-ui").get(swagger_redirect))
                 .default_service(web::to(fallback))
@@ -164,9 +176,11 @@ impl Application {
                 .wrap(from_fn(trace_requests))
         })
         .workers(settings.workers)
-        // Every blocking job holds one of `DB_POOL_SIZE` permits (db.rs), so a worker never
-        // runs more jobs than the pool has connections: one thread a connection.
-        .worker_max_blocking_threads(settings.pool_size as usize)
+        // Every blocking job holds one of `DB_POOL_SIZE` permits (db.rs); the blocking threads
+        // of all workers together are as many as the pool's connections (each worker's share
+        // rounded up), not that many per worker: threads that would only wait for a permit cost
+        // memory (an allocator arena each) and context switches.
+        .worker_max_blocking_threads(blocking_threads(settings.pool_size, settings.workers))
         .shutdown_timeout(settings.shutdown_timeout.as_secs())
         .listen(listener)
         .map_err(StartupError::Server)?
@@ -227,6 +241,23 @@ fn cors(origins: &[String], extra_headers: &[HeaderName]) -> Cors {
     cors
 }
 
+/// Each worker's blocking threads: its share of the pool's connections, at least one.
+fn blocking_threads(pool_size: u32, workers: usize) -> usize {
+    (pool_size as usize).div_ceil(workers.max(1)).max(1)
+}
+
+/// Where the contract is served, and where Swagger UI reads it.
+const CONTRACT_PATH: &str = "/api-docs/openapi.json";
+
+/// The contract as served: its JSON, serialised once at start.
+struct Contract(web::Bytes);
+
+async fn serve_contract(contract: web::Data<Contract>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(contract.0.clone())
+}
+
 async fn swagger_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/swagger-ui/"))
@@ -257,5 +288,19 @@ fn json_error(error: actix_web::error::JsonPayloadError) -> ApiError {
             code: "malformed_json",
             detail: other.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocking_threads;
+
+    #[test]
+    fn the_workers_blocking_threads_add_up_to_the_pools_connections() {
+        assert_eq!(blocking_threads(10, 2), 5);
+        assert_eq!(blocking_threads(10, 3), 4);
+        assert_eq!(blocking_threads(10, 1), 10);
+        assert_eq!(blocking_threads(1, 4), 1);
+        assert_eq!(blocking_threads(10, 0), 10);
     }
 }
