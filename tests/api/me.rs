@@ -425,24 +425,10 @@ fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
 
 /// How many statements the task list runs for `user` on one connection.
 fn queries(conn: &mut PgConnection, user: &lianzheng::auth::AuthUser) -> (usize, usize) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, items) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::tasks::for_caller(conn, user, china(2014, 9, 25, 9, 0))
     });
-    let items =
-        lianzheng::ops::tasks::for_caller(conn, user, china(2014, 9, 25, 9, 0)).expect("tasks");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    (count.load(Ordering::SeqCst), items.len())
+    (count, items.expect("tasks").len())
 }
 
 #[tokio::test]

@@ -596,25 +596,14 @@ fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
 
 /// How many statements one write's recording of the task states runs, and what it recorded.
 fn statements(conn: &mut PgConnection) -> (usize, lianzheng::ops::outbox::Recorded) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, recorded) = crate::statements::statements(conn, |conn| {
+        conn.transaction(|conn| lianzheng::ops::outbox::record(conn, china(2014, 9, 25, 9, 0)))
     });
-    let recorded = conn
-        .transaction(|conn| lianzheng::ops::outbox::record(conn, china(2014, 9, 25, 9, 0)))
-        .expect("record the task states");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
     // The transaction's BEGIN and COMMIT are not the recording's.
-    (count.load(Ordering::SeqCst).saturating_sub(2), recorded)
+    (
+        count.saturating_sub(2),
+        recorded.expect("record the task states"),
+    )
 }
 
 #[tokio::test]

@@ -450,7 +450,10 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
         body["overall_evaluation"].as_str().expect("text")
     );
     let totals = book.worksheet_range("总体情况").expect("totals");
-    assert_eq!(headers(&totals, head, 5), ["范围", "单位数", "平均分", "最高分", "最低分"]);
+    assert_eq!(
+        headers(&totals, head, 5),
+        ["范围", "单位数", "平均分", "最高分", "最低分"]
+    );
     let overall = &report["figures"]["overall"];
     assert_eq!(text(totals.get_value((head + 1, 0))), "全县");
     assert_eq!(

@@ -59,7 +59,8 @@ async fn results(app: &TestApp, cycle: i64) -> Vec<Value> {
 }
 
 async fn csv(app: &TestApp, path: &str) -> String {
-    let (content_type, _, body) = fetch(app, &format!("{path}?format=csv"), &app.office, None).await;
+    let (content_type, _, body) =
+        fetch(app, &format!("{path}?format=csv"), &app.office, None).await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert_eq!(&body[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
     String::from_utf8(body).expect("UTF-8")
@@ -205,7 +206,8 @@ async fn the_ranking_workbook_holds_the_json_numbers_by_kind_and_charts_each_she
     let app = TestApp::spawn_demo().await;
     let ranking = json(&app, &report(PUBLISHED, "ranking"), &app.office).await;
     let lines = units(&ranking);
-    let (mut book, bytes, _) = workbook(&app, &report(PUBLISHED, "ranking"), &app.office, None).await;
+    let (mut book, bytes, _) =
+        workbook(&app, &report(PUBLISHED, "ranking"), &app.office, None).await;
     let kinds: Vec<(&str, &str)> = [
         ("town", "乡镇排名"),
         ("county_department", "县直单位排名"),
@@ -410,14 +412,18 @@ async fn the_ranking_and_exports_run_as_many_statements_for_300_units_as_for_30(
                 .0
             })
             .collect();
-        counts.push(statements(conn, |c| {
-            report_ranking::party_building(c, id, now).expect("party building")
-        })
-        .0);
-        counts.push(statements(conn, |c| {
-            report_ranking::public_evaluation(c, id, now).expect("public evaluation")
-        })
-        .0);
+        counts.push(
+            statements(conn, |c| {
+                report_ranking::party_building(c, id, now).expect("party building")
+            })
+            .0,
+        );
+        counts.push(
+            statements(conn, |c| {
+                report_ranking::public_evaluation(c, id, now).expect("public evaluation")
+            })
+            .0,
+        );
         counts
     };
     let base = report_ranking::ranking(&mut conn, &callers[0], id, now)

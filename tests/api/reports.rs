@@ -23,7 +23,8 @@ async fn json(app: &TestApp, name: &str) -> Value {
 }
 
 async fn workbook(app: &TestApp, name: &str) -> (Xlsx<Cursor<Vec<u8>>>, Vec<u8>) {
-    let (book, body, disposition) = workbooks::workbook(app, &report(name), &app.office, None).await;
+    let (book, body, disposition) =
+        workbooks::workbook(app, &report(name), &app.office, None).await;
     assert!(disposition.starts_with("attachment; "), "{disposition}");
     // 阳山县, percent-encoded in UTF-8, begins every file name.
     assert!(
@@ -310,8 +311,13 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     diesel::sql_query("UPDATE units SET name = '县\"甲,乙\"局' WHERE id = 72")
         .execute(&mut app.db.owner())
         .expect("rename");
-    let (content_type, disposition, body) =
-        fetch(&app, &format!("{}?format=csv", report("dashboard")), &app.office, None).await;
+    let (content_type, disposition, body) = fetch(
+        &app,
+        &format!("{}?format=csv", report("dashboard")),
+        &app.office,
+        None,
+    )
+    .await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert!(disposition.ends_with("%2Ecsv"), "{disposition}");
     assert_eq!(&body[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
@@ -366,13 +372,31 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
 async fn the_format_parameter_wins_over_accept_and_accept_decides_without_it() {
     let app = TestApp::spawn_demo().await;
     let path = report("leader-grades");
-    let (ct, _, _) = fetch(&app, &format!("{path}?format=xlsx"), &app.office, Some("text/csv")).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &format!("{path}?format=xlsx"),
+        &app.office,
+        Some("text/csv"),
+    )
+    .await;
     assert_eq!(ct, XLSX);
-    let (ct, _, _) = fetch(&app, &format!("{path}?format=json"), &app.office, Some(XLSX)).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &format!("{path}?format=json"),
+        &app.office,
+        Some(XLSX),
+    )
+    .await;
     assert_eq!(ct, "application/json");
     let (ct, _, _) = fetch(&app, &path, &app.office, Some(XLSX)).await;
     assert_eq!(ct, XLSX);
-    let (ct, _, _) = fetch(&app, &path, &app.office, Some("text/csv, application/json;q=0.5")).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &path,
+        &app.office,
+        Some("text/csv, application/json;q=0.5"),
+    )
+    .await;
     assert_eq!(ct, "text/csv; charset=utf-8");
     let (ct, _, _) = fetch(&app, &path, &app.office, Some("*/*")).await;
     assert_eq!(ct, "application/json");

@@ -823,24 +823,10 @@ async fn vetoes_and_fallbacks_are_frozen_once_published() {
 
 /// How many statements `ops::results::for_cycle` runs on `conn`, and how many units it returns.
 fn statements(conn: &mut PgConnection) -> (usize, usize) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, results) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::results::for_cycle(conn, CycleId(1), &Default::default())
     });
-    let results =
-        lianzheng::ops::results::for_cycle(conn, CycleId(1), &Default::default()).expect("results");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    (count.load(Ordering::SeqCst), results.units.len())
+    (count, results.expect("results").units.len())
 }
 
 /// Adds `n` assessed county departments to the demo cycle in bulk, each with a final sheet

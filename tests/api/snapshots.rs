@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{Fixture, assigned, fixture, team};
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, mark_published};
 use crate::publication::{checksums, exec, in_review, ready_to_publish, state, transition};
 
 fn versions(cycle: i64) -> String {
@@ -400,13 +400,7 @@ async fn the_publication_settings_change_only_in_review_under_if_match() {
     assert_eq!(results["publication_scope"], "kind");
     assert_eq!(results["version"], saved["version"]);
     // Published: frozen.
-    exec(
-        &app,
-        &format!(
-            "UPDATE assessment_cycles SET state = 'published' WHERE id = {}",
-            f.cycle
-        ),
-    );
+    mark_published(&app, f.cycle);
     let tag = format!("\"{}\"", saved["version"]);
     assert_problem(
         put(&app.office, Some(&tag)).await.expect("PUT"),
@@ -419,30 +413,17 @@ async fn the_publication_settings_change_only_in_review_under_if_match() {
 
 /// How many statements a snapshot of the demo's cycle 1 takes on `conn`.
 fn snapshot_statements(conn: &mut PgConnection) -> usize {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, snapshot) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::snapshots::take(
+            conn,
+            CycleId(1),
+            ("office-admin", "县纪委办公室"),
+            Utc::now(),
+            None,
+        )
     });
-    lianzheng::ops::snapshots::take(
-        conn,
-        CycleId(1),
-        ("office-admin", "县纪委办公室"),
-        Utc::now(),
-        None,
-    )
-    .expect("take a snapshot");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    count.load(Ordering::SeqCst)
+    snapshot.expect("take a snapshot");
+    count
 }
 
 /// Adds `n` assessed county departments to the demo cycle in bulk, each with a final sheet, a
