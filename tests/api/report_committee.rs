@@ -17,9 +17,10 @@ use lianzheng::ops::report_committee;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::add_scored_units;
 use crate::helpers::{TestApp, assert_problem};
 use crate::statements::statements;
-use crate::workbooks::{add_scored_units, decimal, headers, number, text, workbook};
+use crate::workbooks::{decimal, header, headers, number, text, workbook};
 
 /// The demo's 2014 cycle, in the special inspection.
 const IN_PROGRESS: i64 = 1;
@@ -49,15 +50,6 @@ async fn get(app: &TestApp, cycle: i64, token: &str) -> (u16, String, Value) {
     let status = response.status().as_u16();
     let etag = header(&response, "etag");
     (status, etag, response.json().await.unwrap_or(Value::Null))
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
 }
 
 /// PUT `body` as `token` with `If-Match` when given.

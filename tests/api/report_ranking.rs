@@ -13,11 +13,10 @@ use lianzheng::models::CycleId;
 use lianzheng::ops::report_ranking;
 use serde_json::Value;
 
+use crate::fixtures::add_scored_units;
 use crate::helpers::{TestApp, assert_problem};
 use crate::statements::statements;
-use crate::workbooks::{
-    self, add_scored_units, decimal, fetch, headers, json, number, part, workbook,
-};
+use crate::workbooks::{self, decimal, fetch, headers, json, number, part, workbook};
 
 /// The demo's published 2013 cycle: a ranking of each unit's kind is circulated.
 const PUBLISHED: i64 = 5;

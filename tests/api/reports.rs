@@ -22,6 +22,17 @@ async fn json(app: &TestApp, name: &str) -> Value {
     workbooks::json(app, &report(name), &app.office).await
 }
 
+/// The report as CSV: the content type, the `Content-Disposition` and the body.
+async fn csv(app: &TestApp, name: &str) -> (String, String, Vec<u8>) {
+    fetch(
+        app,
+        &format!("{}?format=csv", report(name)),
+        &app.office,
+        None,
+    )
+    .await
+}
+
 async fn workbook(app: &TestApp, name: &str) -> (Xlsx<Cursor<Vec<u8>>>, Vec<u8>) {
     let (book, body, disposition) =
         workbooks::workbook(app, &report(name), &app.office, None).await;
@@ -311,13 +322,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     diesel::sql_query("UPDATE units SET name = '县\"甲,乙\"局' WHERE id = 72")
         .execute(&mut app.db.owner())
         .expect("rename");
-    let (content_type, disposition, body) = fetch(
-        &app,
-        &format!("{}?format=csv", report("dashboard")),
-        &app.office,
-        None,
-    )
-    .await;
+    let (content_type, disposition, body) = csv(&app, "dashboard").await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert!(disposition.ends_with("%2Ecsv"), "{disposition}");
     assert_eq!(&body[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
@@ -325,13 +330,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     assert!(text.contains("\r\n阶段,事项,数量,单位\r\n"), "{text}");
     // 县工商行政管理局 (73), renamed `=1+1`, submitted nothing: the cell is the list of
     // units missing, so the name follows `、` there; alone in a cell it gets the `'`.
-    let grades = fetch(
-        &app,
-        &format!("{}?format=csv", report("leader-grades")),
-        &app.office,
-        None,
-    )
-    .await;
+    let grades = csv(&app, "leader-grades").await;
     let grades = String::from_utf8(grades.2).expect("UTF-8");
     assert!(grades.contains("\r\n'=1+1,"), "{grades}");
     assert!(!grades.contains("\r\n=1+1"), "{grades}");
@@ -342,13 +341,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     // A report of two tables writes them in turn, each under its name; its decimals as the
     // JSON writes them.
     let areas = json(&app, "content-areas").await;
-    let (_, _, body) = fetch(
-        &app,
-        &format!("{}?format=csv", report("content-areas")),
-        &app.office,
-        None,
-    )
-    .await;
+    let (_, _, body) = csv(&app, "content-areas").await;
     let text = String::from_utf8(body).expect("UTF-8");
     let first = text
         .find("\r\n考核内容失分\r\n考核内容,")
@@ -454,16 +447,7 @@ async fn only_the_office_reads_the_reports() {
 /// Adds `n` assessed county departments to the demo cycle, in bulk, each with a first
 /// responsible leader, a team, a submitted self-inspection and an open sheet.
 fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    diesel::sql_query(format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new"
-    ))
-    .execute(conn)
-    .expect("bulk units");
+    crate::fixtures::add_bulk_units(conn, 1, n, from);
     let batch = "u.name LIKE '批量单位%' AND u.id NOT IN (SELECT unit_id FROM leaders)";
     diesel::sql_query(format!(
         "INSERT INTO leaders (unit_id, name, position, is_first_responsible) \

@@ -1,17 +1,24 @@
 //! What the report tests share: a GET answering 200 (its content type, `Content-Disposition` and
-//! body), its JSON, its .xlsx read back with calamine, the workbook's cells and zip parts; and
-//! the bulk units of a published cycle that the fixed-statements tests add.
+//! body), its JSON, its .xlsx read back with calamine, the workbook's cells and zip parts.
 
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
-use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::helpers::TestApp;
 
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The response's header `name` as text, "" when it has none.
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
 
 /// GET `path` as `token`, with `Accept` when given, answering 200: the content type, the
 /// `Content-Disposition` and the body.
@@ -27,15 +34,8 @@ pub async fn fetch(
     }
     let response = request.send().await.expect("GET");
     let status = response.status().as_u16();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let content_type = header(&response, "content-type");
+    let disposition = header(&response, "content-disposition");
     let body = response.bytes().await.expect("body").to_vec();
     assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
     (content_type, disposition, body)
@@ -102,28 +102,4 @@ pub fn part(bytes: &[u8], name: &str) -> String {
     let mut out = String::new();
     file.read_to_string(&mut out).expect("UTF-8 XML");
     out
-}
-
-/// Adds `n` assessed county departments to `cycle` in bulk, each with a final sheet (its
-/// untouched items at their maxima), a routine score and one referral.
-pub fn add_scored_units(conn: &mut PgConnection, cycle: i64, n: i64, from: i64) {
-    let to = from + n - 1;
-    let batch = format!(
-        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
-         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
-    );
-    let sql = format!(
-        "INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g;
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT {cycle}, id, 'assessed', 'county_department', 'test' FROM ({batch}) b;
-         INSERT INTO scoring_records (cycle_id, unit_id, status) \
-           SELECT {cycle}, id, 'final' FROM ({batch}) b;
-         INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
-           SELECT {cycle}, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b;
-         INSERT INTO referrals (record_id, leader_name, facts, decision, created_by) \
-           SELECT sr.id, '负责人', '失职', '诫勉谈话', 'test' FROM scoring_records sr \
-           WHERE sr.cycle_id = {cycle} AND sr.unit_id IN ({batch});"
-    );
-    conn.batch_execute(&sql).expect("bulk units");
 }
