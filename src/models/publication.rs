@@ -9,7 +9,7 @@ use diesel::pg::Pg;
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::result::PublicationScope;
+use super::result::{PublicationScope, result_settings_row};
 use super::{CycleId, PublicationId, UnitId, UnitKind};
 use crate::schema::{publication_results, publications, result_settings};
 
@@ -130,32 +130,4 @@ pub struct PublicationSettingsChange {
     pub updated_by: String,
 }
 
-impl PublicationSettings {
-    /// The cycle's publication settings (every cycle has a row); locked when `lock`.
-    pub fn find(conn: &mut PgConnection, cycle_id: CycleId, lock: bool) -> QueryResult<Self> {
-        let query = result_settings::table
-            .find(cycle_id)
-            .select(PublicationSettings::as_select());
-        if lock {
-            query.for_update().first(conn)
-        } else {
-            query.first(conn)
-        }
-    }
-
-    /// Writes `change`, bumping the row's version.
-    pub fn update(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        change: &PublicationSettingsChange,
-    ) -> QueryResult<Self> {
-        diesel::update(result_settings::table.find(cycle_id))
-            .set((
-                change,
-                result_settings::version.eq(result_settings::version + 1),
-                result_settings::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(PublicationSettings::as_returning())
-            .get_result(conn)
-    }
-}
+result_settings_row!(PublicationSettings, PublicationSettingsChange);

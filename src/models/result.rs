@@ -48,35 +48,53 @@ pub struct ResultSettingsChange {
     pub updated_by: String,
 }
 
-impl ResultSettings {
-    /// The cycle's settings (every cycle has a row, made by a trigger); locked when `lock`.
-    pub fn find(conn: &mut PgConnection, cycle_id: CycleId, lock: bool) -> QueryResult<Self> {
-        let query = result_settings::table
-            .find(cycle_id)
-            .select(ResultSettings::as_select());
-        if lock {
-            query.for_update().first(conn)
-        } else {
-            query.first(conn)
+/// `find` and `update` of a view of the cycle's `result_settings` row (every cycle has one, made
+/// by a trigger): `$row` selected, `$change` written. The result settings and the publication
+/// settings (`super::publication::PublicationSettings`) read and write the one row through it,
+/// sharing its version.
+macro_rules! result_settings_row {
+    ($row:ty, $change:ty) => {
+        impl $row {
+            /// The cycle's row (every cycle has one); locked when `lock`.
+            pub fn find(
+                conn: &mut PgConnection,
+                cycle_id: CycleId,
+                lock: bool,
+            ) -> QueryResult<Self> {
+                let query = crate::schema::result_settings::table
+                    .find(cycle_id)
+                    .select(<$row>::as_select());
+                if lock {
+                    query.for_update().first(conn)
+                } else {
+                    query.first(conn)
+                }
+            }
+
+            /// Writes `change`, bumping the row's version.
+            pub fn update(
+                conn: &mut PgConnection,
+                cycle_id: CycleId,
+                change: &$change,
+            ) -> QueryResult<Self> {
+                use crate::schema::result_settings;
+                diesel::update(result_settings::table.find(cycle_id))
+                    .set((
+                        change,
+                        result_settings::version.eq(result_settings::version + 1),
+                        result_settings::updated_at.eq(diesel::dsl::now),
+                    ))
+                    .returning(<$row>::as_returning())
+                    .get_result(conn)
+            }
         }
-    }
+    };
+}
+pub(super) use result_settings_row;
 
-    /// Writes `change`, bumping the version.
-    pub fn update(
-        conn: &mut PgConnection,
-        cycle_id: CycleId,
-        change: &ResultSettingsChange,
-    ) -> QueryResult<Self> {
-        diesel::update(result_settings::table.find(cycle_id))
-            .set((
-                change,
-                result_settings::version.eq(result_settings::version + 1),
-                result_settings::updated_at.eq(diesel::dsl::now),
-            ))
-            .returning(ResultSettings::as_returning())
-            .get_result(conn)
-    }
+result_settings_row!(ResultSettings, ResultSettingsChange);
 
+impl ResultSettings {
     /// Bumps the version alone (the bands changed).
     pub fn touch(conn: &mut PgConnection, cycle_id: CycleId, by: &str) -> QueryResult<Self> {
         diesel::update(result_settings::table.find(cycle_id))

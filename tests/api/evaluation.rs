@@ -13,7 +13,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{self, Fixture};
-use crate::helpers::{TEST_BALLOT_CODE_KEY, TestApp, assert_problem, captured_logs};
+use crate::helpers::{
+    TEST_BALLOT_CODE_KEY, TestApp, assert_problem, captured_logs, mark_published,
+};
 
 /// The inspection team's leader in the fixture's cycle.
 const TEAM_LEADER: &str = "eval-team-leader";
@@ -675,12 +677,7 @@ async fn a_unit_sees_its_leaders_grades_only_after_publication_and_never_the_cou
     )
     .await;
 
-    diesel::sql_query(format!(
-        "UPDATE assessment_cycles SET state = 'published' WHERE id = {}",
-        e.f.cycle
-    ))
-    .execute(&mut app.db.owner())
-    .expect("publish");
+    mark_published(&app, e.f.cycle);
     let grades = json_of(app.get(&e.grades(e.f.town), &unit).await, 200).await;
     let first = grades
         .as_array()

@@ -312,14 +312,7 @@ async fn client(
                 Err(e) => Outcome::Failed(e.to_string()),
                 Ok(response) => {
                     let status = response.status().as_u16();
-                    let header = |name: &str| {
-                        response
-                            .headers()
-                            .get(name)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("")
-                            .to_owned()
-                    };
+                    let header = |name: &str| crate::workbooks::header(&response, name);
                     let content_type = header("content-type");
                     let retry_after = header("retry-after");
                     let text = response.text().await.unwrap_or_default();

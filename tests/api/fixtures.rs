@@ -344,3 +344,91 @@ pub fn team_report(s: &Sheet) -> String {
         s.f.cycle, s.f.town
     )
 }
+
+// In bulk, in SQL: the county departments the fixed-statements tests add, 30 then 270 more, to
+// show a read or a write runs as many statements for 300 units as for 30.
+
+/// The ids of the bulk units `from` to `from + n - 1`, as a subquery.
+fn bulk_batch(n: i64, from: i64) -> String {
+    let to = from + n - 1;
+    format!(
+        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
+         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
+    )
+}
+
+/// Adds `n` assessed county departments, 批量单位`from` on, to `cycle`, in bulk.
+pub fn add_bulk_units(conn: &mut diesel::PgConnection, cycle: i64, n: i64, from: i64) {
+    conn.batch_execute(&format!(
+        "WITH new AS (INSERT INTO units (name, kind) \
+           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
+           RETURNING id) \
+         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
+           SELECT {cycle}, id, 'assessed', 'county_department', 'test' FROM new",
+        to = from + n - 1
+    ))
+    .expect("bulk units");
+}
+
+/// Adds `n` bulk units to `cycle`, each with a final sheet (its untouched items at their
+/// maxima) and a routine score; `then`, SQL over the subquery of the units' ids, adds the rest.
+fn add_sheets_and_scores(
+    conn: &mut diesel::PgConnection,
+    (cycle, n, from): (i64, i64, i64),
+    then: impl FnOnce(&str) -> String,
+) {
+    add_bulk_units(conn, cycle, n, from);
+    let batch = bulk_batch(n, from);
+    let then = then(&batch);
+    conn.batch_execute(&format!(
+        "INSERT INTO scoring_records (cycle_id, unit_id, status) \
+           SELECT {cycle}, id, 'final' FROM ({batch}) b;
+         INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
+           SELECT {cycle}, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b;
+         {then}"
+    ))
+    .expect("bulk sheets and scores");
+}
+
+/// Adds `n` bulk units to `cycle`, each with a final sheet (its untouched items at their
+/// maxima), a routine score and one referral.
+pub fn add_scored_units(conn: &mut diesel::PgConnection, cycle: i64, n: i64, from: i64) {
+    let referrals = |batch: &str| {
+        format!(
+            "INSERT INTO referrals (record_id, leader_name, facts, decision, created_by) \
+               SELECT sr.id, '负责人', '失职', '诫勉谈话', 'test' FROM scoring_records sr \
+               WHERE sr.cycle_id = {cycle} AND sr.unit_id IN ({batch});"
+        )
+    };
+    add_sheets_and_scores(conn, (cycle, n, from), referrals);
+}
+
+/// Adds `n` bulk units to `cycle`, each with a final sheet (its untouched items at their
+/// maxima), a routine score and a graded first responsible leader.
+pub fn add_graded_units(conn: &mut diesel::PgConnection, cycle: i64, n: i64, from: i64) {
+    let grades = |batch: &str| {
+        format!(
+            "WITH l AS (INSERT INTO leaders (unit_id, name, position, is_first_responsible) \
+               SELECT id, '负责人' || id, '局长', true FROM ({batch}) b RETURNING id, unit_id) \
+             INSERT INTO leader_grades (cycle_id, unit_id, leader_id, leader_name, grade, \
+               reason, set_by, set_by_name) \
+             SELECT {cycle}, unit_id, id, '负责人', 'good', '日常了解', 'test', 'test' FROM l"
+        )
+    };
+    add_sheets_and_scores(conn, (cycle, n, from), grades);
+}
+
+/// Adds `n` bulk units to the demo cycle (1), the even ids among all of them on the team of
+/// `insp-1-leader`.
+pub fn add_units_half_on_team_1(conn: &mut diesel::PgConnection, n: i64, from: i64) {
+    add_bulk_units(conn, 1, n, from);
+    conn.batch_execute(
+        "INSERT INTO team_units (cycle_id, unit_id, team_id) \
+         SELECT 1, cu.unit_id, (SELECT id FROM inspection_teams WHERE cycle_id = 1 \
+           AND leader_sub = 'insp-1-leader') \
+         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
+         WHERE cu.cycle_id = 1 AND u.name LIKE '批量单位%' AND u.id % 2 = 0 \
+         ON CONFLICT DO NOTHING",
+    )
+    .expect("bulk assignment");
+}

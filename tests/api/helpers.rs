@@ -675,3 +675,10 @@ pub async fn assert_problem(response: reqwest::Response, status: u16, code: &str
     }
     problem
 }
+
+/// Marks `cycle` published in SQL alone (no transition, no snapshot): for the tests of what a
+/// published cycle shows or refuses, where the way there is not what they are about.
+pub fn mark_published(app: &TestApp, cycle: i64) {
+    let sql = format!("UPDATE assessment_cycles SET state = 'published' WHERE id = {cycle}");
+    app.db.owner().batch_execute(&sql).expect("publish in SQL");
+}

@@ -57,3 +57,4 @@ mod walk;
 mod report_committee;
 // The authorization matrix (issue 18 item 3, task MATRIX).
 mod matrix;
+mod workbooks;

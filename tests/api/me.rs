@@ -399,50 +399,12 @@ async fn the_office_sees_paper_copies_owed_and_the_cycles_next_step_with_a_cheap
     }
 }
 
-/// Adds `n` assessed county departments to the demo cycle, half of them on team 1, in bulk.
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    diesel::sql_query(format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new",
-        to = from + n - 1
-    ))
-    .execute(conn)
-    .expect("bulk units");
-    diesel::sql_query(
-        "INSERT INTO team_units (cycle_id, unit_id, team_id) \
-         SELECT 1, cu.unit_id, (SELECT id FROM inspection_teams WHERE cycle_id = 1 \
-           AND leader_sub = 'insp-1-leader') \
-         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
-         WHERE cu.cycle_id = 1 AND u.name LIKE '批量单位%' AND u.id % 2 = 0 \
-         ON CONFLICT DO NOTHING",
-    )
-    .execute(conn)
-    .expect("bulk assignment");
-}
-
 /// How many statements the task list runs for `user` on one connection.
 fn queries(conn: &mut PgConnection, user: &lianzheng::auth::AuthUser) -> (usize, usize) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, items) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::tasks::for_caller(conn, user, china(2014, 9, 25, 9, 0))
     });
-    let items =
-        lianzheng::ops::tasks::for_caller(conn, user, china(2014, 9, 25, 9, 0)).expect("tasks");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    (count.load(Ordering::SeqCst), items.len())
+    (count, items.expect("tasks").len())
 }
 
 #[tokio::test]
@@ -465,9 +427,9 @@ async fn the_task_list_runs_as_many_queries_for_300_units_as_for_30() {
             request_id: None,
         },
     ];
-    add_units(&mut conn, 30, 1);
+    crate::fixtures::add_units_half_on_team_1(&mut conn, 30, 1);
     let small: Vec<(usize, usize)> = users.iter().map(|u| queries(&mut conn, u)).collect();
-    add_units(&mut conn, 270, 31);
+    crate::fixtures::add_units_half_on_team_1(&mut conn, 270, 31);
     let large: Vec<(usize, usize)> = users.iter().map(|u| queries(&mut conn, u)).collect();
     assert_eq!(
         app.count("SELECT count(*) AS n FROM units WHERE name LIKE '批量单位%'"),

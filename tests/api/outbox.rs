@@ -570,61 +570,26 @@ async fn the_webhook_gets_every_event_signed_and_after_a_restart_what_it_missed(
     receiver.stop().await;
 }
 
-/// Adds `n` assessed county departments to the demo cycle, half of them on team 1, in bulk.
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    diesel::sql_query(format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new",
-        to = from + n - 1
-    ))
-    .execute(conn)
-    .expect("bulk units");
-    diesel::sql_query(
-        "INSERT INTO team_units (cycle_id, unit_id, team_id) \
-         SELECT 1, cu.unit_id, (SELECT id FROM inspection_teams WHERE cycle_id = 1 \
-           AND leader_sub = 'insp-1-leader') \
-         FROM cycle_units cu JOIN units u ON u.id = cu.unit_id \
-         WHERE cu.cycle_id = 1 AND u.name LIKE '批量单位%' AND u.id % 2 = 0 \
-         ON CONFLICT DO NOTHING",
-    )
-    .execute(conn)
-    .expect("bulk assignment");
-}
-
 /// How many statements one write's recording of the task states runs, and what it recorded.
 fn statements(conn: &mut PgConnection) -> (usize, lianzheng::ops::outbox::Recorded) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, recorded) = crate::statements::statements(conn, |conn| {
+        conn.transaction(|conn| lianzheng::ops::outbox::record(conn, china(2014, 9, 25, 9, 0)))
     });
-    let recorded = conn
-        .transaction(|conn| lianzheng::ops::outbox::record(conn, china(2014, 9, 25, 9, 0)))
-        .expect("record the task states");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
     // The transaction's BEGIN and COMMIT are not the recording's.
-    (count.load(Ordering::SeqCst).saturating_sub(2), recorded)
+    (
+        count.saturating_sub(2),
+        recorded.expect("record the task states"),
+    )
 }
 
 #[tokio::test]
 async fn a_write_records_the_task_states_in_as_many_statements_for_300_units_as_for_30() {
     let app = TestApp::spawn_demo().await;
     let mut conn = app.db.owner();
-    add_units(&mut conn, 30, 1);
+    crate::fixtures::add_units_half_on_team_1(&mut conn, 30, 1);
     let small = statements(&mut conn);
     let unchanged = statements(&mut conn);
-    add_units(&mut conn, 270, 31);
+    crate::fixtures::add_units_half_on_team_1(&mut conn, 270, 31);
     let large = statements(&mut conn);
     assert_eq!(small.0, large.0, "statements for 30 and for 300 units");
     assert_eq!(unchanged.0, small.0, "and when nothing changed");

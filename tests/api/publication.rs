@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::catalogue::{Entry, PARALLEL, REVIEW_CYCLE, catalogue};
 use crate::fixtures::{Fixture, fixture, upload};
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, mark_published};
 
 pub(crate) fn exec(app: &TestApp, sql: &str) {
     app.db.owner().batch_execute(sql).expect(sql);
@@ -428,10 +428,7 @@ async fn frozen_write(entry: Entry) -> Vec<String> {
     let app = TestApp::spawn_demo().await;
     let call = entry.call(&app).await;
     let cycle = cycle_of(&call.path);
-    exec(
-        &app,
-        &format!("UPDATE assessment_cycles SET state = 'published' WHERE id = {cycle}"),
-    );
+    mark_published(&app, cycle);
     let before = checksums(&mut app.db.owner());
     let response = call.send(&app).await;
     let status = response.status().as_u16();
@@ -805,10 +802,7 @@ async fn a_draft_documents_attachment_stays_once_its_cycle_is_published() {
         "SELECT min(id) AS n FROM attachments WHERE owner_kind = 'accountability_report' \
          AND uploader_sub = 'unit-user-3'",
     );
-    exec(
-        &app,
-        "UPDATE assessment_cycles SET state = 'published' WHERE id = 1",
-    );
+    mark_published(&app, 1);
     let before = checksums(&mut app.db.owner());
     let removed = app
         .request(

@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use bigdecimal::{BigDecimal, RoundingMode, Zero};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use lianzheng::auth::Role;
@@ -17,8 +17,10 @@ use lianzheng::ops::report_committee;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::fixtures::add_scored_units;
 use crate::helpers::{TestApp, assert_problem};
 use crate::statements::statements;
+use crate::workbooks::{decimal, header, headers, number, text, workbook};
 
 /// The demo's 2014 cycle, in the special inspection.
 const IN_PROGRESS: i64 = 1;
@@ -48,15 +50,6 @@ async fn get(app: &TestApp, cycle: i64, token: &str) -> (u16, String, Value) {
     let status = response.status().as_u16();
     let etag = header(&response, "etag");
     (status, etag, response.json().await.unwrap_or(Value::Null))
-}
-
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned()
 }
 
 /// PUT `body` as `token` with `If-Match` when given.
@@ -267,12 +260,7 @@ async fn before_the_results_are_complete_the_report_lists_what_is_missing() {
         }
     }
     // The workbook says so too, with no figures.
-    let response = app
-        .get(&format!("{}?format=xlsx", path(REVIEW)), &app.office)
-        .await;
-    assert_eq!(response.status().as_u16(), 200);
-    let bytes = response.bytes().await.expect("bytes").to_vec();
-    let book = Xlsx::new(Cursor::new(bytes)).expect("an .xlsx");
+    let (book, _, _) = workbook(&app, &path(REVIEW), &app.office, None).await;
     assert_eq!(book.sheet_names(), ["报告正文", "尚缺材料"]);
     app.stop().await;
 }
@@ -419,29 +407,6 @@ async fn it_is_written_in_review_and_after_publication_but_not_before_nor_once_a
     app.stop().await;
 }
 
-fn number(cell: Option<&Data>) -> f64 {
-    match cell {
-        Some(Data::Float(n)) => *n,
-        Some(Data::Int(n)) => *n as f64,
-        other => panic!("a numeric cell, found {other:?}"),
-    }
-}
-
-fn text(cell: Option<&Data>) -> String {
-    match cell {
-        Some(Data::String(s)) => s.clone(),
-        other => panic!("a text cell, found {other:?}"),
-    }
-}
-
-fn float(value: &Value) -> f64 {
-    value
-        .as_str()
-        .expect("a decimal")
-        .parse()
-        .expect("a decimal")
-}
-
 #[tokio::test]
 async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
     let app = TestApp::spawn_demo().await;
@@ -477,8 +442,10 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
         body["overall_evaluation"].as_str().expect("text")
     );
     let totals = book.worksheet_range("总体情况").expect("totals");
-    let headers: Vec<String> = (0..5).map(|c| text(totals.get_value((head, c)))).collect();
-    assert_eq!(headers, ["范围", "单位数", "平均分", "最高分", "最低分"]);
+    assert_eq!(
+        headers(&totals, head, 5),
+        ["范围", "单位数", "平均分", "最高分", "最低分"]
+    );
     let overall = &report["figures"]["overall"];
     assert_eq!(text(totals.get_value((head + 1, 0))), "全县");
     assert_eq!(
@@ -488,7 +455,7 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
     for (column, field) in [(2, "average"), (3, "highest"), (4, "lowest")] {
         assert_eq!(
             number(totals.get_value((head + 1, column))),
-            float(&overall[field]),
+            decimal(&overall[field]),
             "{field}"
         );
     }
@@ -504,7 +471,7 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
             text(below.get_value((row, 1))),
             line["unit_name"].as_str().expect("name")
         );
-        assert_eq!(number(below.get_value((row, 3))), float(&line["total"]));
+        assert_eq!(number(below.get_value((row, 3))), decimal(&line["total"]));
     }
     let areas = book.worksheet_range("失分最多的考核内容").expect("areas");
     for (i, area) in report["figures"]["areas_losing_most"]
@@ -516,11 +483,11 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
         let row = head + 1 + i as u32;
         assert_eq!(
             number(areas.get_value((row, 2))),
-            float(&area["overall"]["lost_points"])
+            decimal(&area["overall"]["lost_points"])
         );
         assert_eq!(
             number(areas.get_value((row, 3))),
-            float(&area["overall"]["share"])
+            decimal(&area["overall"]["share"])
         );
     }
     // The CSV carries the same texts.
@@ -535,30 +502,6 @@ async fn the_workbook_reads_back_with_the_numbers_of_the_json() {
     app.stop().await;
 }
 
-/// Adds `n` assessed county departments to the published cycle in bulk, each with a final
-/// sheet (its untouched items at their maxima), a routine score and one referral.
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    let batch = format!(
-        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
-         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
-    );
-    let sql = format!(
-        "INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g;
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT {PUBLISHED}, id, 'assessed', 'county_department', 'test' FROM ({batch}) b;
-         INSERT INTO scoring_records (cycle_id, unit_id, status) \
-           SELECT {PUBLISHED}, id, 'final' FROM ({batch}) b;
-         INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
-           SELECT {PUBLISHED}, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b;
-         INSERT INTO referrals (record_id, leader_name, facts, decision, created_by) \
-           SELECT sr.id, '负责人', '失职', '诫勉谈话', 'test' FROM scoring_records sr \
-           WHERE sr.cycle_id = {PUBLISHED} AND sr.unit_id IN ({batch});"
-    );
-    conn.batch_execute(&sql).expect("bulk units");
-}
-
 #[tokio::test]
 async fn the_report_runs_as_many_statements_for_300_units_as_for_30() {
     let app = TestApp::spawn_demo().await;
@@ -570,10 +513,10 @@ async fn the_report_runs_as_many_statements_for_300_units_as_for_30() {
         })
     };
     let (_, base) = read(&mut conn);
-    add_units(&mut conn, 30, 1);
+    add_scored_units(&mut conn, PUBLISHED, 30, 1);
     let (small, report) = read(&mut conn);
     assert_eq!(report.assessed_units, base.assessed_units + 30);
-    add_units(&mut conn, 270, 31);
+    add_scored_units(&mut conn, PUBLISHED, 270, 31);
     let (large, report) = read(&mut conn);
     assert_eq!(report.assessed_units, base.assessed_units + 300);
     let figures = report.figures.expect("complete");

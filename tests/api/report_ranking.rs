@@ -5,9 +5,7 @@
 //! a fixed number of statements for 30 units and for 300; who sees which rows; and the two
 //! exports, office only, the 公述民评 one with the teams' referrals.
 
-use std::io::{Cursor, Read};
-
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use lianzheng::auth::{AuthUser, Role};
@@ -15,9 +13,10 @@ use lianzheng::models::CycleId;
 use lianzheng::ops::report_ranking;
 use serde_json::Value;
 
+use crate::fixtures::add_scored_units;
 use crate::helpers::{TestApp, assert_problem};
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use crate::statements::statements;
+use crate::workbooks::{self, decimal, fetch, headers, json, number, part, workbook};
 
 /// The demo's published 2013 cycle: a ranking of each unit's kind is circulated.
 const PUBLISHED: i64 = 5;
@@ -49,27 +48,6 @@ fn text_of(app: &TestApp, sql: &str) -> String {
         .t
 }
 
-/// GET `path` with `token`, answering 200: the content type and the body.
-async fn fetch(app: &TestApp, path: &str, token: &str) -> (String, Vec<u8>) {
-    let response = app.get(path, token).await;
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let body = response.bytes().await.expect("body").to_vec();
-    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    (content_type, body)
-}
-
-async fn json(app: &TestApp, path: &str, token: &str) -> Value {
-    let (content_type, body) = fetch(app, path, token).await;
-    assert_eq!(content_type, "application/json");
-    serde_json::from_slice(&body).expect("JSON")
-}
-
 /// Every result of `cycle` as the office reads `GET …/results`.
 async fn results(app: &TestApp, cycle: i64) -> Vec<Value> {
     let path = format!("/api/v1/assessment-cycles/{cycle}/results?per_page=100");
@@ -79,58 +57,20 @@ async fn results(app: &TestApp, cycle: i64) -> Vec<Value> {
     items
 }
 
-async fn workbook(app: &TestApp, path: &str) -> (Xlsx<Cursor<Vec<u8>>>, Vec<u8>) {
-    let (content_type, body) = fetch(app, &format!("{path}?format=xlsx"), &app.office).await;
-    assert_eq!(content_type, XLSX);
-    let book = Xlsx::new(Cursor::new(body.clone())).expect("an .xlsx calamine reads");
-    (book, body)
-}
-
 async fn csv(app: &TestApp, path: &str) -> String {
-    let (content_type, body) = fetch(app, &format!("{path}?format=csv"), &app.office).await;
+    let (content_type, _, body) =
+        fetch(app, &format!("{path}?format=csv"), &app.office, None).await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert_eq!(&body[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
     String::from_utf8(body).expect("UTF-8")
 }
 
+/// A text cell, or "" for an empty one.
 fn text(cell: Option<&Data>) -> String {
     match cell {
-        Some(Data::String(s)) => s.clone(),
         Some(Data::Empty) | None => String::new(),
-        other => panic!("a text cell, found {other:?}"),
+        other => workbooks::text(other),
     }
-}
-
-fn number(cell: Option<&Data>) -> f64 {
-    match cell {
-        Some(Data::Float(n)) => *n,
-        Some(Data::Int(n)) => *n as f64,
-        other => panic!("a numeric cell, found {other:?}"),
-    }
-}
-
-/// The JSON's exact decimal string as the number a reader parses it to.
-fn decimal(value: &Value) -> f64 {
-    value
-        .as_str()
-        .unwrap_or_else(|| panic!("a decimal string, found {value}"))
-        .parse()
-        .expect("a decimal")
-}
-
-fn headers(range: &calamine::Range<Data>, n: u32) -> Vec<String> {
-    (0..n).map(|c| text(range.get_value((2, c)))).collect()
-}
-
-/// One part of the workbook's zip archive, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
-    let mut file = archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the workbook"));
-    let mut out = String::new();
-    file.read_to_string(&mut out).expect("UTF-8 XML");
-    out
 }
 
 fn units(report: &Value) -> &Vec<Value> {
@@ -233,10 +173,10 @@ async fn the_ranking_equals_the_results_numbers_and_ranks_with_ties_sharing_a_ra
         assert!(!line["missing"].as_array().expect("missing").is_empty());
     }
     // Its workbook lists them on their own sheet, each with what it lacks in Chinese.
-    let (mut book, _) = workbook(&app, &report(IN_REVIEW, "ranking")).await;
+    let (mut book, _, _) = workbook(&app, &report(IN_REVIEW, "ranking"), &app.office, None).await;
     let apart = book.worksheet_range("未得出总分单位").expect("sheet");
     assert_eq!(
-        headers(&apart, 5),
+        headers(&apart, 2, 5),
         [
             "单位",
             "单位类型",
@@ -265,7 +205,8 @@ async fn the_ranking_workbook_holds_the_json_numbers_by_kind_and_charts_each_she
     let app = TestApp::spawn_demo().await;
     let ranking = json(&app, &report(PUBLISHED, "ranking"), &app.office).await;
     let lines = units(&ranking);
-    let (mut book, bytes) = workbook(&app, &report(PUBLISHED, "ranking")).await;
+    let (mut book, bytes, _) =
+        workbook(&app, &report(PUBLISHED, "ranking"), &app.office, None).await;
     let kinds: Vec<(&str, &str)> = [
         ("town", "乡镇排名"),
         ("county_department", "县直单位排名"),
@@ -284,7 +225,7 @@ async fn the_ranking_workbook_holds_the_json_numbers_by_kind_and_charts_each_she
     assert!(text(overall.get_value((0, 0))).ends_with("考核结果排名"));
     assert!(text(overall.get_value((1, 0))).starts_with("数据截至 "));
     assert_eq!(
-        headers(&overall, 9),
+        headers(&overall, 2, 9),
         [
             "名次",
             "单位",
@@ -329,7 +270,7 @@ async fn the_ranking_workbook_holds_the_json_numbers_by_kind_and_charts_each_she
     for (kind, name) in &kinds {
         let sheet = book.worksheet_range(name).expect("sheet");
         assert_eq!(
-            headers(&sheet, 8),
+            headers(&sheet, 2, 8),
             [
                 "名次",
                 "单位",
@@ -357,7 +298,7 @@ async fn the_ranking_workbook_holds_the_json_numbers_by_kind_and_charts_each_she
     let fallbacks = ranking["fallbacks"].as_array().expect("fallbacks");
     let apart = book.worksheet_range("垂直管理单位").expect("sheet");
     assert_eq!(
-        headers(&apart, 4),
+        headers(&apart, 2, 4),
         ["单位", "替代结果", "结果来源", "依据文件"]
     );
     for (row, f) in (3u32..).zip(fallbacks) {
@@ -441,51 +382,6 @@ fn user(role: Role, sub: &str, unit_id: Option<i64>) -> AuthUser {
     }
 }
 
-/// Adds `n` assessed county departments to the published cycle in bulk, each with a final
-/// sheet (its untouched items at their maxima), a routine score and one referral.
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    let batch = format!(
-        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
-         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
-    );
-    let sql = format!(
-        "INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g;
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT {PUBLISHED}, id, 'assessed', 'county_department', 'test' FROM ({batch}) b;
-         INSERT INTO scoring_records (cycle_id, unit_id, status) \
-           SELECT {PUBLISHED}, id, 'final' FROM ({batch}) b;
-         INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
-           SELECT {PUBLISHED}, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b;
-         INSERT INTO referrals (record_id, leader_name, facts, decision, created_by) \
-           SELECT sr.id, '负责人', '失职', '诫勉谈话', 'test' FROM scoring_records sr \
-           WHERE sr.cycle_id = {PUBLISHED} AND sr.unit_id IN ({batch});"
-    );
-    conn.batch_execute(&sql).expect("bulk units");
-}
-
-/// How many statements `read` runs on one connection.
-fn statements<T>(conn: &mut PgConnection, read: impl FnOnce(&mut PgConnection) -> T) -> usize {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    read(conn);
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    count.load(Ordering::SeqCst)
-}
-
 #[tokio::test]
 async fn the_ranking_and_exports_run_as_many_statements_for_300_units_as_for_30() {
     let app = TestApp::spawn_demo().await;
@@ -512,23 +408,30 @@ async fn the_ranking_and_exports_run_as_many_statements_for_300_units_as_for_30(
                 statements(conn, |c| {
                     report_ranking::ranking(c, caller, id, now).expect("ranking")
                 })
+                .0
             })
             .collect();
-        counts.push(statements(conn, |c| {
-            report_ranking::party_building(c, id, now).expect("party building")
-        }));
-        counts.push(statements(conn, |c| {
-            report_ranking::public_evaluation(c, id, now).expect("public evaluation")
-        }));
+        counts.push(
+            statements(conn, |c| {
+                report_ranking::party_building(c, id, now).expect("party building")
+            })
+            .0,
+        );
+        counts.push(
+            statements(conn, |c| {
+                report_ranking::public_evaluation(c, id, now).expect("public evaluation")
+            })
+            .0,
+        );
         counts
     };
     let base = report_ranking::ranking(&mut conn, &callers[0], id, now)
         .expect("ranking")
         .units
         .len();
-    add_units(&mut conn, 30, 1);
+    add_scored_units(&mut conn, PUBLISHED, 30, 1);
     let small = run(&mut conn);
-    add_units(&mut conn, 270, 31);
+    add_scored_units(&mut conn, PUBLISHED, 270, 31);
     let large = run(&mut conn);
     assert_eq!(small, large, "statements for 30 and for 300 units");
     // The office's ranking and the exports are `for_cycle`'s statements and one or two more;
@@ -581,7 +484,7 @@ async fn a_unit_sees_the_ranking_its_publication_scope_grants_and_no_more() {
         .collect();
     assert_eq!(own.len(), 1);
     assert_same_results(units(&seen), &own);
-    let (_, body) = fetch(&app, &format!("{path}?format=csv"), &token).await;
+    let (_, _, body) = fetch(&app, &format!("{path}?format=csv"), &token, None).await;
     let text = String::from_utf8(body).expect("UTF-8");
     assert!(text.contains(",岭背镇,"), "{text}");
     assert!(!text.contains("县商务局"), "another unit's row: {text}");
@@ -721,12 +624,12 @@ async fn the_party_building_export_lists_every_unit_with_the_results_numbers() {
             .iter()
             .all(|l| l["status"] == "fallback" && l["rank_overall"].is_null())
     );
-    let (mut book, _) = workbook(&app, &path).await;
+    let (mut book, _, _) = workbook(&app, &path, &app.office, None).await;
     assert_eq!(book.sheet_names(), ["党建考核用考核结果"]);
     let sheet = book.worksheet_range("党建考核用考核结果").expect("sheet");
     assert!(text(sheet.get_value((0, 0))).starts_with("阳山县2013年度"));
     assert_eq!(
-        headers(&sheet, 8),
+        headers(&sheet, 2, 8),
         [
             "单位",
             "单位类型",
@@ -790,11 +693,11 @@ async fn the_public_evaluation_export_carries_the_referrals_the_teams_recorded()
     assert_eq!(recorded[1]["decision"], "诫勉谈话");
 
     // One line per referral with the unit's columns repeated, one line for a unit without.
-    let (mut book, _) = workbook(&app, &path).await;
+    let (mut book, _, _) = workbook(&app, &path, &app.office, None).await;
     assert_eq!(book.sheet_names(), ["公述民评用考核结果"]);
     let sheet = book.worksheet_range("公述民评用考核结果").expect("sheet");
     assert_eq!(
-        headers(&sheet, 12),
+        headers(&sheet, 2, 12),
         [
             "单位",
             "单位类型",

@@ -5,9 +5,7 @@
 //! history's range); who may read it; and a fixed number of statements whatever the form's or
 //! the county's size.
 
-use std::io::{Cursor, Read};
-
-use calamine::{Data, Reader, Xlsx};
+use calamine::Reader;
 use diesel::prelude::*;
 use lianzheng::auth::{AuthUser, Role};
 use lianzheng::models::{CycleId, UnitId};
@@ -16,8 +14,8 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, assert_problem};
 use crate::statements::statements;
+use crate::workbooks::{decimal, headers, number, part, text, workbook};
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// 2012 and 2013, published; 2011 in review.
 const Y2012: i64 = 4;
 const Y2013: i64 = 5;
@@ -198,78 +196,14 @@ async fn a_unit_above_the_line_has_no_warning_and_its_items_add_up_to_its_result
     app.stop().await;
 }
 
-async fn workbook(app: &TestApp, cycle: i64, unit: i64) -> (Xlsx<Cursor<Vec<u8>>>, Vec<u8>) {
-    let response = app
-        .request(
-            reqwest::Method::GET,
-            &format!("{}?format=xlsx", path(cycle, unit)),
-            Some(&app.office),
-        )
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .expect("GET");
-    assert_eq!(response.status().as_u16(), 200);
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    assert_eq!(header("content-type"), XLSX, "format wins over Accept");
-    let disposition = header("content-disposition");
-    assert!(disposition.ends_with("%2Exlsx"), "{disposition}");
-    let body = response.bytes().await.expect("body").to_vec();
-    let book = Xlsx::new(Cursor::new(body.clone())).expect("an .xlsx calamine reads");
-    (book, body)
-}
-
-fn text(cell: Option<&Data>) -> String {
-    match cell {
-        Some(Data::String(s)) => s.clone(),
-        other => panic!("a text cell, found {other:?}"),
-    }
-}
-
-fn number(cell: Option<&Data>) -> f64 {
-    match cell {
-        Some(Data::Float(n)) => *n,
-        Some(Data::Int(n)) => *n as f64,
-        other => panic!("a numeric cell, found {other:?}"),
-    }
-}
-
-/// The JSON's decimal string as the number a reader parses it to.
-fn decimal(value: &Value) -> f64 {
-    value
-        .as_str()
-        .unwrap_or_else(|| panic!("a decimal string, found {value}"))
-        .parse()
-        .expect("a decimal")
-}
-
-fn headers(range: &calamine::Range<Data>, n: u32) -> Vec<String> {
-    (0..n).map(|c| text(range.get_value((2, c)))).collect()
-}
-
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
-    let mut file = archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the workbook"));
-    let mut out = String::new();
-    file.read_to_string(&mut out).expect("UTF-8 XML");
-    out
-}
-
 #[tokio::test]
 async fn the_workbook_holds_the_json_numbers_and_a_line_chart_over_the_history() {
     let app = TestApp::spawn_demo().await;
     let unit = unit_id(&app, "岭背镇");
     let body = report(&app, Y2013, unit).await;
-    let (mut book, bytes) = workbook(&app, Y2013, unit).await;
+    // `format` wins over `Accept`.
+    let accept = Some("application/json");
+    let (mut book, bytes, _) = workbook(&app, &path(Y2013, unit), &app.office, accept).await;
     assert_eq!(book.sheet_names(), ["评分明细", "历年结果", "基本情况"]);
 
     let items_sheet = book.worksheet_range("评分明细").expect("sheet");
@@ -277,7 +211,7 @@ async fn the_workbook_holds_the_json_numbers_and_a_line_chart_over_the_history()
     assert!(text(items_sheet.get_value((0, 0))).contains("岭背镇"));
     assert!(text(items_sheet.get_value((1, 0))).starts_with("数据截至 "));
     assert_eq!(
-        headers(&items_sheet, 9),
+        headers(&items_sheet, 2, 9),
         [
             "项目编号",
             "考评项目",
@@ -332,7 +266,7 @@ async fn the_workbook_holds_the_json_numbers_and_a_line_chart_over_the_history()
 
     let history_sheet = book.worksheet_range("历年结果").expect("sheet");
     assert_eq!(
-        headers(&history_sheet, 5),
+        headers(&history_sheet, 2, 5),
         ["年度", "年度总分", "类别内排名", "总排名", "档次"]
     );
     let history = body["history"].as_array().expect("history");
@@ -354,7 +288,7 @@ async fn the_workbook_holds_the_json_numbers_and_a_line_chart_over_the_history()
     }
 
     let summary = book.worksheet_range("基本情况").expect("sheet");
-    assert_eq!(headers(&summary, 2), ["项目", "内容"]);
+    assert_eq!(headers(&summary, 2, 2), ["项目", "内容"]);
     let value_of = |name: &str| {
         (3..summary.height() as u32)
             .find(|&row| text(summary.get_value((row, 0))) == name)

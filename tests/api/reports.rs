@@ -3,102 +3,46 @@
 //! equal to the JSON) and its chart parts with zip; the CSV's BOM and formula escaping; the
 //! dashboard's fixed number of statements; and the office alone reading them.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use diesel::prelude::*;
 use lianzheng::auth::Role;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, assert_problem};
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use crate::statements::statements;
+use crate::workbooks::{self, XLSX, decimal, fetch, headers, number, part, text};
 
 fn report(name: &str) -> String {
     format!("/api/v1/assessment-cycles/1/reports/{name}")
 }
 
-/// GET `path` as the office with `Accept`, answering 200: the content type, the
-/// `Content-Disposition` and the body.
-async fn fetch(app: &TestApp, path: &str, accept: Option<&str>) -> (String, String, Vec<u8>) {
-    let mut request = app.request(reqwest::Method::GET, path, Some(&app.office));
-    if let Some(accept) = accept {
-        request = request.header("Accept", accept);
-    }
-    let response = request.send().await.expect("GET the report");
-    let status = response.status().as_u16();
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
-    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
-    let body = response.bytes().await.expect("body").to_vec();
-    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    (content_type, disposition, body)
+async fn json(app: &TestApp, name: &str) -> Value {
+    workbooks::json(app, &report(name), &app.office).await
 }
 
-async fn json(app: &TestApp, name: &str) -> Value {
-    let (content_type, _, body) = fetch(app, &report(name), None).await;
-    assert_eq!(content_type, "application/json");
-    serde_json::from_slice(&body).expect("report JSON")
+/// The report as CSV: the content type, the `Content-Disposition` and the body.
+async fn csv(app: &TestApp, name: &str) -> (String, String, Vec<u8>) {
+    fetch(
+        app,
+        &format!("{}?format=csv", report(name)),
+        &app.office,
+        None,
+    )
+    .await
 }
 
 async fn workbook(app: &TestApp, name: &str) -> (Xlsx<Cursor<Vec<u8>>>, Vec<u8>) {
-    let (content_type, disposition, body) =
-        fetch(app, &format!("{}?format=xlsx", report(name)), None).await;
-    assert_eq!(content_type, XLSX);
+    let (book, body, disposition) =
+        workbooks::workbook(app, &report(name), &app.office, None).await;
     assert!(disposition.starts_with("attachment; "), "{disposition}");
     // 阳山县, percent-encoded in UTF-8, begins every file name.
     assert!(
         disposition.contains("filename*=UTF-8''%E9%98%B3%E5%B1%B1%E5%8E%BF2014"),
         "{disposition}"
     );
-    assert!(disposition.ends_with("%2Exlsx"), "{disposition}");
-    let book = Xlsx::new(Cursor::new(body.clone())).expect("an .xlsx calamine reads");
     (book, body)
-}
-
-fn text(cell: Option<&Data>) -> String {
-    match cell {
-        Some(Data::String(s)) => s.clone(),
-        other => panic!("a text cell, found {other:?}"),
-    }
-}
-
-fn number(cell: Option<&Data>) -> f64 {
-    match cell {
-        Some(Data::Float(n)) => *n,
-        Some(Data::Int(n)) => *n as f64,
-        other => panic!("a numeric cell, found {other:?}"),
-    }
-}
-
-/// The JSON's exact decimal string as the number a reader parses it to.
-fn decimal(value: &Value) -> f64 {
-    value
-        .as_str()
-        .unwrap_or_else(|| panic!("a decimal string, found {value}"))
-        .parse()
-        .expect("a decimal")
-}
-
-fn headers(range: &calamine::Range<Data>, row: u32, n: u32) -> Vec<String> {
-    (0..n).map(|c| text(range.get_value((row, c)))).collect()
-}
-
-/// One part of the workbook's zip archive, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
-    let mut file = archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the workbook"));
-    let mut out = String::new();
-    file.read_to_string(&mut out).expect("UTF-8 XML");
-    out
 }
 
 #[tokio::test]
@@ -378,8 +322,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     diesel::sql_query("UPDATE units SET name = '县\"甲,乙\"局' WHERE id = 72")
         .execute(&mut app.db.owner())
         .expect("rename");
-    let (content_type, disposition, body) =
-        fetch(&app, &format!("{}?format=csv", report("dashboard")), None).await;
+    let (content_type, disposition, body) = csv(&app, "dashboard").await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert!(disposition.ends_with("%2Ecsv"), "{disposition}");
     assert_eq!(&body[..3], b"\xEF\xBB\xBF", "a UTF-8 byte-order mark");
@@ -387,12 +330,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     assert!(text.contains("\r\n阶段,事项,数量,单位\r\n"), "{text}");
     // 县工商行政管理局 (73), renamed `=1+1`, submitted nothing: the cell is the list of
     // units missing, so the name follows `、` there; alone in a cell it gets the `'`.
-    let grades = fetch(
-        &app,
-        &format!("{}?format=csv", report("leader-grades")),
-        None,
-    )
-    .await;
+    let grades = csv(&app, "leader-grades").await;
     let grades = String::from_utf8(grades.2).expect("UTF-8");
     assert!(grades.contains("\r\n'=1+1,"), "{grades}");
     assert!(!grades.contains("\r\n=1+1"), "{grades}");
@@ -403,12 +341,7 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
     // A report of two tables writes them in turn, each under its name; its decimals as the
     // JSON writes them.
     let areas = json(&app, "content-areas").await;
-    let (_, _, body) = fetch(
-        &app,
-        &format!("{}?format=csv", report("content-areas")),
-        None,
-    )
-    .await;
+    let (_, _, body) = csv(&app, "content-areas").await;
     let text = String::from_utf8(body).expect("UTF-8");
     let first = text
         .find("\r\n考核内容失分\r\n考核内容,")
@@ -432,15 +365,33 @@ async fn a_csv_starts_with_a_bom_and_a_unit_named_like_a_formula_comes_out_escap
 async fn the_format_parameter_wins_over_accept_and_accept_decides_without_it() {
     let app = TestApp::spawn_demo().await;
     let path = report("leader-grades");
-    let (ct, _, _) = fetch(&app, &format!("{path}?format=xlsx"), Some("text/csv")).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &format!("{path}?format=xlsx"),
+        &app.office,
+        Some("text/csv"),
+    )
+    .await;
     assert_eq!(ct, XLSX);
-    let (ct, _, _) = fetch(&app, &format!("{path}?format=json"), Some(XLSX)).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &format!("{path}?format=json"),
+        &app.office,
+        Some(XLSX),
+    )
+    .await;
     assert_eq!(ct, "application/json");
-    let (ct, _, _) = fetch(&app, &path, Some(XLSX)).await;
+    let (ct, _, _) = fetch(&app, &path, &app.office, Some(XLSX)).await;
     assert_eq!(ct, XLSX);
-    let (ct, _, _) = fetch(&app, &path, Some("text/csv, application/json;q=0.5")).await;
+    let (ct, _, _) = fetch(
+        &app,
+        &path,
+        &app.office,
+        Some("text/csv, application/json;q=0.5"),
+    )
+    .await;
     assert_eq!(ct, "text/csv; charset=utf-8");
-    let (ct, _, _) = fetch(&app, &path, Some("*/*")).await;
+    let (ct, _, _) = fetch(&app, &path, &app.office, Some("*/*")).await;
     assert_eq!(ct, "application/json");
     app.stop().await;
 }
@@ -496,16 +447,7 @@ async fn only_the_office_reads_the_reports() {
 /// Adds `n` assessed county departments to the demo cycle, in bulk, each with a first
 /// responsible leader, a team, a submitted self-inspection and an open sheet.
 fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    diesel::sql_query(format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new"
-    ))
-    .execute(conn)
-    .expect("bulk units");
+    crate::fixtures::add_bulk_units(conn, 1, n, from);
     let batch = "u.name LIKE '批量单位%' AND u.id NOT IN (SELECT unit_id FROM leaders)";
     diesel::sql_query(format!(
         "INSERT INTO leaders (unit_id, name, position, is_first_responsible) \
@@ -529,27 +471,6 @@ fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
     .expect("bulk self-inspections");
 }
 
-/// How many statements `read` runs on one connection.
-fn statements<T>(conn: &mut PgConnection, read: impl FnOnce(&mut PgConnection) -> T) -> usize {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
-    });
-    read(conn);
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    count.load(Ordering::SeqCst)
-}
-
 #[tokio::test]
 async fn the_reports_run_as_many_statements_for_300_units_as_for_30() {
     use lianzheng::models::CycleId;
@@ -560,13 +481,16 @@ async fn the_reports_run_as_many_statements_for_300_units_as_for_30() {
     let run = |conn: &mut PgConnection| {
         let dashboard = statements(conn, |c| {
             reports::dashboard(c, CycleId(1), now).expect("ok")
-        });
+        })
+        .0;
         let grades = statements(conn, |c| {
             reports::leader_grades(c, CycleId(1), now).expect("ok")
-        });
+        })
+        .0;
         let areas = statements(conn, |c| {
             reports::content_areas(c, CycleId(1), now).expect("ok")
-        });
+        })
+        .0;
         [dashboard, grades, areas]
     };
     add_units(&mut conn, 30, 1);

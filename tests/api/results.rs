@@ -823,62 +823,10 @@ async fn vetoes_and_fallbacks_are_frozen_once_published() {
 
 /// How many statements `ops::results::for_cycle` runs on `conn`, and how many units it returns.
 fn statements(conn: &mut PgConnection) -> (usize, usize) {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, results) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::results::for_cycle(conn, CycleId(1), &Default::default())
     });
-    let results =
-        lianzheng::ops::results::for_cycle(conn, CycleId(1), &Default::default()).expect("results");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    (count.load(Ordering::SeqCst), results.units.len())
-}
-
-/// Adds `n` assessed county departments to the demo cycle in bulk, each with a final sheet
-/// (its untouched items at their maxima), a routine score and a graded leader.
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    diesel::sql_query(format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new"
-    ))
-    .execute(conn)
-    .expect("bulk units");
-    let batch = format!(
-        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
-         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
-    );
-    for sql in [
-        format!(
-            "INSERT INTO scoring_records (cycle_id, unit_id, status) \
-             SELECT 1, id, 'final' FROM ({batch}) b"
-        ),
-        format!(
-            "INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
-             SELECT 1, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b"
-        ),
-        format!(
-            "WITH l AS (INSERT INTO leaders (unit_id, name, position, is_first_responsible) \
-               SELECT id, '负责人' || id, '局长', true FROM ({batch}) b RETURNING id, unit_id) \
-             INSERT INTO leader_grades (cycle_id, unit_id, leader_id, leader_name, grade, \
-               reason, set_by, set_by_name) \
-             SELECT 1, unit_id, id, '负责人', 'good', '日常了解', 'test', 'test' FROM l"
-        ),
-    ] {
-        diesel::sql_query(sql).execute(conn).expect("bulk rows");
-    }
+    (count, results.expect("results").units.len())
 }
 
 #[tokio::test]
@@ -886,9 +834,9 @@ async fn the_results_run_as_many_statements_for_300_units_as_for_30() {
     let app = TestApp::spawn_demo().await;
     let mut conn = app.db.owner();
     let (base, base_units) = statements(&mut conn);
-    add_units(&mut conn, 30, 1);
+    fixtures::add_graded_units(&mut conn, 1, 30, 1);
     let (small, small_units) = statements(&mut conn);
-    add_units(&mut conn, 270, 31);
+    fixtures::add_graded_units(&mut conn, 1, 270, 31);
     let (large, large_units) = statements(&mut conn);
     assert_eq!(small_units, base_units + 30);
     assert_eq!(large_units, base_units + 300);

@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{cycle_in_self_inspection, unit};
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, mark_published};
 
 /// A cycle in self-inspection with three county departments, three towns, an enterprise, a
 /// vertical unit, a department the office excluded and one archived since the cycle opened.
@@ -739,13 +739,7 @@ async fn units_and_inspectors_see_routine_scores_only_after_publication() {
     .await;
     assert_eq!(all["total"], 2);
 
-    app.db
-        .owner()
-        .batch_execute(&format!(
-            "UPDATE assessment_cycles SET state = 'published' WHERE id = {}",
-            s.cycle
-        ))
-        .expect("publish");
+    mark_published(&app, s.cycle);
     let seen = json_of(app.get(&own, &unit).await, 200, "own score").await;
     assert_eq!(seen["score"], "9.00");
     assert_problem(app.get(&other, &unit).await, 404, "not_found").await;

@@ -12,8 +12,8 @@ use lianzheng::models::CycleId;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::fixtures::{Fixture, assigned, fixture, team};
-use crate::helpers::{TestApp, assert_problem};
+use crate::fixtures::{Fixture, add_graded_units, assigned, fixture, team};
+use crate::helpers::{TestApp, assert_problem, mark_published};
 use crate::publication::{checksums, exec, in_review, ready_to_publish, state, transition};
 
 fn versions(cycle: i64) -> String {
@@ -400,13 +400,7 @@ async fn the_publication_settings_change_only_in_review_under_if_match() {
     assert_eq!(results["publication_scope"], "kind");
     assert_eq!(results["version"], saved["version"]);
     // Published: frozen.
-    exec(
-        &app,
-        &format!(
-            "UPDATE assessment_cycles SET state = 'published' WHERE id = {}",
-            f.cycle
-        ),
-    );
+    mark_published(&app, f.cycle);
     let tag = format!("\"{}\"", saved["version"]);
     assert_problem(
         put(&app.office, Some(&tag)).await.expect("PUT"),
@@ -419,57 +413,17 @@ async fn the_publication_settings_change_only_in_review_under_if_match() {
 
 /// How many statements a snapshot of the demo's cycle 1 takes on `conn`.
 fn snapshot_statements(conn: &mut PgConnection) -> usize {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = Arc::new(AtomicUsize::new(0));
-    let seen = count.clone();
-    conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
-        if matches!(
-            event,
-            diesel::connection::InstrumentationEvent::StartQuery { .. }
-        ) {
-            seen.fetch_add(1, Ordering::SeqCst);
-        }
+    let (count, snapshot) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::snapshots::take(
+            conn,
+            CycleId(1),
+            ("office-admin", "县纪委办公室"),
+            Utc::now(),
+            None,
+        )
     });
-    lianzheng::ops::snapshots::take(
-        conn,
-        CycleId(1),
-        ("office-admin", "县纪委办公室"),
-        Utc::now(),
-        None,
-    )
-    .expect("take a snapshot");
-    conn.set_instrumentation(diesel::connection::get_default_instrumentation().unwrap_or(
-        Box::new(|_: diesel::connection::InstrumentationEvent<'_>| {}),
-    ));
-    count.load(Ordering::SeqCst)
-}
-
-/// Adds `n` assessed county departments to the demo cycle in bulk, each with a final sheet, a
-/// routine score and a graded leader (as `tests/api/results.rs` does).
-fn add_units(conn: &mut PgConnection, n: i64, from: i64) {
-    let to = from + n - 1;
-    let batch = format!(
-        "SELECT u.id FROM units u WHERE u.name LIKE '批量单位%' \
-         AND substring(u.name from 5)::int BETWEEN {from} AND {to}"
-    );
-    conn.batch_execute(&format!(
-        "WITH new AS (INSERT INTO units (name, kind) \
-           SELECT '批量单位' || g, 'county_department' FROM generate_series({from}, {to}) g \
-           RETURNING id) \
-         INSERT INTO cycle_units (cycle_id, unit_id, status, form_kind, updated_by) \
-           SELECT 1, id, 'assessed', 'county_department', 'test' FROM new; \
-         INSERT INTO scoring_records (cycle_id, unit_id, status) \
-           SELECT 1, id, 'final' FROM ({batch}) b; \
-         INSERT INTO routine_scores (cycle_id, unit_id, score, note, updated_by) \
-           SELECT 1, id, (id % 10)::numeric, '批量', 'test' FROM ({batch}) b; \
-         WITH l AS (INSERT INTO leaders (unit_id, name, position, is_first_responsible) \
-           SELECT id, '负责人' || id, '局长', true FROM ({batch}) b RETURNING id, unit_id) \
-         INSERT INTO leader_grades (cycle_id, unit_id, leader_id, leader_name, grade, \
-           reason, set_by, set_by_name) \
-         SELECT 1, unit_id, id, '负责人', 'good', '日常了解', 'test', 'test' FROM l"
-    ))
-    .expect("bulk units");
+    snapshot.expect("take a snapshot");
+    count
 }
 
 #[tokio::test]
@@ -479,9 +433,9 @@ async fn a_snapshot_takes_as_many_statements_for_300_units_as_for_30() {
     conn.batch_execute("UPDATE result_settings SET document_ref = '阳纪通〔2014〕3号'")
         .expect("the notice's reference");
     let base = snapshot_statements(&mut conn);
-    add_units(&mut conn, 30, 1);
+    add_graded_units(&mut conn, 1, 30, 1);
     let small = snapshot_statements(&mut conn);
-    add_units(&mut conn, 270, 31);
+    add_graded_units(&mut conn, 1, 270, 31);
     let large = snapshot_statements(&mut conn);
     assert_eq!(small, large, "statements for 30 and for 300 units");
     assert_eq!(base, small);
