@@ -57,3 +57,5 @@ mod walk;
 mod report_committee;
 // The authorization matrix (issue 18 item 3, task MATRIX).
 mod matrix;
+// Large exports streamed; the committee report's honest ETag (issue 16 item 8, task STREAM).
+mod streaming;
