@@ -150,15 +150,28 @@ for rep in $(seq 1 "$REPEAT"); do
   done
 done
 rss_kib=$(ps -o rss= -p "$county_pid" | tr -d ' ')
-# One export of the province's ranking (20,000 units) as .xlsx; the province service's peak
-# resident memory (VmHWM) over its whole run, exports included.
-curl -sf -o "$OUT/province-ranking.xlsx" -H "Authorization: Bearer $PROVINCE_TOKEN" \
-  "$province/api/v1/assessment-cycles/$PROVINCE_CYCLE/reports/ranking?format=xlsx"
-province_peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$province_pid/status")
+# The province service's peak resident memory (VmHWM) over its whole run: its rankings under
+# wrk. Then each export alone: ONE export of the province's ranking (20,000 units) on a fresh
+# service (so no heap kept from the runs hides it), its peak reset first (`5 > clear_refs` sets
+# VmHWM to the current resident size), so the VmHWM read after it is that export's own peak.
+status_kib() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$province_pid/status"; }
+province_peak_kib=$(status_kib VmHWM)
+export_peaks=""
+for format in xlsx csv; do
+  kill "$province_pid"; wait "$province_pid" 2>/dev/null || true
+  serve "$PROVINCE_PORT" "$PROVINCE_DB"
+  province_pid=${pids[-1]}
+  echo 5 >"/proc/$province_pid/clear_refs"
+  before_kib=$(status_kib VmRSS)
+  curl -sf -o "$OUT/province-ranking.$format" -H "Authorization: Bearer $PROVINCE_TOKEN" \
+    "$province/api/v1/assessment-cycles/$PROVINCE_CYCLE/reports/ranking?format=$format"
+  export_peaks+="$before_kib $(status_kib VmHWM) "
+done
 
 python3 bench/report.py --out "$OUT" --mode "$MODE" --duration "$DURATION" \
   --connections "$CONNECTIONS" --repeat "$REPEAT" --rss-kib "$rss_kib" \
   --province-peak-kib "$province_peak_kib" \
+  --export-peaks-kib "$export_peaks" \
   --pgbench-scale "$PGBENCH_SCALE" --failed "$failed" \
   --binary "${BENCH_BIN:+$BENCH_BIN (BENCH_BIN, not built by this run)}" \
   --command "bench/run.sh${1:+ $1}" ${placeholders[@]+"${placeholders[@]/#/--skipped=}"} >BENCHMARKS.md

@@ -6,6 +6,14 @@
 //!
 //! Numbers stay exact decimals ([`Amount`]) until the .xlsx writer turns them into numeric
 //! cells, the last step; the CSV writes them as the JSON does.
+//!
+//! Large exports (issue 16 item 8): the CSV is a chunked body rendered row by row as it is sent
+//! ([`csv::Chunks`]), and the .xlsx is written in the writer's constant-memory mode, a row at a
+//! time through a temporary file ([`xlsx`]). What a report shows is still read first, whole, in
+//! one read-only snapshot (a ranking needs every unit before the first rank is known, and the
+//! results' rules live in one place, `ops::results`), so no error can come after the first
+//! byte: a failed read or a failed workbook is a problem answer, and an answer that starts is
+//! the complete file. A client that hangs up mid-file only ends the stream.
 
 pub mod csv;
 pub mod xlsx;
@@ -317,8 +325,9 @@ pub fn disposition(kind: &str, file_name: &str) -> String {
     )
 }
 
-/// The answer of a report in `format`: `json` as is, or `document` rendered; each with a
-/// `Content-Disposition` naming the file and `Vary: Accept`.
+/// The answer of a report in `format`: `json` as is, or `document` rendered (the CSV streamed
+/// in chunks, the .xlsx whole); each with a `Content-Disposition` naming the file and
+/// `Vary: Accept`. Whatever can fail fails here, before the answer starts.
 pub fn respond<T: Serialize>(
     format: ReportFormat,
     json: &T,
@@ -326,19 +335,37 @@ pub fn respond<T: Serialize>(
 ) -> Result<HttpResponse, ApiError> {
     let document = document();
     let file_name = format!("{}.{}", document.file_stem, format.extension());
-    let (body, kind) = match format {
-        ReportFormat::Json => (
-            serde_json::to_vec(json).map_err(ApiError::internal)?,
-            "inline",
-        ),
-        ReportFormat::Csv => (csv::render(&document), "attachment"),
-        ReportFormat::Xlsx => (xlsx::render(&document)?, "attachment"),
-    };
-    Ok(HttpResponse::Ok()
+    let mut answer = HttpResponse::Ok();
+    answer
         .insert_header((header::CONTENT_TYPE, format.media_type()))
-        .insert_header((header::CONTENT_DISPOSITION, disposition(kind, &file_name)))
-        .insert_header((header::VARY, "Accept"))
-        .body(body))
+        .insert_header((header::VARY, "Accept"));
+    Ok(match format {
+        ReportFormat::Json => {
+            let body = serde_json::to_vec(json).map_err(ApiError::internal)?;
+            answer
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    disposition("inline", &file_name),
+                ))
+                .body(body)
+        }
+        ReportFormat::Csv => answer
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                disposition("attachment", &file_name),
+            ))
+            .streaming(csv::stream(document)),
+        ReportFormat::Xlsx => {
+            let body = xlsx::render(&document)?;
+            drop(document);
+            answer
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    disposition("attachment", &file_name),
+                ))
+                .body(body)
+        }
+    })
 }
 
 /// A report's bytes in the contract (CSV text or an .xlsx workbook).

@@ -5,6 +5,13 @@
 //! `0.00`, converted from their exact two-decimal text only here, so that each cell is the
 //! number nearest to the JSON's string. A table with a chart gets a native Excel chart over its
 //! own data rows, placed to the right of them.
+//!
+//! Every sheet is written in `rust_xlsxwriter`'s constant-memory mode: rows go out in order to a
+//! temporary file per sheet (in the system's temporary directory), so the writer holds one row
+//! at a time instead of every cell of a 20,000-unit ranking; the column widths, the title rows'
+//! height and the print settings are set before the first row. The workbook is then zipped into
+//! one buffer (the compressed file, a small fraction of the cells) before the answer starts, so
+//! a failure of the writer or of its temporary file is a 500 problem, never a truncated file.
 
 use rust_xlsxwriter::{
     Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -25,7 +32,7 @@ fn build(document: &Document) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let formats = Formats::new();
     for sheet in &document.sheets {
-        let worksheet = workbook.add_worksheet();
+        let worksheet = workbook.add_worksheet_with_constant_memory()?;
         write_sheet(worksheet, document, sheet, &formats)?;
     }
     workbook.save_to_buffer()
@@ -80,16 +87,9 @@ fn write_sheet(
     let header_row = TITLE_ROWS;
     worksheet.set_repeat_rows(0, header_row)?;
     let last_col = u16::try_from(sheet.headers.len().max(1) - 1).unwrap_or(0);
-    if last_col > 0 {
-        worksheet.merge_range(0, 0, 0, last_col, &document.title, &formats.title)?;
-        worksheet.merge_range(1, 0, 1, last_col, &document.as_of_line(), &formats.subtitle)?;
-    } else {
-        worksheet.write_string_with_format(0, 0, &document.title, &formats.title)?;
-        worksheet.write_string_with_format(1, 0, document.as_of_line(), &formats.subtitle)?;
-    }
-    worksheet.set_row_height(0, 24)?;
-    for (col, header) in (0u16..).zip(&sheet.headers) {
-        worksheet.write_string_with_format(header_row, col, header, &formats.header)?;
+    // Constant memory: whatever shapes a row is set before the row is written, and rows are
+    // written in order (a write to an earlier row would be dropped).
+    for col in (0u16..).take(sheet.headers.len()) {
         let width = sheet
             .widths
             .get(usize::from(col))
@@ -97,6 +97,17 @@ fn write_sheet(
             .copied()
             .unwrap_or(12.0);
         worksheet.set_column_width(col, width)?;
+    }
+    worksheet.set_row_height(0, 24)?;
+    if last_col > 0 {
+        worksheet.merge_range(0, 0, 0, last_col, &document.title, &formats.title)?;
+        worksheet.merge_range(1, 0, 1, last_col, &document.as_of_line(), &formats.subtitle)?;
+    } else {
+        worksheet.write_string_with_format(0, 0, &document.title, &formats.title)?;
+        worksheet.write_string_with_format(1, 0, document.as_of_line(), &formats.subtitle)?;
+    }
+    for (col, header) in (0u16..).zip(&sheet.headers) {
+        worksheet.write_string_with_format(header_row, col, header, &formats.header)?;
     }
     for (row, cells) in (header_row + 1..).zip(&sheet.rows) {
         for (col, cell) in (0u16..).zip(cells) {

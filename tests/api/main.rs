@@ -58,3 +58,5 @@ mod report_committee;
 // The authorization matrix (issue 18 item 3, task MATRIX).
 mod matrix;
 mod workbooks;
+// Large exports streamed; the committee report's GET without 304 (issue 16 item 8).
+mod streaming;

@@ -23,9 +23,10 @@ use crate::reports::{self, County};
 /// 最低分，各档次单位数，整改线（含）以下单位及其总分，总排名前三名和后三名（并列者一并列出），
 /// 失分最多的三项考核内容（同 `GET …/reports/content-areas`），移交“公述民评”事项件数。各项数据
 /// 与 `GET …/results` 一致。考核结果不完整（有单位缺少定稿评分表或日常考核得分）时不给出数据，
-/// `missing` 逐个单位列出所缺内容。`ETag` 为三段文字的版本（未撰写时为 `"0"`），供修改时
-/// `If-Match` 使用；数据随考核结果变化而不改变版本，因此本接口总是返回完整内容。以 JSON、CSV 或
-/// Excel 提供：`format` 参数优先于 `Accept`。
+/// `missing` 逐个单位列出所缺内容。响应头 `ETag` 为三段文字的版本（未撰写时为 `"0"`），仅供修改时
+/// `If-Match` 使用，不是缓存校验值：数据随考核结果变化而不改变版本，因此本接口不理会
+/// `If-None-Match`，不返回 304，总是返回完整内容。以 JSON、CSV 或 Excel 提供：`format` 参数优先于
+/// `Accept`。
 ///
 /// Office only. The office's report to the county committee: the three texts it writes
 /// (overall evaluation, problems, advice; null until written) and the figures the service fills
@@ -34,9 +35,11 @@ use crate::reports::{self, County};
 /// 3 and the bottom 3 of the ranking (ties included), the three content areas that lost most
 /// points (as `GET …/reports/content-areas`) and the referrals to the 公述民评 group; each equals
 /// `GET …/results`. Until every assessed unit has a total, the figures are null and `missing`
-/// lists what each unit lacks. The `ETag` is the texts' version (`"0"` before the first write),
-/// for the `If-Match` of the PUT; the figures change with the results without changing it, so
-/// this read always answers in full. JSON, CSV or .xlsx: `format` wins over `Accept`.
+/// lists what each unit lacks. The answer's `ETag` header is the texts' version (`"0"` before
+/// the first write), only for the `If-Match` of the PUT: it is no cache validator, since the
+/// figures change with the results without changing it, so this read ignores `If-None-Match`,
+/// never answers 304 and always answers in full (the contract therefore does not list the
+/// header, which would promise a 304). JSON, CSV or .xlsx: `format` wins over `Accept`.
 #[utoipa::path(
     tag = "reports",
     params(CyclePath, FormatQuery),
@@ -50,7 +53,6 @@ use crate::reports::{self, County};
                 (ReportFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ),
             headers(
-                ("ETag" = String, description = "三段文字的版本 (the texts' version)"),
                 ("Content-Disposition" = String,
                     description = "The file name (`filename*`, UTF-8, in Chinese)"),
                 ("Vary" = String, description = "Accept"),
@@ -71,7 +73,8 @@ pub async fn get_committee_report(
     path: web::Path<CyclePath>,
     query: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    // The version is read in the report's own snapshot, then set on whichever format answers.
+    // The version is read in the report's own snapshot, then set on whichever format answers:
+    // for the PUT's `If-Match` only (no 304: the figures change without it).
     let read = ReportRequest::new(req, pool, clock, county, path.cycle_id, query.into_inner());
     let format = match reports::format_of(&read.req, &read.query) {
         Ok(format) => format,
