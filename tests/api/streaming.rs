@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use crate::workbooks::XLSX;
 /// The demo's published 2013 cycle.
 const PUBLISHED: i64 = 5;
 /// The units added to it.
