@@ -52,7 +52,7 @@ set +a
 # Fresh planner statistics for the demo (autovacuum would gather them within a minute).
 owner_url="${MIGRATION_DATABASE_URL:-}"
 if [ -n "$owner_url" ] && command -v psql >/dev/null; then
-  psql "$owner_url" -q -c ANALYZE || true
+  PGOPTIONS="-c client_min_messages=error" psql "$owner_url" -q -c ANALYZE || true
 fi
 token=$("$bin" token --role office --sub admin --name 县纪委管理员 --ttl 8h)
 cat <<MSG
