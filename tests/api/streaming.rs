@@ -5,7 +5,7 @@
 //! column widths and its charts. And the committee report, whose `ETag` is the texts' version
 //! only, never answers 304 and does not promise one in the contract.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use diesel::connection::SimpleConnection;
@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-use crate::workbooks::XLSX;
+use crate::workbooks::{XLSX, part};
 /// The demo's published 2013 cycle.
 const PUBLISHED: i64 = 5;
 /// The units added to it.
@@ -82,17 +82,6 @@ fn decimal(value: &Value) -> f64 {
         .unwrap_or_else(|| panic!("a decimal string, found {value}"))
         .parse()
         .expect("a decimal")
-}
-
-/// One part of the workbook's zip archive, as text.
-fn part(bytes: &[u8], name: &str) -> String {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
-    let mut file = archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the workbook"));
-    let mut out = String::new();
-    file.read_to_string(&mut out).expect("UTF-8 XML");
-    out
 }
 
 #[tokio::test]
