@@ -14,12 +14,19 @@
 # raw output. Any non-2xx answer, or a socket error, fails the run.
 #
 # --quick: 3 s runs, 16 and 64 connections, once; for trying the script, never for numbers.
+# BENCH_ONLY (an extended regex of variant names) and BENCH_CONNECTIONS ("16 64") run part of
+# it, for working on one variant: such a run prints each run's rate and p99 and writes no
+# BENCHMARKS.md.
 # Needs root or sudo for the packages (wrk, libssl-dev) and PostgreSQL on 127.0.0.1:5432.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MODE=full DURATION=15 CONNECTIONS="16 64 128" REPEAT=3
 if [ "${1:-}" = "--quick" ]; then MODE=quick DURATION=3 CONNECTIONS="16 64" REPEAT=1; fi
+ONLY="${BENCH_ONLY:-}"
+if [ -n "$ONLY" ] || [ -n "${BENCH_CONNECTIONS:-}" ]; then
+  MODE=partial CONNECTIONS="${BENCH_CONNECTIONS:-$CONNECTIONS}"
+fi
 PORT=18181 PROVINCE_PORT=18182
 DB=lianzheng_bench PROVINCE_DB=lianzheng_bench_province PGBENCH_DB=lianzheng_bench_pgbench
 PGBENCH_SCALE=10
@@ -135,6 +142,7 @@ for rep in $(seq 1 "$REPEAT"); do
   for c in $CONNECTIONS; do
     for v in "${variants[@]}"; do
       IFS='|' read -r name base path token <<<"$v"
+      if [ -n "$ONLY" ] && ! [[ "$name" =~ $ONLY ]]; then continue; fi
       raw="$OUT/raw/$(slug "$name")-c$c-r$rep.txt"
       echo "bench: run $rep, $c connections, $name" >&2
       case "$name" in
@@ -175,12 +183,21 @@ for format in xlsx csv; do
   export_peaks+="$before_kib $(status_kib VmHWM) "
 done
 
+if [ "$MODE" = partial ]; then
+  # A partial run: each raw output's rate, p99 and failures, no BENCHMARKS.md.
+  for raw in "$OUT"/raw/*.txt; do
+    echo "$(basename "$raw" .txt): $(grep -hE 'Requests/sec|^ +99%|Non-2xx|Socket errors|tps =' \
+      "$raw" | tr -s ' ' | tr '\n' ';')"
+  done
+  exit "$failed"
+fi
 python3 bench/report.py --out "$OUT" --mode "$MODE" --duration "$DURATION" \
   --connections "$CONNECTIONS" --repeat "$REPEAT" --rss-kib "$rss_kib" \
   --province-peak-kib "$province_peak_kib" \
   --export-peaks-kib "$export_peaks" \
   --pgbench-scale "$PGBENCH_SCALE" --failed "$failed" \
   --binary "${BENCH_BIN:+$BENCH_BIN (BENCH_BIN, not built by this run)}" \
-  --command "bench/run.sh${1:+ $1}" ${placeholders[@]+"${placeholders[@]/#/--skipped=}"} >BENCHMARKS.md
+  --command "bench/run.sh${1:+ $1}" ${placeholders[@]+"${placeholders[@]/#/--skipped=}"} \
+  >BENCHMARKS.md
 echo "bench: wrote BENCHMARKS.md" >&2
 exit "$failed"
