@@ -87,6 +87,57 @@ impl Publication {
             .optional()
     }
 
+    /// The cycle's latest publication, if it was ever published.
+    pub fn latest(conn: &mut PgConnection, cycle_id: CycleId) -> QueryResult<Option<Self>> {
+        publications::table
+            .filter(publications::cycle_id.eq(cycle_id))
+            .order(publications::version.desc())
+            .select(Publication::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// One window of publication `id`'s assessed units (ranked ones by rank, then the
+    /// incomplete ones, each by unit id; no fallbacks), those of `kind` and among `only`
+    /// where given, and how many there are in all: two statements, an index range for the
+    /// window (`publication_results_rank_idx`), whatever the number of units.
+    pub fn units_window(
+        conn: &mut PgConnection,
+        id: PublicationId,
+        kind: Option<UnitKind>,
+        only: Option<&[UnitId]>,
+        window: Option<(i64, i64)>,
+    ) -> QueryResult<(Vec<PublishedRow>, i64)> {
+        let filtered = || {
+            let mut query = publication_results::table
+                .filter(publication_results::publication_id.eq(id))
+                .filter(publication_results::status.ne("fallback"))
+                .into_boxed();
+            if let Some(kind) = kind {
+                query = query.filter(publication_results::unit_kind.eq(kind));
+            }
+            if let Some(only) = only {
+                query = query.filter(publication_results::unit_id.eq_any(only.to_vec()));
+            }
+            query
+        };
+        let mut page = filtered()
+            .order((
+                publication_results::total.desc().nulls_last(),
+                publication_results::unit_id.asc(),
+            ))
+            .select(PublishedRow::as_select());
+        let Some((offset, limit)) = window else {
+            let rows: Vec<PublishedRow> = page.load(conn)?;
+            let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+            return Ok((rows, total));
+        };
+        page = page.offset(offset).limit(limit);
+        let rows = page.load(conn)?;
+        let total = filtered().count().get_result(conn)?;
+        Ok((rows, total))
+    }
+
     /// The results of publication `id`: ranked units by rank, then the incomplete ones, then
     /// the vertical units' fallbacks, each by unit id.
     pub fn results(conn: &mut PgConnection, id: PublicationId) -> QueryResult<Vec<PublishedRow>> {

@@ -27,7 +27,7 @@ use crate::models::attachment::OwnerKind;
 use crate::models::rectification::{Rectification, RectificationDraft, RectificationStatus};
 use crate::models::{AttachmentId, CycleId, RectificationId, UnitId, UnitKind};
 use crate::ops::attachments::AttachmentResponse;
-use crate::ops::results::{ResultFilter, for_cycle, not_published};
+use crate::ops::results::{ResultFilter, compute, not_published};
 use crate::ops::submitted::{
     self, Context, DocumentAt, Head, Submission, SubmittedDocument, VersionResponse,
 };
@@ -386,7 +386,7 @@ pub fn due_after(at: DateTime<Utc>, days: i32) -> NaiveDate {
 }
 
 /// At each publication of the cycle (at `at`, the application's clock): a unit at or below
-/// the line (`ops::results::for_cycle`) that owes nothing yet gets its duty, due
+/// the line (`ops::results::compute`) that owes nothing yet gets its duty, due
 /// `rectification_days` after the publication's date (end of day, Asia/Shanghai); one that no
 /// longer owes has its open duty withdrawn; one that still owes keeps its deadline. A fixed
 /// number of statements whatever the county's size.
@@ -395,7 +395,7 @@ pub fn on_publish(
     cycle_id: CycleId,
     at: DateTime<Utc>,
 ) -> Result<Duties, ApiError> {
-    let results = for_cycle(conn, cycle_id, &ResultFilter::default())?;
+    let results = compute(conn, cycle_id, &ResultFilter::default())?;
     let owing: Vec<i64> = results
         .units
         .iter()

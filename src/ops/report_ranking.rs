@@ -259,7 +259,7 @@ pub fn ranking(
         let all = results::for_cycle(conn, id, &ResultFilter::default())?;
         (all.units, all.fallbacks)
     } else {
-        let units = results::list(conn, user, id, None)?;
+        let (units, _) = results::list(conn, user, id, None, None)?;
         (units, visible_fallbacks(conn, user, id, &publication)?)
     };
     Ok(RankingReport {

@@ -27,6 +27,7 @@ use crate::domain::points::Points;
 use crate::error::ApiError;
 use crate::models::cycle::Cycle;
 use crate::models::cycle_unit::FallbackSource;
+use crate::models::publication::Publication;
 use crate::models::result::{FallbackResult, GradeBand, PublicationScope, ResultSettings};
 use crate::models::{CycleId, LeaderId, UnitId, UnitKind};
 use crate::ops::cycles::find_cycle;
@@ -231,33 +232,40 @@ struct RankedRow {
 /// counts at its maximum on a sheet, so an open sheet must never give a total); the total is
 /// rounded in the database (`round` on `numeric` is half away from zero: half-up here); ranks
 /// are computed over every assessed unit with a total, before the filter.
+///
+/// Each assessed unit's special score is one aggregate over one chain of outer joins from
+/// `cycle_units`, each joined by an index, and no aggregate is joined to another: so the plan
+/// stays linear in the units whatever the planner believes of the tables' sizes. Right after a
+/// bulk load, before autovacuum's ANALYZE, the planner takes the tables for empty; a join of
+/// the grouped sheets with the units was then re-aggregated for every unit, 15 s for 2,000
+/// units instead of 0.1 s (tests/api/results.rs loads 2,000 units and reads them at once).
 const RANKED: &str = "
 WITH c AS (
     SELECT special_weight, routine_weight, rectification_line
       FROM assessment_cycles WHERE id = $1
-), assessed AS (
-    SELECT cu.unit_id, u.name, u.kind, cu.form_kind
-      FROM cycle_units cu JOIN units u ON u.id = cu.unit_id
-     WHERE cu.cycle_id = $1 AND cu.status = 'assessed'
 ), special AS (
-    SELECT sr.unit_id, sum(coalesce(ri.points, fi.max_points)) AS score
-      FROM scoring_records sr
-      JOIN assessed a ON a.unit_id = sr.unit_id
-      JOIN scoring_forms sf ON sf.cycle_id = sr.cycle_id AND sf.form_kind = a.form_kind
-      JOIN form_items fi ON fi.form_id = sf.id
+    SELECT cu.unit_id,
+           CASE WHEN count(fi.code) > 0 THEN sum(coalesce(ri.points, fi.max_points)) END
+               AS score
+      FROM cycle_units cu
+      LEFT JOIN scoring_records sr
+             ON sr.cycle_id = cu.cycle_id AND sr.unit_id = cu.unit_id AND sr.status = 'final'
+      LEFT JOIN scoring_forms sf
+             ON sr.id IS NOT NULL AND sf.cycle_id = cu.cycle_id AND sf.form_kind = cu.form_kind
+      LEFT JOIN form_items fi ON fi.form_id = sf.id
       LEFT JOIN record_items ri ON ri.record_id = sr.id AND ri.item_code = fi.code
-     WHERE sr.cycle_id = $1 AND sr.status = 'final'
-     GROUP BY sr.unit_id
+     WHERE cu.cycle_id = $1 AND cu.status = 'assessed'
+     GROUP BY cu.unit_id
 ), scored AS (
-    SELECT a.unit_id, a.name, a.kind, s.score AS special, r.score AS routine,
+    SELECT s.unit_id, u.name, u.kind, s.score AS special, r.score AS routine,
            round(s.score * c.special_weight / 100 + r.score * c.routine_weight / 10, 2)
                AS total,
            c.rectification_line,
            EXISTS (SELECT 1 FROM veto_events v
-                    WHERE v.cycle_id = $1 AND v.unit_id = a.unit_id) AS vetoed
-      FROM assessed a CROSS JOIN c
-      LEFT JOIN special s ON s.unit_id = a.unit_id
-      LEFT JOIN routine_scores r ON r.cycle_id = $1 AND r.unit_id = a.unit_id
+                    WHERE v.cycle_id = $1 AND v.unit_id = s.unit_id) AS vetoed
+      FROM special s CROSS JOIN c
+      JOIN units u ON u.id = s.unit_id
+      LEFT JOIN routine_scores r ON r.cycle_id = $1 AND r.unit_id = s.unit_id
 ), ranked AS (
     SELECT unit_id, name, kind, special, routine, total, vetoed,
            CASE WHEN total IS NOT NULL THEN total <= rectification_line END AS owes,
@@ -287,15 +295,62 @@ fn band_of(bands: &[GradeBand], total: &BigDecimal, cap: Option<&str>) -> (Optio
     }
 }
 
-/// The cycle's results: every assessed unit `filter` keeps, ranked among all, with its band and
-/// its leaders' grades (all of them: callers hide what a reader may not see), and the vertical
-/// units' fallbacks. Six statements whatever the county's size.
+/// The cycle's results as they stand: those of its latest publication while it is published
+/// (or archived), read from the snapshot (nothing that changes a result can be written then),
+/// or else computed ([`compute`]). Every assessed unit `filter` keeps, ranked among all, with
+/// its band and its leaders' grades (all of them: callers hide what a reader may not see), and
+/// the vertical units' fallbacks. Six statements at most whatever the county's size.
 pub fn for_cycle(
+    conn: &mut PgConnection,
+    cycle_id: CycleId,
+    filter: &ResultFilter,
+) -> Result<CycleResults, ApiError> {
+    let cycle = Cycle::find(conn, cycle_id)?;
+    if let Some(publication) = latest_publication(conn, &cycle)? {
+        let bands = GradeBand::for_cycle(conn, cycle_id)?;
+        let (rows, _) = Publication::units_window(
+            conn,
+            publication.id,
+            filter.kind,
+            filter.only.as_deref(),
+            None,
+        )?;
+        let units = rows
+            .into_iter()
+            .map(crate::ops::snapshots::unit_result)
+            .collect::<Result<Vec<_>, _>>()?;
+        let fallbacks = fallbacks(conn, cycle_id, filter)?;
+        return Ok(assemble(&cycle, bands, units, fallbacks));
+    }
+    Ok(computed(conn, &cycle, filter)?)
+}
+
+/// The publication a published (or archived) cycle's results are read from.
+fn latest_publication(conn: &mut PgConnection, cycle: &Cycle) -> QueryResult<Option<Publication>> {
+    if !published(cycle) {
+        return Ok(None);
+    }
+    Publication::latest(conn, cycle.id)
+}
+
+/// The cycle's results computed from its sheets, routine scores, grades, bands, vetoes and
+/// fallbacks now, whatever its state: what publication stores. Six statements whatever the
+/// county's size.
+pub fn compute(
     conn: &mut PgConnection,
     cycle_id: CycleId,
     filter: &ResultFilter,
 ) -> QueryResult<CycleResults> {
     let cycle = Cycle::find(conn, cycle_id)?;
+    computed(conn, &cycle, filter)
+}
+
+fn computed(
+    conn: &mut PgConnection,
+    cycle: &Cycle,
+    filter: &ResultFilter,
+) -> QueryResult<CycleResults> {
+    let cycle_id = cycle.id;
     let settings = ResultSettings::find(conn, cycle_id, false)?;
     let bands = GradeBand::for_cycle(conn, cycle_id)?;
     let rows: Vec<RankedRow> = diesel::sql_query(RANKED)
@@ -370,6 +425,16 @@ pub fn for_cycle(
             }
         })
         .collect();
+    let fallbacks = fallbacks(conn, cycle_id, filter)?;
+    Ok(assemble(cycle, bands, units, fallbacks))
+}
+
+/// The vertical units' fallbacks `filter` keeps (never ranked; frozen once published).
+fn fallbacks(
+    conn: &mut PgConnection,
+    cycle_id: CycleId,
+    filter: &ResultFilter,
+) -> QueryResult<Vec<FallbackView>> {
     let mut fallbacks_query = fallback_results::table
         .inner_join(units::table.on(units::id.eq(fallback_results::unit_id)))
         .filter(fallback_results::cycle_id.eq(cycle_id))
@@ -381,11 +446,23 @@ pub fn for_cycle(
         .order(fallback_results::unit_id.asc())
         .select((FallbackResult::as_select(), units::name))
         .load(conn)?;
-    Ok(CycleResults {
-        cycle_id,
-        special_weight: Points(cycle.special_weight),
-        routine_weight: Points(cycle.routine_weight),
-        rectification_line: Points(cycle.rectification_line),
+    Ok(fallbacks
+        .into_iter()
+        .map(|(f, name)| fallback_view(f, name))
+        .collect())
+}
+
+fn assemble(
+    cycle: &Cycle,
+    bands: Vec<GradeBand>,
+    units: Vec<UnitResult>,
+    fallbacks: Vec<FallbackView>,
+) -> CycleResults {
+    CycleResults {
+        cycle_id: cycle.id,
+        special_weight: Points(cycle.special_weight.clone()),
+        routine_weight: Points(cycle.routine_weight.clone()),
+        rectification_line: Points(cycle.rectification_line.clone()),
         bands: bands
             .into_iter()
             .map(|b| BandView {
@@ -394,11 +471,8 @@ pub fn for_cycle(
             })
             .collect(),
         units,
-        fallbacks: fallbacks
-            .into_iter()
-            .map(|(f, name)| fallback_view(f, name))
-            .collect(),
-    })
+        fallbacks,
+    }
 }
 
 /// A fallback row as the API shows it.
@@ -422,7 +496,7 @@ pub fn for_unit(
     conn: &mut PgConnection,
     cycle_id: CycleId,
     unit_id: UnitId,
-) -> QueryResult<Option<UnitResult>> {
+) -> Result<Option<UnitResult>, ApiError> {
     let filter = ResultFilter {
         kind: None,
         only: Some(vec![unit_id]),
@@ -456,12 +530,16 @@ fn hidden(cycle_id: CycleId) -> ApiError {
 /// The cycle's ranked units the caller may see, by rank: the office all of them at any time;
 /// after publication a unit its own plus what the publication scope grants, an inspector its
 /// teams' units. Before publication a unit gets 403 `not_published` and an inspector 404.
+/// `window` (offset, limit) takes one page of them; the count is of all of them. A published
+/// cycle's page is read from its snapshot by index, so a page costs the same for 20,000 units
+/// as for 80.
 pub fn list(
     conn: &mut PgConnection,
     user: &AuthUser,
     cycle_id: CycleId,
     kind: Option<UnitKind>,
-) -> Result<Vec<UnitResult>, ApiError> {
+    window: Option<(i64, i64)>,
+) -> Result<(Vec<UnitResult>, i64), ApiError> {
     let cycle = find_cycle(conn, cycle_id)?;
     let settings = ResultSettings::find(conn, cycle_id, false)?;
     let is_published = published(&cycle);
@@ -475,9 +553,8 @@ pub fn list(
         },
         Role::Inspector => Some(scope::inspected_in_cycle(conn, &user.sub, cycle_id)?),
     };
-    let filter = ResultFilter { kind, only };
-    let mut units = for_cycle(conn, cycle_id, &filter)?.units;
-    if user.role == Role::Unit && settings.publication_scope == PublicationScope::Kind {
+    // A unit shown the ranking of its kind: its own kind only (its own unit is of it).
+    let kind = if user.role == Role::Unit && settings.publication_scope == PublicationScope::Kind {
         let own_kind: Option<UnitKind> = match user.unit_id {
             Some(id) => units::table
                 .find(id)
@@ -486,12 +563,43 @@ pub fn list(
                 .optional()?,
             None => None,
         };
-        units.retain(|u| Some(u.unit_id) == user.unit_id || Some(u.unit_kind) == own_kind);
-    }
+        match (own_kind, kind) {
+            (Some(own), Some(asked)) if own != asked => return Ok((Vec::new(), 0)),
+            (Some(own), _) => Some(own),
+            (None, _) => return Ok((Vec::new(), 0)),
+        }
+    } else {
+        kind
+    };
+    let (mut units, total) = match latest_publication(conn, &cycle)? {
+        Some(publication) => {
+            let (rows, total) =
+                Publication::units_window(conn, publication.id, kind, only.as_deref(), window)?;
+            let units = rows
+                .into_iter()
+                .map(crate::ops::snapshots::unit_result)
+                .collect::<Result<Vec<_>, _>>()?;
+            (units, total)
+        }
+        None => {
+            let filter = ResultFilter { kind, only };
+            let all = computed(conn, &cycle, &filter)?.units;
+            let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+            let units = match window {
+                Some((offset, limit)) => all
+                    .into_iter()
+                    .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+                    .take(usize::try_from(limit).unwrap_or(0))
+                    .collect(),
+                None => all,
+            };
+            (units, total)
+        }
+    };
     for unit in &mut units {
         hide_grades(user, &settings, unit);
     }
-    Ok(units)
+    Ok((units, total))
 }
 
 /// One unit's result for the caller: the office's at any time; the unit's own after

@@ -1,5 +1,5 @@
 //! Publication snapshots and versions (issue 15 item 4). Each `review → published` transition
-//! stores every result as `ops::results::for_cycle` computes it at that moment (scores, ranks,
+//! stores every result as `ops::results::compute` computes it at that moment (scores, ranks,
 //! names, bands, grades, and the vertical units' fallbacks) as version 1, 2, ... of the cycle's
 //! publications, with the publication settings as they were; a republication after the office
 //! reopened the cycle is a new version, and earlier versions stay readable. [`take`] runs a fixed
@@ -33,8 +33,7 @@ use crate::models::result::PublicationScope;
 use crate::models::{CycleId, LeaderId, UnitId, UnitKind};
 use crate::ops::cycles::{find_cycle, lock_cycle, refuse_published};
 use crate::ops::results::{
-    FallbackInfo, LeaderGradeResult, MissingPiece, ResultFilter, ResultStatus, UnitResult,
-    for_cycle,
+    FallbackInfo, LeaderGradeResult, MissingPiece, ResultFilter, ResultStatus, UnitResult, compute,
 };
 use crate::schema::{publications, units};
 
@@ -100,7 +99,7 @@ SELECT $1, r.unit_id, r.unit_name, r.unit_kind, r.status, r.special_score, r.rou
 /// Stores the cycle's results as its next publication version and returns the version: called
 /// by `ops::cycles::advance` for a `published` transition (under the cycle's lock, after the
 /// guard), with who published, when and the transition's note. Ten statements whatever the
-/// county's size: the settings, `for_cycle`'s six, the publication row, one INSERT of the rows.
+/// county's size: the settings, `compute`'s six, the publication row, one INSERT of the rows.
 pub fn take(
     conn: &mut PgConnection,
     cycle_id: CycleId,
@@ -112,7 +111,7 @@ pub fn take(
     let document_ref = settings
         .document_ref
         .ok_or_else(|| ApiError::internal("publication without a document reference"))?;
-    let results = for_cycle(conn, cycle_id, &ResultFilter::default())?;
+    let results = compute(conn, cycle_id, &ResultFilter::default())?;
     let next: i32 = publications::table
         .filter(publications::cycle_id.eq(cycle_id))
         .select(diesel::dsl::max(publications::version))
@@ -173,9 +172,9 @@ struct StoredFallback {
 }
 
 /// A stored row as the result it was.
-fn unit_result(row: PublishedRow) -> Result<UnitResult, ApiError> {
+pub(crate) fn unit_result(row: PublishedRow) -> Result<UnitResult, ApiError> {
     let status: ResultStatus = row.status.parse().map_err(ApiError::internal)?;
-    // What an incomplete unit lacked follows from its scores, as `for_cycle` decides it.
+    // What an incomplete unit lacked follows from its scores, as `compute` decides it.
     let mut missing = Vec::new();
     if status == ResultStatus::Incomplete {
         if row.special_score.is_none() {

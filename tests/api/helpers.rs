@@ -682,3 +682,20 @@ pub fn mark_published(app: &TestApp, cycle: i64) {
     let sql = format!("UPDATE assessment_cycles SET state = 'published' WHERE id = {cycle}");
     app.db.owner().batch_execute(&sql).expect("publish in SQL");
 }
+
+/// A new version of published cycle `cycle`'s snapshot, taken as a republication takes it: a
+/// published cycle's results are read from its latest snapshot, so what a test wrote into the
+/// cycle in SQL reaches them only so (the cycle needs its notice's reference, as the demo's
+/// published cycles have).
+pub fn republish(app: &TestApp, cycle: i64) {
+    let by = ("office-admin", "县纪委办公室");
+    let mut conn = app.db.owner();
+    lianzheng::ops::snapshots::take(
+        &mut conn,
+        lianzheng::models::CycleId(cycle),
+        by,
+        Utc::now(),
+        None,
+    )
+    .expect("a new version of the snapshot");
+}

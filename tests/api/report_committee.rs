@@ -18,7 +18,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::add_scored_units;
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, republish};
 use crate::statements::statements;
 use crate::workbooks::{decimal, header, headers, number, text, workbook};
 
@@ -514,9 +514,11 @@ async fn the_report_runs_as_many_statements_for_300_units_as_for_30() {
     };
     let (_, base) = read(&mut conn);
     add_scored_units(&mut conn, PUBLISHED, 30, 1);
+    republish(&app, PUBLISHED);
     let (small, report) = read(&mut conn);
     assert_eq!(report.assessed_units, base.assessed_units + 30);
     add_scored_units(&mut conn, PUBLISHED, 270, 31);
+    republish(&app, PUBLISHED);
     let (large, report) = read(&mut conn);
     assert_eq!(report.assessed_units, base.assessed_units + 300);
     let figures = report.figures.expect("complete");

@@ -14,7 +14,7 @@ use lianzheng::ops::report_ranking;
 use serde_json::Value;
 
 use crate::fixtures::add_scored_units;
-use crate::helpers::{TestApp, assert_problem};
+use crate::helpers::{TestApp, assert_problem, republish};
 use crate::statements::statements;
 use crate::workbooks::{self, decimal, fetch, headers, json, number, part, workbook};
 
@@ -344,6 +344,7 @@ async fn the_ranking_csv_has_a_bom_and_a_unit_named_like_a_formula_comes_out_esc
         &app,
         "UPDATE units SET name = '=1+1' WHERE name = '县商务局'",
     );
+    republish(&app, PUBLISHED);
     let text = csv(&app, &report(PUBLISHED, "ranking")).await;
     assert!(
         text.contains("\r\n名次,单位,单位类型,专项考核得分,"),
@@ -430,8 +431,10 @@ async fn the_ranking_and_exports_run_as_many_statements_for_300_units_as_for_30(
         .units
         .len();
     add_scored_units(&mut conn, PUBLISHED, 30, 1);
+    republish(&app, PUBLISHED);
     let small = run(&mut conn);
     add_scored_units(&mut conn, PUBLISHED, 270, 31);
+    republish(&app, PUBLISHED);
     let large = run(&mut conn);
     assert_eq!(small, large, "statements for 30 and for 300 units");
     // The office's ranking and the exports are `for_cycle`'s statements and one or two more;

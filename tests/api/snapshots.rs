@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{Fixture, add_graded_units, assigned, fixture, team};
-use crate::helpers::{TestApp, assert_problem, mark_published};
+use crate::helpers::{TestApp, assert_problem, mark_published, republish};
 use crate::publication::{checksums, exec, in_review, ready_to_publish, state, transition};
 
 fn versions(cycle: i64) -> String {
@@ -449,5 +449,90 @@ async fn a_snapshot_takes_as_many_statements_for_300_units_as_for_30() {
     let fallbacks = app.count("SELECT count(*) AS n FROM fallback_results WHERE cycle_id = 1");
     assert_eq!(rows, assessed + fallbacks);
     assert!(rows >= 300);
+    app.stop().await;
+}
+
+/// How many statements one page of cycle 1's results takes for the office, and its total.
+fn page_statements(conn: &mut PgConnection) -> (usize, i64) {
+    let office = lianzheng::auth::AuthUser {
+        sub: "office-admin".into(),
+        name: "县纪委办公室".into(),
+        role: Role::Office,
+        unit_id: None,
+        request_id: None,
+    };
+    let (count, page) = crate::statements::statements(conn, |conn| {
+        lianzheng::ops::results::list(conn, &office, CycleId(1), None, Some((20, 20)))
+    });
+    let (items, total) = page.expect("a page of results");
+    assert_eq!(items.len(), 20);
+    (count, total)
+}
+
+#[tokio::test]
+async fn a_published_cycles_results_are_read_from_its_snapshot_one_page_by_rank() {
+    let app = TestApp::spawn_demo().await;
+    let mut conn = app.db.owner();
+    conn.batch_execute("UPDATE result_settings SET document_ref = '阳纪通〔2014〕3号'")
+        .expect("the notice's reference");
+    add_graded_units(&mut conn, 1, 30, 1);
+    republish(&app, 1);
+    mark_published(&app, 1);
+    let (small, small_total) = page_statements(&mut conn);
+    add_graded_units(&mut conn, 1, 270, 31);
+    republish(&app, 1);
+    let (large, large_total) = page_statements(&mut conn);
+    assert_eq!(
+        small, large,
+        "statements of a page for 30 and for 300 units"
+    );
+    assert!(large <= 6, "a fixed small number: {large}");
+    assert_eq!(large_total, small_total + 270);
+
+    // What is read equals what is computed, in the same order.
+    let all = lianzheng::ops::results::ResultFilter::default();
+    let computed = lianzheng::ops::results::compute(&mut conn, CycleId(1), &all)
+        .expect("computed")
+        .units;
+    let read = lianzheng::ops::results::for_cycle(&mut conn, CycleId(1), &all)
+        .expect("read")
+        .units;
+    assert_eq!(read, computed);
+    assert_eq!(i64::try_from(computed.len()).expect("a count"), large_total);
+
+    // Read, not computed: a unit renamed after publication keeps its published name.
+    let first = computed[0].unit_id.0;
+    let published_name = computed[0].unit_name.clone();
+    conn.batch_execute(&format!(
+        "UPDATE units SET name = '改名后的单位' WHERE id = {first}"
+    ))
+    .expect("rename");
+    let page = json_of(
+        app.get(
+            "/api/v1/assessment-cycles/1/results?page=1&per_page=50",
+            &app.office,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(page["items"][0]["unit_name"], published_name.as_str());
+    assert_eq!(page["total"], large_total);
+    // Page 3 of 50 is the 101st to 150th by rank.
+    let page3 = json_of(
+        app.get(
+            "/api/v1/assessment-cycles/1/results?page=3&per_page=50",
+            &app.office,
+        )
+        .await,
+        200,
+    )
+    .await;
+    let expected: Vec<i64> = computed[100..150].iter().map(|r| r.unit_id.0).collect();
+    assert_eq!(unit_ids(&page3), expected);
+    let recomputed = lianzheng::ops::results::compute(&mut conn, CycleId(1), &all)
+        .expect("computed")
+        .units;
+    assert_eq!(recomputed[0].unit_name, "改名后的单位");
     app.stop().await;
 }

@@ -11,7 +11,7 @@ use calamine::{Data, Reader, Xlsx};
 use diesel::connection::SimpleConnection;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, republish};
 
 use crate::workbooks::{XLSX, part};
 /// The demo's published 2013 cycle.
@@ -88,6 +88,7 @@ fn decimal(value: &Value) -> f64 {
 async fn a_large_ranking_export_is_complete_and_equal_to_the_json() {
     let app = TestApp::spawn_demo().await;
     add_units(&app, ADDED);
+    republish(&app, PUBLISHED);
     let (_, body) = fetch(&app, &ranking("json")).await;
     let report: Value = serde_json::from_slice(&body).expect("JSON");
     let units = report["units"].as_array().expect("units");

@@ -44,6 +44,10 @@ pub async fn list_results(
     paging: Paging,
 ) -> Result<web::Json<Page<UnitResult>>, ApiError> {
     let (id, kind) = (path.cycle_id, filter.kind);
-    let all = db::run(&pool, move |conn| results::list(conn, &user, id, kind)).await?;
-    Ok(web::Json(paging.slice(all)))
+    let window = Some((paging.offset(), paging.per_page));
+    let (items, total) = db::run(&pool, move |conn| {
+        results::list(conn, &user, id, kind, window)
+    })
+    .await?;
+    Ok(web::Json(paging.page_of(items, total)))
 }

@@ -1,0 +1,1 @@
+DROP INDEX publication_results_rank_idx;
