@@ -602,3 +602,110 @@ async fn a_write_records_the_task_states_in_as_many_statements_for_300_units_as_
         large.1
     );
 }
+
+/// A live task state's title, by id.
+fn title(app: &TestApp, id: i64) -> String {
+    #[derive(QueryableByName)]
+    struct Title {
+        #[diesel(sql_type = Text)]
+        title: String,
+    }
+    diesel::sql_query("SELECT title FROM task_states WHERE id = $1")
+        .bind::<BigInt, _>(id)
+        .get_result::<Title>(&mut app.db.owner())
+        .expect("a task state")
+        .title
+}
+
+/// The id of the first live task state that `condition` picks.
+fn live_state(app: &TestApp, condition: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    diesel::sql_query(format!(
+        "SELECT id FROM task_states WHERE state <> 'done' AND {condition} ORDER BY id LIMIT 1"
+    ))
+    .get_result::<Id>(&mut app.db.owner())
+    .unwrap_or_else(|e| panic!("a live task state where {condition}: {e}"))
+    .id
+}
+
+#[tokio::test]
+async fn a_sheet_edit_records_its_units_tasks_and_its_cycles_and_leaves_the_others_alone() {
+    let now = china(2014, 9, 25, 9, 0);
+    let app = TestApp::spawn_demo_at(now).await;
+    settled(&app).await;
+    // 江英镇 (5): its sheet awaits insp-5-a's signature; its leader signed it already.
+    let sheet = "/api/v1/assessment-cycles/1/units/5/scoring-record";
+    let leader = app.token(lianzheng::auth::Role::Inspector, "insp-5-leader", None);
+    // Live states the write may change (the unit's in the 2014 cycle, and that cycle's
+    // transition) and states it may not (another unit's in that cycle, another cycle's),
+    // each given a title no task has: the comparison puts back those it covers.
+    let own = live_state(
+        &app,
+        "cycle_id = 1 AND unit_id = 5 AND recipient_sub = 'insp-5-a'",
+    );
+    let transition = live_state(&app, "cycle_id = 1 AND unit_id IS NULL");
+    let neighbour = live_state(&app, "cycle_id = 1 AND unit_id <> 5");
+    let other_cycle = live_state(&app, "cycle_id <> 1");
+    let titles: Vec<String> = [own, transition, neighbour, other_cycle]
+        .iter()
+        .map(|id| title(&app, *id))
+        .collect();
+    diesel::sql_query("UPDATE task_states SET title = 'stale' WHERE id = ANY($1)")
+        .bind::<diesel::sql_types::Array<BigInt>, _>(vec![own, transition, neighbour, other_cycle])
+        .execute(&mut app.db.owner())
+        .expect("make four states stale");
+    let before = events(&app);
+
+    // The leader edits an item: the signatures are void, so the leader owes one again.
+    let got: Value = app.get(sheet, &leader).await.json().await.expect("sheet");
+    let item = &got["items"][0];
+    let code = item["item_code"].as_str().expect("item code");
+    let etag = item["etag"].as_str().expect("item etag");
+    let put = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("{sheet}/items/{code}"),
+            Some(&leader),
+        )
+        .header("If-Match", etag)
+        .json(&json!({"deductions": []}))
+        .send()
+        .await
+        .expect("PUT the item");
+    assert_eq!(put.status(), StatusCode::OK);
+    let after = events(&app);
+    let sign = events_of(&after, "sub:insp-5-leader", "sign_scoring_record", sheet);
+    let walk: Vec<&str> = sign.iter().map(|e| e.transition.as_str()).collect();
+    assert_eq!(walk.last(), Some(&"created"), "{sign:?}");
+    assert!(
+        after[before.len()..].iter().all(|e| e.unit_id == Some(5)),
+        "events of the unit's tasks alone: {:?}",
+        &after[before.len()..]
+    );
+    assert_eq!(
+        title(&app, own),
+        titles[0],
+        "the unit's own state is compared"
+    );
+    assert_eq!(
+        title(&app, transition),
+        titles[1],
+        "so is its cycle's transition"
+    );
+    assert_eq!(title(&app, neighbour), "stale", "another unit's is not");
+    assert_eq!(title(&app, other_cycle), "stale", "nor another cycle's");
+
+    // What the write compared, it left as a comparison of everything would: that finds no
+    // task to create or to mark done, and puts back only the two titles out of the scope.
+    let mut conn = app.db.owner();
+    let recorded = conn
+        .transaction(|conn| lianzheng::ops::outbox::record(conn, now))
+        .expect("record everything");
+    assert_eq!(recorded, Default::default());
+    assert_eq!(title(&app, neighbour), titles[2]);
+    assert_eq!(title(&app, other_cycle), titles[3]);
+}
