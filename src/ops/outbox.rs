@@ -9,10 +9,11 @@
 //! each run even when it has nothing to do. A write that changes one unit's documents of one
 //! cycle alone ([`crate::db::write_in`] with [`Scope::Unit`], the team's edits of a sheet, a
 //! report or a visit record) compares only that unit's tasks in that cycle and the cycle's
-//! transition task, with the same statements narrowed to them: nothing else it could change,
-//! and a fraction of the work under the lock. The job of [`run_job`] records `overdue` events as
-//! due dates pass, by the application's clock, and repairs what writes outside `db::write`
-//! (the seed, the CLI) left behind. The webhook worker (`crate::webhook`) delivers the events.
+//! transition task, with the same statements narrowed to them: nothing else it could change.
+//! Such edits of different units run side by side (see [`record_in`] for the locks). The job
+//! of [`run_job`] records `overdue` events as due dates pass, by the application's clock, and
+//! repairs what writes outside `db::write` (the seed, the CLI) left behind. The webhook worker
+//! (`crate::webhook`) delivers the events.
 //!
 //! An event's id is the SHA-256 of its task's key, the task's occurrence and the transition
 //! (and for `overdue` the due date that passed), so a redelivery carries the same id.
@@ -31,6 +32,20 @@ use crate::ops::tasks::{self, Recipient, Task};
 
 /// Key of the advisory lock that lets one instance at a time run the overdue job.
 const JOB_LOCK: i64 = 0x6c7a_6a6f_6273;
+
+/// Key of the advisory lock of [`record_in`]: a comparison of every task holds it alone, a
+/// scoped one shares it.
+pub const RECORD_LOCK: i64 = 0x6c7a_7461_736b;
+
+/// Takes the transaction-scoped advisory lock of the pair `(a, b)` (the two-key locks, apart
+/// from the one-key locks of [`RECORD_LOCK`], [`JOB_LOCK`] and the audit trail's append).
+fn lock_pair(conn: &mut PgConnection, a: i32, b: i32) -> Result<(), ApiError> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind::<Integer, _>(a)
+        .bind::<Integer, _>(b)
+        .execute(conn)?;
+    Ok(())
+}
 
 /// A recipient as the portal receives it: `{"role": "office"}`, `{"role": "unit", "unit_id":
 /// 7}` or `{"sub": "insp-1-leader"}` for an inspector.
@@ -222,24 +237,49 @@ pub fn record(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<Recorded, A
 /// [`crate::db::write`]): computes the tasks of the scope, reads the live states of the same
 /// scope, and compares them; the states outside it are neither read nor changed.
 ///
-/// Takes the audit trail's append lock first, so that the writes that record tasks follow each
-/// other: each compares with the states the one before it committed. Always the same number of
-/// statements for a scope, whatever the county's size.
+/// The writes whose scopes overlap follow each other, each comparing with the states the one
+/// before it committed: transaction-scoped advisory locks, held until the write ends, taken in
+/// one order. [`Scope::Everything`] takes [`RECORD_LOCK`] alone (after every scoped write under
+/// way, before any later one); [`Scope::Unit`] shares it, then takes its unit's lock in the
+/// cycle and computes that unit's tasks, then the cycle's lock and computes the transition
+/// task. So the edits of different units run their queries side by side and queue only for the
+/// cycle's transition and the audit trail's append. Always the same number of statements for a
+/// scope, whatever the county's size.
 pub fn record_in(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
     scope: Scope,
 ) -> Result<Recorded, ApiError> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<BigInt, _>(crate::audit::APPEND_LOCK)
-        .execute(conn)?;
-    let (computed, cycle, unit) = match scope {
-        Scope::Everything => (tasks::for_everyone(conn, now)?, None, None),
-        Scope::Unit { cycle_id, unit_id } => (
-            tasks::for_unit(conn, cycle_id, unit_id, now)?,
-            Some(cycle_id),
-            Some(unit_id),
-        ),
+    // The two-key locks take 32-bit ids; larger ones (never seen) compare everything.
+    let keys = match scope {
+        Scope::Unit { cycle_id, unit_id } => i32::try_from(cycle_id)
+            .ok()
+            .zip(i32::try_from(unit_id).ok()),
+        Scope::Everything => None,
+    };
+    let scope = if keys.is_some() {
+        scope
+    } else {
+        Scope::Everything
+    };
+    let (computed, cycle, unit) = match (scope, keys) {
+        (Scope::Unit { cycle_id, unit_id }, Some((cycle_key, unit_key))) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1)")
+                .bind::<BigInt, _>(RECORD_LOCK)
+                .execute(conn)?;
+            lock_pair(conn, cycle_key, unit_key)?;
+            let mut computed = tasks::for_unit(conn, cycle_id, unit_id, now)?;
+            // Unit ids start at 1: the cycle's own lock is its pair with 0.
+            lock_pair(conn, cycle_key, 0)?;
+            computed.extend(tasks::for_transition(conn, cycle_id, now)?);
+            (computed, Some(cycle_id), Some(unit_id))
+        }
+        _ => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<BigInt, _>(RECORD_LOCK)
+                .execute(conn)?;
+            (tasks::for_everyone(conn, now)?, None, None)
+        }
     };
     // Both sides of the comparison are kept to the same rule: a task the queries gave that is
     // out of the scope (the office's tasks of the whole cycle) is neither owed nor gone.

@@ -156,19 +156,35 @@ pub fn for_everyone(
     gather(conn, None, None, now)
 }
 
-/// Every recipient's open tasks about one unit in one cycle, and that cycle's transition
-/// task: the tasks of [`for_everyone`] whose resource is under [`unit_resources`] or is
-/// [`transitions_path`] of the cycle, and (among them too) some of the office's tasks of the
-/// whole cycle, which the caller leaves aside. What `ops/outbox.rs` compares after a write that
-/// changed only that unit's documents of that cycle; each source's query is the same, narrowed
-/// to the unit.
+/// Every recipient's open tasks about one unit in one cycle: the tasks of [`for_everyone`]
+/// whose resource is under [`unit_resources`], and (among them too) some of the office's tasks
+/// of the whole cycle, which the caller leaves aside. What `ops/outbox.rs` compares after a
+/// write that changed only that unit's documents of that cycle; each source's query is the
+/// same, narrowed to the unit.
 pub fn for_unit(
     conn: &mut PgConnection,
     cycle: i64,
     unit: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Recipient, Task)>, ApiError> {
-    gather(conn, None, Some((cycle, unit)), now)
+    gather(conn, None, Some(Narrow::Unit(cycle, unit)), now)
+}
+
+/// The cycle's transition task (its resource is [`transitions_path`]), as [`for_everyone`]
+/// gives it: none for an archived cycle.
+pub fn for_transition(
+    conn: &mut PgConnection,
+    cycle: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Recipient, Task)>, ApiError> {
+    gather(conn, None, Some(Narrow::Transition(cycle)), now)
+}
+
+/// Part of everyone's tasks: one unit's in one cycle, or one cycle's transition.
+#[derive(Clone, Copy)]
+enum Narrow {
+    Unit(i64, i64),
+    Transition(i64),
 }
 
 /// One recipient's tasks, or (`None`) everyone's.
@@ -179,11 +195,11 @@ enum Whom<'a> {
     Inspector(&'a str),
 }
 
-/// `at`: only the tasks of one unit in one cycle, and that cycle's transition task.
+/// `narrow`: only the tasks of one unit in one cycle, or only a cycle's transition task.
 fn gather(
     conn: &mut PgConnection,
     whom: Option<Whom<'_>>,
-    at: Option<(i64, i64)>,
+    narrow: Option<Narrow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Recipient, Task)>, ApiError> {
     let cycles: Vec<Cycle> = assessment_cycles::table
@@ -195,17 +211,27 @@ fn gather(
         .iter()
         .filter(|c| c.state != CycleState::Draft)
         .collect();
-    let ids: Vec<i64> = open
-        .iter()
-        .map(|c| c.id.0)
-        .filter(|id| at.is_none_or(|(cycle, _)| cycle == *id))
-        .collect();
-    let only_unit = at.map(|(_, unit)| unit);
+    let ids: Vec<i64> = open.iter().map(|c| c.id.0).collect();
     let mut list = Tasks {
         now,
         cycles: &cycles,
         items: Vec::new(),
     };
+    match narrow {
+        None => {}
+        Some(Narrow::Unit(cycle, unit)) => {
+            let ids: Vec<i64> = ids.into_iter().filter(|id| *id == cycle).collect();
+            collect_self_inspection(conn, &mut list, Some(unit), &ids)?;
+            collect_accountability(conn, &mut list, Some(unit), &ids)?;
+            collect_team(conn, &mut list, None, Some(unit), &ids)?;
+            collect_office_units(conn, &mut list, Some(unit), &ids)?;
+            return Ok(list.items);
+        }
+        Some(Narrow::Transition(cycle)) => {
+            collect_transitions(conn, &mut list, Some(cycle))?;
+            return Ok(list.items);
+        }
+    }
     // Each source runs for its own recipient, or (no one named) for all of them.
     let (units, inspectors, office) = match whom {
         None => (Some(None), Some(None), true),
@@ -214,16 +240,15 @@ fn gather(
         Some(Whom::Office) => (None, None, true),
     };
     if let Some(unit) = units {
-        let unit = unit.or(only_unit);
         collect_self_inspection(conn, &mut list, unit, &ids)?;
         collect_accountability(conn, &mut list, unit, &ids)?;
     }
     if let Some(sub) = inspectors {
-        collect_team(conn, &mut list, sub, only_unit, &ids)?;
+        collect_team(conn, &mut list, sub, None, &ids)?;
     }
     if office {
-        collect_office_units(conn, &mut list, only_unit, &ids)?;
-        collect_transitions(conn, &mut list, at.map(|(cycle, _)| cycle))?;
+        collect_office_units(conn, &mut list, None, &ids)?;
+        collect_transitions(conn, &mut list, None)?;
     }
     Ok(list.items)
 }

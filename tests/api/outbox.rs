@@ -709,3 +709,87 @@ async fn a_sheet_edit_records_its_units_tasks_and_its_cycles_and_leaves_the_othe
     assert_eq!(title(&app, neighbour), titles[2]);
     assert_eq!(title(&app, other_cycle), titles[3]);
 }
+
+#[tokio::test]
+async fn the_sheet_edits_of_many_units_at_once_leave_the_states_a_full_comparison_agrees_with() {
+    let now = china(2014, 9, 25, 9, 0);
+    let app = TestApp::spawn_demo_at_with(now, |s| s.pool_size = 8).await;
+    settled(&app).await;
+    let audited = app.count("SELECT count(*) AS n FROM audit_log");
+    let events_before = events(&app).len();
+    // Every sheet of the 2014 cycle not final yet, each edited by its team's leader: three
+    // items one after the other, the units all at once.
+    let teams: Value = app
+        .get(
+            "/api/v1/assessment-cycles/1/teams?per_page=100",
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("teams");
+    let mut edits = Vec::new();
+    for team in teams["items"].as_array().expect("teams") {
+        let sub = team["leader"]["sub"].as_str().expect("leader");
+        let leader = app.token(lianzheng::auth::Role::Inspector, sub, None);
+        for unit in team["unit_ids"].as_array().expect("units") {
+            let sheet = format!("/api/v1/assessment-cycles/1/units/{unit}/scoring-record");
+            let got: Value = app.get(&sheet, &leader).await.json().await.expect("sheet");
+            if got["status"] == "final" {
+                continue;
+            }
+            let items: Vec<(String, String)> = got["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .take(3)
+                .map(|i| {
+                    (i["item_code"].as_str().expect("code").to_owned(), {
+                        i["etag"].as_str().expect("etag").to_owned()
+                    })
+                })
+                .collect();
+            edits.push((sheet, leader.clone(), items));
+        }
+    }
+    assert!(edits.len() >= 6, "sheets to edit: {}", edits.len());
+    let puts: usize = edits.iter().map(|(_, _, items)| items.len()).sum();
+    let mut running = tokio::task::JoinSet::new();
+    for (sheet, leader, items) in edits {
+        let client = app.client.clone();
+        let address = app.address.clone();
+        running.spawn(async move {
+            for (code, etag) in items {
+                let response = client
+                    .put(format!("{address}{sheet}/items/{code}"))
+                    .bearer_auth(&leader)
+                    .header("If-Match", etag)
+                    .json(&json!({"deductions": []}))
+                    .send()
+                    .await
+                    .expect("PUT an item");
+                assert_eq!(response.status(), StatusCode::OK, "{sheet} {code}");
+            }
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        done.expect("a unit's edits");
+    }
+    assert!(
+        events(&app).len() > events_before,
+        "the edits voided signatures"
+    );
+    // Each write compared its own unit and its cycle: together they left nothing for a
+    // comparison of everything to create or mark done.
+    let recorded = app
+        .db
+        .owner()
+        .transaction(|conn| lianzheng::ops::outbox::record(conn, now))
+        .expect("record everything");
+    assert_eq!(recorded, Default::default());
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log"),
+        audited + puts as i64
+    );
+    app.verify_audit(None).expect("the chain verifies");
+}
