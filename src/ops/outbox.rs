@@ -35,7 +35,7 @@ const JOB_LOCK: i64 = 0x6c7a_6a6f_6273;
 
 /// Key of the advisory lock of [`record_in`]: a comparison of every task holds it alone, a
 /// scoped one shares it.
-pub const RECORD_LOCK: i64 = 0x6c7a_7461_736b;
+const RECORD_LOCK: i64 = 0x6c7a_7461_736b;
 
 /// Takes the transaction-scoped advisory lock of the pair `(a, b)` (the two-key locks, apart
 /// from the one-key locks of [`RECORD_LOCK`], [`JOB_LOCK`] and the audit trail's append).
