@@ -32,6 +32,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use crate::audit::{self, Actor, Change, SigningKey};
 use crate::clock::Clock;
 use crate::error::ApiError;
+pub use crate::ops::outbox::Scope;
 
 /// Every migration, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -730,12 +731,23 @@ where
     F: FnOnce(&mut PgConnection) -> Result<(T, Change), ApiError> + Send + 'static,
     T: Send + 'static,
 {
+    write_in(pool, actor, Scope::Everything, f).await
+}
+
+/// [`write`] for a write that can change only the tasks of `scope` (see [`Scope::Unit`] for
+/// which writes those are): the task states of that scope alone are compared and brought up
+/// to date.
+pub async fn write_in<F, T>(pool: &PgPool, actor: Actor, scope: Scope, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<(T, Change), ApiError> + Send + 'static,
+    T: Send + 'static,
+{
     let signer = pool.signer().clone();
     let clock = pool.clock.clone();
     run(pool, move |conn| {
         conn.transaction(|conn| {
             let (value, change) = f(conn)?;
-            crate::ops::outbox::record(conn, clock.now())?;
+            crate::ops::outbox::record_in(conn, clock.now(), scope)?;
             audit::append(conn, &signer, &actor, change)?;
             Ok(value)
         })

@@ -228,7 +228,8 @@ macro_rules! signed_handlers {
 
 /// Expands one edit of a member under `If-Match` (a sheet's item or methods, a report's text):
 /// its `#[utoipa::path]` entry and a handler for the team (`Inspector`) that runs `$edit`, a
-/// plain function of the member, inside `db::write` and answers its `Saved` (200 with the new
+/// plain function of the member, inside `db::write_in` (the path's unit in its cycle: the
+/// family's documents are one unit's) and answers its `Saved` (200 with the new
 /// `ETag`). The member gives its words and its edit:
 ///
 /// ```ignore
@@ -276,7 +277,13 @@ macro_rules! signed_edit {
             body: crate::http::ValidJson<$body>,
         ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
             let (user, path, body) = (writer.0, path.into_inner(), body.0);
-            let saved = crate::db::write(&pool, user.actor(), move |conn| {
+            // The family's documents are one unit's in one cycle: an edit changes that unit's
+            // tasks and the cycle's transition, nothing else.
+            let scope = crate::db::Scope::Unit {
+                cycle_id: path.cycle_id.0,
+                unit_id: path.unit_id.0,
+            };
+            let saved = crate::db::write_in(&pool, user.actor(), scope, move |conn| {
                 $edit(conn, &user, path, &if_match, body)
             })
             .await?;

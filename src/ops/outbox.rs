@@ -6,9 +6,14 @@
 //! in `task_events`. A write may move a cycle (every unit's tasks) or one signature (one
 //! inspector's), so all recipients are compared, in a fixed number of statements whatever the
 //! county's size: the lock, the task queries, one read of the live states and three writes,
-//! each run even when it has nothing to do. The job of [`run_job`] records `overdue` events as
-//! due dates pass, by the application's clock, and repairs what writes outside `db::write`
-//! (the seed, the CLI) left behind. The webhook worker (`crate::webhook`) delivers the events.
+//! each run even when it has nothing to do. A write that changes one unit's documents of one
+//! cycle alone ([`crate::db::write_in`] with [`Scope::Unit`], the team's edits of a sheet, a
+//! report or a visit record) compares only that unit's tasks in that cycle and the cycle's
+//! transition task, with the same statements narrowed to them: nothing else it could change.
+//! Such edits of different units run side by side (see [`record_in`] for the locks). The job
+//! of [`run_job`] records `overdue` events as due dates pass, by the application's clock, and
+//! repairs what writes outside `db::write` (the seed, the CLI) left behind. The webhook worker
+//! (`crate::webhook`) delivers the events.
 //!
 //! An event's id is the SHA-256 of its task's key, the task's occurrence and the transition
 //! (and for `overdue` the due date that passed), so a redelivery carries the same id.
@@ -27,6 +32,20 @@ use crate::ops::tasks::{self, Recipient, Task};
 
 /// Key of the advisory lock that lets one instance at a time run the overdue job.
 const JOB_LOCK: i64 = 0x6c7a_6a6f_6273;
+
+/// Key of the advisory lock of [`record_in`]: a comparison of every task holds it alone, a
+/// scoped one shares it.
+const RECORD_LOCK: i64 = 0x6c7a_7461_736b;
+
+/// Takes the transaction-scoped advisory lock of the pair `(a, b)` (the two-key locks, apart
+/// from the one-key locks of [`RECORD_LOCK`], [`JOB_LOCK`] and the audit trail's append).
+fn lock_pair(conn: &mut PgConnection, a: i32, b: i32) -> Result<(), ApiError> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+        .bind::<Integer, _>(a)
+        .bind::<Integer, _>(b)
+        .execute(conn)?;
+    Ok(())
+}
 
 /// A recipient as the portal receives it: `{"role": "office"}`, `{"role": "unit", "unit_id":
 /// 7}` or `{"sub": "insp-1-leader"}` for an inspector.
@@ -134,6 +153,10 @@ struct LiveState {
     unit_name: Option<String>,
     #[diesel(sql_type = Nullable<Date>)]
     due: Option<NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    cycle_id: i64,
+    #[diesel(sql_type = Text)]
+    resource: String,
     #[diesel(sql_type = Text)]
     state: String,
 }
@@ -144,28 +167,147 @@ struct Affected {
     n: i64,
 }
 
+/// Which tasks a write may change, so which of them [`record_in`] compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Any task of any cycle: the safe default of [`crate::db::write`], and the job's.
+    Everything,
+    /// The tasks about one unit in one cycle (their resources are that unit's in that cycle,
+    /// [`tasks::unit_resources`]) and that cycle's transition task (its guards read every unit
+    /// of the cycle): for a write that changes only that unit's documents of that cycle (a
+    /// team's sheet, report or visit record), and nothing another cycle's, another unit's, or
+    /// the office's tasks of the whole cycle (assigning teams, entering routine scores) are
+    /// computed from. Every other task stays as it is: the write changed nothing it depends on,
+    /// and the job catches up on the clock.
+    Unit {
+        /// The cycle.
+        cycle_id: i64,
+        /// The unit.
+        unit_id: i64,
+    },
+}
+
+/// Which tasks [`record_in`] compares: all, or those of a cycle whose resource is the
+/// cycle's transitions or under one unit's resources.
+enum Covered {
+    All,
+    Unit {
+        cycle_id: i64,
+        transitions: String,
+        prefix: String,
+    },
+}
+
+impl Covered {
+    fn of(scope: Scope) -> Self {
+        match scope {
+            Scope::Everything => Covered::All,
+            Scope::Unit { cycle_id, unit_id } => Covered::Unit {
+                cycle_id,
+                transitions: tasks::transitions_path(cycle_id),
+                prefix: tasks::unit_resources(cycle_id, unit_id),
+            },
+        }
+    }
+
+    /// Whether the task of `cycle_id` at `resource` is in the scope. Its key is made of its
+    /// recipient, kind and resource, so a task in the scope never shares a key with one out
+    /// of it.
+    fn covers(&self, cycle_id: i64, resource: &str) -> bool {
+        match self {
+            Covered::All => true,
+            Covered::Unit {
+                cycle_id: cycle,
+                transitions,
+                prefix,
+            } => cycle_id == *cycle && (resource == transitions || resource.starts_with(prefix)),
+        }
+    }
+}
+
 /// Brings `task_states` up to date with every recipient's tasks at `now` and records the
-/// `created` and `done` events, in the caller's transaction (a write's, in [`crate::db::write`]).
-///
-/// Takes the audit trail's append lock first, so that the writes that record tasks follow each
-/// other: each compares with the states the one before it committed. Always the same number of
-/// statements, whatever the county's size.
+/// `created` and `done` events, in the caller's transaction: [`record_in`] for
+/// [`Scope::Everything`].
 pub fn record(conn: &mut PgConnection, now: DateTime<Utc>) -> Result<Recorded, ApiError> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-        .bind::<BigInt, _>(crate::audit::APPEND_LOCK)
-        .execute(conn)?;
+    record_in(conn, now, Scope::Everything)
+}
+
+/// Brings the task states of `scope` up to date with the recipients' tasks at `now` and records
+/// the `created` and `done` events, in the caller's transaction (a write's, in
+/// [`crate::db::write`]): computes the tasks of the scope, reads the live states of the same
+/// scope, and compares them; the states outside it are neither read nor changed.
+///
+/// The writes whose scopes overlap follow each other, each comparing with the states the one
+/// before it committed: transaction-scoped advisory locks, held until the write ends, taken in
+/// one order. [`Scope::Everything`] takes [`RECORD_LOCK`] alone (after every scoped write under
+/// way, before any later one); [`Scope::Unit`] shares it, then takes its unit's lock in the
+/// cycle and computes that unit's tasks, then the cycle's lock and computes the transition
+/// task. So the edits of different units run their queries side by side and queue only for the
+/// cycle's transition and the audit trail's append. Always the same number of statements for a
+/// scope, whatever the county's size.
+pub fn record_in(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+    scope: Scope,
+) -> Result<Recorded, ApiError> {
+    // The two-key locks take 32-bit ids; larger ones (never seen) compare everything.
+    let keys = match scope {
+        Scope::Unit { cycle_id, unit_id } => i32::try_from(cycle_id)
+            .ok()
+            .zip(i32::try_from(unit_id).ok()),
+        Scope::Everything => None,
+    };
+    let scope = if keys.is_some() {
+        scope
+    } else {
+        Scope::Everything
+    };
+    let (computed, cycle, unit) = match (scope, keys) {
+        (Scope::Unit { cycle_id, unit_id }, Some((cycle_key, unit_key))) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock_shared($1)")
+                .bind::<BigInt, _>(RECORD_LOCK)
+                .execute(conn)?;
+            lock_pair(conn, cycle_key, unit_key)?;
+            let mut computed = tasks::for_unit(conn, cycle_id, unit_id, now)?;
+            // Unit ids start at 1: the cycle's own lock is its pair with 0.
+            lock_pair(conn, cycle_key, 0)?;
+            computed.extend(tasks::for_transition(conn, cycle_id, now)?);
+            (computed, Some(cycle_id), Some(unit_id))
+        }
+        _ => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<BigInt, _>(RECORD_LOCK)
+                .execute(conn)?;
+            (tasks::for_everyone(conn, now)?, None, None)
+        }
+    };
+    // Both sides of the comparison are kept to the same rule: a task the queries gave that is
+    // out of the scope (the office's tasks of the whole cycle) is neither owed nor gone.
+    let covered = Covered::of(scope);
     let mut owed: BTreeMap<String, (Recipient, Task)> = BTreeMap::new();
-    for (recipient, task) in tasks::for_everyone(conn, now)? {
+    for (recipient, task) in computed {
+        if !covered.covers(task.cycle_id, &task.resource) {
+            continue;
+        }
         owed.entry(task_key(&recipient, &task))
             .or_insert((recipient, task));
     }
+    // The unit's live states and the cycle's own (no unit; the transition task) cover the
+    // scope, through the index `task_states_live_scope`; `covers` keeps the scope exactly.
     let live: Vec<LiveState> = diesel::sql_query(
-        "SELECT id, task_key, title, unit_name, due, state FROM task_states \
-         WHERE state <> 'done' ORDER BY id",
+        "SELECT id, task_key, title, unit_name, due, cycle_id, resource, state \
+         FROM task_states WHERE state <> 'done' AND ($1::int8 IS NULL \
+           OR (cycle_id = $1 AND unit_id = $2) OR (cycle_id = $1 AND unit_id IS NULL)) \
+         ORDER BY id",
     )
+    .bind::<Nullable<BigInt>, _>(cycle)
+    .bind::<Nullable<BigInt>, _>(unit)
     .load(conn)?;
-    let live: HashMap<String, LiveState> =
-        live.into_iter().map(|s| (s.task_key.clone(), s)).collect();
+    let live: HashMap<String, LiveState> = live
+        .into_iter()
+        .filter(|s| covered.covers(s.cycle_id, &s.resource))
+        .map(|s| (s.task_key.clone(), s))
+        .collect();
 
     let mut new = NewStates::default();
     let mut changed = Changed::default();

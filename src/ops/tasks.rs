@@ -117,11 +117,11 @@ pub fn for_caller(
 ) -> Result<Vec<Task>, ApiError> {
     let mut items: Vec<Task> = match user.role {
         Role::Unit => match user.unit_id {
-            Some(unit) => gather(conn, Some(Whom::Unit(unit.0)), now)?,
+            Some(unit) => gather(conn, Some(Whom::Unit(unit.0)), None, now)?,
             None => Vec::new(),
         },
-        Role::Inspector => gather(conn, Some(Whom::Inspector(&user.sub)), now)?,
-        Role::Office => gather(conn, Some(Whom::Office), now)?,
+        Role::Inspector => gather(conn, Some(Whom::Inspector(&user.sub)), None, now)?,
+        Role::Office => gather(conn, Some(Whom::Office), None, now)?,
     }
     .into_iter()
     .map(|(_, task)| task)
@@ -153,7 +153,38 @@ pub fn for_everyone(
     conn: &mut PgConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Recipient, Task)>, ApiError> {
-    gather(conn, None, now)
+    gather(conn, None, None, now)
+}
+
+/// Every recipient's open tasks about one unit in one cycle: the tasks of [`for_everyone`]
+/// whose resource is under [`unit_resources`], and (among them too) some of the office's tasks
+/// of the whole cycle, which the caller leaves aside. What `ops/outbox.rs` compares after a
+/// write that changed only that unit's documents of that cycle; each source's query is the
+/// same, narrowed to the unit.
+pub fn for_unit(
+    conn: &mut PgConnection,
+    cycle: i64,
+    unit: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Recipient, Task)>, ApiError> {
+    gather(conn, None, Some(Narrow::Unit(cycle, unit)), now)
+}
+
+/// The cycle's transition task (its resource is [`transitions_path`]), as [`for_everyone`]
+/// gives it: none for an archived cycle.
+pub fn for_transition(
+    conn: &mut PgConnection,
+    cycle: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<(Recipient, Task)>, ApiError> {
+    gather(conn, None, Some(Narrow::Transition(cycle)), now)
+}
+
+/// Part of everyone's tasks: one unit's in one cycle, or one cycle's transition.
+#[derive(Clone, Copy)]
+enum Narrow {
+    Unit(i64, i64),
+    Transition(i64),
 }
 
 /// One recipient's tasks, or (`None`) everyone's.
@@ -164,9 +195,11 @@ enum Whom<'a> {
     Inspector(&'a str),
 }
 
+/// `narrow`: only the tasks of one unit in one cycle, or only a cycle's transition task.
 fn gather(
     conn: &mut PgConnection,
     whom: Option<Whom<'_>>,
+    narrow: Option<Narrow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(Recipient, Task)>, ApiError> {
     let cycles: Vec<Cycle> = assessment_cycles::table
@@ -184,6 +217,21 @@ fn gather(
         cycles: &cycles,
         items: Vec::new(),
     };
+    match narrow {
+        None => {}
+        Some(Narrow::Unit(cycle, unit)) => {
+            let ids: Vec<i64> = ids.into_iter().filter(|id| *id == cycle).collect();
+            collect_self_inspection(conn, &mut list, Some(unit), &ids)?;
+            collect_accountability(conn, &mut list, Some(unit), &ids)?;
+            collect_team(conn, &mut list, None, Some(unit), &ids)?;
+            collect_office_units(conn, &mut list, Some(unit), &ids)?;
+            return Ok(list.items);
+        }
+        Some(Narrow::Transition(cycle)) => {
+            collect_transitions(conn, &mut list, Some(cycle))?;
+            return Ok(list.items);
+        }
+    }
     // Each source runs for its own recipient, or (no one named) for all of them.
     let (units, inspectors, office) = match whom {
         None => (Some(None), Some(None), true),
@@ -196,11 +244,11 @@ fn gather(
         collect_accountability(conn, &mut list, unit, &ids)?;
     }
     if let Some(sub) = inspectors {
-        collect_team(conn, &mut list, sub, &ids)?;
+        collect_team(conn, &mut list, sub, None, &ids)?;
     }
     if office {
-        collect_office_units(conn, &mut list, &ids)?;
-        collect_transitions(conn, &mut list)?;
+        collect_office_units(conn, &mut list, None, &ids)?;
+        collect_transitions(conn, &mut list, None)?;
     }
     Ok(list.items)
 }
@@ -244,6 +292,18 @@ impl Tasks<'_> {
 
 fn unit_path(cycle_id: i64, unit_id: i64, rest: &str) -> String {
     format!("/api/v1/assessment-cycles/{cycle_id}/units/{unit_id}/{rest}")
+}
+
+/// What every resource of a unit's tasks in a cycle starts with: no other task's does (the
+/// office's tasks of a whole cycle, such as assigning teams, point at the cycle's lists).
+pub fn unit_resources(cycle_id: i64, unit_id: i64) -> String {
+    unit_path(cycle_id, unit_id, "")
+}
+
+/// The resource of a cycle's transition task ([`TaskKind::AdvanceCycle`] or
+/// [`TaskKind::CycleBlocked`]).
+pub fn transitions_path(cycle_id: i64) -> String {
+    format!("/api/v1/assessment-cycles/{cycle_id}/transitions")
 }
 
 fn writable_by_units(state: CycleState) -> bool {
@@ -491,11 +551,13 @@ struct TeamUnitRow {
 }
 
 /// The units of the teams the inspector leads or is on, in one query: their sheets, reports
-/// and signatures, and their evaluation rounds. Every inspector's when `sub` is `None`.
+/// and signatures, and their evaluation rounds. Every inspector's when `sub` is `None`; the
+/// one unit's alone when `unit` is given.
 fn collect_team(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
     sub: Option<&str>,
+    unit: Option<i64>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
     let rows: Vec<TeamUnitRow> = diesel::sql_query(
@@ -521,10 +583,12 @@ fn collect_team(
          JOIN units u ON u.id = tu.unit_id \
          LEFT JOIN scoring_records sr ON sr.cycle_id = tu.cycle_id AND sr.unit_id = tu.unit_id \
          LEFT JOIN team_reports tr ON tr.cycle_id = tu.cycle_id AND tr.unit_id = tu.unit_id \
-         WHERE tu.cycle_id = ANY($2) ORDER BY p.sub, tu.cycle_id, tu.unit_id",
+         WHERE tu.cycle_id = ANY($2) AND ($3::int8 IS NULL OR tu.unit_id = $3) \
+         ORDER BY p.sub, tu.cycle_id, tu.unit_id",
     )
     .bind::<Nullable<Text>, _>(sub)
     .bind::<Array<BigInt>, _>(cycles)
+    .bind::<Nullable<BigInt>, _>(unit)
     .load(conn)?;
     for row in rows {
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
@@ -663,10 +727,11 @@ struct OfficeUnitRow {
 
 /// Every assessed unit of the open cycles, in one query: its self-inspection and paper copy,
 /// its team, its sheet and report, its open round, its rectification, its routine score and
-/// its routine visit.
+/// its routine visit. The one unit's alone when `unit` is given.
 fn collect_office_units(
     conn: &mut PgConnection,
     list: &mut Tasks<'_>,
+    unit: Option<i64>,
     cycles: &[i64],
 ) -> Result<(), ApiError> {
     let rows: Vec<OfficeUnitRow> = diesel::sql_query(
@@ -687,9 +752,11 @@ fn collect_office_units(
          LEFT JOIN team_units tu ON tu.cycle_id = cu.cycle_id AND tu.unit_id = cu.unit_id \
          LEFT JOIN scoring_records sr ON sr.cycle_id = cu.cycle_id AND sr.unit_id = cu.unit_id \
          LEFT JOIN team_reports tr ON tr.cycle_id = cu.cycle_id AND tr.unit_id = cu.unit_id \
-         WHERE cu.status = 'assessed' AND cu.cycle_id = ANY($1)",
+         WHERE cu.status = 'assessed' AND cu.cycle_id = ANY($1) \
+         AND ($2::int8 IS NULL OR cu.unit_id = $2)",
     )
     .bind::<Array<BigInt>, _>(cycles)
+    .bind::<Nullable<BigInt>, _>(unit)
     .load(conn)?;
     for row in rows {
         let Some(cycle) = list.cycle(row.cycle_id).cloned() else {
@@ -797,9 +864,14 @@ fn collect_office_units(
 
 /// Each cycle's next transition: ready, or what blocks it, from the guards the transition
 /// itself runs ([`check_transition`]); one set of guard queries per cycle, not per unit.
-fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<(), ApiError> {
+/// Only cycle `only`'s when given.
+fn collect_transitions(
+    conn: &mut PgConnection,
+    list: &mut Tasks<'_>,
+    only: Option<i64>,
+) -> Result<(), ApiError> {
     let cycles = list.cycles;
-    for cycle in cycles {
+    for cycle in cycles.iter().filter(|c| only.is_none_or(|id| id == c.id.0)) {
         let Some(next) = cycle.state.next() else {
             continue;
         };
@@ -813,7 +885,7 @@ fn collect_transitions(conn: &mut PgConnection, list: &mut Tasks<'_>) -> Result<
             to: Recipient::Office,
             cycle_id: cycle.id.0,
             unit: None,
-            resource: format!("/api/v1/assessment-cycles/{}/transitions", cycle.id.0),
+            resource: transitions_path(cycle.id.0),
             since: cycle.updated_at,
         };
         let (kind, title) = match check_transition(conn, cycle, next) {

@@ -602,3 +602,194 @@ async fn a_write_records_the_task_states_in_as_many_statements_for_300_units_as_
         large.1
     );
 }
+
+/// A live task state's title, by id.
+fn title(app: &TestApp, id: i64) -> String {
+    #[derive(QueryableByName)]
+    struct Title {
+        #[diesel(sql_type = Text)]
+        title: String,
+    }
+    diesel::sql_query("SELECT title FROM task_states WHERE id = $1")
+        .bind::<BigInt, _>(id)
+        .get_result::<Title>(&mut app.db.owner())
+        .expect("a task state")
+        .title
+}
+
+/// The id of the first live task state that `condition` picks.
+fn live_state(app: &TestApp, condition: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    diesel::sql_query(format!(
+        "SELECT id FROM task_states WHERE state <> 'done' AND {condition} ORDER BY id LIMIT 1"
+    ))
+    .get_result::<Id>(&mut app.db.owner())
+    .unwrap_or_else(|e| panic!("a live task state where {condition}: {e}"))
+    .id
+}
+
+#[tokio::test]
+async fn a_sheet_edit_records_its_units_tasks_and_its_cycles_and_leaves_the_others_alone() {
+    let now = china(2014, 9, 25, 9, 0);
+    let app = TestApp::spawn_demo_at(now).await;
+    settled(&app).await;
+    // 江英镇 (5): its sheet awaits insp-5-a's signature; its leader signed it already.
+    let sheet = "/api/v1/assessment-cycles/1/units/5/scoring-record";
+    let leader = app.token(lianzheng::auth::Role::Inspector, "insp-5-leader", None);
+    // Live states the write may change (the unit's in the 2014 cycle, and that cycle's
+    // transition) and states it may not (another unit's in that cycle, another cycle's),
+    // each given a title no task has: the comparison puts back those it covers.
+    let own = live_state(
+        &app,
+        "cycle_id = 1 AND unit_id = 5 AND recipient_sub = 'insp-5-a'",
+    );
+    let transition = live_state(&app, "cycle_id = 1 AND unit_id IS NULL");
+    let neighbour = live_state(&app, "cycle_id = 1 AND unit_id <> 5");
+    let other_cycle = live_state(&app, "cycle_id <> 1");
+    let titles: Vec<String> = [own, transition, neighbour, other_cycle]
+        .iter()
+        .map(|id| title(&app, *id))
+        .collect();
+    diesel::sql_query("UPDATE task_states SET title = 'stale' WHERE id = ANY($1)")
+        .bind::<diesel::sql_types::Array<BigInt>, _>(vec![own, transition, neighbour, other_cycle])
+        .execute(&mut app.db.owner())
+        .expect("make four states stale");
+    let before = events(&app);
+
+    // The leader edits an item: the signatures are void, so the leader owes one again.
+    let got: Value = app.get(sheet, &leader).await.json().await.expect("sheet");
+    let item = &got["items"][0];
+    let code = item["item_code"].as_str().expect("item code");
+    let etag = item["etag"].as_str().expect("item etag");
+    let put = app
+        .request(
+            reqwest::Method::PUT,
+            &format!("{sheet}/items/{code}"),
+            Some(&leader),
+        )
+        .header("If-Match", etag)
+        .json(&json!({"deductions": []}))
+        .send()
+        .await
+        .expect("PUT the item");
+    assert_eq!(put.status(), StatusCode::OK);
+    let after = events(&app);
+    let sign = events_of(&after, "sub:insp-5-leader", "sign_scoring_record", sheet);
+    let walk: Vec<&str> = sign.iter().map(|e| e.transition.as_str()).collect();
+    assert_eq!(walk.last(), Some(&"created"), "{sign:?}");
+    assert!(
+        after[before.len()..].iter().all(|e| e.unit_id == Some(5)),
+        "events of the unit's tasks alone: {:?}",
+        &after[before.len()..]
+    );
+    assert_eq!(
+        title(&app, own),
+        titles[0],
+        "the unit's own state is compared"
+    );
+    assert_eq!(
+        title(&app, transition),
+        titles[1],
+        "so is its cycle's transition"
+    );
+    assert_eq!(title(&app, neighbour), "stale", "another unit's is not");
+    assert_eq!(title(&app, other_cycle), "stale", "nor another cycle's");
+
+    // What the write compared, it left as a comparison of everything would: that finds no
+    // task to create or to mark done, and puts back only the two titles out of the scope.
+    let mut conn = app.db.owner();
+    let recorded = conn
+        .transaction(|conn| lianzheng::ops::outbox::record(conn, now))
+        .expect("record everything");
+    assert_eq!(recorded, Default::default());
+    assert_eq!(title(&app, neighbour), titles[2]);
+    assert_eq!(title(&app, other_cycle), titles[3]);
+}
+
+#[tokio::test]
+async fn the_sheet_edits_of_many_units_at_once_leave_the_states_a_full_comparison_agrees_with() {
+    let now = china(2014, 9, 25, 9, 0);
+    let app = TestApp::spawn_demo_at_with(now, |s| s.pool_size = 8).await;
+    settled(&app).await;
+    let audited = app.count("SELECT count(*) AS n FROM audit_log");
+    let events_before = events(&app).len();
+    // Every sheet of the 2014 cycle not final yet, each edited by its team's leader: three
+    // items one after the other, the units all at once.
+    let teams: Value = app
+        .get(
+            "/api/v1/assessment-cycles/1/teams?per_page=100",
+            &app.office,
+        )
+        .await
+        .json()
+        .await
+        .expect("teams");
+    let mut edits = Vec::new();
+    for team in teams["items"].as_array().expect("teams") {
+        let sub = team["leader"]["sub"].as_str().expect("leader");
+        let leader = app.token(lianzheng::auth::Role::Inspector, sub, None);
+        for unit in team["unit_ids"].as_array().expect("units") {
+            let sheet = format!("/api/v1/assessment-cycles/1/units/{unit}/scoring-record");
+            let got: Value = app.get(&sheet, &leader).await.json().await.expect("sheet");
+            if got["status"] == "final" {
+                continue;
+            }
+            let items: Vec<(String, String)> = got["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .take(3)
+                .map(|i| {
+                    (i["item_code"].as_str().expect("code").to_owned(), {
+                        i["etag"].as_str().expect("etag").to_owned()
+                    })
+                })
+                .collect();
+            edits.push((sheet, leader.clone(), items));
+        }
+    }
+    assert!(edits.len() >= 6, "sheets to edit: {}", edits.len());
+    let puts: usize = edits.iter().map(|(_, _, items)| items.len()).sum();
+    let mut running = tokio::task::JoinSet::new();
+    for (sheet, leader, items) in edits {
+        let client = app.client.clone();
+        let address = app.address.clone();
+        running.spawn(async move {
+            for (code, etag) in items {
+                let response = client
+                    .put(format!("{address}{sheet}/items/{code}"))
+                    .bearer_auth(&leader)
+                    .header("If-Match", etag)
+                    .json(&json!({"deductions": []}))
+                    .send()
+                    .await
+                    .expect("PUT an item");
+                assert_eq!(response.status(), StatusCode::OK, "{sheet} {code}");
+            }
+        });
+    }
+    while let Some(done) = running.join_next().await {
+        done.expect("a unit's edits");
+    }
+    assert!(
+        events(&app).len() > events_before,
+        "the edits voided signatures"
+    );
+    // Each write compared its own unit and its cycle: together they left nothing for a
+    // comparison of everything to create or mark done.
+    let recorded = app
+        .db
+        .owner()
+        .transaction(|conn| lianzheng::ops::outbox::record(conn, now))
+        .expect("record everything");
+    assert_eq!(recorded, Default::default());
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log"),
+        audited + puts as i64
+    );
+    app.verify_audit(None).expect("the chain verifies");
+}

@@ -1,0 +1,1 @@
+DROP INDEX task_states_live_scope;
