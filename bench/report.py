@@ -27,8 +27,9 @@ TARGETS = [
     ("score-sheet read", 0.3, "four statements a read (tests/api/statements.rs), its JSON of "
                               "every item, and the pool's thread hop"),
     ("progress view", 0.2, "one page of every unit's state, built per unit"),
-    ("score-item write", 0.25, "the audit chain's global lock, held from the append to the commit "
-                               "of every write"),
+    ("score-item write", 0.25, "the CPU: each write compares its unit's task states (statements "
+                               "planned anew each time), then queues for the audit chain's lock "
+                               "from its append to its commit"),
 ]
 LIMITS = {"L2": "the pool checkout and the thread hop of every request (db::run), beside "
                 "wrk, the service and PostgreSQL sharing the cores"}
