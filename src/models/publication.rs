@@ -100,13 +100,15 @@ impl Publication {
     /// One window of publication `id`'s assessed units (ranked ones by rank, then the
     /// incomplete ones, each by unit id; no fallbacks), those of `kind` and among `only`
     /// where given, and how many there are in all: two statements, an index range for the
-    /// window (`publication_results_rank_idx`), whatever the number of units.
+    /// window (`publication_results_rank_idx`), whatever the number of units. Without
+    /// `with_grades` the rows' `leader_grades` are none (the tables that never show them).
     pub fn units_window(
         conn: &mut PgConnection,
         id: PublicationId,
         kind: Option<UnitKind>,
         only: Option<&[UnitId]>,
         window: Option<(i64, i64)>,
+        with_grades: bool,
     ) -> QueryResult<(Vec<PublishedRow>, i64)> {
         let filtered = || {
             let mut query = publication_results::table
@@ -121,20 +123,41 @@ impl Publication {
             }
             query
         };
-        let mut page = filtered()
-            .order((
-                publication_results::total.desc().nulls_last(),
-                publication_results::unit_id.asc(),
+        let mut page = filtered().order((
+            publication_results::total.desc().nulls_last(),
+            publication_results::unit_id.asc(),
+        ));
+        if let Some((offset, limit)) = window {
+            page = page.offset(offset).limit(limit);
+        }
+        let rows: Vec<PublishedRow> = if with_grades {
+            page.select(PublishedRow::as_select()).load(conn)?
+        } else {
+            // The same columns, the grades left in the database.
+            use publication_results as r;
+            page.select((
+                r::unit_id,
+                r::unit_name,
+                r::unit_kind,
+                r::status,
+                r::special_score,
+                r::routine_score,
+                r::total,
+                r::owes_rectification,
+                r::rank_in_kind,
+                r::rank_overall,
+                r::band,
+                r::vetoed,
+                r::band_capped,
+                diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Jsonb>>("NULL"),
+                r::fallback,
             ))
-            .select(PublishedRow::as_select());
-        let Some((offset, limit)) = window else {
-            let rows: Vec<PublishedRow> = page.load(conn)?;
-            let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-            return Ok((rows, total));
+            .load(conn)?
         };
-        page = page.offset(offset).limit(limit);
-        let rows = page.load(conn)?;
-        let total = filtered().count().get_result(conn)?;
+        let total = match window {
+            Some(_) => filtered().count().get_result(conn)?,
+            None => i64::try_from(rows.len()).unwrap_or(i64::MAX),
+        };
         Ok((rows, total))
     }
 

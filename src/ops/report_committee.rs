@@ -259,7 +259,7 @@ fn assemble(
     row: Option<CommitteeReportRow>,
     now: DateTime<Utc>,
 ) -> Result<CommitteeReport, ApiError> {
-    let all = results::for_cycle(conn, cycle.id, &ResultFilter::default())?;
+    let all = results::for_cycle(conn, cycle.id, &ResultFilter::without_grades())?;
     let missing: Vec<MissingUnit> = all
         .units
         .iter()

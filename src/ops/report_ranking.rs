@@ -256,7 +256,7 @@ pub fn ranking(
         Role::Unit => false,
     };
     let (units, fallbacks) = if sees_all {
-        let all = results::for_cycle(conn, id, &ResultFilter::default())?;
+        let all = results::for_cycle(conn, id, &ResultFilter::without_grades())?;
         (all.units, all.fallbacks)
     } else {
         let (units, _) = results::list(conn, user, id, None, None)?;
@@ -540,7 +540,7 @@ pub fn party_building(
     now: DateTime<Utc>,
 ) -> Result<PartyBuildingExport, ApiError> {
     let cycle = find_cycle(conn, id)?;
-    let all = results::for_cycle(conn, id, &ResultFilter::default())?;
+    let all = results::for_cycle(conn, id, &ResultFilter::without_grades())?;
     let mut lines: Vec<ResultSummary> = all.units.iter().map(ResultSummary::from).collect();
     lines.extend(
         all.fallbacks
@@ -626,7 +626,7 @@ pub fn public_evaluation(
     now: DateTime<Utc>,
 ) -> Result<PublicEvaluationExport, ApiError> {
     let cycle: Cycle = find_cycle(conn, id)?;
-    let all = results::for_cycle(conn, id, &ResultFilter::default())?;
+    let all = results::for_cycle(conn, id, &ResultFilter::without_grades())?;
     let recorded: Vec<(crate::models::UnitId, Referral)> = referrals::table
         .inner_join(scoring_records::table)
         .filter(scoring_records::cycle_id.eq(id))

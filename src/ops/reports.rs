@@ -289,8 +289,11 @@ pub fn dashboard(
     .bind::<BigInt, _>(id.0)
     .load(conn)?;
     let draw = Draw::current(conn, id, false)?;
-    let results =
-        crate::ops::results::for_cycle(conn, id, &crate::ops::results::ResultFilter::default())?;
+    let results = crate::ops::results::for_cycle(
+        conn,
+        id,
+        &crate::ops::results::ResultFilter::without_grades(),
+    )?;
 
     let mut si = Counter::with(&DOCUMENT_COUNTS);
     si.declare(&[

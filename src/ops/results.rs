@@ -188,6 +188,20 @@ pub struct ResultFilter {
     pub kind: Option<UnitKind>,
     /// Only these units.
     pub only: Option<Vec<UnitId>>,
+    /// Leave the leaders' grades out (`leader_grades` none), for the tables that never show
+    /// them (the ranking, the exports, the report to the county committee): a province's
+    /// published ranking then reads no grade at all.
+    pub without_grades: bool,
+}
+
+impl ResultFilter {
+    /// Every unit, without the leaders' grades.
+    pub fn without_grades() -> Self {
+        Self {
+            without_grades: true,
+            ..Self::default()
+        }
+    }
 }
 
 /// 403 `not_published`: a unit's own result, sheet or report before publication.
@@ -314,6 +328,7 @@ pub fn for_cycle(
             filter.kind,
             filter.only.as_deref(),
             None,
+            !filter.without_grades,
         )?;
         let units = rows
             .into_iter()
@@ -364,16 +379,20 @@ fn computed(
         )
         .load(conn)?;
     let mut grades: HashMap<UnitId, Vec<LeaderGradeResult>> = HashMap::new();
-    let graded: Vec<(UnitId, LeaderId, String, Grade)> = leader_grades::table
-        .filter(leader_grades::cycle_id.eq(cycle_id))
-        .order((leader_grades::unit_id, leader_grades::leader_id))
-        .select((
-            leader_grades::unit_id,
-            leader_grades::leader_id,
-            leader_grades::leader_name,
-            leader_grades::grade,
-        ))
-        .load(conn)?;
+    let graded: Vec<(UnitId, LeaderId, String, Grade)> = if filter.without_grades {
+        Vec::new()
+    } else {
+        leader_grades::table
+            .filter(leader_grades::cycle_id.eq(cycle_id))
+            .order((leader_grades::unit_id, leader_grades::leader_id))
+            .select((
+                leader_grades::unit_id,
+                leader_grades::leader_id,
+                leader_grades::leader_name,
+                leader_grades::grade,
+            ))
+            .load(conn)?
+    };
     for (unit_id, leader_id, leader_name, grade) in graded {
         grades.entry(unit_id).or_default().push(LeaderGradeResult {
             leader_id,
@@ -420,7 +439,8 @@ fn computed(
                 band,
                 vetoed,
                 band_capped,
-                leader_grades: Some(grades.remove(&unit_id).unwrap_or_default()),
+                leader_grades: (!filter.without_grades)
+                    .then(|| grades.remove(&unit_id).unwrap_or_default()),
                 fallback: None,
             }
         })
@@ -498,8 +518,8 @@ pub fn for_unit(
     unit_id: UnitId,
 ) -> Result<Option<UnitResult>, ApiError> {
     let filter = ResultFilter {
-        kind: None,
         only: Some(vec![unit_id]),
+        ..ResultFilter::default()
     };
     let mut results = for_cycle(conn, cycle_id, &filter)?;
     if let Some(unit) = results.units.pop() {
@@ -573,8 +593,14 @@ pub fn list(
     };
     let (mut units, total) = match latest_publication(conn, &cycle)? {
         Some(publication) => {
-            let (rows, total) =
-                Publication::units_window(conn, publication.id, kind, only.as_deref(), window)?;
+            let (rows, total) = Publication::units_window(
+                conn,
+                publication.id,
+                kind,
+                only.as_deref(),
+                window,
+                true,
+            )?;
             let units = rows
                 .into_iter()
                 .map(crate::ops::snapshots::unit_result)
@@ -582,7 +608,11 @@ pub fn list(
             (units, total)
         }
         None => {
-            let filter = ResultFilter { kind, only };
+            let filter = ResultFilter {
+                kind,
+                only,
+                ..ResultFilter::default()
+            };
             let all = computed(conn, &cycle, &filter)?.units;
             let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
             let units = match window {

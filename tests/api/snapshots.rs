@@ -499,6 +499,17 @@ async fn a_published_cycles_results_are_read_from_its_snapshot_one_page_by_rank(
         .units;
     assert_eq!(read, computed);
     assert_eq!(i64::try_from(computed.len()).expect("a count"), large_total);
+    assert!(
+        read.iter()
+            .any(|r| r.leader_grades.as_ref().is_some_and(|g| !g.is_empty()))
+    );
+    // The tables that never show grades read none (a province's ranking reads no grade).
+    let bare = lianzheng::ops::results::ResultFilter::without_grades();
+    let bare = lianzheng::ops::results::for_cycle(&mut conn, CycleId(1), &bare)
+        .expect("read without grades")
+        .units;
+    assert_eq!(bare.len(), computed.len());
+    assert!(bare.iter().all(|r| r.leader_grades.is_none()));
 
     // Read, not computed: a unit renamed after publication keeps its published name.
     let first = computed[0].unit_id.0;
