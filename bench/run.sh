@@ -185,7 +185,9 @@ for format in xlsx csv; do
 done
 
 if [ "$MODE" = partial ]; then
-  # A partial run: each raw output's rate, p99 and failures, no BENCHMARKS.md.
+  # A partial run: each raw output's rate, p99 and failures, and the exports' peaks (KiB
+  # before and after, .xlsx then CSV); no BENCHMARKS.md.
+  echo "export peaks (KiB before, peak; xlsx then csv): $export_peaks"
   for raw in "$OUT"/raw/*.txt; do
     echo "$(basename "$raw" .txt): $(grep -hE 'Requests/sec|^ +99%|Non-2xx|Socket errors|tps =' \
       "$raw" | tr -s ' ' | tr '\n' ';')"
