@@ -189,6 +189,7 @@ if [ "$MODE" = partial ]; then
   # before and after, .xlsx then CSV); no BENCHMARKS.md.
   echo "export peaks (KiB before, peak; xlsx then csv): $export_peaks"
   for raw in "$OUT"/raw/*.txt; do
+    [ -e "$raw" ] || continue
     echo "$(basename "$raw" .txt): $(grep -hE 'Requests/sec|^ +99%|Non-2xx|Socket errors|tps =' \
       "$raw" | tr -s ' ' | tr '\n' ';')"
   done
