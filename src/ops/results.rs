@@ -322,22 +322,34 @@ pub fn for_cycle(
     let cycle = Cycle::find(conn, cycle_id)?;
     if let Some(publication) = latest_publication(conn, &cycle)? {
         let bands = GradeBand::for_cycle(conn, cycle_id)?;
-        let (rows, _) = Publication::units_window(
-            conn,
-            publication.id,
-            filter.kind,
-            filter.only.as_deref(),
-            None,
-            !filter.without_grades,
-        )?;
-        let units = rows
-            .into_iter()
-            .map(crate::ops::snapshots::unit_result)
-            .collect::<Result<Vec<_>, _>>()?;
+        let (units, _) = published_units(conn, &publication, filter, None)?;
         let fallbacks = fallbacks(conn, cycle_id, filter)?;
         return Ok(assemble(&cycle, bands, units, fallbacks));
     }
     Ok(computed(conn, &cycle, filter)?)
+}
+
+/// The units `filter` keeps of `publication`'s snapshot, one `window` of them (offset, limit)
+/// or all, as results, and how many it keeps in all.
+fn published_units(
+    conn: &mut PgConnection,
+    publication: &Publication,
+    filter: &ResultFilter,
+    window: Option<(i64, i64)>,
+) -> Result<(Vec<UnitResult>, i64), ApiError> {
+    let (rows, total) = Publication::units_window(
+        conn,
+        publication.id,
+        filter.kind,
+        filter.only.as_deref(),
+        window,
+        !filter.without_grades,
+    )?;
+    let units = rows
+        .into_iter()
+        .map(crate::ops::snapshots::unit_result)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((units, total))
 }
 
 /// The publication a published (or archived) cycle's results are read from.
@@ -591,28 +603,14 @@ pub fn list(
     } else {
         kind
     };
+    let filter = ResultFilter {
+        kind,
+        only,
+        ..ResultFilter::default()
+    };
     let (mut units, total) = match latest_publication(conn, &cycle)? {
-        Some(publication) => {
-            let (rows, total) = Publication::units_window(
-                conn,
-                publication.id,
-                kind,
-                only.as_deref(),
-                window,
-                true,
-            )?;
-            let units = rows
-                .into_iter()
-                .map(crate::ops::snapshots::unit_result)
-                .collect::<Result<Vec<_>, _>>()?;
-            (units, total)
-        }
+        Some(publication) => published_units(conn, &publication, &filter, window)?,
         None => {
-            let filter = ResultFilter {
-                kind,
-                only,
-                ..ResultFilter::default()
-            };
             let all = computed(conn, &cycle, &filter)?.units;
             let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
             let units = match window {
